@@ -1,0 +1,36 @@
+// Nest 12 ships ES modules, so Jest runs in its native ESM mode (`--experimental-vm-modules`, set by
+// `npm test`) and ts-jest emits ESM.
+const tsJest = [
+  'ts-jest',
+  {
+    useESM: true,
+    tsconfig: { module: 'esnext', moduleResolution: 'bundler', isolatedModules: false },
+    astTransformers: { before: ['<rootDir>/test/swagger-plugin.transformer.cjs'] },
+  },
+];
+
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+};
+
+/** PGlite is one Postgres session: with the embedded database the e2e suites must share it one at a time. */
+const realPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
+
+export default {
+  maxWorkers: realPostgres ? 2 : 1,
+  projects: [
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+      testTimeout: 30_000,
+    },
+  ],
+};

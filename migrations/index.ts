@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Foundation1795634384636 } from './1795634384636-Foundation.js';
+
+/** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795634384636];

@@ -1,0 +1,192 @@
+import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import type { IncomingMessage } from 'node:http';
+import { VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AppException } from './common/errors/app-exception.js';
+import { registerHttpCaching } from './common/http/http-cache.js';
+import { requestPath } from './common/http/request-path.js';
+import { resolveRequestId } from './common/http/request-id.js';
+import { createRootLogger } from './common/logging/logger.js';
+import { setupOpenApi } from './common/openapi/openapi.js';
+import { type AppConfig, loadConfig } from './config/app-config.js';
+import { describeDatabaseUrl } from './database/data-source-options.js';
+import { EmbeddedDatabase } from './database/embedded-database.js';
+
+export interface CreateAppOptions {
+  /** The environment to configure from; the one place it is read. */
+  env: Record<string, string | undefined>;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logDestination?: DestinationStream;
+  /** Extra modules to mount (test fixtures). */
+  imports?: NonNullable<Parameters<typeof AppModule.forRoot>[0]['imports']>;
+}
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  logger: PinoLogger;
+  /** Stops taking requests, lets in-flight ones finish, closes the pool and the embedded database. */
+  close(): Promise<void>;
+}
+
+const API_PREFIX = 'api';
+
+/** Content-Security-Policy that keeps Swagger UI (self-hosted assets, inline styles) working. */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+/**
+ * Builds the whole application exactly as production runs it: configuration, logging, the database
+ * (embedded when DATABASE_URL is unset), the HTTP platform and its cross-cutting behaviour. The caller
+ * decides whether to listen.
+ */
+export async function createApp(options: CreateAppOptions): Promise<RunningApp> {
+  const config = loadConfig(options.env);
+  const logger = createRootLogger(config, options.logDestination);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl: string;
+  if (config.database.url) {
+    databaseUrl = config.database.url;
+    logger.info(`Database: PostgreSQL at ${describeDatabaseUrl(databaseUrl)}`);
+  } else {
+    embedded = await EmbeddedDatabase.start(config.database.pgliteDataDir);
+    databaseUrl = embedded.url;
+    logger.info(
+      `Database: embedded PGlite (${config.database.pgliteDataDir}). Embedded mode serves ONE instance only; ` +
+        'set DATABASE_URL to use PostgreSQL.',
+    );
+  }
+
+  try {
+    return await buildApp(config, logger, databaseUrl, embedded, options);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+async function buildApp(
+  config: AppConfig,
+  logger: PinoLogger,
+  databaseUrl: string,
+  embedded: EmbeddedDatabase | undefined,
+  options: CreateAppOptions,
+): Promise<RunningApp> {
+  const hops = config.http.trustProxy;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
+    genReqId: (req: IncomingMessage) => resolveRequestId(req.headers['x-request-id']),
+    requestIdHeader: false,
+    // Answered by our own hook below, as problem+json.
+    return503OnClosing: false,
+  });
+  const fastify = adapter.getInstance();
+  // JSON only: anything else is 415.
+  fastify.removeContentTypeParser('text/plain');
+
+  let closing = false;
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    // nestjs-pino reads the id from the raw request.
+    (request.raw as { id?: string }).id = request.id;
+    if (closing) {
+      void reply.header('connection', 'close');
+      throw new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const level = reply.statusCode >= 500 ? 'warn' : 'info';
+    logger[level](
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        path: requestPath(request.url),
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+  registerHttpCaching(fastify);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports }),
+    adapter,
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false });
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  if (config.http.corsOrigins !== false) {
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'If-None-Match',
+        'Idempotency-Key',
+        'X-API-Key',
+        'X-Request-Id',
+      ],
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'Retry-After',
+        'X-Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Idempotent-Replayed',
+      ],
+      maxAge: 600,
+    });
+  }
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live'] });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  if (config.docs.enabled) setupOpenApi(app);
+
+  await app.init();
+  await fastify.ready();
+
+  return {
+    app,
+    config,
+    logger,
+    close: async () => {
+      closing = true;
+      try {
+        await app.close();
+      } finally {
+        await embedded?.stop();
+        logger.flush();
+      }
+    },
+  };
+}

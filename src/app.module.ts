@@ -1,0 +1,50 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
+import { CacheControlInterceptor } from './common/http/http-cache.js';
+import { serializeRequest } from './common/logging/logger.js';
+import { createValidationPipe } from './common/validation/validation-pipe.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  logger: PinoLogger;
+  databaseUrl: string;
+  /** Extra modules mounted next to the features (test fixtures). */
+  imports?: Type[];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: options.logger,
+            // Request completion is logged by an onResponse hook that knows the matched route.
+            autoLogging: false,
+            quietReqLogger: true,
+            genReqId: (req) => (req as { id?: string }).id ?? '',
+            serializers: { req: serializeRequest },
+          },
+        }),
+        DatabaseModule.forRoot(options.databaseUrl),
+        HealthModule,
+        ...(options.imports ?? []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
+      ],
+    };
+  }
+}

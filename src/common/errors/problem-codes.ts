@@ -1,0 +1,40 @@
+/**
+ * The catalogue of problem kinds. `code` is a stable contract with clients; `type` is derived from it.
+ * Feature modules add their own kinds here so the OpenAPI description can list them all.
+ */
+export const PROBLEMS = {
+  bad_request: { status: 400, title: 'Bad request' },
+  validation_failed: { status: 400, title: 'Validation failed' },
+  malformed_json: { status: 400, title: 'Malformed JSON body' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  not_acceptable: { status: 406, title: 'Not acceptable' },
+  conflict: { status: 409, title: 'Conflict' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  unprocessable_entity: { status: 422, title: 'Unprocessable entity' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+  database_unavailable: { status: 503, title: 'Database unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export function problemType(code: ProblemCode): string {
+  return `/problems/${code.replace(/_/g, '-')}`;
+}
+
+const BY_STATUS: ReadonlyMap<number, ProblemCode> = new Map(
+  (Object.keys(PROBLEMS) as ProblemCode[])
+    .filter((code) => !['validation_failed', 'malformed_json', 'database_unavailable'].includes(code))
+    .map((code) => [PROBLEMS[code].status, code]),
+);
+
+/** The generic kind for a bare HTTP status (used when an error carries no code of its own). */
+export function problemCodeForStatus(status: number): ProblemCode {
+  return BY_STATUS.get(status) ?? (status >= 500 ? 'internal_error' : 'bad_request');
+}

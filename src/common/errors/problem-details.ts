@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROBLEMS, type ProblemCode } from './problem-codes.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class FieldErrorDto {
+  /** Dotted path of the invalid field, e.g. `periods.0.opens`. Query parameters and headers use their own name. */
+  @ApiProperty({ example: 'phone' })
+  readonly field!: string;
+
+  @ApiProperty({ example: 'phone must be a valid phone number' })
+  readonly message!: string;
+}
+
+/** RFC 9457 problem details, the body of every non-2xx response. */
+export class ProblemDetailsDto {
+  @ApiProperty({ example: '/problems/validation-failed' })
+  readonly type!: string;
+
+  @ApiProperty({ example: 'Validation failed' })
+  readonly title!: string;
+
+  @ApiProperty({ example: 400 })
+  readonly status!: number;
+
+  @ApiProperty({ example: '1 field is invalid' })
+  readonly detail!: string;
+
+  @ApiProperty({ example: '/api/v1/contact-requests', description: 'The request path (without query string).' })
+  readonly instance!: string;
+
+  @ApiProperty({ enum: Object.keys(PROBLEMS), enumName: 'ProblemCode', example: 'validation_failed' })
+  readonly code!: ProblemCode;
+
+  @ApiProperty({
+    example: '5b0f3c1e-9a8e-4a57-8f3e-1c2d3e4f5a6b',
+    description: 'Same value as the X-Request-Id header.',
+  })
+  readonly requestId!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Present on validation_failed.' })
+  readonly errors?: FieldErrorDto[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: ProblemCode;
+  requestId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}

@@ -1,0 +1,29 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { PROBLEMS, type ProblemCode } from '../errors/problem-codes.js';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from '../errors/problem-details.js';
+
+/**
+ * Documents the problem responses an operation can return, grouped by status, naming the codes of each.
+ */
+export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
+  return applyDecorators(
+    ApiExtraModels(ProblemDetailsDto),
+    ...[...byStatus].map(([status, group]) =>
+      ApiResponse({
+        status,
+        description: `Problem: ${group.map((c) => `\`${c}\``).join(', ')}`,
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+        ...(status === 503 || status === 429
+          ? {
+              headers: {
+                'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+              },
+            }
+          : {}),
+      }),
+    ),
+  );
+}

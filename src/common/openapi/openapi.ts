@@ -1,0 +1,75 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
+import { FieldErrorDto, ProblemDetailsDto } from '../errors/problem-details.js';
+import { PageMetaDto } from '../pagination/pagination.js';
+
+export const BEARER_AUTH = 'bearer';
+export const API_KEY_AUTH = 'apiKey';
+
+const problemTable = (Object.keys(PROBLEMS) as ProblemCode[])
+  .map((code) => `| \`${code}\` | ${PROBLEMS[code].status} | ${PROBLEMS[code].title} | \`${problemType(code)}\` |`)
+  .join('\n');
+
+const DESCRIPTION = `
+The practice-management API of the Well Clinic: the public website reads published content and sends contact
+requests; staff manage content; partner integrations pull feeds.
+
+## Authentication
+- **Public routes** (\`/api/v1/<resource>\`) need no credentials and never reveal drafts, pending items or personal data.
+- **Staff** call \`/api/v1/admin/...\` with \`Authorization: Bearer <JWT>\` obtained from \`POST /api/v1/auth/login\`.
+- **Integrations** send \`X-API-Key: <key>\`; each key carries scopes.
+
+A missing or invalid credential is \`401\`; a valid one without the required role or scope is \`403\`.
+
+## Errors
+Every non-2xx response is \`application/problem+json\` ([RFC 9457](https://www.rfc-editor.org/rfc/rfc9457)) with a
+stable \`code\`, the \`requestId\` (same as the \`X-Request-Id\` header) and, for validation failures, an \`errors\`
+array naming each field. Unknown query parameters and body fields are rejected with \`400\`.
+
+| code | status | title | type |
+|---|---|---|---|
+${problemTable}
+
+A \`503\` carries \`Retry-After\`.
+
+## Lists and pagination
+Lists answer \`{ "data": [...], "meta": { "page", "pageSize", "total", "totalPages" } }\`. Query \`page\` (from 1)
+and \`pageSize\` (1 to 100, default 20); \`sort\` takes a comma-separated list of allowed fields, \`-\` for descending.
+Change feeds for integrations use \`{ "data": [...], "meta": { "nextCursor", "hasMore" } }\` instead.
+
+## Caching
+Public GETs send a strong \`ETag\` and \`Cache-Control: public, max-age=60, stale-while-revalidate=300\`; send the
+ETag back in \`If-None-Match\` to get \`304 Not Modified\`. Every other response is \`Cache-Control: no-store\`.
+
+## Conventions
+camelCase JSON, timestamps in ISO 8601 UTC (\`Z\`), dates \`YYYY-MM-DD\`, times of day \`HH:mm\`, ids are UUIDs.
+Every response carries \`X-Request-Id\` (yours, if it is a sane token of up to 128 characters).
+`.trim();
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Well Clinic API')
+    .setDescription(DESCRIPTION)
+    .setVersion('1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff access token.' },
+      BEARER_AUTH,
+    )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integration key.' }, API_KEY_AUTH)
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemDetailsDto, FieldErrorDto, PageMetaDto],
+    operationIdFactory: (_controllerKey, methodKey) => methodKey,
+  });
+}
+
+/** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: 'Well Clinic API',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: false },
+  });
+}

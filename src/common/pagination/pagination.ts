@@ -1,0 +1,65 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { QueryInt } from '../validation/decorators.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** `page` and `pageSize` for every list endpoint; extend it to add filters and a `sort` field. */
+export class PaginationQueryDto {
+  @QueryInt({ min: 1, max: 1_000_000, default: 1, description: 'Page number, starting at 1.' })
+  readonly page: number = 1;
+
+  @QueryInt({ min: 1, max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Items per page.' })
+  readonly pageSize: number = DEFAULT_PAGE_SIZE;
+}
+
+export class PageMetaDto {
+  @ApiProperty({ example: 1 })
+  readonly page!: number;
+
+  @ApiProperty({ example: 20 })
+  readonly pageSize!: number;
+
+  @ApiProperty({ example: 57 })
+  readonly total!: number;
+
+  @ApiProperty({ example: 3 })
+  readonly totalPages!: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  meta: PageMetaDto;
+}
+
+/** The list envelope. */
+export function toPage<T>(data: T[], total: number, query: { page: number; pageSize: number }): Page<T> {
+  return {
+    data,
+    meta: { page: query.page, pageSize: query.pageSize, total, totalPages: Math.ceil(total / query.pageSize) },
+  };
+}
+
+/** SQL offset/limit for a page. */
+export function pageWindow(query: { page: number; pageSize: number }): { skip: number; take: number } {
+  return { skip: (query.page - 1) * query.pageSize, take: query.pageSize };
+}
+
+/** Documents a 200 list envelope of `model`. */
+export function ApiPageResponse(model: Type<unknown>, description?: string): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(PageMetaDto, model),
+    ApiOkResponse({
+      description,
+      schema: {
+        type: 'object',
+        required: ['data', 'meta'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          meta: { $ref: getSchemaPath(PageMetaDto) },
+        },
+      },
+    }),
+  );
+}

@@ -1,0 +1,146 @@
+import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  isISO8601,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { validationFailed } from './validation-pipe.js';
+
+interface FieldOptions {
+  /** The field may be absent (undefined). `null` is still rejected unless `nullable` is set. */
+  optional?: boolean;
+  nullable?: boolean;
+  description?: string;
+  example?: unknown;
+}
+
+function documented(options: FieldOptions, schema: ApiPropertyOptions): PropertyDecorator {
+  const merged: ApiPropertyOptions = {
+    ...schema,
+    ...(options.description ? { description: options.description } : {}),
+    ...(options.example !== undefined ? { example: options.example } : {}),
+    ...(options.nullable ? { nullable: true } : {}),
+  };
+  return options.optional ? ApiPropertyOptional(merged) : ApiProperty(merged);
+}
+
+function presence(options: FieldOptions): PropertyDecorator[] {
+  if (options.optional && options.nullable) return [IsOptional()];
+  if (options.optional) return [ValidateIf((_, value) => value !== undefined)];
+  if (options.nullable) return [ValidateIf((_, value) => value !== null)];
+  return [];
+}
+
+/** A UUID (any version) in a body or query string. */
+export function ValidateUUID(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(...presence(options), IsUUID('all'), documented(options, { type: String, format: 'uuid' }));
+}
+
+/** A route parameter that must be a UUID; anything else is a validation error naming the parameter. */
+export function UuidParam(name = 'id'): ParameterDecorator {
+  return Param(
+    name,
+    new ParseUUIDPipe({
+      version: 'all',
+      exceptionFactory: () => validationFailed([{ field: name, message: `${name} must be a UUID` }]),
+    }),
+  );
+}
+
+/** An integer, converted from its query-string form; `"1.5"`, `"1e3"` and `""` stay invalid. */
+export function QueryInt(
+  options: FieldOptions & { min?: number; max?: number; default?: number } = {},
+): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value,
+    ),
+    ...presence({ ...options, optional: options.optional ?? options.default !== undefined }),
+    IsInt(),
+    ...(options.min !== undefined ? [Min(options.min)] : []),
+    ...(options.max !== undefined ? [Max(options.max)] : []),
+    documented(
+      { ...options, optional: options.optional ?? options.default !== undefined },
+      { type: Number, minimum: options.min, maximum: options.max, default: options.default },
+    ),
+  );
+}
+
+/** A boolean query parameter: exactly `true` or `false`. */
+export function QueryBoolean(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    ...presence(options),
+    IsBoolean(),
+    documented(options, { type: Boolean }),
+  );
+}
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Lowercase kebab-case, as used in URLs: `self-compassion-101`. */
+export function IsSlug(options: FieldOptions & { maxLength?: number } = {}): PropertyDecorator {
+  const maxLength = options.maxLength ?? 120;
+  return applyDecorators(
+    ...presence(options),
+    MaxLength(maxLength),
+    Matches(SLUG_PATTERN, {
+      message: ({ property }) => `${property} must be lowercase words joined by single hyphens`,
+    }),
+    documented(options, {
+      type: String,
+      pattern: SLUG_PATTERN.source,
+      maxLength,
+      example: options.example ?? 'self-compassion-101',
+    }),
+  );
+}
+
+export const TIME_OF_DAY_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/** A 24-hour time of day `HH:mm`; `24:00` means the end of the day. */
+export function IsTimeOfDay(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    Matches(TIME_OF_DAY_PATTERN, {
+      message: ({ property }) => `${property} must be a time of day as HH:mm (00:00 to 24:00)`,
+    }),
+    documented(options, { type: String, pattern: TIME_OF_DAY_PATTERN.source, example: options.example ?? '09:00' }),
+  );
+}
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+export function IsDateOnly(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    IsCalendarDate(),
+    documented(options, { type: String, format: 'date', example: options.example ?? '2026-12-24' }),
+  );
+}
+
+function IsCalendarDate(validationOptions?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: ({ property }) => `${property} must be a date as YYYY-MM-DD`, ...validationOptions },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+          isISO8601(value, { strict: true, strictSeparator: true }),
+      },
+    });
+}

@@ -1,0 +1,50 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface DatabaseConnectionSettings {
+  url: string;
+  poolMax: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** Called when an idle pooled connection dies (database restart, network cut). Must not throw. */
+  onPoolError?: (error: Error) => void;
+}
+
+/** The one DataSource definition, shared by the app, the TypeORM CLI and the test harness. */
+export function buildDataSourceOptions(settings: DatabaseConnectionSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'all',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    // gen_random_uuid() is built into Postgres 13+ and PGlite; uuid-ossp is not available on PGlite.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    poolSize: settings.poolMax,
+    connectTimeoutMS: settings.connectTimeoutMs,
+    poolErrorHandler: settings.onPoolError ?? (() => undefined),
+    extra: {
+      max: settings.poolMax,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: settings.statementTimeoutMs,
+      application_name: 'well-clinic-api',
+    },
+  };
+}
+
+/** The URL without credentials, for logs. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,35 @@
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { buildDataSourceOptions } from './data-source-options.js';
+import { DatabaseBootstrapService } from './database-bootstrap.service.js';
+
+@Module({})
+export class DatabaseModule {
+  /** @param url the resolved connection URL: DATABASE_URL, or the embedded database's loopback address. */
+  static forRoot(url: string): DynamicModule {
+    const logger = new Logger('Database');
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...buildDataSourceOptions({
+              url,
+              poolMax: config.database.poolMax,
+              connectTimeoutMs: config.database.connectTimeoutMs,
+              statementTimeoutMs: config.database.statementTimeoutMs,
+              // A pooled connection that dies while idle (restart, network cut) must not crash the process;
+              // the pool replaces it on the next checkout.
+              onPoolError: (error) => logger.warn(`Idle database connection lost: ${error.message}`),
+            }),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [DatabaseBootstrapService],
+    };
+  }
+}

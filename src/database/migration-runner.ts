@@ -1,0 +1,31 @@
+import { MigrationExecutor, type DataSource } from 'typeorm';
+
+/** An arbitrary but fixed key: every instance of this API takes the same lock. */
+export const MIGRATION_LOCK_KEY = 7_204_311_001;
+
+/**
+ * Applies pending migrations in one transaction while holding a session-level advisory lock, so that
+ * instances starting together run them once: the others wait, then find nothing pending.
+ * Returns the names of the migrations it applied.
+ */
+export async function runPendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.connect();
+  try {
+    await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const executor = new MigrationExecutor(dataSource, queryRunner);
+      executor.transaction = 'all';
+      const applied = await executor.executePendingMigrations();
+      return applied.map((m) => m.name);
+    } finally {
+      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await queryRunner.release();
+  }
+}
+
+export async function hasPendingMigrations(dataSource: DataSource): Promise<boolean> {
+  return dataSource.showMigrations();
+}

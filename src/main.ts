@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { loadDotEnv } from './config/dotenv.js';
+import { startServer } from './server.js';
+
+loadDotEnv();
+startServer({
+  env: process.env,
+  exit: (code) => process.exit(code),
+  stderr: process.stderr,
+  once: (signal, listener) => process.once(signal, listener),
+}).catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

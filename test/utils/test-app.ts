@@ -1,0 +1,58 @@
+import type { Type } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { assertTestDatabaseUrl, E2E_DATABASE_URL } from '../setup/test-database.js';
+
+/** Every log line the app wrote, raw, so tests can prove what is and is not logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    callback();
+  }
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+
+  json(): Record<string, unknown>[] {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+export interface TestApp extends RunningApp {
+  http(): ReturnType<typeof request>;
+  logs: LogCapture;
+}
+
+export function e2eDatabaseUrl(): string {
+  const url = process.env[E2E_DATABASE_URL];
+  if (!url) throw new Error(`${E2E_DATABASE_URL} is not set: run the e2e tests through jest (global setup)`);
+  assertTestDatabaseUrl(url);
+  return url;
+}
+
+/**
+ * Boots the real application (same factory as production, real Fastify, real database) with a
+ * controlled environment: nothing is inherited from the developer's shell.
+ */
+export async function createTestApp(
+  options: { env?: Record<string, string | undefined>; imports?: Type[] } = {},
+): Promise<TestApp> {
+  const logs = new LogCapture();
+  const running = await createApp({
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: e2eDatabaseUrl(),
+      DB_MIGRATE_ON_START: 'true',
+      DB_SEED_ON_START: 'false',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    logDestination: logs,
+    imports: options.imports,
+  });
+  return { ...running, logs, http: () => request(running.app.getHttpServer()) };
+}
