@@ -21,8 +21,15 @@ const realPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABA
 
 export default {
   maxWorkers: realPostgres ? 2 : 1,
+  // e2e suites boot whole apps (and, in one suite, two embedded databases); unit tests finish in milliseconds.
+  testTimeout: 30_000,
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',
@@ -30,7 +37,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
-      testTimeout: 30_000,
     },
   ],
 };

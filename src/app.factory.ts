@@ -5,7 +5,7 @@ import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AppException } from './common/errors/app-exception.js';
 import { registerHttpCaching } from './common/http/http-cache.js';
@@ -20,8 +20,8 @@ import { EmbeddedDatabase } from './database/embedded-database.js';
 export interface CreateAppOptions {
   /** The environment to configure from; the one place it is read. */
   env: Record<string, string | undefined>;
-  /** Where log lines go (tests capture them); stdout by default. */
-  logDestination?: DestinationStream;
+  /** The root logger; built from LOG_LEVEL and LOG_PRETTY, writing to stdout, when absent. */
+  logger?: PinoLogger;
   /** Extra modules to mount (test fixtures). */
   imports?: NonNullable<Parameters<typeof AppModule.forRoot>[0]['imports']>;
 }
@@ -60,7 +60,7 @@ const CONTENT_SECURITY_POLICY = {
  */
 export async function createApp(options: CreateAppOptions): Promise<RunningApp> {
   const config = loadConfig(options.env);
-  const logger = createRootLogger(config, options.logDestination);
+  const logger = options.logger ?? createRootLogger(config.log);
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl: string;
@@ -115,6 +115,12 @@ async function buildApp(
         headers: { 'Retry-After': '1' },
       });
     }
+  });
+  // A request that was in flight when shutdown began must not leave its keep-alive connection open:
+  // the server would wait for it to time out before it could close.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const level = reply.statusCode >= 500 ? 'warn' : 'info';

@@ -5,6 +5,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { CacheControlInterceptor } from './common/http/http-cache.js';
 import { serializeRequest } from './common/logging/logger.js';
+import { UndeclaredQueryInterceptor } from './common/validation/undeclared-query.interceptor.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
         { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
       ],
     };

@@ -1,18 +1,406 @@
+import { randomUUID } from 'node:crypto';
 import { FixturesModule } from './fixtures/fixtures.module.js';
 import { createTestApp, type TestApp } from './utils/test-app.js';
 
-describe('HTTP platform (smoke)', () => {
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const validItem = { name: 'calm', period: { opens: '09:00', closes: '21:00' } };
+
+function problem(
+  res: { headers: Record<string, string>; body: unknown },
+  expected: {
+    status: number;
+    code: string;
+    title: string;
+    detail: string;
+    instance: string;
+  },
+  extra: Record<string, unknown> = {},
+): void {
+  expect(res.headers['content-type']).toBe(PROBLEM_JSON);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.body).toEqual({
+    type: `/problems/${expected.code.replace(/_/g, '-')}`,
+    title: expected.title,
+    status: expected.status,
+    detail: expected.detail,
+    instance: expected.instance,
+    code: expected.code,
+    requestId: res.headers['x-request-id'],
+    ...extra,
+  });
+}
+
+describe('HTTP platform', () => {
   let t: TestApp;
+
   beforeAll(async () => {
     t = await createTestApp({ imports: [FixturesModule] });
   });
+
   afterAll(async () => {
     await t.close();
   });
 
-  it('serves a fixture list', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items?pageSize=2');
+  describe('X-Request-Id', () => {
+    it('generates one for every response', async () => {
+      const res = await t.http().get('/health/live');
+      expect(res.headers['x-request-id']).toMatch(UUID);
+    });
+
+    it('reuses a sane id from the caller, in the header and the problem body', async () => {
+      const res = await t.http().get('/nowhere').set('X-Request-Id', 'edge-42.abc:1_z');
+      expect(res.headers['x-request-id']).toBe('edge-42.abc:1_z');
+      expect(res.body.requestId).toBe('edge-42.abc:1_z');
+    });
+
+    it.each([['has spaces in it'], ['x'.repeat(129)], ['quote"inside'], ['new\\nline']])(
+      'replaces an unsafe id %#',
+      async (id) => {
+        const res = await t.http().get('/health/live').set('X-Request-Id', id);
+        expect(res.headers['x-request-id']).toMatch(UUID);
+      },
+    );
+  });
+
+  it('sends security headers on every response, errors included', async () => {
+    for (const path of ['/health/live', '/api/v1/nowhere']) {
+      const res = await t.http().get(path);
+      expect(res.headers).toMatchObject({
+        'content-security-policy': expect.stringContaining("default-src 'self'"),
+        'x-content-type-options': 'nosniff',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('sends Cache-Control: no-store by default', async () => {
+    const res = await t.http().post('/api/v1/fixtures/items').send(validItem);
+    expect(res.status).toBe(201);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.etag).toBeUndefined();
+  });
+
+  it('compresses large responses for clients that accept it', async () => {
+    const res = await t.http().get('/api/v1/fixtures/big').set('Accept-Encoding', 'gzip');
     expect(res.status).toBe(200);
-    expect(res.body.meta).toEqual({ page: 1, pageSize: 2, total: 57, totalPages: 29 });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers.vary).toMatch(/accept-encoding/i);
+    expect(res.body).toEqual({ text: 'calm '.repeat(2000) });
+  });
+
+  it('does not compress small responses', async () => {
+    const res = await t.http().get('/health/live').set('Accept-Encoding', 'gzip');
+    expect(res.headers['content-encoding']).toBeUndefined();
+  });
+
+  describe('problem+json for every error path', () => {
+    it('404 for an unknown route', async () => {
+      const res = await t.http().get('/api/v1/nowhere?secret=1');
+      expect(res.status).toBe(404);
+      problem(res, {
+        status: 404,
+        code: 'not_found',
+        title: 'Not found',
+        detail: 'No route matches GET /api/v1/nowhere.',
+        instance: '/api/v1/nowhere',
+      });
+    });
+
+    it('400 for malformed JSON', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/fixtures/items')
+        .set('Content-Type', 'application/json')
+        .send('{"name": ');
+      expect(res.status).toBe(400);
+      problem(res, {
+        status: 400,
+        code: 'malformed_json',
+        title: 'Malformed JSON body',
+        detail: 'The request body is not valid JSON.',
+        instance: '/api/v1/fixtures/items',
+      });
+    });
+
+    it('400 for an empty JSON body', async () => {
+      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send('');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('malformed_json');
+    });
+
+    it('400 for prototype pollution attempts', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/fixtures/items')
+        .set('Content-Type', 'application/json')
+        .send('{"name":"calm","period":{"opens":"09:00","closes":"21:00"},"__proto__":{"admin":true}}');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('malformed_json');
+    });
+
+    it.each([
+      ['text/plain', 'hello'],
+      ['application/x-www-form-urlencoded', 'name=calm'],
+      ['application/xml', '<name>calm</name>'],
+    ])('415 for %s', async (type, body) => {
+      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', type).send(body);
+      expect(res.status).toBe(415);
+      problem(res, {
+        status: 415,
+        code: 'unsupported_media_type',
+        title: 'Unsupported media type',
+        detail: 'This content type is not accepted; send application/json.',
+        instance: '/api/v1/fixtures/items',
+      });
+    });
+
+    it('409 for a domain conflict', async () => {
+      const res = await t.http().get('/api/v1/fixtures/conflict');
+      expect(res.status).toBe(409);
+      problem(res, {
+        status: 409,
+        code: 'conflict',
+        title: 'Conflict',
+        detail: 'The slug is already taken.',
+        instance: '/api/v1/fixtures/conflict',
+      });
+    });
+
+    it('409 for a unique violation, without naming the constraint or the values', async () => {
+      const res = await t.http().get('/api/v1/fixtures/unique-violation');
+      expect(res.status).toBe(409);
+      problem(res, {
+        status: 409,
+        code: 'conflict',
+        title: 'Conflict',
+        detail: 'A resource with the same unique value already exists.',
+        instance: '/api/v1/fixtures/unique-violation',
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/fixture-dup|PK_|seed_runs/);
+    });
+
+    it('500 without internals, logged with the request id', async () => {
+      const res = await t.http().get('/api/v1/fixtures/boom');
+      expect(res.status).toBe(500);
+      problem(res, {
+        status: 500,
+        code: 'internal_error',
+        title: 'Internal server error',
+        detail: 'An unexpected error occurred.',
+        instance: '/api/v1/fixtures/boom',
+      });
+      expect(res.text).not.toMatch(/SELECT|hunter2|stack|\.ts:/);
+      const logged = t.logs.json().find((line) => line.msg === 'Unhandled error');
+      expect(logged).toMatchObject({
+        level: 'error',
+        reqId: res.body.requestId,
+        error: { type: 'Error', message: expect.stringContaining('internal detail'), stack: expect.any(String) },
+      });
+    });
+  });
+
+  describe('validation', () => {
+    const post = (body: unknown) =>
+      t
+        .http()
+        .post('/api/v1/fixtures/items')
+        .send(body as object);
+
+    it('accepts a valid body and strips nothing silently', async () => {
+      const res = await post({ ...validItem, slug: 'a-b', date: '2026-12-24', ownerId: randomUUID(), rank: 3 });
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ ...validItem, slug: 'a-b', date: '2026-12-24', ownerId: expect.any(String), rank: 3 });
+    });
+
+    it.each([
+      ['a missing field', { period: validItem.period }, [{ field: 'name', message: 'name must be a string' }]],
+      ['a wrong type', { ...validItem, name: 123 }, [{ field: 'name', message: 'name must be a string' }]],
+      [
+        'an empty string',
+        { ...validItem, name: '' },
+        [{ field: 'name', message: 'name must be longer than or equal to 1 characters' }],
+      ],
+      [
+        'several invalid fields',
+        { ...validItem, name: 5, slug: 'Not A Slug' },
+        [
+          { field: 'name', message: 'name must be a string' },
+          { field: 'slug', message: 'slug must be lowercase words joined by single hyphens' },
+        ],
+      ],
+      [
+        'a value too long',
+        { ...validItem, name: 'x'.repeat(21) },
+        [{ field: 'name', message: 'name must be shorter than or equal to 20 characters' }],
+      ],
+      [
+        'an unknown field',
+        { ...validItem, isAdmin: true },
+        [{ field: 'isAdmin', message: 'property isAdmin should not exist' }],
+      ],
+      [
+        'a nested invalid field',
+        { ...validItem, period: { opens: '25:00', closes: '21:00' } },
+        [{ field: 'period.opens', message: 'opens must be a time of day as HH:mm (00:00 to 24:00)' }],
+      ],
+      [
+        'an SQL injection string in a uuid',
+        { ...validItem, ownerId: "1' OR '1'='1" },
+        [{ field: 'ownerId', message: 'ownerId must be a UUID' }],
+      ],
+      [
+        'an injection string in a slug',
+        { ...validItem, slug: "x'; DROP TABLE seed_runs; --" },
+        [{ field: 'slug', message: 'slug must be lowercase words joined by single hyphens' }],
+      ],
+      [
+        'an impossible date',
+        { ...validItem, date: '2026-02-30' },
+        [{ field: 'date', message: 'date must be a date as YYYY-MM-DD' }],
+      ],
+    ])('400 for %s', async (_label, body, errors) => {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(res.body).toEqual({
+        type: '/problems/validation-failed',
+        title: 'Validation failed',
+        status: 400,
+        detail: expect.stringMatching(/^\d+ fields? (is|are) invalid$/),
+        instance: '/api/v1/fixtures/items',
+        code: 'validation_failed',
+        requestId: expect.any(String),
+        errors: expect.arrayContaining(errors),
+      });
+      expect(res.body.errors).toHaveLength(errors.length);
+    });
+
+    it.each([['[1,2]'], ['"hello"'], ['null'], ['42']])('400 naming the body for a JSON %s', async (json) => {
+      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send(json);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'validation_failed',
+        detail: '1 field is invalid',
+        errors: [{ field: 'body', message: 'the request body must be a JSON object' }],
+      });
+    });
+
+    it('400 for an unknown query parameter', async () => {
+      const res = await t.http().get('/api/v1/fixtures/items?colour=blue');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'validation_failed',
+        detail: '1 field is invalid',
+        errors: [{ field: 'colour', message: 'property colour should not exist' }],
+      });
+    });
+
+    it('400 naming a route parameter that is not a UUID', async () => {
+      const res = await t.http().get('/api/v1/fixtures/items/1%27%20OR%201=1');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ field: 'id', message: 'id must be a UUID' }],
+      });
+    });
+
+    it('accepts a UUID route parameter', async () => {
+      const id = randomUUID();
+      const res = await t.http().get(`/api/v1/fixtures/items/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ id });
+    });
+  });
+
+  it('never logs credentials, cookies, API keys, query strings or bodies', async () => {
+    t.logs.lines.length = 0;
+    const res = await t
+      .http()
+      .post('/api/v1/fixtures/items?email=QUERY-SECRET%40example.com')
+      .set('Authorization', 'Bearer TOKEN-SECRET-123')
+      .set('Cookie', 'session=COOKIE-SECRET')
+      .set('X-API-Key', 'wck_KEY-SECRET')
+      .send({ ...validItem, name: 'PERSONAL-NAME' });
+    expect(res.status).toBe(400);
+    await t
+      .http()
+      .post('/api/v1/fixtures/items')
+      .send({ ...validItem, name: 'Jane Q Patient' });
+
+    expect(t.logs.text).not.toMatch(/TOKEN-SECRET|COOKIE-SECRET|KEY-SECRET|QUERY-SECRET|PERSONAL-NAME|Jane Q Patient/);
+    const completed = t.logs.json().filter((line) => line.msg === 'request completed');
+    expect(completed).toEqual([
+      expect.objectContaining({
+        reqId: res.headers['x-request-id'],
+        method: 'POST',
+        route: '/api/v1/fixtures/items',
+        path: '/api/v1/fixtures/items',
+        statusCode: 400,
+        durationMs: expect.any(Number),
+      }),
+      expect.objectContaining({ method: 'POST', route: '/api/v1/fixtures/items', statusCode: 201 }),
+    ]);
+  });
+});
+
+describe('HTTP platform configuration', () => {
+  it('413 when the body exceeds BODY_LIMIT_BYTES', async () => {
+    const t = await createTestApp({ env: { BODY_LIMIT_BYTES: '1024' }, imports: [FixturesModule] });
+    try {
+      const res = await t
+        .http()
+        .post('/api/v1/fixtures/items')
+        .send({ ...validItem, name: 'x'.repeat(2000) });
+      expect(res.status).toBe(413);
+      problem(res, {
+        status: 413,
+        code: 'payload_too_large',
+        title: 'Payload too large',
+        detail: 'The request body exceeds the size limit.',
+        instance: '/api/v1/fixtures/items',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('CORS allows only the configured origins', async () => {
+    const t = await createTestApp({
+      env: { CORS_ORIGINS: 'https://www.wellclinic.example, https://admin.wellclinic.example' },
+    });
+    try {
+      const allowed = await t
+        .http()
+        .options('/health/live')
+        .set('Origin', 'https://admin.wellclinic.example')
+        .set('Access-Control-Request-Method', 'GET');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.wellclinic.example');
+
+      const simple = await t.http().get('/health/live').set('Origin', 'https://www.wellclinic.example');
+      expect(simple.headers['access-control-allow-origin']).toBe('https://www.wellclinic.example');
+      expect(simple.headers['access-control-expose-headers']).toMatch(/X-Request-Id/);
+
+      const denied = await t.http().get('/health/live').set('Origin', 'https://evil.example');
+      expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('sends no CORS headers when no origin is configured', async () => {
+    const t = await createTestApp();
+    try {
+      const res = await t.http().get('/health/live').set('Origin', 'https://www.wellclinic.example');
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
   });
 });

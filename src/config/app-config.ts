@@ -82,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     if (value !== undefined) relevant[key] = value;
   }
   const parsed = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { forbidUnknownValues: true });
+  const errors = validateSync(parsed, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigValidationError(errors.map(describe).sort());
   return new AppConfig(parsed);
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
-import { runPendingMigrations } from '../../src/database/migration-runner.js';
+import { EmbeddedDatabase } from '../../src/database/embedded-database.js';
 
 /** The environment variable through which the global setup hands the run's database to the test files. */
 export const E2E_DATABASE_URL = 'WELLCLINIC_E2E_DATABASE_URL';
@@ -48,16 +49,23 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   }
 }
 
+/**
+ * A second, empty database for tests that need one of their own (fresh migrations, concurrency): a new
+ * database on the test Postgres server, or a new in-memory PGlite in embedded mode.
+ */
+export async function createScratchDatabase(): Promise<{ url: string; embedded: boolean; drop(): Promise<void> }> {
+  const runUrl = process.env[E2E_DATABASE_URL];
+  if (!runUrl) throw new Error(`${E2E_DATABASE_URL} is not set: run the e2e tests through jest (global setup)`);
+  if (process.env[E2E_EMBEDDED] === 'true') {
+    const db = await EmbeddedDatabase.start('memory://', { database: 'wellclinic_scratch_test' });
+    return { url: db.url, embedded: true, drop: () => db.stop() };
+  }
+  const name = `wellclinic_scratch_test_${randomBytes(4).toString('hex')}`;
+  await createDatabase(runUrl, name);
+  return { url: withDatabase(runUrl, name), embedded: false, drop: () => dropDatabase(runUrl, name) };
+}
+
 export function testDataSource(url: string, poolMax = 1): DataSource {
   assertTestDatabaseUrl(url);
   return new DataSource(buildDataSourceOptions({ url, poolMax, connectTimeoutMs: 5000, statementTimeoutMs: 30_000 }));
-}
-
-export async function migrate(url: string): Promise<string[]> {
-  const dataSource = await testDataSource(url).initialize();
-  try {
-    return await runPendingMigrations(dataSource);
-  } finally {
-    await dataSource.destroy();
-  }
 }

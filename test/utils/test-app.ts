@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
+import { createRootLogger } from '../../src/common/logging/logger.js';
 import { assertTestDatabaseUrl, E2E_DATABASE_URL } from '../setup/test-database.js';
 
 /** Every log line the app wrote, raw, so tests can prove what is and is not logged. */
@@ -22,6 +23,13 @@ export class LogCapture extends Writable {
   }
 }
 
+/**
+ * One capture and one root logger per test file: nestjs-pino binds the first logger it sees for the life
+ * of the module registry, so every app in a file must share it. Clear `logs.lines` before asserting.
+ */
+export const logs = new LogCapture();
+export const testLogger = createRootLogger({ level: 'info', pretty: false }, logs);
+
 export interface TestApp extends RunningApp {
   http(): ReturnType<typeof request>;
   logs: LogCapture;
@@ -41,7 +49,6 @@ export function e2eDatabaseUrl(): string {
 export async function createTestApp(
   options: { env?: Record<string, string | undefined>; imports?: Type[] } = {},
 ): Promise<TestApp> {
-  const logs = new LogCapture();
   const running = await createApp({
     env: {
       NODE_ENV: 'test',
@@ -51,7 +58,7 @@ export async function createTestApp(
       LOG_LEVEL: 'info',
       ...options.env,
     },
-    logDestination: logs,
+    logger: testLogger,
     imports: options.imports,
   });
   return { ...running, logs, http: () => request(running.app.getHttpServer()) };

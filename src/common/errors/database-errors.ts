@@ -39,7 +39,8 @@ function* chain(error: unknown): Generator<ErrorLike> {
 
 export function sqlState(error: unknown): string | undefined {
   for (const e of chain(error)) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    // SQLSTATEs are five digits or capitals with at least one digit (EPIPE is a socket error, not one).
+    if (typeof e.code === 'string' && /^(?=.*\d)[0-9A-Z]{5}$/.test(e.code)) return e.code;
   }
   return undefined;
 }

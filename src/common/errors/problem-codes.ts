@@ -12,14 +12,18 @@ export const PROBLEMS = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   conflict: { status: 409, title: 'Conflict' },
+  gone: { status: 410, title: 'Gone' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable_entity: { status: 422, title: 'Unprocessable entity' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
+  not_implemented: { status: 501, title: 'Not implemented' },
+  bad_gateway: { status: 502, title: 'Bad gateway' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
   database_unavailable: { status: 503, title: 'Database unavailable' },
+  gateway_timeout: { status: 504, title: 'Gateway timeout' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

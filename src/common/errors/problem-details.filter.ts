@@ -27,7 +27,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // which may hold personal data.
       const e = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
-        { err: { type: e.name, code: (e as { code?: unknown }).code, message: e.message, stack: e.stack } },
+        {
+          reqId: request.id,
+          error: { type: e.name, code: (e as { code?: unknown }).code, message: e.message, stack: e.stack },
+        },
         'Unhandled error',
       );
     } else if (problem.body.code === 'database_unavailable') {

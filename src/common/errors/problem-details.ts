@@ -3,7 +3,7 @@ import { PROBLEMS, type ProblemCode } from './problem-codes.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export class FieldErrorDto {
+export class FieldError {
   /** Dotted path of the invalid field, e.g. `periods.0.opens`. Query parameters and headers use their own name. */
   @ApiProperty({ example: 'phone' })
   readonly field!: string;
@@ -13,7 +13,7 @@ export class FieldErrorDto {
 }
 
 /** RFC 9457 problem details, the body of every non-2xx response. */
-export class ProblemDetailsDto {
+export class ProblemDetails {
   @ApiProperty({ example: '/problems/validation-failed' })
   readonly type!: string;
 
@@ -38,16 +38,12 @@ export class ProblemDetailsDto {
   })
   readonly requestId!: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Present on validation_failed.' })
-  readonly errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ type: [FieldError], description: 'Present on validation_failed.' })
+  readonly errors?: FieldError[];
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export interface ProblemDetails {
+/** The body as built by the filter: the documented members plus any extension members. */
+export interface ProblemBody {
   type: string;
   title: string;
   status: number;

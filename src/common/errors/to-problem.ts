@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { AppException } from './app-exception.js';
 import { isDatabaseUnavailable, sqlState } from './database-errors.js';
 import { PROBLEMS, problemCodeForStatus, problemType, type ProblemCode } from './problem-codes.js';
-import type { ProblemDetails } from './problem-details.js';
+import type { ProblemBody } from './problem-details.js';
 
 export interface ProblemContext {
   instance: string;
@@ -12,7 +12,7 @@ export interface ProblemContext {
 
 export interface ProblemResponse {
   status: number;
-  body: ProblemDetails;
+  body: ProblemBody;
   headers: Record<string, string>;
   /** Whether this is a server fault worth an error log line (never for client mistakes or outages). */
   unexpected: boolean;
@@ -23,7 +23,7 @@ interface Classified {
   detail: string;
   headers?: Record<string, string>;
   extensions?: Record<string, unknown>;
-  errors?: ProblemDetails['errors'];
+  errors?: ProblemBody['errors'];
   unexpected?: boolean;
 }
 
@@ -75,11 +75,12 @@ function classify(exception: unknown, ctx: ProblemContext): Classified {
         code: 'service_unavailable',
         detail: 'A dependency of the service is not available.',
         headers: { 'Retry-After': String(ctx.retryAfterSeconds) },
-        extensions: { checks: response.details },
+        // Only each dependency's up/down status: indicator messages can name hosts and ports.
+        extensions: { checks: healthStatuses(response.details) },
       };
     }
-    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    const detail = status < 500 && typeof message === 'string' ? message : PROBLEMS[code].title;
+    const message = typeof response === 'string' ? response : (response as { message?: unknown } | null)?.message;
+    const detail = status < 500 && typeof message === 'string' ? clientDetail(message) : PROBLEMS[code].title;
     return { code, detail, unexpected: status >= 500 && status !== 503 };
   }
 
@@ -114,11 +115,27 @@ function classify(exception: unknown, ctx: ProblemContext): Classified {
   }
 }
 
+/** Nest's unknown-route message echoes the URL; keep its path, never its query string. */
+function clientDetail(message: string): string {
+  const unknownRoute = /^Cannot ([A-Z]+) ([^?\s]*)/.exec(message);
+  return unknownRoute ? `No route matches ${unknownRoute[1]} ${unknownRoute[2]}.` : message;
+}
+
+function healthStatuses(details: unknown): Record<string, { status: unknown }> {
+  if (typeof details !== 'object' || details === null) return {};
+  return Object.fromEntries(
+    Object.entries(details as Record<string, { status?: unknown }>).map(([name, check]) => [
+      name,
+      { status: check?.status },
+    ]),
+  );
+}
+
 /** Maps anything thrown while serving a request to RFC 9457 problem details. Never exposes internals. */
 export function toProblem(exception: unknown, ctx: ProblemContext): ProblemResponse {
   const c = classify(exception, ctx);
   const { status, title } = PROBLEMS[c.code];
-  const body: ProblemDetails = {
+  const body: ProblemBody = {
     ...c.extensions,
     type: problemType(c.code),
     title,

@@ -22,16 +22,20 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function createRootLogger(config: AppConfig, destination?: DestinationStream): Logger {
+/**
+ * The process's root logger. nestjs-pino keeps the first logger it is given for the life of the process,
+ * so build one per process (tests share one per test file) and hand it to every app.
+ */
+export function createRootLogger(log: AppConfig['log'], destination?: DestinationStream): Logger {
   const options = {
-    level: config.log.level,
+    level: log.level,
     base: { service: 'well-clinic-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label: string) => ({ level: label }) },
   };
   if (destination) return pino(options, destination);
-  if (config.log.pretty) return pino({ ...options, transport: { target: 'pino-pretty' } });
+  if (log.pretty) return pino({ ...options, transport: { target: 'pino-pretty' } });
   return pino(options);
 }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEMS, type ProblemCode } from '../errors/problem-codes.js';
-import { PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from '../errors/problem-details.js';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
 
 /**
  * Documents the problem responses an operation can return, grouped by status, naming the codes of each.
@@ -10,12 +10,12 @@ export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDec
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
   return applyDecorators(
-    ApiExtraModels(ProblemDetailsDto),
+    ApiExtraModels(ProblemDetails),
     ...[...byStatus].map(([status, group]) =>
       ApiResponse({
         status,
         description: `Problem: ${group.map((c) => `\`${c}\``).join(', ')}`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetails) } } },
         ...(status === 503 || status === 429
           ? {
               headers: {

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
-import { FieldErrorDto, ProblemDetailsDto } from '../errors/problem-details.js';
-import { PageMetaDto } from '../pagination/pagination.js';
+import { FieldError, ProblemDetails } from '../errors/problem-details.js';
+import { PageMeta } from '../pagination/pagination.js';
 
 export const BEARER_AUTH = 'bearer';
 export const API_KEY_AUTH = 'apiKey';
@@ -59,7 +59,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integration key.' }, API_KEY_AUTH)
     .build();
   return SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDetailsDto, FieldErrorDto, PageMetaDto],
+    extraModels: [ProblemDetails, FieldError, PageMeta],
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
 }

@@ -14,7 +14,7 @@ export class PaginationQueryDto {
   readonly pageSize: number = DEFAULT_PAGE_SIZE;
 }
 
-export class PageMetaDto {
+export class PageMeta {
   @ApiProperty({ example: 1 })
   readonly page!: number;
 
@@ -30,7 +30,7 @@ export class PageMetaDto {
 
 export interface Page<T> {
   data: T[];
-  meta: PageMetaDto;
+  meta: PageMeta;
 }
 
 /** The list envelope. */
@@ -49,7 +49,7 @@ export function pageWindow(query: { page: number; pageSize: number }): { skip: n
 /** Documents a 200 list envelope of `model`. */
 export function ApiPageResponse(model: Type<unknown>, description?: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiExtraModels(PageMetaDto, model),
+    ApiExtraModels(PageMeta, model),
     ApiOkResponse({
       description,
       schema: {
@@ -57,7 +57,7 @@ export function ApiPageResponse(model: Type<unknown>, description?: string): Met
         required: ['data', 'meta'],
         properties: {
           data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          meta: { $ref: getSchemaPath(PageMetaDto) },
+          meta: { $ref: getSchemaPath(PageMeta) },
         },
       },
     }),

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppException } from '../errors/app-exception.js';
 import type { FieldError } from '../errors/problem-details.js';
 
@@ -21,12 +21,25 @@ export function validationFailed(errors: FieldError[]): AppException {
   });
 }
 
+/** A DTO body must be a JSON object: `"hello"`, `null` or `[...]` is one error about the body, not about its fields. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isObject) {
+      throw validationFailed([{ field: 'body', message: 'the request body must be a JSON object' }]);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /** Strict validation for bodies, query strings and params: unknown fields are errors, never silently dropped. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
+    // One message per field: the first rule it breaks (type rules are declared first, see decorators.ts).
+    stopAtFirstError: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },

@@ -1,0 +1,403 @@
+import { resolve } from 'node:path';
+import { AppConfig, ConfigValidationError, loadConfig } from './app-config.js';
+
+/** Runs `loadConfig` and returns the error it throws, failing the test when it does not throw. */
+function configError(env: Record<string, string | undefined>): ConfigValidationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig did not throw');
+}
+
+/** The names of the variables a validation error complains about. */
+function badVariables(env: Record<string, string | undefined>): string[] {
+  return configError(env).problems.map((p) => p.slice(0, p.indexOf(':')));
+}
+
+const DEFAULTS = {
+  nodeEnv: 'development',
+  http: {
+    host: '0.0.0.0',
+    port: 3000,
+    bodyLimitBytes: 1024 * 1024,
+    corsOrigins: false,
+    trustProxy: false,
+    shutdownTimeoutMs: 10_000,
+  },
+  database: {
+    url: undefined,
+    pgliteDataDir: resolve('./.data/pglite'),
+    poolMax: 1,
+    connectTimeoutMs: 5000,
+    statementTimeoutMs: 15_000,
+    migrateOnStart: true,
+    seedOnStart: true,
+    retryAfterSeconds: 5,
+  },
+  log: { level: 'info', pretty: false },
+  docs: { enabled: true },
+  cache: { maxAgeSeconds: 60, staleWhileRevalidateSeconds: 300 },
+};
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('builds the whole configuration from an empty environment', () => {
+      const config = loadConfig({});
+
+      expect(config).toBeInstanceOf(AppConfig);
+      expect({ ...config }).toEqual(DEFAULTS);
+      expect(config.database.url).toBeUndefined();
+      expect(config.embeddedDatabase).toBe(true);
+    });
+
+    it('ignores variables it does not know (HOME, PATH, lower-case names)', () => {
+      const config = loadConfig({ HOME: '/root', PATH: '/usr/bin:/bin', FOO: 'not=valid', port: 'abc' });
+
+      expect({ ...config }).toEqual(DEFAULTS);
+    });
+
+    it('treats undefined values like unset variables', () => {
+      expect({ ...loadConfig({ PORT: undefined, DATABASE_URL: undefined }) }).toEqual(DEFAULTS);
+    });
+  });
+
+  describe('a full environment', () => {
+    it('maps every variable to its place in the configuration', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '8080',
+        DATABASE_URL: 'postgresql://app:pw@db.internal:5432/wellclinic',
+        PGLITE_DATA_DIR: '/var/lib/pglite',
+        DB_POOL_MAX: '25',
+        DB_CONNECT_TIMEOUT_MS: '2000',
+        DB_STATEMENT_TIMEOUT_MS: '30000',
+        DB_MIGRATE_ON_START: 'false',
+        DB_SEED_ON_START: 'true',
+        DB_RETRY_AFTER_SECONDS: '30',
+        LOG_LEVEL: 'debug',
+        LOG_PRETTY: 'true',
+        CORS_ORIGINS: 'https://wellclinic.example',
+        BODY_LIMIT_BYTES: '2048',
+        DOCS_ENABLED: 'false',
+        TRUST_PROXY: '1',
+        CACHE_MAX_AGE_SECONDS: '0',
+        CACHE_STALE_WHILE_REVALIDATE_SECONDS: '600',
+        SHUTDOWN_TIMEOUT_MS: '500',
+      });
+
+      expect({ ...config }).toEqual({
+        nodeEnv: 'production',
+        http: {
+          host: '127.0.0.1',
+          port: 8080,
+          bodyLimitBytes: 2048,
+          corsOrigins: ['https://wellclinic.example'],
+          trustProxy: 1,
+          shutdownTimeoutMs: 500,
+        },
+        database: {
+          url: 'postgresql://app:pw@db.internal:5432/wellclinic',
+          pgliteDataDir: '/var/lib/pglite',
+          poolMax: 25,
+          connectTimeoutMs: 2000,
+          statementTimeoutMs: 30_000,
+          migrateOnStart: false,
+          seedOnStart: true,
+          retryAfterSeconds: 30,
+        },
+        log: { level: 'debug', pretty: true },
+        docs: { enabled: false },
+        cache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 },
+      });
+      expect(config.embeddedDatabase).toBe(false);
+    });
+  });
+
+  describe('integers', () => {
+    it.each([
+      ['8080', 8080],
+      [' 8080 ', 8080],
+      ['0', 0],
+      ['65535', 65535],
+      ['007', 7],
+    ])('parses PORT=%j as %j', (raw, port) => {
+      expect(loadConfig({ PORT: raw }).http.port).toBe(port);
+    });
+
+    it.each(['abc', '1.5', '1e3', '', '-1', '65536', '80 80', '0x50'])('rejects PORT=%j', (raw) => {
+      expect(badVariables({ PORT: raw })).toEqual(['PORT']);
+    });
+
+    it.each([
+      ['DB_POOL_MAX', '0'],
+      ['DB_POOL_MAX', '101'],
+      ['DB_CONNECT_TIMEOUT_MS', '99'],
+      ['DB_STATEMENT_TIMEOUT_MS', '600001'],
+      ['DB_RETRY_AFTER_SECONDS', '0'],
+      ['BODY_LIMIT_BYTES', '1023'],
+      ['CACHE_MAX_AGE_SECONDS', '-1'],
+      ['CACHE_STALE_WHILE_REVALIDATE_SECONDS', '604801'],
+      ['SHUTDOWN_TIMEOUT_MS', '120001'],
+    ])('rejects %s=%j (out of range)', (name, raw) => {
+      expect(badVariables({ DATABASE_URL: 'postgres://h/db', [name]: raw })).toEqual([name]);
+    });
+
+    it('names only the first rule a variable breaks', () => {
+      expect(
+        configError({ PORT: '-1', DB_POOL_MAX: '101', HOST: '', DATABASE_URL: 'postgres://h/db' }).problems,
+      ).toEqual([
+        'DB_POOL_MAX: must not be greater than 100',
+        'HOST: must be longer than or equal to 1 characters',
+        'PORT: must not be less than 0',
+      ]);
+    });
+  });
+
+  describe('booleans', () => {
+    it.each([
+      ['true', true],
+      ['false', false],
+      ['1', true],
+      ['0', false],
+      ['yes', true],
+      ['no', false],
+      ['on', true],
+      ['off', false],
+      ['TRUE', true],
+      [' No ', false],
+    ])('parses %j as %j', (raw, value) => {
+      const config = loadConfig({
+        LOG_PRETTY: raw,
+        DOCS_ENABLED: raw,
+        DB_MIGRATE_ON_START: raw,
+        DB_SEED_ON_START: raw,
+      });
+
+      expect([
+        config.log.pretty,
+        config.docs.enabled,
+        config.database.migrateOnStart,
+        config.database.seedOnStart,
+      ]).toEqual([value, value, value, value]);
+    });
+
+    it.each(['maybe', '2', 'y', 'enabled', ''])('rejects %j', (raw) => {
+      expect(badVariables({ LOG_PRETTY: raw, DOCS_ENABLED: raw, DB_MIGRATE_ON_START: raw })).toEqual([
+        'DB_MIGRATE_ON_START',
+        'DOCS_ENABLED',
+        'LOG_PRETTY',
+      ]);
+    });
+
+    it('rejects a bad DB_SEED_ON_START', () => {
+      expect(badVariables({ DB_SEED_ON_START: 'sometimes' })).toEqual(['DB_SEED_ON_START']);
+    });
+  });
+
+  describe('DATABASE_URL and its consequences', () => {
+    it('seeds by default only when DATABASE_URL is unset', () => {
+      expect(loadConfig({}).database.seedOnStart).toBe(true);
+      expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).database.seedOnStart).toBe(false);
+    });
+
+    it('lets DB_SEED_ON_START override the default either way', () => {
+      expect(loadConfig({ DB_SEED_ON_START: 'false' }).database.seedOnStart).toBe(false);
+      expect(loadConfig({ DATABASE_URL: 'postgres://h/db', DB_SEED_ON_START: 'true' }).database.seedOnStart).toBe(true);
+    });
+
+    it('treats an empty DB_SEED_ON_START as unset', () => {
+      expect(loadConfig({ DB_SEED_ON_START: '' }).database.seedOnStart).toBe(true);
+      expect(loadConfig({ DB_SEED_ON_START: '  ', DATABASE_URL: 'postgres://h/db' }).database.seedOnStart).toBe(false);
+    });
+
+    it('treats an empty DATABASE_URL as unset: embedded database, seeding, one connection', () => {
+      for (const url of ['', '   ']) {
+        const config = loadConfig({ DATABASE_URL: url, DB_POOL_MAX: '20' });
+
+        expect({ ...config }).toEqual(DEFAULTS);
+        expect(config.embeddedDatabase).toBe(true);
+      }
+    });
+
+    it('forces poolMax to 1 without DATABASE_URL (PGlite is a single session)', () => {
+      expect(loadConfig({ DB_POOL_MAX: '20' }).database.poolMax).toBe(1);
+      expect(loadConfig({}).database.poolMax).toBe(1);
+    });
+
+    it('uses DB_POOL_MAX (default 10) with DATABASE_URL', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).database.poolMax).toBe(10);
+      expect(loadConfig({ DATABASE_URL: 'postgres://h/db', DB_POOL_MAX: '20' }).database.poolMax).toBe(20);
+    });
+
+    it.each(['postgres://u:p@h:5432/db', 'postgresql://h/db?sslmode=require'])('accepts %s', (url) => {
+      const config = loadConfig({ DATABASE_URL: url });
+
+      expect(config.database.url).toBe(url);
+      expect(config.embeddedDatabase).toBe(false);
+    });
+
+    it.each(['mysql://h/db', 'postgres://', 'postgres://h /db', 'h:5432/db', 'http://h/db'])('rejects %s', (url) => {
+      expect(badVariables({ DATABASE_URL: url })).toEqual(['DATABASE_URL']);
+    });
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it.each([
+      ['', false],
+      ['   ', false],
+      ['*', true],
+      [' * ', true],
+      ['*, https://a.example', true],
+      ['https://a.example', ['https://a.example']],
+      [
+        'https://a.example, http://localhost:5173 ,https://b.example',
+        ['https://a.example', 'http://localhost:5173', 'https://b.example'],
+      ],
+    ])('parses %j as %j', (raw, origins) => {
+      expect(loadConfig({ CORS_ORIGINS: raw }).http.corsOrigins).toEqual(origins);
+    });
+
+    it.each([
+      'ftp://a.example',
+      'a.example',
+      'https://a.example,',
+      'https://a.example,*',
+      'https://a.example https://b.example',
+    ])('rejects %j', (raw) => {
+      expect(badVariables({ CORS_ORIGINS: raw })).toEqual(['CORS_ORIGINS']);
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each([
+      ['true', true],
+      ['false', false],
+      ['0', 0],
+      ['2', 2],
+      ['127.0.0.1', ['127.0.0.1']],
+      ['10.0.0.0/8, 192.168.1.1,::1', ['10.0.0.0/8', '192.168.1.1', '::1']],
+      ['loopback,uniquelocal', ['loopback', 'uniquelocal']],
+      ['fd00::/8', ['fd00::/8']],
+    ])('parses %j as %j', (raw, trustProxy) => {
+      expect(loadConfig({ TRUST_PROXY: raw }).http.trustProxy).toEqual(trustProxy);
+    });
+
+    it.each([
+      '',
+      'yes',
+      'TRUE',
+      'cafe',
+      'abc',
+      '10.0.0.1;10.0.0.2',
+      '10.0.0.1,',
+      '10.0.0.0/33',
+      '300.1.1.1',
+      'fd00::/129',
+    ])('rejects %j', (raw) => {
+      expect(badVariables({ TRUST_PROXY: raw })).toEqual(['TRUST_PROXY']);
+    });
+  });
+
+  describe('PGLITE_DATA_DIR', () => {
+    it("keeps 'memory://' as it is", () => {
+      expect(loadConfig({ PGLITE_DATA_DIR: 'memory://' }).database.pgliteDataDir).toBe('memory://');
+    });
+
+    it('resolves a relative path against the working directory', () => {
+      expect(loadConfig({ PGLITE_DATA_DIR: 'data/db' }).database.pgliteDataDir).toBe(resolve(process.cwd(), 'data/db'));
+      expect(loadConfig({ PGLITE_DATA_DIR: '../db' }).database.pgliteDataDir).toBe(resolve(process.cwd(), '../db'));
+    });
+
+    it('keeps an absolute path', () => {
+      expect(loadConfig({ PGLITE_DATA_DIR: '/srv/pglite' }).database.pgliteDataDir).toBe('/srv/pglite');
+    });
+
+    it('rejects an empty value', () => {
+      expect(badVariables({ PGLITE_DATA_DIR: '' })).toEqual(['PGLITE_DATA_DIR']);
+    });
+  });
+
+  describe('enumerations', () => {
+    it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('accepts LOG_LEVEL=%s', (level) => {
+      expect(loadConfig({ LOG_LEVEL: level }).log.level).toBe(level);
+    });
+
+    it.each(['development', 'production', 'test'])('accepts NODE_ENV=%s', (nodeEnv) => {
+      expect(loadConfig({ NODE_ENV: nodeEnv }).nodeEnv).toBe(nodeEnv);
+    });
+
+    it('rejects unknown values, case-sensitively', () => {
+      expect(badVariables({ LOG_LEVEL: 'INFO', NODE_ENV: 'staging' })).toEqual(['LOG_LEVEL', 'NODE_ENV']);
+    });
+
+    it('rejects an empty HOST', () => {
+      expect(badVariables({ HOST: '' })).toEqual(['HOST']);
+    });
+  });
+
+  describe('validation errors', () => {
+    const secretUrl = 'mysql://clinic_admin:Sup3rS3cretPassw0rd@db.internal:3306/wellclinic';
+
+    it('reports every bad variable at once, sorted, each with the first rule it breaks', () => {
+      const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: secretUrl, HOME: '/root' });
+
+      expect(error).toBeInstanceOf(Error);
+      expect(error.name).toBe('ConfigValidationError');
+      expect(error.problems).toEqual([
+        'DATABASE_URL: must be a postgres:// or postgresql:// URL',
+        'LOG_LEVEL: must be one of the following values: fatal, error, warn, info, debug, trace, silent',
+        'PORT: must be an integer number',
+      ]);
+      expect(error.message).toBe(
+        [
+          'Invalid configuration:',
+          '  - DATABASE_URL: must be a postgres:// or postgresql:// URL',
+          '  - LOG_LEVEL: must be one of the following values: fatal, error, warn, info, debug, trace, silent',
+          '  - PORT: must be an integer number',
+        ].join('\n'),
+      );
+    });
+
+    it('never echoes the bad values, secrets included', () => {
+      const error = configError({
+        PORT: 'abc',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: secretUrl,
+        CORS_ORIGINS: 'ftp://corsvalue.example',
+        TRUST_PROXY: 'proxyvalue',
+      });
+      const text = `${error.message}\n${error.problems.join('\n')}`;
+
+      expect(error.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+        'CORS_ORIGINS',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'PORT',
+        'TRUST_PROXY',
+      ]);
+      for (const value of [
+        'abc',
+        'loud',
+        'Sup3rS3cretPassw0rd',
+        'clinic_admin',
+        'db.internal',
+        'mysql',
+        'corsvalue',
+        'proxyvalue',
+      ]) {
+        expect(text).not.toContain(value);
+      }
+    });
+
+    it('does not echo a postgres URL that is malformed only by whitespace', () => {
+      const error = configError({ DATABASE_URL: 'postgres://admin:Hunter2Secret@h /db' });
+
+      expect(error.problems).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// URL']);
+      expect(error.message).not.toContain('Hunter2Secret');
+    });
+  });
+});

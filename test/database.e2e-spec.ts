@@ -1,0 +1,97 @@
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../migrations/index.js';
+import { runPendingMigrations } from '../src/database/migration-runner.js';
+import { runSeeders } from '../src/database/seeding/seed-runner.js';
+import type { Seeder } from '../src/database/seeding/seeder.js';
+import { createScratchDatabase, testDataSource } from './setup/test-database.js';
+
+const MIGRATION_NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
+
+describe('database schema and migrations', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    // Two connections on Postgres, so two runners really race for the advisory lock; PGlite has one session.
+    ds = await testDataSource(scratch.url, scratch.embedded ? 1 : 2).initialize();
+  });
+
+  afterAll(async () => {
+    await ds.destroy();
+    await scratch.drop();
+  });
+
+  it('applies every migration exactly once when two instances start together', async () => {
+    const [a, b] = await Promise.all([runPendingMigrations(ds), runPendingMigrations(ds)]);
+    expect([a, b].sort((x, y) => y.length - x.length)).toEqual([MIGRATION_NAMES, []]);
+    const rows = await ds.query<{ name: string }[]>('SELECT name FROM typeorm_migrations ORDER BY id');
+    expect(rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
+    const locks = await ds.query<
+      { n: string }[]
+    >(`SELECT count(*) AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+        WHERE l.locktype = 'advisory' AND d.datname = current_database()`);
+    expect(Number(locks[0].n)).toBe(0);
+  });
+
+  it('has nothing left to generate: entities and migrations agree', async () => {
+    const pending = await ds.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('names every column in snake_case and stores every timestamp with its time zone', async () => {
+    const columns = await ds.query<{ table_name: string; column_name: string; data_type: string }[]>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
+    );
+    expect(columns.length).toBeGreaterThan(0);
+    expect(columns.filter((c) => !/^[a-z0-9_]+$/.test(c.column_name) || !/^[a-z0-9_]+$/.test(c.table_name))).toEqual(
+      [],
+    );
+    expect(columns.filter((c) => c.data_type === 'timestamp without time zone')).toEqual([]);
+  });
+
+  it('reverts and re-applies cleanly', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'all' });
+    const tables = await ds.query<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
+    );
+    expect(tables).toEqual([]);
+    expect(await runPendingMigrations(ds)).toEqual(MIGRATION_NAMES);
+  });
+
+  describe('seeding', () => {
+    it('runs each seeder once, however often it is asked', async () => {
+      let runs = 0;
+      const seeder: Seeder = {
+        name: 'fixture-once',
+        run: async () => {
+          runs++;
+          await Promise.resolve();
+        },
+      };
+      expect(await runSeeders(ds, [seeder])).toEqual(['fixture-once']);
+      expect(await runSeeders(ds, [seeder])).toEqual([]);
+      const both = await Promise.all([runSeeders(ds, [seeder]), runSeeders(ds, [seeder])]);
+      expect(both).toEqual([[], []]);
+      expect(runs).toBe(1);
+    });
+
+    it('leaves nothing behind when a seeder fails, so the next run retries it', async () => {
+      const failing: Seeder = {
+        name: 'fixture-fails',
+        run: async (manager) => {
+          await manager.query(`INSERT INTO seed_runs (name) VALUES ('written-before-failure')`);
+          throw new Error('seed failed');
+        },
+      };
+      await expect(runSeeders(ds, [failing])).rejects.toThrow('seed failed');
+      const rows = await ds.query<{ name: string }[]>(
+        `SELECT name FROM seed_runs WHERE name IN ('fixture-fails', 'written-before-failure')`,
+      );
+      expect(rows).toEqual([]);
+      const fixed: Seeder = { name: 'fixture-fails', run: () => Promise.resolve() };
+      expect(await runSeeders(ds, [fixed])).toEqual(['fixture-fails']);
+    });
+  });
+});

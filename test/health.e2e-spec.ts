@@ -1,0 +1,91 @@
+import { FixturesModule } from './fixtures/fixtures.module.js';
+import { TcpProxy } from './utils/tcp-proxy.js';
+import { createTestApp, e2eDatabaseUrl, type TestApp } from './utils/test-app.js';
+
+const problemJson = 'application/problem+json; charset=utf-8';
+
+describe('health and database outages', () => {
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const url = new URL(e2eDatabaseUrl());
+    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    t = await createTestApp({
+      env: { DATABASE_URL: proxy.route(url.toString()), DB_RETRY_AFTER_SECONDS: '7', DB_CONNECT_TIMEOUT_MS: '1000' },
+      imports: [FixturesModule],
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+  });
+
+  it('reports ready while the database answers', async () => {
+    const res = await t.http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['cache-control']).toMatch(/no-store/);
+    expect(res.body).toEqual({
+      status: 'ok',
+      info: { database: { status: 'up', responseTime: expect.any(Number) } },
+      error: {},
+      details: { database: { status: 'up', responseTime: expect.any(Number) } },
+    });
+  });
+
+  it('answers liveness without touching the database', async () => {
+    const res = await t.http().get('/health/live');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('turns a database outage into 503 problem+json with Retry-After, and recovers by itself', async () => {
+    expect((await t.http().get('/api/v1/fixtures/db')).body).toEqual({ one: 1 });
+
+    proxy.cut();
+
+    const health = await t.http().get('/health');
+    expect(health.status).toBe(503);
+    expect(health.headers['content-type']).toBe(problemJson);
+    expect(health.headers['retry-after']).toBe('7');
+    expect(health.body).toEqual({
+      type: '/problems/service-unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'A dependency of the service is not available.',
+      instance: '/health',
+      code: 'service_unavailable',
+      requestId: health.headers['x-request-id'],
+      checks: { database: { status: 'down' } },
+    });
+
+    const query = await t.http().get('/api/v1/fixtures/db');
+    expect(query.status).toBe(503);
+    expect(query.headers['content-type']).toBe(problemJson);
+    expect(query.headers['retry-after']).toBe('7');
+    expect(query.body).toEqual({
+      type: '/problems/database-unavailable',
+      title: 'Database unavailable',
+      status: 503,
+      detail: 'The database is not reachable right now. Retry shortly.',
+      instance: '/api/v1/fixtures/db',
+      code: 'database_unavailable',
+      requestId: query.headers['x-request-id'],
+    });
+
+    const live = await t.http().get('/health/live');
+    expect(live.status).toBe(200);
+
+    proxy.restore();
+
+    const recovered = await t.http().get('/api/v1/fixtures/db');
+    expect(recovered.status).toBe(200);
+    expect(recovered.body).toEqual({ one: 1 });
+    const ready = await t.http().get('/health');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ok');
+  });
+});
