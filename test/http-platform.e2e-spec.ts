@@ -1,56 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { FixturesModule } from './fixtures/fixtures.module.js';
-import { createTestApp, type TestApp } from './utils/test-app.js';
+import { expectProblem, PROBLEM_JSON } from './utils/expect-problem.js';
+import { useTestApp, withTestApp } from './utils/test-app.js';
 
-const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const validItem = { name: 'calm', period: { opens: '09:00', closes: '21:00' } };
 
-function problem(
-  res: { headers: Record<string, string>; body: unknown },
-  expected: {
-    status: number;
-    code: string;
-    title: string;
-    detail: string;
-    instance: string;
-  },
-  extra: Record<string, unknown> = {},
-): void {
-  expect(res.headers['content-type']).toBe(PROBLEM_JSON);
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.body).toEqual({
-    type: `/problems/${expected.code.replace(/_/g, '-')}`,
-    title: expected.title,
-    status: expected.status,
-    detail: expected.detail,
-    instance: expected.instance,
-    code: expected.code,
-    requestId: res.headers['x-request-id'],
-    ...extra,
-  });
-}
-
 describe('HTTP platform', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ imports: [FixturesModule] });
-  });
-
-  afterAll(async () => {
-    await t.close();
-  });
+  const app = useTestApp({ imports: [FixturesModule] });
 
   describe('X-Request-Id', () => {
     it('generates one for every response', async () => {
-      const res = await t.http().get('/health/live');
+      const res = await app().http().get('/health/live');
       expect(res.headers['x-request-id']).toMatch(UUID);
     });
 
     it('reuses a sane id from the caller, in the header and the problem body', async () => {
-      const res = await t.http().get('/nowhere').set('X-Request-Id', 'edge-42.abc:1_z');
+      const res = await app().http().get('/nowhere').set('X-Request-Id', 'edge-42.abc:1_z');
       expect(res.headers['x-request-id']).toBe('edge-42.abc:1_z');
       expect(res.body.requestId).toBe('edge-42.abc:1_z');
     });
@@ -58,7 +25,7 @@ describe('HTTP platform', () => {
     it.each([['has spaces in it'], ['x'.repeat(129)], ['quote"inside'], ['new\\nline']])(
       'replaces an unsafe id %#',
       async (id) => {
-        const res = await t.http().get('/health/live').set('X-Request-Id', id);
+        const res = await app().http().get('/health/live').set('X-Request-Id', id);
         expect(res.headers['x-request-id']).toMatch(UUID);
       },
     );
@@ -66,7 +33,7 @@ describe('HTTP platform', () => {
 
   it('sends security headers on every response, errors included', async () => {
     for (const path of ['/health/live', '/api/v1/nowhere']) {
-      const res = await t.http().get(path);
+      const res = await app().http().get(path);
       expect(res.headers).toMatchObject({
         'content-security-policy': expect.stringContaining("default-src 'self'"),
         'x-content-type-options': 'nosniff',
@@ -80,14 +47,14 @@ describe('HTTP platform', () => {
   });
 
   it('sends Cache-Control: no-store by default', async () => {
-    const res = await t.http().post('/api/v1/fixtures/items').send(validItem);
+    const res = await app().http().post('/api/v1/fixtures/items').send(validItem);
     expect(res.status).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers.etag).toBeUndefined();
   });
 
   it('compresses large responses for clients that accept it', async () => {
-    const res = await t.http().get('/api/v1/fixtures/big').set('Accept-Encoding', 'gzip');
+    const res = await app().http().get('/api/v1/fixtures/big').set('Accept-Encoding', 'gzip');
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(res.headers.vary).toMatch(/accept-encoding/i);
@@ -95,47 +62,43 @@ describe('HTTP platform', () => {
   });
 
   it('does not compress small responses', async () => {
-    const res = await t.http().get('/health/live').set('Accept-Encoding', 'gzip');
+    const res = await app().http().get('/health/live').set('Accept-Encoding', 'gzip');
     expect(res.headers['content-encoding']).toBeUndefined();
   });
 
   describe('problem+json for every error path', () => {
     it('404 for an unknown route', async () => {
-      const res = await t.http().get('/api/v1/nowhere?secret=1');
+      const res = await app().http().get('/api/v1/nowhere?secret=1');
       expect(res.status).toBe(404);
-      problem(res, {
-        status: 404,
+      expectProblem(res, {
         code: 'not_found',
-        title: 'Not found',
         detail: 'No route matches GET /api/v1/nowhere.',
         instance: '/api/v1/nowhere',
       });
     });
 
     it('400 for malformed JSON', async () => {
-      const res = await t
+      const res = await app()
         .http()
         .post('/api/v1/fixtures/items')
         .set('Content-Type', 'application/json')
         .send('{"name": ');
       expect(res.status).toBe(400);
-      problem(res, {
-        status: 400,
+      expectProblem(res, {
         code: 'malformed_json',
-        title: 'Malformed JSON body',
         detail: 'The request body is not valid JSON.',
         instance: '/api/v1/fixtures/items',
       });
     });
 
     it('400 for an empty JSON body', async () => {
-      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send('');
+      const res = await app().http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send('');
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('malformed_json');
     });
 
     it('400 for prototype pollution attempts', async () => {
-      const res = await t
+      const res = await app()
         .http()
         .post('/api/v1/fixtures/items')
         .set('Content-Type', 'application/json')
@@ -149,36 +112,30 @@ describe('HTTP platform', () => {
       ['application/x-www-form-urlencoded', 'name=calm'],
       ['application/xml', '<name>calm</name>'],
     ])('415 for %s', async (type, body) => {
-      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', type).send(body);
+      const res = await app().http().post('/api/v1/fixtures/items').set('Content-Type', type).send(body);
       expect(res.status).toBe(415);
-      problem(res, {
-        status: 415,
+      expectProblem(res, {
         code: 'unsupported_media_type',
-        title: 'Unsupported media type',
         detail: 'This content type is not accepted; send application/json.',
         instance: '/api/v1/fixtures/items',
       });
     });
 
     it('409 for a domain conflict', async () => {
-      const res = await t.http().get('/api/v1/fixtures/conflict');
+      const res = await app().http().get('/api/v1/fixtures/conflict');
       expect(res.status).toBe(409);
-      problem(res, {
-        status: 409,
+      expectProblem(res, {
         code: 'conflict',
-        title: 'Conflict',
         detail: 'The slug is already taken.',
         instance: '/api/v1/fixtures/conflict',
       });
     });
 
     it('409 for a unique violation, without naming the constraint or the values', async () => {
-      const res = await t.http().get('/api/v1/fixtures/unique-violation');
+      const res = await app().http().get('/api/v1/fixtures/unique-violation');
       expect(res.status).toBe(409);
-      problem(res, {
-        status: 409,
+      expectProblem(res, {
         code: 'conflict',
-        title: 'Conflict',
         detail: 'A resource with the same unique value already exists.',
         instance: '/api/v1/fixtures/unique-violation',
       });
@@ -186,17 +143,17 @@ describe('HTTP platform', () => {
     });
 
     it('500 without internals, logged with the request id', async () => {
-      const res = await t.http().get('/api/v1/fixtures/boom');
+      const res = await app().http().get('/api/v1/fixtures/boom');
       expect(res.status).toBe(500);
-      problem(res, {
-        status: 500,
+      expectProblem(res, {
         code: 'internal_error',
-        title: 'Internal server error',
         detail: 'An unexpected error occurred.',
         instance: '/api/v1/fixtures/boom',
       });
       expect(res.text).not.toMatch(/SELECT|hunter2|stack|\.ts:/);
-      const logged = t.logs.json().find((line) => line.msg === 'Unhandled error');
+      const logged = app()
+        .logs.json()
+        .find((line) => line.msg === 'Unhandled error');
       expect(logged).toMatchObject({
         level: 'error',
         reqId: res.body.requestId,
@@ -207,7 +164,7 @@ describe('HTTP platform', () => {
 
   describe('validation', () => {
     const post = (body: unknown) =>
-      t
+      app()
         .http()
         .post('/api/v1/fixtures/items')
         .send(body as object);
@@ -282,7 +239,7 @@ describe('HTTP platform', () => {
     });
 
     it.each([['[1,2]'], ['"hello"'], ['null'], ['42']])('400 naming the body for a JSON %s', async (json) => {
-      const res = await t.http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send(json);
+      const res = await app().http().post('/api/v1/fixtures/items').set('Content-Type', 'application/json').send(json);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         code: 'validation_failed',
@@ -292,7 +249,7 @@ describe('HTTP platform', () => {
     });
 
     it('400 for an unknown query parameter', async () => {
-      const res = await t.http().get('/api/v1/fixtures/items?colour=blue');
+      const res = await app().http().get('/api/v1/fixtures/items?colour=blue');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         code: 'validation_failed',
@@ -302,7 +259,7 @@ describe('HTTP platform', () => {
     });
 
     it('400 naming a route parameter that is not a UUID', async () => {
-      const res = await t.http().get('/api/v1/fixtures/items/1%27%20OR%201=1');
+      const res = await app().http().get('/api/v1/fixtures/items/1%27%20OR%201=1');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         code: 'validation_failed',
@@ -312,15 +269,24 @@ describe('HTTP platform', () => {
 
     it('accepts a UUID route parameter', async () => {
       const id = randomUUID();
-      const res = await t.http().get(`/api/v1/fixtures/items/${id}`);
+      const res = await app().http().get(`/api/v1/fixtures/items/${id}`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ id });
     });
   });
 
+  it('tags log lines written while serving a request with its request id', async () => {
+    const res = await app().http().get('/api/v1/fixtures/log').set('X-Request-Id', 'trace-me-1');
+    expect(res.status).toBe(200);
+    const line = app()
+      .logs.json()
+      .find((l) => l.msg === 'a line from inside a request');
+    expect(line).toMatchObject({ level: 'info', reqId: 'trace-me-1', context: 'Fixtures' });
+  });
+
   it('never logs credentials, cookies, API keys, query strings or bodies', async () => {
-    t.logs.lines.length = 0;
-    const res = await t
+    app().logs.lines.length = 0;
+    const res = await app()
       .http()
       .post('/api/v1/fixtures/items?email=QUERY-SECRET%40example.com')
       .set('Authorization', 'Bearer TOKEN-SECRET-123')
@@ -328,13 +294,17 @@ describe('HTTP platform', () => {
       .set('X-API-Key', 'wck_KEY-SECRET')
       .send({ ...validItem, name: 'PERSONAL-NAME' });
     expect(res.status).toBe(400);
-    await t
+    await app()
       .http()
       .post('/api/v1/fixtures/items')
       .send({ ...validItem, name: 'Jane Q Patient' });
 
-    expect(t.logs.text).not.toMatch(/TOKEN-SECRET|COOKIE-SECRET|KEY-SECRET|QUERY-SECRET|PERSONAL-NAME|Jane Q Patient/);
-    const completed = t.logs.json().filter((line) => line.msg === 'request completed');
+    expect(app().logs.text).not.toMatch(
+      /TOKEN-SECRET|COOKIE-SECRET|KEY-SECRET|QUERY-SECRET|PERSONAL-NAME|Jane Q Patient/,
+    );
+    const completed = app()
+      .logs.json()
+      .filter((line) => line.msg === 'request completed');
     expect(completed).toEqual([
       expect.objectContaining({
         reqId: res.headers['x-request-id'],
@@ -350,57 +320,43 @@ describe('HTTP platform', () => {
 });
 
 describe('HTTP platform configuration', () => {
-  it('413 when the body exceeds BODY_LIMIT_BYTES', async () => {
-    const t = await createTestApp({ env: { BODY_LIMIT_BYTES: '1024' }, imports: [FixturesModule] });
-    try {
+  it('413 when the body exceeds BODY_LIMIT_BYTES', () =>
+    withTestApp({ env: { BODY_LIMIT_BYTES: '1024' }, imports: [FixturesModule] }, async (t) => {
       const res = await t
         .http()
         .post('/api/v1/fixtures/items')
         .send({ ...validItem, name: 'x'.repeat(2000) });
-      expect(res.status).toBe(413);
-      problem(res, {
-        status: 413,
+      expectProblem(res, {
         code: 'payload_too_large',
-        title: 'Payload too large',
         detail: 'The request body exceeds the size limit.',
         instance: '/api/v1/fixtures/items',
       });
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 
-  it('CORS allows only the configured origins', async () => {
-    const t = await createTestApp({
-      env: { CORS_ORIGINS: 'https://www.wellclinic.example, https://admin.wellclinic.example' },
-    });
-    try {
-      const allowed = await t
-        .http()
-        .options('/health/live')
-        .set('Origin', 'https://admin.wellclinic.example')
-        .set('Access-Control-Request-Method', 'GET');
-      expect(allowed.status).toBe(204);
-      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.wellclinic.example');
+  it('CORS allows only the configured origins', () =>
+    withTestApp(
+      { env: { CORS_ORIGINS: 'https://www.wellclinic.example, https://admin.wellclinic.example' } },
+      async (t) => {
+        const allowed = await t
+          .http()
+          .options('/health/live')
+          .set('Origin', 'https://admin.wellclinic.example')
+          .set('Access-Control-Request-Method', 'GET');
+        expect(allowed.status).toBe(204);
+        expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.wellclinic.example');
 
-      const simple = await t.http().get('/health/live').set('Origin', 'https://www.wellclinic.example');
-      expect(simple.headers['access-control-allow-origin']).toBe('https://www.wellclinic.example');
-      expect(simple.headers['access-control-expose-headers']).toMatch(/X-Request-Id/);
+        const simple = await t.http().get('/health/live').set('Origin', 'https://www.wellclinic.example');
+        expect(simple.headers['access-control-allow-origin']).toBe('https://www.wellclinic.example');
+        expect(simple.headers['access-control-expose-headers']).toMatch(/X-Request-Id/);
 
-      const denied = await t.http().get('/health/live').set('Origin', 'https://evil.example');
-      expect(denied.headers['access-control-allow-origin']).toBeUndefined();
-    } finally {
-      await t.close();
-    }
-  });
+        const denied = await t.http().get('/health/live').set('Origin', 'https://evil.example');
+        expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+      },
+    ));
 
-  it('sends no CORS headers when no origin is configured', async () => {
-    const t = await createTestApp();
-    try {
+  it('sends no CORS headers when no origin is configured', () =>
+    withTestApp({}, async (t) => {
       const res = await t.http().get('/health/live').set('Origin', 'https://www.wellclinic.example');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 });

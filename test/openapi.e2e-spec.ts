@@ -1,17 +1,12 @@
 import { PROBLEMS } from '../src/common/errors/problem-codes.js';
-import { createTestApp, type TestApp } from './utils/test-app.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { useTestApp, withTestApp } from './utils/test-app.js';
 
 describe('OpenAPI document and Swagger UI', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const app = useTestApp();
 
   it('serves the document at /docs-json with title, description and security schemes', async () => {
-    const res = await t.http().get('/docs-json');
+    const res = await app().http().get('/docs-json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const doc = res.body;
@@ -33,7 +28,7 @@ describe('OpenAPI document and Swagger UI', () => {
   });
 
   it('shares the problem+json schema and uses it for error responses', async () => {
-    const doc = (await t.http().get('/docs-json')).body;
+    const doc = (await app().http().get('/docs-json')).body;
     expect(doc.components.schemas.ProblemDetails).toMatchObject({
       type: 'object',
       required: expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId']),
@@ -57,31 +52,26 @@ describe('OpenAPI document and Swagger UI', () => {
   });
 
   it('serves Swagger UI from the app itself, with persisted authorization', async () => {
-    const html = await t.http().get('/docs');
+    const html = await app().http().get('/docs');
     expect(html.status).toBe(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.text).toContain('<title>Well Clinic API</title>');
     expect(html.text).not.toMatch(/https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"]*\.(js|css)/i);
 
-    const css = await t.http().get('/docs/swagger-ui.css');
+    const css = await app().http().get('/docs/swagger-ui.css');
     expect(css.status).toBe(200);
-    const init = await t.http().get('/docs/swagger-ui-init.js');
+    const init = await app().http().get('/docs/swagger-ui-init.js');
     expect(init.status).toBe(200);
     expect(init.text).toContain('"persistAuthorization": true');
   });
 });
 
 describe('OpenAPI disabled', () => {
-  it('hides /docs and /docs-json when DOCS_ENABLED=false', async () => {
-    const t = await createTestApp({ env: { DOCS_ENABLED: 'false' } });
-    try {
+  it('hides /docs and /docs-json when DOCS_ENABLED=false', () =>
+    withTestApp({ env: { DOCS_ENABLED: 'false' } }, async (t) => {
       for (const path of ['/docs', '/docs-json']) {
         const res = await t.http().get(path);
-        expect(res.status).toBe(404);
-        expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+        expectProblem(res, { code: 'not_found', detail: `No route matches GET ${path}.`, instance: path });
       }
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 });

@@ -1,20 +1,15 @@
 import type { Page } from '../src/common/pagination/pagination.js';
 import { FIXTURE_ITEMS, FixturesModule, type FixtureItem } from './fixtures/fixtures.module.js';
-import { createTestApp, type TestApp } from './utils/test-app.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { useTestApp, withTestApp } from './utils/test-app.js';
 
 const STRONG_ETAG = /^"[A-Za-z0-9_-]{32}"$/;
 
 describe('list envelope, pagination and sorting', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ imports: [FixturesModule] });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const app = useTestApp({ imports: [FixturesModule] });
 
   it('answers the first page with the envelope and defaults', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items');
+    const res = await app().http().get('/api/v1/fixtures/items');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.body).toEqual({
@@ -24,17 +19,17 @@ describe('list envelope, pagination and sorting', () => {
   });
 
   it('pages through the list', async () => {
-    const last = await t.http().get('/api/v1/fixtures/items?page=3&pageSize=20');
+    const last = await app().http().get('/api/v1/fixtures/items?page=3&pageSize=20');
     expect(last.body).toEqual({
       data: FIXTURE_ITEMS.slice(40),
       meta: { page: 3, pageSize: 20, total: 57, totalPages: 3 },
     });
 
-    const beyond = await t.http().get('/api/v1/fixtures/items?page=4');
+    const beyond = await app().http().get('/api/v1/fixtures/items?page=4');
     expect(beyond.status).toBe(200);
     expect(beyond.body).toEqual({ data: [], meta: { page: 4, pageSize: 20, total: 57, totalPages: 3 } });
 
-    const big = await t.http().get('/api/v1/fixtures/items?pageSize=100');
+    const big = await app().http().get('/api/v1/fixtures/items?pageSize=100');
     expect(big.body.data).toHaveLength(57);
     expect(big.body.meta).toEqual({ page: 1, pageSize: 100, total: 57, totalPages: 1 });
   });
@@ -56,33 +51,25 @@ describe('list envelope, pagination and sorting', () => {
     ],
     ['featured=yes', 'featured', 'featured must be a boolean value'],
   ])('400 for %s', async (query, field, message) => {
-    const res = await t.http().get(`/api/v1/fixtures/items?${query}`);
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({
-      type: '/problems/validation-failed',
-      title: 'Validation failed',
-      status: 400,
-      detail: '1 field is invalid',
-      instance: '/api/v1/fixtures/items',
-      code: 'validation_failed',
-      requestId: res.headers['x-request-id'],
-      errors: [{ field, message }],
-    });
+    const res = await app().http().get(`/api/v1/fixtures/items?${query}`);
+    expectProblem(
+      res,
+      { code: 'validation_failed', detail: '1 field is invalid', instance: '/api/v1/fixtures/items' },
+      { errors: [{ field, message }] },
+    );
   });
 
   it('sorts by the allowed fields, descending with -', async () => {
-    const desc = await t.http().get('/api/v1/fixtures/items?sort=-id&pageSize=3');
+    const desc = await app().http().get('/api/v1/fixtures/items?sort=-id&pageSize=3');
     expect((desc.body as Page<FixtureItem>).data.map((i) => i.id)).toEqual([57, 56, 55]);
 
-    const byName = await t.http().get('/api/v1/fixtures/items?sort=name,-id&pageSize=100');
+    const byName = await app().http().get('/api/v1/fixtures/items?sort=name,-id&pageSize=100');
     const names = (byName.body as Page<FixtureItem>).data.map((i) => i.name);
     expect(names).toEqual([...names].sort());
   });
 
   it('filters with a boolean query parameter', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items?featured=true&pageSize=100');
+    const res = await app().http().get('/api/v1/fixtures/items?featured=true&pageSize=100');
     const featured = FIXTURE_ITEMS.filter((i) => i.featured);
     expect(res.body).toEqual({
       data: featured,
@@ -92,26 +79,20 @@ describe('list envelope, pagination and sorting', () => {
 });
 
 describe('HTTP caching of public GETs', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ imports: [FixturesModule] });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const app = useTestApp({ imports: [FixturesModule] });
 
   it('sends a strong ETag and the public Cache-Control', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items');
+    const res = await app().http().get('/api/v1/fixtures/items');
     expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     expect(res.headers.etag).toMatch(STRONG_ETAG);
   });
 
   it('answers 304 with no body when If-None-Match matches', async () => {
-    const first = await t.http().get('/api/v1/fixtures/items?page=2');
+    const first = await app().http().get('/api/v1/fixtures/items?page=2');
     const etag = first.headers.etag;
 
     for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
-      const again = await t.http().get('/api/v1/fixtures/items?page=2').set('If-None-Match', header);
+      const again = await app().http().get('/api/v1/fixtures/items?page=2').set('If-None-Match', header);
       expect(again.status).toBe(304);
       expect(again.text).toBe('');
       expect(again.headers.etag).toBe(etag);
@@ -120,33 +101,33 @@ describe('HTTP caching of public GETs', () => {
   });
 
   it('answers 200 when the representation changed', async () => {
-    const page1 = await t.http().get('/api/v1/fixtures/items?page=1');
-    const page2 = await t.http().get('/api/v1/fixtures/items?page=2').set('If-None-Match', page1.headers.etag);
+    const page1 = await app().http().get('/api/v1/fixtures/items?page=1');
+    const page2 = await app().http().get('/api/v1/fixtures/items?page=2').set('If-None-Match', page1.headers.etag);
     expect(page2.status).toBe(200);
     expect(page2.headers.etag).not.toBe(page1.headers.etag);
     expect(page2.body.meta.page).toBe(2);
   });
 
   it('gives the same ETag for the same representation', async () => {
-    const a = await t.http().get('/api/v1/fixtures/items?sort=-id');
-    const b = await t.http().get('/api/v1/fixtures/items?sort=-id');
+    const a = await app().http().get('/api/v1/fixtures/items?sort=-id');
+    const b = await app().http().get('/api/v1/fixtures/items?sort=-id');
     expect(a.headers.etag).toBe(b.headers.etag);
   });
 
   it('supports HEAD with the same validators', async () => {
-    const get = await t.http().get('/api/v1/fixtures/items');
-    const head = await t.http().head('/api/v1/fixtures/items');
+    const get = await app().http().get('/api/v1/fixtures/items');
+    const head = await app().http().head('/api/v1/fixtures/items');
     expect(head.status).toBe(200);
     expect(head.headers.etag).toBe(get.headers.etag);
   });
 
   it('lets a route shorten max-age', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items/short-lived');
+    const res = await app().http().get('/api/v1/fixtures/items/short-lived');
     expect(res.headers['cache-control']).toBe('public, max-age=5, stale-while-revalidate=300');
   });
 
   it('never caches errors from a public route', async () => {
-    const res = await t.http().get('/api/v1/fixtures/items?page=0');
+    const res = await app().http().get('/api/v1/fixtures/items?page=0');
     expect(res.status).toBe(400);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers.etag).toBeUndefined();
@@ -155,16 +136,12 @@ describe('HTTP caching of public GETs', () => {
 
 // A separate app: with the embedded database only one app can hold the connection at a time.
 describe('HTTP caching configuration', () => {
-  it('takes max-age and stale-while-revalidate from configuration', async () => {
-    const configured = await createTestApp({
-      env: { CACHE_MAX_AGE_SECONDS: '120', CACHE_STALE_WHILE_REVALIDATE_SECONDS: '30' },
-      imports: [FixturesModule],
-    });
-    try {
-      const res = await configured.http().get('/api/v1/fixtures/items');
-      expect(res.headers['cache-control']).toBe('public, max-age=120, stale-while-revalidate=30');
-    } finally {
-      await configured.close();
-    }
-  });
+  it('takes max-age and stale-while-revalidate from configuration', () =>
+    withTestApp(
+      { env: { CACHE_MAX_AGE_SECONDS: '120', CACHE_STALE_WHILE_REVALIDATE_SECONDS: '30' }, imports: [FixturesModule] },
+      async (t) => {
+        const res = await t.http().get('/api/v1/fixtures/items');
+        expect(res.headers['cache-control']).toBe('public, max-age=120, stale-while-revalidate=30');
+      },
+    ));
 });

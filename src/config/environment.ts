@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -25,6 +26,17 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value;
 };
+
+/** An integer variable within bounds. */
+function EnvInt(min: number, max: number): PropertyDecorator {
+  // applyDecorators registers in array order, so the type rule is checked (and reported) first.
+  return applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
+}
+
+/** A boolean variable: true/false, 1/0, yes/no, on/off. */
+function EnvBool(): PropertyDecorator {
+  return applyDecorators(Transform(toBool), IsBoolean());
+}
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -75,10 +87,7 @@ export class EnvironmentVariables {
   @IsString()
   HOST = '0.0.0.0';
 
-  @Transform(toInt)
-  @Min(0)
-  @Max(65535)
-  @IsInt()
+  @EnvInt(0, 65535)
   PORT = 3000;
 
   @Transform(emptyToUndefined)
@@ -90,26 +99,16 @@ export class EnvironmentVariables {
   @IsString()
   PGLITE_DATA_DIR = './.data/pglite';
 
-  @Transform(toInt)
-  @Min(1)
-  @Max(100)
-  @IsInt()
+  @EnvInt(1, 100)
   DB_POOL_MAX = 10;
 
-  @Transform(toInt)
-  @Min(100)
-  @Max(120_000)
-  @IsInt()
+  @EnvInt(100, 120_000)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
-  @Transform(toInt)
-  @Min(100)
-  @Max(600_000)
-  @IsInt()
+  @EnvInt(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @EnvBool()
   DB_MIGRATE_ON_START = true;
 
   /** Unset means "seed the embedded database, never a real one". */
@@ -118,17 +117,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   DB_SEED_ON_START?: boolean;
 
-  @Transform(toInt)
-  @Min(1)
-  @Max(3600)
-  @IsInt()
+  @EnvInt(1, 3600)
   DB_RETRY_AFTER_SECONDS = 5;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
-  @Transform(toBool)
-  @IsBoolean()
+  @EnvBool()
   LOG_PRETTY = false;
 
   @Matches(/^\s*$|^\s*(\*|https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
@@ -137,35 +132,22 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS = '';
 
-  @Transform(toInt)
-  @Min(1024)
-  @Max(50 * 1024 * 1024)
-  @IsInt()
+  @EnvInt(1024, 50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @EnvBool()
   DOCS_ENABLED = true;
 
   @Validate(IsTrustProxy)
   @IsString()
   TRUST_PROXY = 'false';
 
-  @Transform(toInt)
-  @Min(0)
-  @Max(86_400)
-  @IsInt()
+  @EnvInt(0, 86_400)
   CACHE_MAX_AGE_SECONDS = 60;
 
-  @Transform(toInt)
-  @Min(0)
-  @Max(604_800)
-  @IsInt()
+  @EnvInt(0, 604_800)
   CACHE_STALE_WHILE_REVALIDATE_SECONDS = 300;
 
-  @Transform(toInt)
-  @Min(100)
-  @Max(120_000)
-  @IsInt()
+  @EnvInt(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 }

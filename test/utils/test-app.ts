@@ -63,3 +63,30 @@ export async function createTestApp(
   });
   return { ...running, logs, http: () => request(running.app.getHttpServer()) };
 }
+
+type TestAppOptions = Parameters<typeof createTestApp>[0];
+
+/** One app for the enclosing describe block: booted before its tests, closed after them. */
+export function useTestApp(options?: TestAppOptions): () => TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(options);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('the test app is not running (used outside its describe block?)');
+    return app;
+  };
+}
+
+/** Boots an app for one test and always closes it. */
+export async function withTestApp<T>(options: TestAppOptions, use: (app: TestApp) => Promise<T>): Promise<T> {
+  const app = await createTestApp(options);
+  try {
+    return await use(app);
+  } finally {
+    await app.close();
+  }
+}
