@@ -11,6 +11,8 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -39,6 +41,8 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(options.databaseUrl),
         HealthModule,
+        AuditModule,
+        AuthModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { startServer, type ProcessPort } from '../src/server.js';
 import { FixturesModule, Gate } from './fixtures/fixtures.module.js';
-import { createTestApp, e2eDatabaseUrl, logs, testLogger } from './utils/test-app.js';
+import { createTestApp, e2eDatabaseUrl, logs, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
 
 /** A stand-in for `process`: records exit codes and lets the test deliver signals. */
 function fakeProcess(env: Record<string, string | undefined>) {
@@ -55,6 +55,7 @@ describe('graceful shutdown', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       DB_SEED_ON_START: 'false',
+      JWT_SECRET: TEST_JWT_SECRET,
     });
     const running = await startServer(proc.port);
     expect(running).toBeDefined();

@@ -17,6 +17,15 @@ function badVariables(env: Record<string, string | undefined>): string[] {
   return configError(env).problems.map((p) => p.slice(0, p.indexOf(':')));
 }
 
+/** A Postgres deployment needs a JWT secret. */
+const PG = { DATABASE_URL: 'postgres://h/db', JWT_SECRET: 's'.repeat(32) };
+
+const DEFAULT_RATE_LIMITS = {
+  general: { limit: 300, windowSeconds: 60 },
+  login: { limit: 5, windowSeconds: 60 },
+  submission: { limit: 5, windowSeconds: 600 },
+};
+
 const DEFAULTS = {
   nodeEnv: 'development',
   http: {
@@ -40,6 +49,9 @@ const DEFAULTS = {
   log: { level: 'info', pretty: false },
   docs: { enabled: true },
   cache: { maxAgeSeconds: 60, staleWhileRevalidateSeconds: 300 },
+  auth: { jwtSecret: expect.any(String), jwtSecretGenerated: true, jwtTtlSeconds: 3600, initialAdmin: undefined },
+  redisUrl: undefined,
+  rateLimits: DEFAULT_RATE_LIMITS,
 };
 
 describe('loadConfig', () => {
@@ -87,6 +99,17 @@ describe('loadConfig', () => {
         CACHE_MAX_AGE_SECONDS: '0',
         CACHE_STALE_WHILE_REVALIDATE_SECONDS: '600',
         SHUTDOWN_TIMEOUT_MS: '500',
+        JWT_SECRET: 'j'.repeat(40),
+        JWT_TTL: '15m',
+        ADMIN_EMAIL: 'owner@wellclinic.example',
+        ADMIN_PASSWORD: 'a long enough password',
+        REDIS_URL: 'redis://cache.internal:6379/2',
+        RATE_LIMIT_GENERAL_LIMIT: '1000',
+        RATE_LIMIT_GENERAL_WINDOW_SECONDS: '120',
+        RATE_LIMIT_LOGIN_LIMIT: '10',
+        RATE_LIMIT_LOGIN_WINDOW_SECONDS: '300',
+        RATE_LIMIT_SUBMISSION_LIMIT: '3',
+        RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '3600',
       });
 
       expect({ ...config }).toEqual({
@@ -112,6 +135,18 @@ describe('loadConfig', () => {
         log: { level: 'debug', pretty: true },
         docs: { enabled: false },
         cache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600 },
+        auth: {
+          jwtSecret: 'j'.repeat(40),
+          jwtSecretGenerated: false,
+          jwtTtlSeconds: 900,
+          initialAdmin: { email: 'owner@wellclinic.example', password: 'a long enough password' },
+        },
+        redisUrl: 'redis://cache.internal:6379/2',
+        rateLimits: {
+          general: { limit: 1000, windowSeconds: 120 },
+          login: { limit: 10, windowSeconds: 300 },
+          submission: { limit: 3, windowSeconds: 3600 },
+        },
       });
       expect(config.embeddedDatabase).toBe(false);
     });
@@ -143,13 +178,11 @@ describe('loadConfig', () => {
       ['CACHE_STALE_WHILE_REVALIDATE_SECONDS', '604801'],
       ['SHUTDOWN_TIMEOUT_MS', '120001'],
     ])('rejects %s=%j (out of range)', (name, raw) => {
-      expect(badVariables({ DATABASE_URL: 'postgres://h/db', [name]: raw })).toEqual([name]);
+      expect(badVariables({ ...PG, [name]: raw })).toEqual([name]);
     });
 
     it('names only the first rule a variable breaks', () => {
-      expect(
-        configError({ PORT: '-1', DB_POOL_MAX: '101', HOST: '', DATABASE_URL: 'postgres://h/db' }).problems,
-      ).toEqual([
+      expect(configError({ PORT: '-1', DB_POOL_MAX: '101', HOST: '', ...PG }).problems).toEqual([
         'DB_POOL_MAX: must not be greater than 100',
         'HOST: must be longer than or equal to 1 characters',
         'PORT: must not be less than 0',
@@ -201,17 +234,17 @@ describe('loadConfig', () => {
   describe('DATABASE_URL and its consequences', () => {
     it('seeds by default only when DATABASE_URL is unset', () => {
       expect(loadConfig({}).database.seedOnStart).toBe(true);
-      expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).database.seedOnStart).toBe(false);
+      expect(loadConfig({ ...PG }).database.seedOnStart).toBe(false);
     });
 
     it('lets DB_SEED_ON_START override the default either way', () => {
       expect(loadConfig({ DB_SEED_ON_START: 'false' }).database.seedOnStart).toBe(false);
-      expect(loadConfig({ DATABASE_URL: 'postgres://h/db', DB_SEED_ON_START: 'true' }).database.seedOnStart).toBe(true);
+      expect(loadConfig({ ...PG, DB_SEED_ON_START: 'true' }).database.seedOnStart).toBe(true);
     });
 
     it('treats an empty DB_SEED_ON_START as unset', () => {
       expect(loadConfig({ DB_SEED_ON_START: '' }).database.seedOnStart).toBe(true);
-      expect(loadConfig({ DB_SEED_ON_START: '  ', DATABASE_URL: 'postgres://h/db' }).database.seedOnStart).toBe(false);
+      expect(loadConfig({ DB_SEED_ON_START: '  ', ...PG }).database.seedOnStart).toBe(false);
     });
 
     it('treats an empty DATABASE_URL as unset: embedded database, seeding, one connection', () => {
@@ -229,12 +262,12 @@ describe('loadConfig', () => {
     });
 
     it('uses DB_POOL_MAX (default 10) with DATABASE_URL', () => {
-      expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).database.poolMax).toBe(10);
-      expect(loadConfig({ DATABASE_URL: 'postgres://h/db', DB_POOL_MAX: '20' }).database.poolMax).toBe(20);
+      expect(loadConfig({ ...PG }).database.poolMax).toBe(10);
+      expect(loadConfig({ ...PG, DB_POOL_MAX: '20' }).database.poolMax).toBe(20);
     });
 
     it.each(['postgres://u:p@h:5432/db', 'postgresql://h/db?sslmode=require'])('accepts %s', (url) => {
-      const config = loadConfig({ DATABASE_URL: url });
+      const config = loadConfig({ ...PG, DATABASE_URL: url });
 
       expect(config.database.url).toBe(url);
       expect(config.embeddedDatabase).toBe(false);
@@ -242,6 +275,49 @@ describe('loadConfig', () => {
 
     it.each(['mysql://h/db', 'postgres://', 'postgres://h /db', 'h:5432/db', 'http://h/db'])('rejects %s', (url) => {
       expect(badVariables({ DATABASE_URL: url })).toEqual(['DATABASE_URL']);
+    });
+  });
+
+  describe('authentication', () => {
+    it('requires JWT_SECRET with DATABASE_URL, and makes a random one per process without', () => {
+      expect(configError({ DATABASE_URL: 'postgres://h/db' }).problems).toEqual([
+        'JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)',
+      ]);
+      const a = loadConfig({});
+      const b = loadConfig({});
+      expect(a.auth.jwtSecretGenerated).toBe(true);
+      expect(a.auth.jwtSecret).toHaveLength(64);
+      expect(a.auth.jwtSecret).not.toBe(b.auth.jwtSecret);
+    });
+
+    it('rejects a JWT_SECRET shorter than 32 characters without echoing it', () => {
+      const error = configError({ ...PG, JWT_SECRET: 'short-secret-value' });
+      expect(error.problems).toEqual(['JWT_SECRET: must be at least 32 characters']);
+      expect(error.message).not.toContain('short-secret-value');
+    });
+
+    it.each([
+      ['3600', 3600],
+      ['90s', 90],
+      ['15m', 900],
+      ['1h', 3600],
+      ['2d', 172_800],
+    ])('parses JWT_TTL=%j as %i seconds', (raw, seconds) => {
+      expect(loadConfig({ JWT_TTL: raw }).auth.jwtTtlSeconds).toBe(seconds);
+    });
+
+    it.each(['1w', 'h', '-5m', '1.5h', ''])('rejects JWT_TTL=%j', (raw) => {
+      expect(badVariables({ JWT_TTL: raw })).toEqual(['JWT_TTL']);
+    });
+
+    it('needs ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+      expect(badVariables({ ADMIN_EMAIL: 'owner@wellclinic.example' })).toEqual(['ADMIN_PASSWORD']);
+      expect(badVariables({ ADMIN_PASSWORD: 'a long enough password' })).toEqual(['ADMIN_EMAIL']);
+      expect(badVariables({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'x' })).toEqual(['ADMIN_EMAIL']);
+    });
+
+    it.each(['http://cache:6379', 'cache:6379'])('rejects REDIS_URL=%j', (raw) => {
+      expect(badVariables({ REDIS_URL: raw })).toEqual(['REDIS_URL']);
     });
   });
 

@@ -1,9 +1,22 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { EnvironmentVariables, type LogLevel, type NodeEnv } from './environment.js';
 
 export type TrustProxy = boolean | number | string[];
+
+/** Named rate-limit policies: a general per-IP ceiling, login attempts, public submissions. */
+export const RATE_LIMIT_POLICIES = ['general', 'login', 'submission'] as const;
+export type RateLimitPolicy = (typeof RATE_LIMIT_POLICIES)[number];
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `3600`, `90s`, `15m`, `1h`, `1d` → seconds (the format is validated beforehand). */
+export function parseDurationSeconds(value: string): number {
+  const unit = value.at(-1) ?? '';
+  return unit in DURATION_UNITS ? Number(value.slice(0, -1)) * DURATION_UNITS[unit] : Number(value);
+}
 
 /** The one typed configuration object. Nothing else in the code base reads `process.env`. */
 export class AppConfig {
@@ -30,6 +43,15 @@ export class AppConfig {
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
   readonly docs: { readonly enabled: boolean };
   readonly cache: { readonly maxAgeSeconds: number; readonly staleWhileRevalidateSeconds: number };
+  readonly auth: {
+    /** From JWT_SECRET; in embedded mode without one, random per process (tokens end with the process). */
+    readonly jwtSecret: string;
+    readonly jwtSecretGenerated: boolean;
+    readonly jwtTtlSeconds: number;
+    readonly initialAdmin?: { readonly email: string; readonly password: string };
+  };
+  readonly redisUrl?: string;
+  readonly rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>>;
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -57,6 +79,19 @@ export class AppConfig {
       maxAgeSeconds: env.CACHE_MAX_AGE_SECONDS,
       staleWhileRevalidateSeconds: env.CACHE_STALE_WHILE_REVALIDATE_SECONDS,
     };
+    this.auth = {
+      jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+      jwtSecretGenerated: env.JWT_SECRET === undefined,
+      jwtTtlSeconds: parseDurationSeconds(env.JWT_TTL),
+      initialAdmin:
+        env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    };
+    this.redisUrl = env.REDIS_URL;
+    this.rateLimits = {
+      general: { limit: env.RATE_LIMIT_GENERAL_LIMIT, windowSeconds: env.RATE_LIMIT_GENERAL_WINDOW_SECONDS },
+      login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS },
+      submission: { limit: env.RATE_LIMIT_SUBMISSION_LIMIT, windowSeconds: env.RATE_LIMIT_SUBMISSION_WINDOW_SECONDS },
+    };
   }
 
   get embeddedDatabase(): boolean {
@@ -71,20 +106,45 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/** Variables without a default: absent from `new EnvironmentVariables()`'s keys. */
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'DB_SEED_ON_START',
+  'JWT_SECRET',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'REDIS_URL',
+];
+
 /**
  * Validates every variable at once. Values are never echoed: some of them (DATABASE_URL) are secrets.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const relevant: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'DB_SEED_ON_START']) {
+  for (const key of [...known, ...OPTIONAL_VARIABLES]) {
     const value = env[key];
     if (value !== undefined) relevant[key] = value;
   }
   const parsed = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) throw new ConfigValidationError(errors.map(describe).sort());
+  const problems = errors.map(describe);
+  problems.push(...crossFieldProblems(parsed, problems));
+  if (problems.length > 0) throw new ConfigValidationError(problems.sort());
   return new AppConfig(parsed);
+}
+
+/** Rules that involve more than one variable; skipped for variables that are already invalid. */
+function crossFieldProblems(env: EnvironmentVariables, already: string[]): string[] {
+  const bad = new Set(already.map((p) => p.split(':')[0]));
+  const problems: string[] = [];
+  if (env.DATABASE_URL && !env.JWT_SECRET && !bad.has('JWT_SECRET') && !bad.has('DATABASE_URL')) {
+    problems.push('JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)');
+  }
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
+    problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);
+  }
+  return problems;
 }
 
 function describe(error: ValidationError): string {

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -150,4 +151,48 @@ export class EnvironmentVariables {
 
   @EnvInt(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Required when DATABASE_URL is set (checked in loadConfig); embedded mode makes a random one per run. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  @IsString()
+  JWT_SECRET?: string;
+
+  @Matches(/^\d{1,7}[smhd]?$/, { message: 'must be a duration like 3600, 90s, 15m, 1h or 1d' })
+  @IsString()
+  JWT_TTL = '1h';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @EnvInt(1, 100_000)
+  RATE_LIMIT_GENERAL_LIMIT = 300;
+
+  @EnvInt(1, 86_400)
+  RATE_LIMIT_GENERAL_WINDOW_SECONDS = 60;
+
+  @EnvInt(1, 10_000)
+  RATE_LIMIT_LOGIN_LIMIT = 5;
+
+  @EnvInt(1, 86_400)
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS = 60;
+
+  @EnvInt(1, 10_000)
+  RATE_LIMIT_SUBMISSION_LIMIT = 5;
+
+  @EnvInt(1, 86_400)
+  RATE_LIMIT_SUBMISSION_WINDOW_SECONDS = 600;
 }

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
-import { assertTestDatabaseUrl, E2E_DATABASE_URL } from '../setup/test-database.js';
+import { assertTestDatabaseUrl, createScratchDatabase, E2E_DATABASE_URL } from '../setup/test-database.js';
 
 /** Every log line the app wrote, raw, so tests can prove what is and is not logged. */
 export class LogCapture extends Writable {
@@ -22,6 +22,8 @@ export class LogCapture extends Writable {
     return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 }
+
+export const TEST_JWT_SECRET = 'test-only-secret-0123456789abcdef0123456789';
 
 /**
  * One capture and one root logger per test file: nestjs-pino binds the first logger it sees for the life
@@ -47,21 +49,36 @@ export function e2eDatabaseUrl(): string {
  * controlled environment: nothing is inherited from the developer's shell.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string | undefined>; imports?: Type[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    imports?: Type[];
+    /** A database of the app's own, dropped on close: for tests that need to know every row (e.g. admins). */
+    isolatedDatabase?: boolean;
+  } = {},
 ): Promise<TestApp> {
+  const scratch = options.isolatedDatabase ? await createScratchDatabase() : undefined;
   const running = await createApp({
     env: {
       NODE_ENV: 'test',
-      DATABASE_URL: e2eDatabaseUrl(),
+      DATABASE_URL: scratch?.url ?? e2eDatabaseUrl(),
       DB_MIGRATE_ON_START: 'true',
       DB_SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
+      JWT_SECRET: TEST_JWT_SECRET,
       ...options.env,
     },
     logger: testLogger,
     imports: options.imports,
   });
-  return { ...running, logs, http: () => request(running.app.getHttpServer()) };
+  return {
+    ...running,
+    logs,
+    http: () => request(running.app.getHttpServer()),
+    close: async () => {
+      await running.close();
+      await scratch?.drop();
+    },
+  };
 }
 
 type TestAppOptions = Parameters<typeof createTestApp>[0];

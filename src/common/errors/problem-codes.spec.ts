@@ -30,6 +30,7 @@ describe('PROBLEMS', () => {
       method_not_allowed: 405,
       not_acceptable: 406,
       conflict: 409,
+      last_admin: 409,
       gone: 410,
       precondition_failed: 412,
       payload_too_large: 413,

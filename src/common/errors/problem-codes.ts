@@ -12,6 +12,7 @@ export const PROBLEMS = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   conflict: { status: 409, title: 'Conflict' },
+  last_admin: { status: 409, title: 'Last active admin' },
   gone: { status: 410, title: 'Gone' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
@@ -32,11 +33,11 @@ export function problemType(code: ProblemCode): string {
   return `/problems/${code.replace(/_/g, '-')}`;
 }
 
-const BY_STATUS: ReadonlyMap<number, ProblemCode> = new Map(
-  (Object.keys(PROBLEMS) as ProblemCode[])
-    .filter((code) => !['validation_failed', 'malformed_json', 'database_unavailable'].includes(code))
-    .map((code) => [PROBLEMS[code].status, code]),
-);
+/** The first code listed for each status is its generic kind. */
+const BY_STATUS = new Map<number, ProblemCode>();
+for (const code of Object.keys(PROBLEMS) as ProblemCode[]) {
+  if (!BY_STATUS.has(PROBLEMS[code].status)) BY_STATUS.set(PROBLEMS[code].status, code);
+}
 
 /** The generic kind for a bare HTTP status (used when an error carries no code of its own). */
 export function problemCodeForStatus(status: number): ProblemCode {

@@ -58,10 +58,32 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integration key.' }, API_KEY_AUTH)
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetails, FieldError, PageMeta],
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  describeAccess(document);
+  return document;
+}
+
+/** Says in each operation's description who may call it, from the extensions the access decorators set. */
+function describeAccess(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as Record<string, unknown>[]) {
+      if (typeof op !== 'object' || op === null || !('responses' in op)) continue;
+      const roles = op['x-roles'] as string[] | undefined;
+      const scope = op['x-api-key-scope'] as string | undefined;
+      const access = roles
+        ? roles.includes('any')
+          ? 'any signed-in staff member (bearer token)'
+          : `staff with the role ${roles.join(' or ')} (bearer token)`
+        : scope
+          ? `integrations with an API key carrying the \`${scope}\` scope`
+          : 'public, no credentials';
+      const description = typeof op.description === 'string' && op.description ? `${op.description}\n\n` : '';
+      op.description = `${description}**Access:** ${access}.`;
+    }
+  }
 }
 
 /** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */

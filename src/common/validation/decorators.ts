@@ -2,8 +2,14 @@ import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayUnique,
+  IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
+  IsISO8601,
+  IsString,
+  Length,
   IsOptional,
   IsUUID,
   Matches,
@@ -143,4 +149,45 @@ function IsCalendarDate(validationOptions?: ValidationOptions): PropertyDecorato
           isISO8601(value, { strict: true, strictSeparator: true }),
       },
     });
+}
+
+/** An instant as ISO 8601 with a time zone (`2026-12-24T17:00:00Z`, `…+01:00`). */
+export function IsInstant(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
+      message: ({ property }) =>
+        `${property} must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z`,
+    }),
+    IsISO8601({ strict: true }, { message: ({ property }) => `${property} must be a real date and time` }),
+    documented(options, { type: String, format: 'date-time', example: options.example ?? '2026-12-24T17:00:00Z' }),
+  );
+}
+
+/** One of a fixed list of strings, documented as a named enum. */
+export function IsOneOf(
+  values: readonly string[],
+  options: FieldOptions & { enumName: string; each?: boolean },
+): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    ...(options.each ? [IsArray(), ArrayUnique()] : []),
+    IsIn(values, {
+      each: options.each,
+      message: ({ property }) => `${property} must be ${options.each ? 'a list of' : 'one of'}: ${values.join(', ')}`,
+    }),
+    documented(options, { enum: [...values], enumName: options.enumName, isArray: options.each }),
+  );
+}
+
+/** A string with bounds; surrounding white space is trimmed before the length is checked. */
+export function IsText(options: FieldOptions & { min?: number; max: number }): PropertyDecorator {
+  const min = options.min ?? 1;
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
+    ...presence(options),
+    IsString(),
+    Length(min, options.max),
+    documented(options, { type: String, minLength: min, maxLength: options.max }),
+  );
 }

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Roles } from '../auth/decorators.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { UuidParam } from '../common/validation/decorators.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { CreateApiKeyRequest } from './dto/api-key.requests.js';
+import { ApiKeyResponse, CreatedApiKeyResponse, mapApiKey } from './dto/api-key.response.js';
+
+@ApiTags('api-keys')
+@Controller('admin/api-keys')
+@Roles('admin')
+export class AdminApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listApiKeys', summary: 'List integration keys (never their secrets)' })
+  @ApiPageResponse(ApiKeyResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: PaginationQueryDto): Promise<Page<ApiKeyResponse>> {
+    const page = await this.apiKeys.list(query);
+    return { ...page, data: page.data.map(mapApiKey) };
+  }
+
+  /** The response is the only time the secret is shown: store it in the integration right away. */
+  @Post()
+  @ApiOperation({ operationId: 'createApiKey', summary: 'Create an integration key' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiProblems('validation_failed')
+  async create(
+    @Body() body: CreateApiKeyRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedApiKeyResponse> {
+    const { key, secret } = await this.apiKeys.create(body, ctx);
+    void reply.header('location', `/api/v1/admin/api-keys/${key.id}`);
+    return { ...mapApiKey(key), secret };
+  }
+
+  /** Revocation is immediate and final; revoking a revoked key changes nothing. */
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an integration key' })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async revoke(@UuidParam('id') id: string, @Audit() ctx: AuditContext): Promise<void> {
+    await this.apiKeys.revoke(id, ctx);
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { AppException } from '../common/errors/app-exception.js';
+import { validationFailed } from '../common/validation/validation-pipe.js';
+import { pageWindow, toPage, type Page, type PaginationQueryDto } from '../common/pagination/pagination.js';
+import { generateApiKeySecret, hashApiKeySecret, looksLikeApiKey } from './api-key-secret.js';
+import { ApiKey } from './api-key.entity.js';
+import type { CreateApiKeyRequest } from './dto/api-key.requests.js';
+
+/** `lastUsedAt` is written at most this often per key, so a busy integration does not write on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(query: PaginationQueryDto): Promise<Page<ApiKey>> {
+    const [rows, total] = await this.dataSource
+      .getRepository(ApiKey)
+      .findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, ...pageWindow(query) });
+    return toPage(rows, total, query);
+  }
+
+  /** Returns the key and its secret; the secret is not stored and cannot be shown again. */
+  create(input: CreateApiKeyRequest, ctx: AuditContext, now = new Date()): Promise<{ key: ApiKey; secret: string }> {
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && expiresAt <= now) {
+      throw validationFailed([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    }
+    const { secret, prefix, hash } = generateApiKeySecret();
+    return this.dataSource.transaction(async (manager) => {
+      const key = await manager.save(
+        manager.create(ApiKey, {
+          name: input.name,
+          prefix,
+          secretHash: hash,
+          scopes: [...new Set(input.scopes)].sort(),
+          createdBy: ctx.actor.id,
+          expiresAt,
+        }),
+      );
+      await this.audit.record(manager, ctx, {
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: key.id,
+        metadata: { scopes: key.scopes },
+      });
+      return { key, secret };
+    });
+  }
+
+  /** Revoking is final and idempotent. */
+  revoke(id: string, ctx: AuditContext, now = new Date()): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const key = await manager.findOne(ApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new AppException('not_found', 'No API key with this id.');
+      if (key.revokedAt) return;
+      await manager.update(ApiKey, { id }, { revokedAt: now });
+      await this.audit.record(manager, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
+    });
+  }
+
+  /** The key for a presented secret, if it is valid now; records when it was last used. */
+  async authenticate(secret: string, now = new Date()): Promise<ApiKey | undefined> {
+    if (!looksLikeApiKey(secret)) return undefined;
+    const repo = this.dataSource.getRepository(ApiKey);
+    const key = await repo.findOneBy({ secretHash: hashApiKeySecret(secret), revokedAt: IsNull() });
+    if (!key || (key.expiresAt && key.expiresAt <= now)) return undefined;
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await repo.update({ id: key.id }, { lastUsedAt: now });
+    }
+    return key;
+  }
+}

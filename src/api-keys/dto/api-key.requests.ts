@@ -1,0 +1,18 @@
+import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
+import { IsInstant, IsOneOf, IsText } from '../../common/validation/decorators.js';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../scopes.js';
+
+export class CreateApiKeyRequest {
+  /** What the key is for, e.g. the partner's name. */
+  @IsText({ max: 100, example: 'Partner directory widget' })
+  readonly name!: string;
+
+  @ArrayMaxSize(API_KEY_SCOPES.length)
+  @ArrayMinSize(1)
+  @IsOneOf(API_KEY_SCOPES, { enumName: 'ApiKeyScope', each: true, example: ['testimonials:read'] })
+  readonly scopes!: ApiKeyScope[];
+
+  /** When the key stops working; must be in the future. Omit for a key that lasts until revoked. */
+  @IsInstant({ optional: true, example: '2027-06-30T00:00:00Z' })
+  readonly expiresAt?: string;
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, type Page } from '../common/pagination/pagination.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { Roles } from '../auth/decorators.js';
+import { AuditService } from './audit.service.js';
+import { AuditEventResponse, mapAuditEvent } from './dto/audit-event.response.js';
+import { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
+
+/** Read-only: no route can change or delete an audit event. */
+@ApiTags('audit')
+@Controller('admin/audit-events')
+export class AdminAuditEventsController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ operationId: 'listAuditEvents', summary: 'List audit events, newest first' })
+  @ApiPageResponse(AuditEventResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: ListAuditEventsQuery): Promise<Page<AuditEventResponse>> {
+    const page = await this.audit.list(query);
+    return { ...page, data: page.data.map(mapAuditEvent) };
+  }
+}

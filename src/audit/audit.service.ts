@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  Between,
+  type EntityManager,
+  type FindOptionsWhere,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+  Repository,
+} from 'typeorm';
+import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import type { Principal } from '../auth/principal.js';
+import { AuditEvent, type ActorType } from './audit-event.entity.js';
+import type { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
+
+/** Who did it and within which request: built once per request, passed to services that record changes. */
+export interface AuditContext {
+  actor: { type: ActorType; id: string | null };
+  requestId: string | null;
+}
+
+export const SYSTEM_CONTEXT: AuditContext = { actor: { type: 'system', id: null }, requestId: null };
+
+export function auditContextFor(principal: Principal | undefined, requestId: string): AuditContext {
+  if (!principal) return { actor: { type: 'anonymous', id: null }, requestId };
+  return { actor: { type: principal.kind === 'user' ? 'user' : 'api_key', id: principal.id }, requestId };
+}
+
+export interface AuditRecord {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  /** Ids, field names and reasons only: never personal data. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Records an event in the caller's transaction, so the change and its record commit or fail together. */
+export async function recordAuditEvent(manager: EntityManager, ctx: AuditContext, record: AuditRecord): Promise<void> {
+  const event = manager.create(AuditEvent, {
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    action: record.action,
+    entityType: record.entityType,
+    entityId: record.entityId ?? null,
+    requestId: ctx.requestId,
+    metadata: record.metadata ?? {},
+  });
+  await manager.save(event);
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  record(manager: EntityManager, ctx: AuditContext, record: AuditRecord): Promise<void> {
+    return recordAuditEvent(manager, ctx, record);
+  }
+
+  async list(query: ListAuditEventsQuery): Promise<Page<AuditEvent>> {
+    const where: FindOptionsWhere<AuditEvent> = {
+      ...(query.actorType ? { actorType: query.actorType } : {}),
+      ...(query.actorId ? { actorId: query.actorId } : {}),
+      ...(query.action ? { action: query.action } : {}),
+      ...(query.entityType ? { entityType: query.entityType } : {}),
+      ...(query.entityId ? { entityId: query.entityId } : {}),
+      ...occurredBetween(query.from, query.to),
+    };
+    const [rows, total] = await this.events.findAndCount({
+      where,
+      order: { occurredAt: query.sort === 'occurredAt' ? 'ASC' : 'DESC', id: 'ASC' },
+      ...pageWindow(query),
+    });
+    return toPage(rows, total, query);
+  }
+}
+
+function occurredBetween(from?: string, to?: string): FindOptionsWhere<AuditEvent> {
+  if (from && to) return { occurredAt: Between(new Date(from), new Date(to)) };
+  if (from) return { occurredAt: MoreThanOrEqual(new Date(from)) };
+  if (to) return { occurredAt: LessThanOrEqual(new Date(to)) };
+  return {};
+}

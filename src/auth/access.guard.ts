@@ -1,0 +1,68 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { AppException } from '../common/errors/app-exception.js';
+import { User } from '../users/user.entity.js';
+import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from './decorators.js';
+import type { Principal } from './principal.js';
+import { TokenService } from './token.service.js';
+
+const unauthorized = (detail: string) =>
+  new AppException('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer' } });
+const forbidden = (detail: string) => new AppException('forbidden', detail);
+
+/**
+ * Enforces each route's access policy (see decorators.ts); routes without one are admin-only. Tokens are
+ * checked against the user's current state on every request, so deactivation and password changes take
+ * effect immediately.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const policy =
+      this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? DEFAULT_POLICY;
+    if (policy.kind === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (policy.kind === 'apiKey') {
+      const secret = request.headers['x-api-key'];
+      const key = typeof secret === 'string' ? await this.apiKeys.authenticate(secret) : undefined;
+      if (!key) throw unauthorized('A valid X-API-Key header is required.');
+      if (!key.scopes.includes(policy.scope)) throw forbidden(`This API key lacks the ${policy.scope} scope.`);
+      request.principal = { kind: 'apiKey', id: key.id, name: key.name, scopes: key.scopes };
+      return true;
+    }
+
+    const principal = await this.staffPrincipal(request.headers.authorization);
+    if (!principal) throw unauthorized('A valid bearer token is required.');
+    if (policy.roles !== 'any' && !policy.roles.includes(principal.role)) {
+      throw forbidden(`This requires one of the roles: ${policy.roles.join(', ')}.`);
+    }
+    request.principal = principal;
+    return true;
+  }
+
+  private async staffPrincipal(header: string | undefined): Promise<Extract<Principal, { kind: 'user' }> | undefined> {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '');
+    if (!match) return undefined;
+    const claims = await this.tokens.verify(match[1]);
+    if (!claims) return undefined;
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: claims.sub });
+    if (!user || !user.active || user.tokenVersion !== claims.ver) return undefined;
+    return { kind: 'user', id: user.id, role: user.role, email: user.email, displayName: user.displayName };
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../audit/audit.service.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { mapUser, UserResponse } from '../users/dto/user.response.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthService } from './auth.service.js';
+import { Audit, Authenticated, CurrentPrincipal, Public } from './decorators.js';
+import { ChangePasswordRequest, LoginRequest, LoginResponse } from './dto/auth.dto.js';
+import type { Principal } from './principal.js';
+import { TokenService } from './token.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Exchange email and password for a bearer token (rate limited per IP and per email). */
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ operationId: 'login', summary: 'Sign in as staff' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiProblems('validation_failed', 'unauthorized', 'rate_limited')
+  async login(@Body() body: LoginRequest, @Audit() ctx: AuditContext): Promise<LoginResponse> {
+    const { user, token } = await this.auth.login(body.email, body.password, ctx);
+    return { accessToken: token, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: mapUser(user) };
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ operationId: 'getCurrentUser', summary: 'The signed-in staff member' })
+  @ApiOkResponse({ type: UserResponse })
+  async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
+    return mapUser(await this.users.get(principal.id));
+  }
+
+  /** Ends every session of the user, this one included: sign in again afterwards. */
+  @Post('change-password')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ operationId: 'changePassword', summary: 'Change your own password' })
+  @ApiNoContentResponse({ description: 'Changed; existing tokens no longer work.' })
+  @ApiProblems('validation_failed')
+  async changePassword(
+    @Body() body: ChangePasswordRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.auth.changePassword(principal.id, body.currentPassword, body.newPassword, ctx);
+  }
+}

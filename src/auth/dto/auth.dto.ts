@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { UserResponse } from '../../users/dto/user.response.js';
+import { PASSWORD_MAX_LENGTH } from '../../users/password.js';
+
+export class LoginRequest {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @ApiProperty({ format: 'email', example: 'admin@example.com' })
+  readonly email!: string;
+
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({ example: 'the password', maxLength: PASSWORD_MAX_LENGTH })
+  readonly password!: string;
+}
+
+export class LoginResponse {
+  @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
+  readonly accessToken!: string;
+
+  @ApiProperty({ enum: ['Bearer'] })
+  readonly tokenType!: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the token expires.', example: 3600 })
+  readonly expiresIn!: number;
+
+  @ApiProperty({ type: UserResponse })
+  readonly user!: UserResponse;
+}
+
+export class ChangePasswordRequest {
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
+  readonly currentPassword!: string;
+
+  /** At least 12 characters, not the email address, not a common password. */
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @ApiProperty({ minLength: 12, maxLength: PASSWORD_MAX_LENGTH })
+  readonly newPassword!: string;
+}

@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { type AppConfig, loadConfig } from '../config/app-config.js';
+import { loadDotEnv } from '../config/dotenv.js';
+import { buildDataSourceOptions, describeDatabaseUrl } from '../database/data-source-options.js';
+import { EmbeddedDatabase } from '../database/embedded-database.js';
+import { runPendingMigrations } from '../database/migration-runner.js';
+
+/**
+ * Runs a command-line task on a migrated database: DATABASE_URL, or the embedded database in
+ * PGLITE_DATA_DIR (which only one process may open: stop the API first).
+ */
+export async function withCliDataSource<T>(
+  task: (dataSource: DataSource, config: AppConfig, target: string) => Promise<T>,
+): Promise<T> {
+  loadDotEnv();
+  const config = loadConfig(process.env);
+  const embedded = config.database.url ? undefined : await EmbeddedDatabase.start(config.database.pgliteDataDir);
+  const url = config.database.url ?? embedded?.url ?? '';
+  const dataSource = new DataSource(
+    buildDataSourceOptions({
+      url,
+      poolMax: 1,
+      connectTimeoutMs: config.database.connectTimeoutMs,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+    }),
+  );
+  try {
+    await dataSource.initialize();
+    await runPendingMigrations(dataSource);
+    const target = embedded ? `embedded database ${config.database.pgliteDataDir}` : describeDatabaseUrl(url);
+    return await task(dataSource, config, target);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+  }
+}

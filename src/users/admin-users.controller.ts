@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Roles } from '../auth/decorators.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, type Page } from '../common/pagination/pagination.js';
+import { UuidParam } from '../common/validation/decorators.js';
+import { CreateUserRequest, ListUsersQuery, UpdateUserRequest } from './dto/user.requests.js';
+import { mapUser, UserResponse } from './dto/user.response.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller('admin/users')
+@Roles('admin')
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listUsers', summary: 'List staff accounts' })
+  @ApiPageResponse(UserResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
+    const page = await this.users.list(query);
+    return { ...page, data: page.data.map(mapUser) };
+  }
+
+  @Post()
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a staff account with a role' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiProblems('validation_failed', 'conflict')
+  async create(
+    @Body() body: CreateUserRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserResponse> {
+    const user = await this.users.create(body, ctx);
+    void reply.header('location', `/api/v1/admin/users/${user.id}`);
+    return mapUser(user);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getUser', summary: 'One staff account' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(@UuidParam('id') id: string): Promise<UserResponse> {
+    return mapUser(await this.users.get(id));
+  }
+
+  /** Change the display name or role, deactivate or reactivate, or reset the password. */
+  @Patch(':id')
+  @ApiOperation({ operationId: 'updateUser', summary: 'Update a staff account' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiProblems('validation_failed', 'not_found', 'last_admin')
+  async update(
+    @UuidParam('id') id: string,
+    @Body() body: UpdateUserRequest,
+    @Audit() ctx: AuditContext,
+  ): Promise<UserResponse> {
+    return mapUser(await this.users.update(id, body, ctx));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a staff account' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('validation_failed', 'not_found', 'last_admin')
+  async remove(@UuidParam('id') id: string, @Audit() ctx: AuditContext): Promise<void> {
+    await this.users.remove(id, ctx);
+  }
+}

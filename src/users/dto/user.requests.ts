@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination/pagination.js';
+import { IsSort } from '../../common/pagination/sort.js';
+import { IsOneOf, IsText, QueryBoolean } from '../../common/validation/decorators.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password.js';
+import { ROLES, type Role } from '../roles.js';
+
+const lowerTrim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class CreateUserRequest {
+  @Transform(lowerTrim)
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'frontdesk@wellclinic.example' })
+  readonly email!: string;
+
+  @IsText({ max: 100, example: 'Dana Reyes' })
+  readonly displayName!: string;
+
+  @IsOneOf(ROLES, { enumName: 'Role', example: 'frontdesk' })
+  readonly role!: Role;
+
+  /** At least 12 characters, not the email address, not a common password. */
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'calm-harbor-lantern-42' })
+  readonly password!: string;
+}
+
+export class UpdateUserRequest extends PartialType(PickType(CreateUserRequest, ['displayName', 'role', 'password'])) {
+  /** `false` deactivates the account: it can no longer sign in and its tokens stop working. */
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  @ApiPropertyOptional()
+  readonly active?: boolean;
+}
+
+export const USER_SORT_FIELDS = ['email', 'displayName', 'createdAt', 'lastLoginAt'] as const;
+
+export class ListUsersQuery extends PaginationQueryDto {
+  @IsOneOf(ROLES, { optional: true, enumName: 'Role' })
+  readonly role?: Role;
+
+  @QueryBoolean({ optional: true })
+  readonly active?: boolean;
+
+  @IsSort(USER_SORT_FIELDS, 'email')
+  readonly sort: string = 'email';
+}
