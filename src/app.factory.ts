@@ -53,6 +53,47 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
+/** Logging, plugins, routing and OpenAPI on a created app, then init (migrations run here). */
+async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false });
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  if (config.http.corsOrigins !== false) {
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'If-None-Match',
+        'Idempotency-Key',
+        'X-API-Key',
+        'X-Request-Id',
+      ],
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'Retry-After',
+        'X-Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Idempotent-Replayed',
+      ],
+      maxAge: 600,
+    });
+  }
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live'] });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  if (config.docs.enabled) setupOpenApi(app);
+
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+}
+
 /**
  * Builds the whole application exactly as production runs it: configuration, logging, the database
  * (embedded when DATABASE_URL is unset), the HTTP platform and its cross-cutting behaviour. The caller
@@ -143,43 +184,13 @@ async function buildApp(
     adapter,
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
-  app.flushLogs();
-
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false });
-  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  if (config.http.corsOrigins !== false) {
-    app.enableCors({
-      origin: config.http.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: [
-        'Authorization',
-        'Content-Type',
-        'If-Match',
-        'If-None-Match',
-        'Idempotency-Key',
-        'X-API-Key',
-        'X-Request-Id',
-      ],
-      exposedHeaders: [
-        'ETag',
-        'Location',
-        'Retry-After',
-        'X-Request-Id',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-        'Idempotent-Replayed',
-      ],
-      maxAge: 600,
-    });
+  try {
+    await configureApp(app, config);
+  } catch (error) {
+    // A failed boot (migration, first admin, plugin) must not leave the pool or the server open.
+    await app.close();
+    throw error;
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live'] });
-  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
-  if (config.docs.enabled) setupOpenApi(app);
-
-  await app.init();
-  await fastify.ready();
 
   return {
     app,

@@ -38,14 +38,14 @@ export class AuthService {
     }
 
     return this.dataSource.transaction(async (manager) => {
-      user.lastLoginAt = new Date();
-      await manager.update(User, { id: user.id }, { lastLoginAt: user.lastLoginAt });
+      await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
       await this.audit.record(
         manager,
         { ...ctx, actor: { type: 'user', id: user.id } },
         { action: 'auth.login_succeeded', entityType: 'user', entityId: user.id },
       );
-      return { user, token: await this.tokens.issue(user) };
+      const signedIn = await manager.findOneByOrFail(User, { id: user.id });
+      return { user: signedIn, token: await this.tokens.issue(signedIn) };
     });
   }
 

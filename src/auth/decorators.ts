@@ -21,7 +21,10 @@ export const DEFAULT_POLICY: AccessPolicy = { kind: 'staff', roles: ['admin'] };
 
 /** Anyone, no credentials needed; credentials that are sent are ignored. */
 export function Public(): MethodDecorator & ClassDecorator {
-  return SetMetadata(ACCESS_POLICY, { kind: 'public' } satisfies AccessPolicy);
+  return applyDecorators(
+    SetMetadata(ACCESS_POLICY, { kind: 'public' } satisfies AccessPolicy),
+    ApiExtension('x-public', true),
+  );
 }
 
 /** Staff with one of these roles (admins always qualify). */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
+import { AppException } from '../common/errors/app-exception.js';
 import type { AppConfig } from '../config/app-config.js';
 import { User } from './user.entity.js';
 import { insertUser } from './users.service.js';
@@ -22,6 +23,12 @@ export async function ensureInitialAdmin(dataSource: DataSource, config: AppConf
       password: admin.password,
       displayName: 'Administrator',
       role: 'admin',
+    }).catch((error: unknown) => {
+      // At boot a problem body helps nobody: name the variable instead.
+      if (error instanceof AppException && error.options.errors) {
+        throw new Error(`ADMIN_PASSWORD is not acceptable: ${error.options.errors.map((e) => e.message).join('; ')}`);
+      }
+      throw error;
     });
     await recordAuditEvent(manager, SYSTEM_CONTEXT, {
       action: 'user.created',

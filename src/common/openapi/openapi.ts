@@ -66,26 +66,32 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-/** Says in each operation's description who may call it, from the extensions the access decorators set. */
+/**
+ * Says in each operation's description who may call it, from the extensions the access decorators set. An
+ * operation without any is admin-only (the access guard's default), and is documented as such.
+ */
 function describeAccess(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const op of Object.values(item) as Record<string, unknown>[]) {
       if (typeof op !== 'object' || op === null || !('responses' in op)) continue;
-      const roles = op['x-roles'] as string[] | undefined;
       const scope = op['x-api-key-scope'] as string | undefined;
-      const access = roles
-        ? roles.includes('any')
-          ? 'any signed-in staff member (bearer token)'
-          : `staff with the role ${roles.join(' or ')} (bearer token)`
+      if (!op['x-public'] && !scope && !op['x-roles']) {
+        op['x-roles'] = ['admin'];
+        op.security = [{ [BEARER_AUTH]: [] }];
+      }
+      const roles = op['x-roles'] as string[] | undefined;
+      const access = op['x-public']
+        ? 'public, no credentials'
         : scope
           ? `integrations with an API key carrying the \`${scope}\` scope`
-          : 'public, no credentials';
+          : roles?.includes('any')
+            ? 'any signed-in staff member (bearer token)'
+            : `staff with the role ${roles?.join(' or ')} (bearer token)`;
       const description = typeof op.description === 'string' && op.description ? `${op.description}\n\n` : '';
       op.description = `${description}**Access:** ${access}.`;
     }
   }
 }
-
 /** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */
 export function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -1,0 +1,258 @@
+import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity.js';
+import { User } from '../src/users/user.entity.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { useTestApp } from './utils/test-app.js';
+
+const LOGIN = '/api/v1/auth/login';
+const ME = '/api/v1/auth/me';
+const CHANGE = '/api/v1/auth/change-password';
+const BAD_LOGIN = { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN } as const;
+
+describe('staff sign-in', () => {
+  const app = useTestApp();
+  let frontdesk: StaffMember;
+
+  beforeAll(async () => {
+    frontdesk = await createStaff(app(), 'frontdesk');
+  });
+
+  const login = (body: object) => app().http().post(LOGIN).send(body);
+
+  it('exchanges email and password for a bearer token and records the sign-in', async () => {
+    const res = await login({ email: frontdesk.email.toUpperCase(), password: frontdesk.password });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      user: {
+        id: frontdesk.user.id,
+        email: frontdesk.email,
+        displayName: frontdesk.user.displayName,
+        role: 'frontdesk',
+        active: true,
+        lastLoginAt: expect.any(String),
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
+    });
+
+    const me = await app().http().get(ME).set('Authorization', `Bearer ${res.body.accessToken}`);
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(res.body.user);
+
+    const events = await app()
+      .app.get(DataSource)
+      .getRepository(AuditEvent)
+      .findBy({ action: 'auth.login_succeeded', entityId: frontdesk.user.id });
+    expect(events).toEqual([
+      expect.objectContaining({
+        actorType: 'user',
+        actorId: frontdesk.user.id,
+        entityType: 'user',
+        requestId: res.headers['x-request-id'],
+        metadata: {},
+      }),
+    ]);
+  });
+
+  it('answers an unknown email, a wrong password and a deactivated account with the same 401', async () => {
+    const inactive = await createStaff(app(), 'editor');
+    await app().app.get(DataSource).getRepository(User).update({ id: inactive.user.id }, { active: false });
+
+    const attempts = [
+      { email: 'nobody-here@wellclinic.test', password: 'whatever-password-1' },
+      { email: frontdesk.email, password: 'not-the-password-1' },
+      { email: inactive.email, password: inactive.password },
+    ];
+    for (const attempt of attempts) {
+      const res = await login(attempt);
+      expectProblem(res, BAD_LOGIN);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    }
+    const failures = await app()
+      .app.get(DataSource)
+      .getRepository(AuditEvent)
+      .find({ where: { action: 'auth.login_failed' }, order: { occurredAt: 'DESC' }, take: 3 });
+    expect(failures.map((e) => e.metadata.reason).sort()).toEqual(['inactive', 'unknown_email', 'wrong_password']);
+    expect(JSON.stringify(failures)).not.toMatch(/nobody-here|not-the-password|@wellclinic/);
+  });
+
+  it('spends comparable time on unknown emails and wrong passwords (no account enumeration by timing)', async () => {
+    const median = async (body: object) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = process.hrtime.bigint();
+        expect((await login(body)).status).toBe(401);
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    const unknown = await median({ email: 'nobody-here@wellclinic.test', password: 'whatever-password-1' });
+    const wrong = await median({ email: frontdesk.email, password: 'not-the-password-1' });
+    // Both do one argon2id verification; a missing one would make the unknown-email path several times faster.
+    expect(unknown / wrong).toBeGreaterThan(0.5);
+    expect(unknown / wrong).toBeLessThan(2);
+  });
+
+  it.each([
+    ['a missing email', { password: 'x' }, [{ field: 'email', message: 'email must be an email address' }]],
+    [
+      'a malformed email',
+      { email: 'not-an-email', password: 'x' },
+      [{ field: 'email', message: 'email must be an email address' }],
+    ],
+    [
+      'an injection string',
+      { email: "' OR 1=1 --", password: 'x' },
+      [{ field: 'email', message: 'email must be an email address' }],
+    ],
+    [
+      'a missing password',
+      { email: 'a@wellclinic.test' },
+      [{ field: 'password', message: 'password must be a string' }],
+    ],
+    [
+      'an empty password',
+      { email: 'a@wellclinic.test', password: '' },
+      [{ field: 'password', message: 'password must be longer than or equal to 1 characters' }],
+    ],
+    [
+      'a password over 128 characters',
+      { email: 'a@wellclinic.test', password: 'p'.repeat(129) },
+      [{ field: 'password', message: 'password must be shorter than or equal to 128 characters' }],
+    ],
+    [
+      'an unknown field',
+      { email: 'a@wellclinic.test', password: 'x', remember: true },
+      [{ field: 'remember', message: 'property remember should not exist' }],
+    ],
+  ])('400 for %s', async (_label, body, errors) => {
+    const res = await login(body);
+    expectProblem(
+      res,
+      {
+        code: 'validation_failed',
+        detail: `${new Set(errors.map((e) => e.field)).size === 1 ? '1 field is' : 'fields are'} invalid`,
+        instance: LOGIN,
+      },
+      { errors },
+    );
+  });
+
+  describe('tokens', () => {
+    it('401 without a token, with a malformed header, a forged or an expired token', async () => {
+      const jwt = app().app.get(JwtService);
+      const forged = await new JwtService({ secret: 'another-secret-that-is-32-chars-long!' }).signAsync(
+        { sub: frontdesk.user.id, role: 'admin', ver: 0 },
+        { issuer: 'well-clinic-api' },
+      );
+      const expired = await jwt.signAsync({ sub: frontdesk.user.id, role: 'frontdesk', ver: 0, exp: 1_600_000_000 });
+      const noneAlg = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+        JSON.stringify({ sub: frontdesk.user.id, role: 'admin', ver: 0, iss: 'well-clinic-api' }),
+      ).toString('base64url')}.`;
+
+      for (const header of [
+        undefined,
+        'Basic YWRtaW46YWRtaW4=',
+        'Bearer',
+        'Bearer not.a.jwt',
+        `Bearer ${forged}`,
+        `Bearer ${expired}`,
+        `Bearer ${noneAlg}`,
+      ]) {
+        const req = app().http().get(ME);
+        const res = await (header ? req.set('Authorization', header) : req);
+        expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: ME });
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    });
+
+    it("stop working when the user's role changes or the account is deactivated", async () => {
+      const member = await createStaff(app(), 'editor');
+      expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
+      await app().app.get(DataSource).getRepository(User).update({ id: member.user.id }, { active: false });
+      expect((await app().http().get(ME).set(member.auth)).status).toBe(401);
+    });
+  });
+
+  describe('change-password', () => {
+    it('needs the current password, applies the policy, and ends every existing session', async () => {
+      const member = await createStaff(app(), 'editor');
+      const second = await login({ email: member.email, password: member.password });
+      const otherSession = { Authorization: `Bearer ${second.body.accessToken}` };
+
+      const wrong = await app()
+        .http()
+        .post(CHANGE)
+        .set(member.auth)
+        .send({ currentPassword: 'not-my-password', newPassword: 'a-brand-new-passphrase' });
+      expectProblem(
+        wrong,
+        { code: 'validation_failed', detail: '1 field is invalid', instance: CHANGE },
+        { errors: [{ field: 'currentPassword', message: 'currentPassword is not correct' }] },
+      );
+
+      for (const [newPassword, message] of [
+        ['short-pass1', 'newPassword must be at least 12 characters'],
+        ['password1234', 'newPassword is too common'],
+        [member.email, 'newPassword must not be the email address'],
+        [member.password, 'newPassword must differ from the current password'],
+      ]) {
+        const weak = await app()
+          .http()
+          .post(CHANGE)
+          .set(member.auth)
+          .send({ currentPassword: member.password, newPassword });
+        expect(weak.status).toBe(400);
+        expect(weak.body.errors).toContainEqual({ field: 'newPassword', message });
+      }
+
+      const ok = await app()
+        .http()
+        .post(CHANGE)
+        .set(member.auth)
+        .send({ currentPassword: member.password, newPassword: 'a-brand-new-passphrase' });
+      expect(ok.status).toBe(204);
+      expect(ok.text).toBe('');
+
+      expect((await app().http().get(ME).set(member.auth)).status).toBe(401);
+      expect((await app().http().get(ME).set(otherSession)).status).toBe(401);
+      expectProblem(await login({ email: member.email, password: member.password }), BAD_LOGIN);
+      expect((await login({ email: member.email, password: 'a-brand-new-passphrase' })).status).toBe(200);
+
+      const [event] = await app()
+        .app.get(DataSource)
+        .getRepository(AuditEvent)
+        .findBy({ action: 'auth.password_changed', entityId: member.user.id });
+      expect(event).toMatchObject({
+        actorType: 'user',
+        actorId: member.user.id,
+        requestId: ok.headers['x-request-id'],
+      });
+    });
+
+    it.each([
+      ['no body fields', {}, ['currentPassword', 'newPassword']],
+      ['an unknown field', { currentPassword: 'x', newPassword: 'y'.repeat(12), confirm: 'y' }, ['confirm']],
+      ['a number as password', { currentPassword: 1, newPassword: 'y'.repeat(12) }, ['currentPassword']],
+    ])('400 for %s', async (_label, body, fields) => {
+      const res = await app().http().post(CHANGE).set(frontdesk.auth).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual(fields);
+    });
+
+    it('401 without a token', async () => {
+      const res = await app()
+        .http()
+        .post(CHANGE)
+        .send({ currentPassword: 'x', newPassword: 'y'.repeat(12) });
+      expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: CHANGE });
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
+import { API_KEY_SCOPES } from '../src/api-keys/scopes.js';
+import { SYSTEM_CONTEXT } from '../src/audit/audit.service.js';
+import { ROLES, type Role } from '../src/users/roles.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { useTestApp } from './utils/test-app.js';
+
+/** A route someone forgot to decorate: it must be admin-only, not public. */
+@Controller('admin/forgotten')
+class ForgottenController {
+  @Get()
+  forgotten(): { reached: true } {
+    return { reached: true };
+  }
+}
+
+@Module({ controllers: [ForgottenController] })
+class ForgottenModule {}
+
+interface Operation {
+  method: string;
+  path: string;
+  operationId: string;
+  roles?: string[];
+  scope?: string;
+}
+
+/** Every operation of the live OpenAPI document, with the access extensions the decorators set. */
+function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({
+      method,
+      path,
+      operationId: String(op.operationId),
+      roles: op['x-roles'] as string[] | undefined,
+      scope: op['x-api-key-scope'] as string | undefined,
+    })),
+  );
+}
+
+/** A concrete URL for a templated path: UUIDs for ids, a plausible word for anything else. */
+function concrete(path: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => (/id$/i.test(name) ? randomUUID() : 'sample'));
+}
+
+describe('authorization sweep over every route in the OpenAPI document', () => {
+  const app = useTestApp({ imports: [ForgottenModule] });
+  const staff = {} as Record<Role, StaffMember>;
+  let apiKeyWithEveryScope: string;
+  let operations: Operation[];
+
+  beforeAll(async () => {
+    for (const role of ROLES) staff[role] = await createStaff(app(), role);
+    const { secret } = await app()
+      .app.get(ApiKeysService)
+      .create({ name: 'sweep', scopes: [...API_KEY_SCOPES] }, SYSTEM_CONTEXT);
+    apiKeyWithEveryScope = secret;
+    operations = operationsOf((await app().http().get('/docs-json')).body);
+  });
+
+  const call = (op: Operation, headers: Record<string, string> = {}) =>
+    app()
+      .http()
+      [op.method as 'get' | 'post' | 'put' | 'patch' | 'delete'](concrete(op.path))
+      .set(headers)
+      .send(['post', 'put', 'patch'].includes(op.method) ? {} : undefined);
+
+  it('finds the routes to check', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(14);
+    expect(operations.map((o) => o.operationId)).toEqual(
+      expect.arrayContaining(['listUsers', 'createApiKey', 'listAuditEvents', 'login', 'getCurrentUser']),
+    );
+  });
+
+  it('protects every admin route with staff roles (none is public or key-only)', () => {
+    const unprotected = operations.filter((o) => o.path.startsWith('/api/v1/admin/') && !o.roles);
+    expect(unprotected).toEqual([]);
+    expect(operations.find((o) => o.operationId === 'forgotten')?.roles).toEqual(['admin']);
+  });
+
+  it('answers 401 problem+json to every protected route called without credentials', async () => {
+    for (const op of operations.filter((o) => o.roles || o.scope)) {
+      const res = await call(op);
+      expect({ op: op.operationId, status: res.status, code: res.body.code }).toEqual({
+        op: op.operationId,
+        status: 401,
+        code: 'unauthorized',
+      });
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    }
+  });
+
+  it('answers 403 to every staff route called with a role that lacks access', async () => {
+    let checked = 0;
+    for (const op of operations.filter((o) => o.roles && !o.roles.includes('any'))) {
+      for (const role of ROLES.filter((r) => !op.roles?.includes(r))) {
+        const res = await call(op, staff[role].auth);
+        expect({ op: op.operationId, role, status: res.status, code: res.body.code }).toEqual({
+          op: op.operationId,
+          role,
+          status: 403,
+          code: 'forbidden',
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('never accepts an API key on a staff route', async () => {
+    for (const op of operations.filter((o) => o.roles)) {
+      const res = await call(op, { 'X-API-Key': apiKeyWithEveryScope });
+      expect({ op: op.operationId, status: res.status }).toEqual({ op: op.operationId, status: 401 });
+    }
+  });
+
+  it('never accepts a staff token on an integration route', async () => {
+    for (const op of operations.filter((o) => o.scope)) {
+      const res = await call(op, staff.admin.auth);
+      expect({ op: op.operationId, status: res.status }).toEqual({ op: op.operationId, status: 401 });
+    }
+  });
+
+  it('makes a route without an access decorator admin-only', async () => {
+    const path = '/api/v1/admin/forgotten';
+    expectProblem(await app().http().get(path), {
+      code: 'unauthorized',
+      detail: 'A valid bearer token is required.',
+      instance: path,
+    });
+    for (const role of ['editor', 'frontdesk'] as const) {
+      expectProblem(await app().http().get(path).set(staff[role].auth), {
+        code: 'forbidden',
+        detail: 'This requires one of the roles: admin.',
+        instance: path,
+      });
+    }
+    const ok = await app().http().get(path).set(staff.admin.auth);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ reached: true });
+  });
+
+  it('states in the OpenAPI description who may call each operation', async () => {
+    const doc = (await app().http().get('/docs-json')).body;
+    expect(doc.paths['/api/v1/admin/users'].get.description).toContain(
+      '**Access:** staff with the role admin (bearer token).',
+    );
+    expect(doc.paths['/api/v1/auth/login'].post.description).toContain('**Access:** public, no credentials.');
+    expect(doc.paths['/api/v1/admin/users'].get.security).toEqual([{ bearer: [] }]);
+  });
+});
