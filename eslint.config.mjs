@@ -54,7 +54,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/cli/**/*.ts'],
+    files: ['src/cli/**/*.ts', 'bench/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   prettier,

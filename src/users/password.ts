@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
 
 /**
- * argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 30-50 ms per hash on our
- * machines, which bounds login throughput per core at a few dozen per second.
+ * argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 20 ms per hash on our
+ * machines, which bounds sign-ins at about 50 per second per core (`npm run bench` measures it).
  */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
