@@ -4,9 +4,8 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { insertUser } from '../users/users.service.js';
+import { insertSystemAdmin } from '../users/users.service.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 const { values } = parseArgs({
@@ -20,21 +19,9 @@ const { email, password } = values;
 
 try {
   await withCliDataSource(async (dataSource) => {
-    const user = await dataSource.transaction(async (manager) => {
-      const created = await insertUser(manager, {
-        email,
-        password,
-        displayName: values.name ?? 'Administrator',
-        role: 'admin',
-      });
-      await recordAuditEvent(manager, SYSTEM_CONTEXT, {
-        action: 'user.created',
-        entityType: 'user',
-        entityId: created.id,
-        metadata: { role: 'admin', via: 'create-admin' },
-      });
-      return created;
-    });
+    const user = await dataSource.transaction((manager) =>
+      insertSystemAdmin(manager, { email, password, displayName: values.name ?? 'Administrator' }, 'create-admin'),
+    );
     console.log(`Created admin ${user.email} (${user.id}).`);
   });
 } catch (error) {

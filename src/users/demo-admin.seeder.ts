@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import type { Seeder } from '../database/seeding/seeder.js';
 import { User } from './user.entity.js';
-import { insertUser } from './users.service.js';
+import { insertSystemAdmin } from './users.service.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 
@@ -16,18 +15,7 @@ export const demoAdminSeeder: Seeder = {
   async run(manager) {
     if ((await manager.count(User)) > 0) return;
     const password = randomBytes(12).toString('base64url');
-    const user = await insertUser(manager, {
-      email: DEMO_ADMIN_EMAIL,
-      password,
-      displayName: 'Demo Admin',
-      role: 'admin',
-    });
-    await recordAuditEvent(manager, SYSTEM_CONTEXT, {
-      action: 'user.created',
-      entityType: 'user',
-      entityId: user.id,
-      metadata: { role: 'admin', via: 'demo-seed' },
-    });
+    await insertSystemAdmin(manager, { email: DEMO_ADMIN_EMAIL, password, displayName: 'Demo Admin' }, 'demo-seed');
     new Logger('Seed').warn(
       `Demo admin created: ${DEMO_ADMIN_EMAIL} / ${password} — shown only this once; change it after signing in.`,
     );

@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { AppException } from '../common/errors/app-exception.js';
 import type { AppConfig } from '../config/app-config.js';
 import { User } from './user.entity.js';
-import { insertUser } from './users.service.js';
+import { insertSystemAdmin } from './users.service.js';
 
 const INITIAL_ADMIN_LOCK_KEY = 7_204_311_003;
 
@@ -18,23 +17,16 @@ export async function ensureInitialAdmin(dataSource: DataSource, config: AppConf
     // One instance creates it even when several start together.
     await manager.query('SELECT pg_advisory_xact_lock($1)', [INITIAL_ADMIN_LOCK_KEY]);
     if ((await manager.count(User)) > 0) return undefined;
-    const user = await insertUser(manager, {
-      email: admin.email,
-      password: admin.password,
-      displayName: 'Administrator',
-      role: 'admin',
-    }).catch((error: unknown) => {
+    const user = await insertSystemAdmin(
+      manager,
+      { email: admin.email, password: admin.password, displayName: 'Administrator' },
+      'ADMIN_EMAIL',
+    ).catch((error: unknown) => {
       // At boot a problem body helps nobody: name the variable instead.
       if (error instanceof AppException && error.options.errors) {
         throw new Error(`ADMIN_PASSWORD is not acceptable: ${error.options.errors.map((e) => e.message).join('; ')}`);
       }
       throw error;
-    });
-    await recordAuditEvent(manager, SYSTEM_CONTEXT, {
-      action: 'user.created',
-      entityType: 'user',
-      entityId: user.id,
-      metadata: { role: 'admin', via: 'ADMIN_EMAIL' },
     });
     return user.id;
   });

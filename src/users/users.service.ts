@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { AuditService, type AuditContext, recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { parseSort } from '../common/pagination/sort.js';
@@ -25,6 +25,25 @@ export async function insertUser(manager: EntityManager, input: CreateUserReques
     passwordHash: await hashPassword(input.password),
   });
   return manager.save(user);
+}
+
+/**
+ * Creates an admin outside any request (first admin, demo seed, command line) and records it as done by the
+ * system; `via` says which of those it was.
+ */
+export async function insertSystemAdmin(
+  manager: EntityManager,
+  input: Pick<CreateUserRequest, 'email' | 'password' | 'displayName'>,
+  via: 'ADMIN_EMAIL' | 'demo-seed' | 'create-admin',
+): Promise<User> {
+  const user = await insertUser(manager, { ...input, role: 'admin' });
+  await recordAuditEvent(manager, SYSTEM_CONTEXT, {
+    action: 'user.created',
+    entityType: 'user',
+    entityId: user.id,
+    metadata: { role: 'admin', via },
+  });
+  return user;
 }
 
 export function assertPasswordAcceptable(password: string, email: string): void {
