@@ -117,6 +117,10 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     );
   }
 
+  if (config.auth.jwtSecretGenerated) {
+    logger.warn('JWT_SECRET is not set: staff tokens are signed with a random secret and end with this process.');
+  }
+
   try {
     return await buildApp(config, logger, databaseUrl, embedded, options);
   } catch (error) {
