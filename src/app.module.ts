@@ -11,6 +11,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 
@@ -41,6 +42,8 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(options.databaseUrl),
         HealthModule,
+        // Before AuthModule: global guards run in import order, so refused credentials still count.
+        RateLimitModule,
         AuditModule,
         AuthModule,
         ...(options.imports ?? []),

@@ -4,7 +4,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
-import { useTestApp } from './utils/test-app.js';
+import { useTestApp, withTestApp } from './utils/test-app.js';
 
 const LOGIN = '/api/v1/auth/login';
 const ME = '/api/v1/auth/me';
@@ -255,4 +255,25 @@ describe('staff sign-in', () => {
       expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: CHANGE });
     });
   });
+});
+
+describe('sign-in rate limit', () => {
+  it('answers 429 problem+json with Retry-After once RATE_LIMIT_LOGIN_LIMIT attempts are used', () =>
+    withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '2', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
+      const attempt = () => t.http().post(LOGIN).send({ email: 'guess@wellclinic.test', password: 'guess-number-1' });
+      expect((await attempt()).status).toBe(401);
+      expect((await attempt()).status).toBe(401);
+      const limited = await attempt();
+      expectProblem(limited, {
+        code: 'rate_limited',
+        detail: expect.stringMatching(/^Too many requests\. Retry in \d+ seconds?\.$/),
+        instance: LOGIN,
+      });
+      expect(limited.headers).toMatchObject({
+        'retry-after': expect.stringMatching(/^\d+$/),
+        'ratelimit-limit': '2',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': expect.stringMatching(/^\d+$/),
+      });
+    }));
 });

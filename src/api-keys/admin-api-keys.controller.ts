@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
@@ -38,6 +38,14 @@ export class AdminApiKeysController {
     const { key, secret } = await this.apiKeys.create(body, ctx);
     void reply.header('location', `/api/v1/admin/api-keys/${key.id}`);
     return { ...mapApiKey(key), secret };
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getApiKey', summary: 'One integration key (never its secret)' })
+  @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(@UuidParam('id') id: string): Promise<ApiKeyResponse> {
+    return mapApiKey(await this.apiKeys.get(id));
   }
 
   /** Revocation is immediate and final; revoking a revoked key changes nothing. */

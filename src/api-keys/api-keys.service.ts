@@ -26,6 +26,12 @@ export class ApiKeysService {
     return toPage(rows, total, query);
   }
 
+  async get(id: string): Promise<ApiKey> {
+    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ id });
+    if (!key) throw new AppException('not_found', 'No API key with this id.');
+    return key;
+  }
+
   /** Returns the key and its secret; the secret is not stored and cannot be shown again. */
   create(input: CreateApiKeyRequest, ctx: AuditContext, now = new Date()): Promise<{ key: ApiKey; secret: string }> {
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;

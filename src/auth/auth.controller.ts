@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditContext } from '../audit/audit.service.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
+import { LoginRateLimit } from '../rate-limit/rate-limit.decorators.js';
 import { mapUser, UserResponse } from '../users/dto/user.response.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
@@ -23,9 +24,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @LoginRateLimit()
   @ApiOperation({ operationId: 'login', summary: 'Sign in as staff' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiProblems('validation_failed', 'unauthorized', 'rate_limited')
+  @ApiProblems('validation_failed', 'unauthorized')
   async login(@Body() body: LoginRequest, @Audit() ctx: AuditContext): Promise<LoginResponse> {
     const { user, token } = await this.auth.login(body.email, body.password, ctx);
     return { accessToken: token, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: mapUser(user) };

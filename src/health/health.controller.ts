@@ -3,10 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorators.js';
 
 /** Probes for orchestrators and load balancers; outside `/api` and never cached. */
 @ApiTags('health')
 @Public()
+@SkipRateLimit()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

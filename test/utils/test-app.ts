@@ -65,6 +65,9 @@ export async function createTestApp(
       DB_SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
       JWT_SECRET: TEST_JWT_SECRET,
+      // Every test request comes from 127.0.0.1: suites that test rate limits set their own.
+      RATE_LIMIT_GENERAL_LIMIT: '100000',
+      RATE_LIMIT_LOGIN_LIMIT: '10000',
       ...options.env,
     },
     logger: testLogger,

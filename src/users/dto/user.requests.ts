@@ -30,7 +30,10 @@ export class CreateUserRequest {
   readonly password!: string;
 }
 
-export class UpdateUserRequest extends PartialType(PickType(CreateUserRequest, ['displayName', 'role', 'password'])) {
+/** Every field optional, but `null` is never a value (skipNullProperties: false keeps null validated). */
+export class UpdateUserRequest extends PartialType(PickType(CreateUserRequest, ['displayName', 'role', 'password']), {
+  skipNullProperties: false,
+}) {
   /** `false` deactivates the account: it can no longer sign in and its tokens stop working. */
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()

@@ -1,0 +1,42 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { hitWindow, type ThrottlerStorageRecord, toStorageRecord, type WindowState } from './fixed-window.js';
+
+/** How often (by the store's clock) finished windows are dropped. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Counters in this process's memory: the default, right for a single instance (and for embedded mode).
+ * The clock is injectable so tests can move time instead of waiting.
+ */
+export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly windows = new Map<string, WindowState>();
+  private nextSweepAt = 0;
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** Number of live counters (for tests and diagnostics). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+    const now = this.clock();
+    this.sweep(now);
+    const state = hitWindow(this.windows.get(key), now, ttl, limit, blockDuration);
+    this.windows.set(key, state);
+    return Promise.resolve(toStorageRecord(state.hits, state.expiresAt - now, limit));
+  }
+
+  onApplicationShutdown(): void {
+    this.windows.clear();
+  }
+
+  private sweep(now: number): void {
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + SWEEP_INTERVAL_MS;
+    for (const [key, state] of this.windows) {
+      if (state.expiresAt <= now) this.windows.delete(key);
+    }
+  }
+}

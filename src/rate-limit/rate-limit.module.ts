@@ -1,0 +1,43 @@
+import { Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config.js';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
+import { REDIS_KEY_PREFIX } from './rate-limit.keys.js';
+import { RATE_LIMIT_STORAGE, RATE_LIMIT_STORE_OPTIONS, type RateLimitStoreOptions } from './rate-limit.options.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+/** Redis when REDIS_URL is set (counters shared by every instance), else this process's memory. */
+export async function createRateLimitStorage(
+  config: AppConfig,
+  options: RateLimitStoreOptions | undefined,
+): Promise<ThrottlerStorage> {
+  const logger = new Logger('RateLimit');
+  if (config.redisUrl) {
+    logger.log('Rate-limit counters in Redis, shared by every instance');
+    return RedisThrottlerStorage.connect(config.redisUrl, {
+      keyPrefix: options?.keyPrefix ?? REDIS_KEY_PREFIX,
+      logger,
+    });
+  }
+  logger.log('Rate-limit counters in memory: each instance counts on its own (set REDIS_URL to share them)');
+  return new MemoryThrottlerStorage(options?.clock);
+}
+
+/**
+ * Rate limits for every route: the `general` per-IP ceiling, plus `login` and `submission` on the routes
+ * that opt in (rate-limit.decorators.ts). Registers a global guard: import once, in the root module, before
+ * the modules whose guards authenticate (so refused credentials still count).
+ */
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMIT_STORAGE,
+      useFactory: createRateLimitStorage,
+      inject: [AppConfig, { token: RATE_LIMIT_STORE_OPTIONS, optional: true }],
+    },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
+})
+export class RateLimitModule {}

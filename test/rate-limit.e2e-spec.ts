@@ -1,0 +1,456 @@
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { emailDigest, REDIS_KEY_PREFIX } from '../src/rate-limit/rate-limit.keys.js';
+import { RateLimitModule } from '../src/rate-limit/rate-limit.module.js';
+import { RATE_LIMIT_STORAGE } from '../src/rate-limit/rate-limit.options.js';
+import { RedisThrottlerStorage } from '../src/rate-limit/redis-throttler.storage.js';
+import { FakeClock, RateLimitFixturesModule, rateLimitStoreOptions } from './fixtures/rate-limit.fixtures.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { logs, type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Redis: decided once, at load. Unreachable → the Redis cases fail in CI (CI=true) and are skipped elsewhere.
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+async function redisReachable(url: string): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const redisUp = await redisReachable(TEST_REDIS_URL);
+const REDIS_DOWN_MESSAGE =
+  `Redis is not reachable at ${redactedUrl(TEST_REDIS_URL)}: start one there ` +
+  '(e.g. docker run -d -p 6379:6379 redis:7) or point TEST_REDIS_URL at one';
+
+function describeWithRedis(name: string, body: () => void): void {
+  if (redisUp) {
+    describe(name, body);
+  } else if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs Redis', () => {
+        throw new Error(`${REDIS_DOWN_MESSAGE} (CI=true: Redis-backed rate-limit tests must run).`);
+      });
+    });
+  } else {
+    console.warn(`Skipping the Redis-backed rate-limit tests. ${REDIS_DOWN_MESSAGE}.`);
+    describe.skip(`${name} [skipped: Redis not reachable at ${redactedUrl(TEST_REDIS_URL)}]`, body);
+  }
+}
+
+/** Every key this run writes starts with it; deleted after the run. */
+const RUN_PREFIX = `${REDIS_KEY_PREFIX}test-${randomBytes(4).toString('hex')}:`;
+
+async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+const OPEN = '/api/v1/rate-fixtures/open';
+const LOGIN = '/api/v1/rate-fixtures/login';
+const SUBMIT = '/api/v1/rate-fixtures/submit';
+const SKIPPED = '/api/v1/rate-fixtures/skipped';
+
+interface Res {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Every rate-limit related header of a response, so a test can assert the exact set (X-RateLimit-* included). */
+function rateHeaders(res: Res): Record<string, string> {
+  return Object.fromEntries(Object.entries(res.headers).filter(([name]) => /ratelimit|retry-after/i.test(name)));
+}
+
+function expectAllowed(
+  res: Res,
+  status: number,
+  body: unknown,
+  limit: number,
+  remaining: number,
+  reset: number | RegExp,
+) {
+  expect({ status: res.status, body: res.body }).toEqual({ status, body });
+  expect(rateHeaders(res)).toEqual({
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(remaining),
+    'ratelimit-reset': typeof reset === 'number' ? String(reset) : expect.stringMatching(reset),
+  });
+}
+
+function expectLimited(res: Res, instance: string, limit: number, retryAfter: number) {
+  expectProblem(res, {
+    code: 'rate_limited',
+    detail: `Too many requests. Retry in ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}.`,
+    instance,
+  });
+  expect(rateHeaders(res)).toEqual({
+    'retry-after': String(retryAfter),
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': '0',
+    'ratelimit-reset': String(retryAfter),
+  });
+}
+
+const open = (t: TestApp, ip: string) => t.http().get(OPEN).set('X-Forwarded-For', ip);
+const login = (t: TestApp, ip: string, body: object) => t.http().post(LOGIN).set('X-Forwarded-For', ip).send(body);
+const submit = (t: TestApp, ip: string) =>
+  t.http().post(SUBMIT).set('X-Forwarded-For', ip).send({ message: 'Please call me back.' });
+
+const OK = { ok: true };
+const SIGNED_OUT = { signedIn: false };
+const RECEIVED = { received: true };
+
+/** Limits small enough to exhaust in a test; windows long enough never to end on their own during one. */
+const SMALL_LIMITS = {
+  TRUST_PROXY: 'true',
+  RATE_LIMIT_GENERAL_LIMIT: '10',
+  RATE_LIMIT_GENERAL_WINDOW_SECONDS: '60',
+  RATE_LIMIT_LOGIN_LIMIT: '3',
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60',
+  RATE_LIMIT_SUBMISSION_LIMIT: '2',
+  RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '600',
+};
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('rate limits (in memory, clock under test control)', () => {
+  const clock = new FakeClock();
+  const app = useTestApp({
+    env: SMALL_LIMITS,
+    imports: [RateLimitModule, RateLimitFixturesModule, rateLimitStoreOptions({ clock: clock.now })],
+  });
+
+  it('puts every route under the general per-IP ceiling, then answers 429 problem+json', async () => {
+    const ip = '198.51.100.1';
+    for (let i = 1; i <= 10; i++) expectAllowed(await open(app(), ip), 200, OK, 10, 10 - i, 60);
+
+    expectLimited(await open(app(), ip), OPEN, 10, 60);
+    // Every route, not only the one that was hammered.
+    expectLimited(await submit(app(), ip), SUBMIT, 10, 60);
+    // Another client is not affected.
+    expectAllowed(await open(app(), '198.51.100.2'), 200, OK, 10, 9, 60);
+  });
+
+  it('never limits a route marked @SkipRateLimit(), and sends it no rate-limit headers', async () => {
+    const ip = '198.51.100.3';
+    for (let i = 0; i < 10; i++) await open(app(), ip);
+    expect((await open(app(), ip)).status).toBe(429);
+
+    for (let i = 0; i < 12; i++) {
+      const res = await app().http().get(SKIPPED).set('X-Forwarded-For', ip);
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: OK });
+      expect(rateHeaders(res)).toEqual({});
+    }
+  });
+
+  it('keeps a client blocked for one window from the refusal, counting down, then starts afresh', async () => {
+    const ip = '198.51.100.4';
+    for (let i = 0; i < 5; i++) await open(app(), ip);
+    clock.advance(30_000);
+    for (let i = 0; i < 5; i++) await open(app(), ip);
+    // The window opened 30 s ago; the block starts now and lasts a whole window.
+    expectLimited(await open(app(), ip), OPEN, 10, 60);
+
+    clock.advance(45_000);
+    expectLimited(await open(app(), ip), OPEN, 10, 15);
+    clock.advance(14_500);
+    expectLimited(await open(app(), ip), OPEN, 10, 1);
+
+    clock.advance(500);
+    expectAllowed(await open(app(), ip), 200, OK, 10, 9, 60);
+  });
+
+  it('counts IPv6 clients per /64 network', async () => {
+    expectAllowed(await open(app(), '2001:db8:1:2::5'), 200, OK, 10, 9, 60);
+    expectAllowed(await open(app(), '2001:db8:1:2:abcd::9'), 200, OK, 10, 8, 60);
+    expectAllowed(await open(app(), '2001:db8:1:3::5'), 200, OK, 10, 9, 60);
+  });
+
+  describe('login', () => {
+    it('limits one email across different IPs', async () => {
+      const body = { email: 'pat@example.com', password: 'wrong' };
+      expectAllowed(await login(app(), '203.0.113.1', body), 200, SIGNED_OUT, 3, 2, 60);
+      expectAllowed(await login(app(), '203.0.113.2', body), 200, SIGNED_OUT, 3, 1, 60);
+      expectAllowed(await login(app(), '203.0.113.3', body), 200, SIGNED_OUT, 3, 0, 60);
+
+      expectLimited(await login(app(), '203.0.113.4', body), LOGIN, 3, 60);
+      expectLimited(await login(app(), '203.0.113.5', { ...body, password: 'right' }), LOGIN, 3, 60);
+
+      // The refused attempt counted for 203.0.113.4's IP; another email from it still works.
+      expectAllowed(
+        await login(app(), '203.0.113.4', { email: 'kim@example.com', password: 'right' }),
+        200,
+        { signedIn: true },
+        3,
+        1,
+        60,
+      );
+    });
+
+    it('limits one IP across different emails', async () => {
+      const ip = '203.0.113.10';
+      for (const [i, email] of ['a1@example.com', 'a2@example.com', 'a3@example.com'].entries()) {
+        expectAllowed(await login(app(), ip, { email, password: 'x' }), 200, SIGNED_OUT, 3, 2 - i, 60);
+      }
+      expectLimited(await login(app(), ip, { email: 'a4@example.com', password: 'x' }), LOGIN, 3, 60);
+
+      // The IP counter refused that attempt before the email's counter saw it.
+      expectAllowed(await login(app(), '203.0.113.11', { email: 'a4@example.com' }), 200, SIGNED_OUT, 3, 2, 60);
+    });
+
+    it('treats the email case-insensitively and ignores surrounding spaces', async () => {
+      const spellings = ['  Sam@Example.COM ', 'sam@example.com', 'SAM@EXAMPLE.COM'];
+      for (const [i, email] of spellings.entries()) {
+        expectAllowed(await login(app(), `203.0.113.${20 + i}`, { email }), 200, SIGNED_OUT, 3, 2 - i, 60);
+      }
+      expectLimited(await login(app(), '203.0.113.23', { email: '\tsam@EXAMPLE.com' }), LOGIN, 3, 60);
+    });
+
+    it('limits per IP only when the body has no email', async () => {
+      const ip = '203.0.113.30';
+      for (let i = 0; i < 3; i++) {
+        expectAllowed(await login(app(), ip, { password: 'x' }), 200, SIGNED_OUT, 3, 2 - i, 60);
+      }
+      expectLimited(await login(app(), ip, {}), LOGIN, 3, 60);
+      expectAllowed(await login(app(), '203.0.113.31', {}), 200, SIGNED_OUT, 3, 2, 60);
+    });
+  });
+
+  it('keeps the submission policy independent from the login policy', async () => {
+    const ip = '203.0.113.40';
+    for (let i = 0; i < 3; i++) await login(app(), ip, { email: 'lou@example.com' });
+    expectLimited(await login(app(), ip, { email: 'lou@example.com' }), LOGIN, 3, 60);
+
+    expectAllowed(await submit(app(), ip), 201, RECEIVED, 2, 1, 600);
+    expectAllowed(await submit(app(), ip), 201, RECEIVED, 2, 0, 600);
+    expectLimited(await submit(app(), ip), SUBMIT, 2, 600);
+
+    // And the other way round: exhausted submissions leave login alone.
+    const other = '203.0.113.41';
+    for (let i = 0; i < 2; i++) await submit(app(), other);
+    expectLimited(await submit(app(), other), SUBMIT, 2, 600);
+    expectAllowed(await login(app(), other, { email: 'max@example.com' }), 200, SIGNED_OUT, 3, 2, 60);
+  });
+
+  it('does not put a route without opt-in under the login or submission limits', async () => {
+    const ip = '203.0.113.50';
+    for (let i = 0; i < 4; i++) await login(app(), ip, { email: 'ed@example.com' });
+    for (let i = 0; i < 3; i++) await submit(app(), ip);
+    expect((await submit(app(), ip)).status).toBe(429);
+
+    // 8 requests so far on the general counter: the open route answers under it alone.
+    expectAllowed(await open(app(), ip), 200, OK, 10, 1, 60);
+  });
+});
+
+describe('rate limits in memory are per instance', () => {
+  it('starts every instance with fresh counters', async () => {
+    const body = { email: 'noa@example.com' };
+    const options = { env: SMALL_LIMITS, imports: [RateLimitModule, RateLimitFixturesModule] };
+    await withTestApp(options, async (t) => {
+      expectAllowed(await login(t, '192.0.2.1', body), 200, SIGNED_OUT, 3, 2, /^(59|60)$/);
+      expectAllowed(await login(t, '192.0.2.2', body), 200, SIGNED_OUT, 3, 1, /^(59|60)$/);
+    });
+    await withTestApp(options, async (t) => {
+      expectAllowed(await login(t, '192.0.2.3', body), 200, SIGNED_OUT, 3, 2, /^(59|60)$/);
+    });
+  });
+});
+
+describe('rate limits when Redis is unreachable', () => {
+  it('boots, logs one warning without personal data, and lets every request through (fail open)', async () => {
+    logs.lines.length = 0;
+    const start = Date.now();
+    await withTestApp(
+      {
+        env: { ...SMALL_LIMITS, REDIS_URL: 'redis://127.0.0.1:1' },
+        imports: [RateLimitModule, RateLimitFixturesModule],
+      },
+      async (t) => {
+        expect(Date.now() - start).toBeLessThan(15_000);
+        for (let i = 0; i < 6; i++) {
+          const res = await login(t, '192.0.2.77', { email: 'Unreachable.Person@example.com' });
+          expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: SIGNED_OUT });
+          expect(rateHeaders(res)).toEqual({});
+        }
+        for (let i = 0; i < 12; i++) expect((await open(t, '192.0.2.77')).status).toBe(200);
+
+        const warnings = t.logs.json().filter((line) => String(line.msg).includes('Redis for rate limits'));
+        expect(warnings).toEqual([
+          expect.objectContaining({
+            level: 'warn',
+            context: 'RateLimit',
+            msg: 'Redis for rate limits is unavailable (ECONNREFUSED): requests are NOT rate limited until it is back (fail open)',
+          }),
+        ]);
+        expect(t.logs.text).not.toMatch(/unreachable\.person|192\.0\.2\.77/i);
+      },
+    );
+  });
+});
+
+describeWithRedis('rate limits in Redis', () => {
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    const keys = await keysUnder(redis, RUN_PREFIX);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const redisApp = (prefix: string) => ({
+    env: { ...SMALL_LIMITS, REDIS_URL: TEST_REDIS_URL },
+    imports: [RateLimitModule, RateLimitFixturesModule, rateLimitStoreOptions({ keyPrefix: prefix })],
+  });
+
+  it('shares counters between instances, keeps no raw email in keys, and closes its connection', async () => {
+    const prefix = `${RUN_PREFIX}shared:`;
+    const body = { email: 'Lee.Patient@Example.com', password: 'x' };
+    const almostAMinute = /^(5[5-9]|60)$/;
+
+    let storageA: RedisThrottlerStorage | undefined;
+    await withTestApp(redisApp(prefix), async (a) => {
+      storageA = a.app.get<RedisThrottlerStorage>(RATE_LIMIT_STORAGE);
+      expect(storageA).toBeInstanceOf(RedisThrottlerStorage);
+      expectAllowed(await login(a, '192.0.2.10', body), 200, SIGNED_OUT, 3, 2, almostAMinute);
+      expectAllowed(await login(a, '192.0.2.11', body), 200, SIGNED_OUT, 3, 1, almostAMinute);
+    });
+    expect(storageA?.status).toBe('end');
+
+    // Instance B, same Redis: the email's counter continues where A left it.
+    await withTestApp(redisApp(prefix), async (b) => {
+      expectAllowed(await login(b, '192.0.2.12', body), 200, SIGNED_OUT, 3, 0, almostAMinute);
+      const refused = await login(b, '192.0.2.13', body);
+      expect(refused.headers['retry-after']).toMatch(almostAMinute);
+      expectLimited(refused, LOGIN, 3, Number(refused.headers['retry-after']));
+    });
+
+    const keys = await keysUnder(redis, prefix);
+    expect(keys).toEqual(
+      [
+        `${prefix}general:ip:192.0.2.10`,
+        `${prefix}general:ip:192.0.2.11`,
+        `${prefix}general:ip:192.0.2.12`,
+        `${prefix}general:ip:192.0.2.13`,
+        `${prefix}login:email:${emailDigest('lee.patient@example.com')}`,
+        `${prefix}login:ip:192.0.2.10`,
+        `${prefix}login:ip:192.0.2.11`,
+        `${prefix}login:ip:192.0.2.12`,
+        `${prefix}login:ip:192.0.2.13`,
+      ].sort(),
+    );
+    expect(keys.filter((key) => /lee|patient|example|@/i.test(key))).toEqual([]);
+    expect(await redis.get(`${prefix}login:email:${emailDigest('lee.patient@example.com')}`)).toBe('4');
+    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('answers the general ceiling from Redis with the same problem and headers', async () => {
+    const prefix = `${RUN_PREFIX}general:`;
+    await withTestApp(redisApp(prefix), async (t) => {
+      for (let i = 1; i <= 10; i++) expectAllowed(await open(t, '192.0.2.20'), 200, OK, 10, 10 - i, /^(5[5-9]|60)$/);
+      const refused = await open(t, '192.0.2.20');
+      expect(refused.headers['retry-after']).toMatch(/^(5[5-9]|60)$/);
+      expectLimited(refused, OPEN, 10, Number(refused.headers['retry-after']));
+    });
+  });
+
+  describe('RedisThrottlerStorage', () => {
+    let storage: RedisThrottlerStorage;
+    const prefix = `${RUN_PREFIX}storage:`;
+
+    beforeAll(async () => {
+      storage = await RedisThrottlerStorage.connect(TEST_REDIS_URL, {
+        keyPrefix: prefix,
+        logger: { log: () => undefined, warn: () => undefined },
+      });
+    });
+
+    afterAll(async () => {
+      await storage.onApplicationShutdown();
+    });
+
+    it('counts in a window set on the first hit, and blocks for blockDuration from the hit over the limit', async () => {
+      const first = await storage.increment('k1', 60_000, 2, 120_000);
+      expect(first).toEqual({ totalHits: 1, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
+      const windowTtl = await redis.pttl(`${prefix}k1`);
+      expect(windowTtl).toBeGreaterThan(55_000);
+      expect(windowTtl).toBeLessThanOrEqual(60_000);
+
+      expect(await storage.increment('k1', 60_000, 2, 120_000)).toEqual({
+        totalHits: 2,
+        timeToExpire: expect.any(Number),
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      });
+
+      const over = await storage.increment('k1', 60_000, 2, 120_000);
+      expect(over).toEqual({ totalHits: 3, timeToExpire: 120, isBlocked: true, timeToBlockExpire: 120 });
+      const blockTtl = await redis.pttl(`${prefix}k1`);
+      expect(blockTtl).toBeGreaterThan(115_000);
+
+      // Hits during the block do not extend it.
+      const during = await storage.increment('k1', 60_000, 2, 120_000);
+      expect(during).toMatchObject({ totalHits: 4, isBlocked: true });
+      expect(await redis.pttl(`${prefix}k1`)).toBeLessThanOrEqual(blockTtl);
+    });
+
+    it('counts concurrent hits exactly', async () => {
+      const records = await Promise.all(Array.from({ length: 25 }, () => storage.increment('k2', 60_000, 100, 60_000)));
+      expect(records.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
+      expect(await redis.get(`${prefix}k2`)).toBe('25');
+    });
+
+    it('starts afresh once the block is over (the key expired)', async () => {
+      for (let i = 0; i < 3; i++) await storage.increment('k3', 60_000, 2, 60_000);
+      // Expiry is Redis's own clock: stand in for it rather than wait.
+      await redis.del(`${prefix}k3`);
+      expect(await storage.increment('k3', 60_000, 2, 60_000)).toEqual({
+        totalHits: 1,
+        timeToExpire: 60,
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      });
+    });
+  });
+});
