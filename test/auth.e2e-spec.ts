@@ -85,18 +85,19 @@ describe('staff sign-in', () => {
   it('spends comparable time on unknown emails and wrong passwords (no account enumeration by timing)', async () => {
     const median = async (body: object) => {
       const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 7; i++) {
         const start = process.hrtime.bigint();
         expect((await login(body)).status).toBe(401);
         times.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
-      return times.sort((a, b) => a - b)[2];
+      return times.sort((a, b) => a - b)[3];
     };
     const unknown = await median({ email: 'nobody-here@wellclinic.test', password: 'whatever-password-1' });
     const wrong = await median({ email: frontdesk.email, password: 'not-the-password-1' });
-    // Both do one argon2id verification; a missing one would make the unknown-email path several times faster.
-    expect(unknown / wrong).toBeGreaterThan(0.5);
-    expect(unknown / wrong).toBeLessThan(2);
+    // Both do one argon2id verification (~20 ms); without it the unknown-email path takes ~2 ms, a ratio near
+    // 0.1. The bounds are loose so a busy machine cannot make the test flaky.
+    expect(unknown / wrong).toBeGreaterThan(0.33);
+    expect(unknown / wrong).toBeLessThan(3);
   });
 
   it.each([

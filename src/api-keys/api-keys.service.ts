@@ -45,7 +45,7 @@ export class ApiKeysService {
           name: input.name,
           prefix,
           secretHash: hash,
-          scopes: [...new Set(input.scopes)].sort(),
+          scopes: [...input.scopes].sort(),
           createdBy: ctx.actor.id,
           expiresAt,
         }),
@@ -71,15 +71,19 @@ export class ApiKeysService {
     });
   }
 
-  /** The key for a presented secret, if it is valid now; records when it was last used. */
+  /** The key for a presented secret, if it is valid now. */
   async authenticate(secret: string, now = new Date()): Promise<ApiKey | undefined> {
     if (!looksLikeApiKey(secret)) return undefined;
-    const repo = this.dataSource.getRepository(ApiKey);
-    const key = await repo.findOneBy({ secretHash: hashApiKeySecret(secret), revokedAt: IsNull() });
-    if (!key || (key.expiresAt && key.expiresAt <= now)) return undefined;
+    const key = await this.dataSource
+      .getRepository(ApiKey)
+      .findOneBy({ secretHash: hashApiKeySecret(secret), revokedAt: IsNull() });
+    return key && !(key.expiresAt && key.expiresAt <= now) ? key : undefined;
+  }
+
+  /** Records that a key was used for a request it was allowed to make. */
+  async markUsed(key: ApiKey, now = new Date()): Promise<void> {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await repo.update({ id: key.id }, { lastUsedAt: now });
+      await this.dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
     }
-    return key;
   }
 }

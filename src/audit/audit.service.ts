@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  Between,
-  type EntityManager,
-  type FindOptionsWhere,
-  LessThanOrEqual,
-  MoreThanOrEqual,
-  Repository,
-} from 'typeorm';
+import { And, type EntityManager, type FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import { validationFailed } from '../common/validation/validation-pipe.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditEvent, type ActorType } from './audit-event.entity.js';
 import type { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
@@ -74,9 +68,18 @@ export class AuditService {
   }
 }
 
+/**
+ * Bounds are inclusive at the millisecond precision the API shows: Postgres keeps microseconds, so "at or
+ * before `to`" means "before `to` + 1 ms" (an event's own occurredAt as `to` includes it).
+ */
 function occurredBetween(from?: string, to?: string): FindOptionsWhere<AuditEvent> {
-  if (from && to) return { occurredAt: Between(new Date(from), new Date(to)) };
-  if (from) return { occurredAt: MoreThanOrEqual(new Date(from)) };
-  if (to) return { occurredAt: LessThanOrEqual(new Date(to)) };
+  const start = from ? new Date(from) : undefined;
+  const end = to ? new Date(new Date(to).getTime() + 1) : undefined;
+  if (start && end && start >= end) {
+    throw validationFailed([{ field: 'to', message: 'to must not be earlier than from' }]);
+  }
+  if (start && end) return { occurredAt: And(MoreThanOrEqual(start), LessThan(end)) };
+  if (start) return { occurredAt: MoreThanOrEqual(start) };
+  if (end) return { occurredAt: LessThan(end) };
   return {};
 }

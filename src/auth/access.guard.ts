@@ -10,8 +10,8 @@ import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from './decorators.j
 import type { Principal } from './principal.js';
 import { TokenService } from './token.service.js';
 
-const unauthorized = (detail: string) =>
-  new AppException('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer' } });
+const unauthorized = (detail: string, challenge?: string) =>
+  new AppException('unauthorized', detail, challenge ? { headers: { 'WWW-Authenticate': challenge } } : {});
 const forbidden = (detail: string) => new AppException('forbidden', detail);
 
 /**
@@ -41,14 +41,16 @@ export class AccessGuard implements CanActivate {
     if (policy.kind === 'apiKey') {
       const secret = request.headers['x-api-key'];
       const key = typeof secret === 'string' ? await this.apiKeys.authenticate(secret) : undefined;
+      // No WWW-Authenticate: there is no registered scheme for header API keys.
       if (!key) throw unauthorized('A valid X-API-Key header is required.');
       if (!key.scopes.includes(policy.scope)) throw forbidden(`This API key lacks the ${policy.scope} scope.`);
+      await this.apiKeys.markUsed(key);
       request.principal = { kind: 'apiKey', id: key.id, name: key.name, scopes: key.scopes };
       return true;
     }
 
     const principal = await this.staffPrincipal(request.headers.authorization);
-    if (!principal) throw unauthorized('A valid bearer token is required.');
+    if (!principal) throw unauthorized('A valid bearer token is required.', 'Bearer');
     if (policy.roles !== 'any' && !policy.roles.includes(principal.role)) {
       throw forbidden(`This requires one of the roles: ${policy.roles.join(', ')}.`);
     }

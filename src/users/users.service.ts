@@ -61,8 +61,9 @@ export class UsersService {
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<User>> {
+    // Never-signed-in users (null lastLoginAt) sort last either way.
     const order = Object.fromEntries(
-      (parseSort(query.sort, USER_SORT_FIELDS) ?? []).map((t) => [t.field, t.direction]),
+      (parseSort(query.sort, USER_SORT_FIELDS) ?? []).map((t) => [t.field, { direction: t.direction, nulls: 'LAST' }]),
     );
     const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
       where: {
@@ -104,6 +105,7 @@ export class UsersService {
       if (losesAdmin) await this.assertNotLastAdmin(manager, user.id);
 
       const fields = Object.keys(changes).filter((k) => changes[k as keyof UpdateUserRequest] !== undefined);
+      if (fields.length === 0) return user;
       if (changes.password !== undefined) {
         assertPasswordAcceptable(changes.password, user.email);
         user.passwordHash = await hashPassword(changes.password);

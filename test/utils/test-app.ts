@@ -3,7 +3,12 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
-import { assertTestDatabaseUrl, createScratchDatabase, E2E_DATABASE_URL } from '../setup/test-database.js';
+import {
+  assertTestDatabaseUrl,
+  createScratchDatabase,
+  E2E_DATABASE_URL,
+  E2E_EMBEDDED,
+} from '../setup/test-database.js';
 
 /** Every log line the app wrote, raw, so tests can prove what is and is not logged. */
 export class LogCapture extends Writable {
@@ -68,6 +73,8 @@ export async function createTestApp(
       // Every test request comes from 127.0.0.1: suites that test rate limits set their own.
       RATE_LIMIT_GENERAL_LIMIT: '100000',
       RATE_LIMIT_LOGIN_LIMIT: '10000',
+      // The embedded test database is one session behind a socket that accepts one connection.
+      ...(process.env[E2E_EMBEDDED] === 'true' ? { DB_POOL_MAX: '1' } : {}),
       ...options.env,
     },
     logger: testLogger,

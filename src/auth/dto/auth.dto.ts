@@ -2,11 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserResponse } from '../../users/dto/user.response.js';
+import { IsAcceptablePassword } from '../../users/dto/acceptable-password.js';
 import { PASSWORD_MAX_LENGTH } from '../../users/password.js';
 
 export class LoginRequest {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
-  @MaxLength(254)
   @IsEmail({}, { message: 'email must be an email address' })
   @ApiProperty({ format: 'email', example: 'admin@example.com' })
   readonly email!: string;
@@ -39,9 +39,6 @@ export class ChangePasswordRequest {
   @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
   readonly currentPassword!: string;
 
-  /** At least 12 characters, not the email address, not a common password. */
-  @MaxLength(PASSWORD_MAX_LENGTH)
-  @IsString()
-  @ApiProperty({ minLength: 12, maxLength: PASSWORD_MAX_LENGTH })
+  @IsAcceptablePassword()
   readonly newPassword!: string;
 }

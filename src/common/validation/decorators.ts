@@ -171,7 +171,9 @@ export function IsOneOf(
 ): PropertyDecorator {
   return applyDecorators(
     ...presence(options),
-    ...(options.each ? [IsArray(), ArrayUnique()] : []),
+    ...(options.each
+      ? [IsArray(), ArrayUnique({ message: ({ property }) => `${property} must not list a value twice` })]
+      : []),
     IsIn(values, {
       each: options.each,
       message: ({ property }) => `${property} must be ${options.each ? 'a list of' : 'one of'}: ${values.join(', ')}`,

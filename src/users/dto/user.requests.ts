@@ -1,18 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, ValidateIf } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import { IsSort } from '../../common/pagination/sort.js';
 import { IsOneOf, IsText, QueryBoolean } from '../../common/validation/decorators.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password.js';
 import { ROLES, type Role } from '../roles.js';
+import { IsAcceptablePassword } from './acceptable-password.js';
 
 const lowerTrim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class CreateUserRequest {
   @Transform(lowerTrim)
-  @MaxLength(254)
   @IsEmail({}, { message: 'email must be an email address' })
   @ApiProperty({ format: 'email', maxLength: 254, example: 'frontdesk@wellclinic.example' })
   readonly email!: string;
@@ -23,10 +22,7 @@ export class CreateUserRequest {
   @IsOneOf(ROLES, { enumName: 'Role', example: 'frontdesk' })
   readonly role!: Role;
 
-  /** At least 12 characters, not the email address, not a common password. */
-  @MaxLength(PASSWORD_MAX_LENGTH)
-  @IsString()
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'calm-harbor-lantern-42' })
+  @IsAcceptablePassword('email')
   readonly password!: string;
 }
 

@@ -1,0 +1,521 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { expectProblem } from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { useTestApp } from './utils/test-app.js';
+
+const BASE = '/api/v1/admin/audit-events';
+const USERS = '/api/v1/admin/users';
+const KEYS = '/api/v1/admin/api-keys';
+const LOGIN = '/api/v1/auth/login';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** These tests are not about rate limits: keep the ceilings out of the way. */
+const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
+const BAD_LOGIN = { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN } as const;
+const INSTANT = (field: string) => `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z`;
+
+interface AuditEventJson {
+  id: string;
+  occurredAt: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+}
+
+interface ResponseLike {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  text: string;
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+/** A request id of our own, so each event can be traced to the request that caused it. */
+const requestId = (label: string) => `${label}-${suffix()}`;
+
+/** A whole event as the API returns it; `id` and `occurredAt` are the server's. */
+function event(fields: Omit<AuditEventJson, 'id' | 'occurredAt'>): Record<string, unknown> {
+  return { id: expect.stringMatching(UUID), occurredAt: expect.stringMatching(ISO), ...fields };
+}
+
+function expectPage(res: ResponseLike, data: unknown[], meta: Record<string, number>): void {
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe(JSON_TYPE);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.body).toEqual({ data, meta });
+}
+
+const meta = (total: number, page = 1, pageSize = 20) => ({
+  page,
+  pageSize,
+  total,
+  totalPages: Math.ceil(total / pageSize),
+});
+
+describe('/api/v1/admin/audit-events', () => {
+  const app = useTestApp({ env: ENV });
+  let admin: StaffMember;
+
+  beforeAll(async () => {
+    admin = await createStaff(app(), 'admin');
+  });
+
+  const events = (query: string) => app().http().get(`${BASE}?${query}`).set(admin.auth);
+
+  it('records the life of a user, each event with the request that caused it and no personal data', async () => {
+    const email = `riley-${suffix()}@wellclinic.test`;
+    const password = `silver-birch-${suffix()}-pond`;
+    const nextPassword = `golden-reed-${suffix()}-lake`;
+    const ids = [1, 2, 3, 4, 5].map((n) => requestId(`user-change-${n}`));
+
+    const created = await app()
+      .http()
+      .post(USERS)
+      .set(admin.auth)
+      .set('X-Request-Id', ids[0])
+      .send({ email, displayName: 'Riley Quinn', role: 'frontdesk', password });
+    expect(created.status).toBe(201);
+    expect(created.headers['x-request-id']).toBe(ids[0]);
+    const id = created.body.id as string;
+
+    const changes: object[] = [
+      { displayName: 'Riley Q.' },
+      { role: 'editor', password: nextPassword },
+      { active: false },
+      { active: true },
+    ];
+    for (const [i, body] of changes.entries()) {
+      const res = await app()
+        .http()
+        .patch(`${USERS}/${id}`)
+        .set(admin.auth)
+        .set('X-Request-Id', ids[i + 1])
+        .send(body);
+      expect(res.status).toBe(200);
+    }
+    // Without an X-Request-Id of ours: the event carries the one the server generated.
+    const deleted = await app().http().delete(`${USERS}/${id}`).set(admin.auth);
+    expect(deleted.status).toBe(204);
+    const generated = deleted.headers['x-request-id'];
+    expect(generated).toMatch(UUID);
+
+    const by = { actorType: 'user', actorId: admin.user.id, entityType: 'user', entityId: id };
+    const expected = [
+      event({ ...by, action: 'user.created', requestId: ids[0], metadata: { role: 'frontdesk' } }),
+      event({ ...by, action: 'user.updated', requestId: ids[1], metadata: { fields: ['displayName'] } }),
+      event({ ...by, action: 'user.updated', requestId: ids[2], metadata: { fields: ['password', 'role'] } }),
+      event({ ...by, action: 'user.deactivated', requestId: ids[3], metadata: { fields: ['active'] } }),
+      event({ ...by, action: 'user.updated', requestId: ids[4], metadata: { fields: ['active'] } }),
+      event({ ...by, action: 'user.deleted', requestId: generated, metadata: {} }),
+    ];
+
+    const oldestFirst = await events(`entityType=user&entityId=${id}&sort=occurredAt`);
+    expectPage(oldestFirst, expected, meta(6));
+    const newestFirst = await events(`entityId=${id}`);
+    expectPage(newestFirst, [...expected].reverse(), meta(6));
+    expect(newestFirst.body.data).toEqual([...oldestFirst.body.data].reverse());
+
+    for (const personal of [email, 'Riley', password, nextPassword]) {
+      expect(oldestFirst.text).not.toContain(personal);
+    }
+  });
+
+  it('records the creation and the revocation of an API key, without its name or secret', async () => {
+    const name = `Partner ${suffix()}`;
+    const [createId, revokeId, againId] = ['key-create', 'key-revoke', 'key-revoke-again'].map(requestId);
+    const created = await app()
+      .http()
+      .post(KEYS)
+      .set(admin.auth)
+      .set('X-Request-Id', createId)
+      .send({ name, scopes: ['testimonials:read', 'hours:read'] });
+    expect(created.status).toBe(201);
+    const { id, secret } = created.body as { id: string; secret: string };
+    for (const rid of [revokeId, againId]) {
+      const res = await app().http().delete(`${KEYS}/${id}`).set(admin.auth).set('X-Request-Id', rid);
+      expect(res.status).toBe(204);
+    }
+
+    const by = { actorType: 'user', actorId: admin.user.id, entityType: 'api_key', entityId: id };
+    const res = await events(`entityType=api_key&entityId=${id}&sort=occurredAt`);
+    expectPage(
+      res,
+      [
+        event({
+          ...by,
+          action: 'api_key.created',
+          requestId: createId,
+          metadata: { scopes: ['hours:read', 'testimonials:read'] },
+        }),
+        // Revoking a revoked key changes nothing, so it records nothing.
+        event({ ...by, action: 'api_key.revoked', requestId: revokeId, metadata: {} }),
+      ],
+      meta(2),
+    );
+    expect(res.text).not.toContain(name);
+    expect(res.text).not.toContain(secret.slice(4));
+  });
+
+  describe('sign-in', () => {
+    let member: StaffMember;
+    const attempts: Record<string, { requestId: string; body: Record<string, unknown> }> = {};
+    let deactivateId: string;
+
+    beforeAll(async () => {
+      member = await createStaff(app(), 'frontdesk');
+      const login = async (label: string, email: string, password: string) => {
+        const rid = requestId(label);
+        const res = await app().http().post(LOGIN).set('X-Request-Id', rid).send({ email, password });
+        attempts[label] = { requestId: rid, body: res.body };
+        return res;
+      };
+
+      expect((await login('success', member.email, member.password)).status).toBe(200);
+      expectProblem(await login('wrong-password', member.email, `${member.password}-nope`), BAD_LOGIN);
+      expectProblem(await login('unknown-email', `nobody-${suffix()}@wellclinic.test`, member.password), BAD_LOGIN);
+      deactivateId = requestId('deactivate');
+      const deactivated = await app()
+        .http()
+        .patch(`${USERS}/${member.user.id}`)
+        .set(admin.auth)
+        .set('X-Request-Id', deactivateId)
+        .send({ active: false });
+      expect(deactivated.status).toBe(200);
+      expectProblem(await login('inactive', member.email, member.password), BAD_LOGIN);
+    });
+
+    it('answers a wrong password, an unknown email and a deactivated account with the same 401 body', () => {
+      const bodies = ['wrong-password', 'unknown-email', 'inactive'].map((label) => {
+        const { requestId: _rid, ...rest } = attempts[label].body;
+        return rest;
+      });
+      expect(bodies[1]).toEqual(bodies[0]);
+      expect(bodies[2]).toEqual(bodies[0]);
+    });
+
+    it('records success and failures against the account, with the reason', async () => {
+      const res = await events(`entityType=user&entityId=${member.user.id}&sort=occurredAt`);
+      const on = { entityType: 'user', entityId: member.user.id };
+      const anonymous = { actorType: 'anonymous', actorId: null };
+      expectPage(
+        res,
+        [
+          event({
+            ...on,
+            actorType: 'user',
+            actorId: member.user.id,
+            action: 'auth.login_succeeded',
+            requestId: attempts.success.requestId,
+            metadata: {},
+          }),
+          event({
+            ...on,
+            ...anonymous,
+            action: 'auth.login_failed',
+            requestId: attempts['wrong-password'].requestId,
+            metadata: { reason: 'wrong_password' },
+          }),
+          event({
+            ...on,
+            actorType: 'user',
+            actorId: admin.user.id,
+            action: 'user.deactivated',
+            requestId: deactivateId,
+            metadata: { fields: ['active'] },
+          }),
+          event({
+            ...on,
+            ...anonymous,
+            action: 'auth.login_failed',
+            requestId: attempts.inactive.requestId,
+            metadata: { reason: 'inactive' },
+          }),
+        ],
+        meta(4),
+      );
+      expect(res.text).not.toContain(member.email);
+      expect(res.text).not.toContain(member.password);
+    });
+
+    it('records a failure for an unknown email without an entity or the email', async () => {
+      const res = await events('action=auth.login_failed&actorType=anonymous&entityType=user&pageSize=100');
+      expect(res.status).toBe(200);
+      const mine = (res.body.data as AuditEventJson[]).filter(
+        (e) => e.requestId === attempts['unknown-email'].requestId,
+      );
+      expect(mine).toEqual([
+        event({
+          actorType: 'anonymous',
+          actorId: null,
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: null,
+          requestId: attempts['unknown-email'].requestId,
+          metadata: { reason: 'unknown_email' },
+        }),
+      ]);
+      expect(res.text).not.toMatch(/nobody-/);
+    });
+  });
+
+  describe('filters', () => {
+    let actor: StaffMember;
+    let userId: string;
+    let keyId: string;
+    /** The three events `actor` caused, oldest first. */
+    let e: AuditEventJson[];
+
+    beforeAll(async () => {
+      actor = await createStaff(app(), 'admin');
+      const created = await app()
+        .http()
+        .post(USERS)
+        .set(actor.auth)
+        .send({
+          email: `filter-${suffix()}@wellclinic.test`,
+          displayName: 'Filter Target',
+          role: 'editor',
+          password: `amber-fern-${suffix()}-hill`,
+        });
+      expect(created.status).toBe(201);
+      userId = created.body.id;
+      expect((await app().http().patch(`${USERS}/${userId}`).set(actor.auth).send({ role: 'frontdesk' })).status).toBe(
+        200,
+      );
+      const key = await app()
+        .http()
+        .post(KEYS)
+        .set(actor.auth)
+        .send({ name: 'Filter key', scopes: ['hours:read'] });
+      expect(key.status).toBe(201);
+      keyId = key.body.id;
+
+      const res = await events(`actorId=${actor.user.id}&sort=occurredAt`);
+      expect(res.status).toBe(200);
+      e = res.body.data;
+      expect(e.map((x) => [x.action, x.entityId])).toEqual([
+        ['user.created', userId],
+        ['user.updated', userId],
+        ['api_key.created', keyId],
+      ]);
+    });
+
+    it('actorId, newest first by default', async () => {
+      expectPage(await events(`actorId=${actor.user.id}`), [e[2], e[1], e[0]], meta(3));
+    });
+
+    it('sort=occurredAt and sort=-occurredAt', async () => {
+      expectPage(await events(`actorId=${actor.user.id}&sort=occurredAt`), [e[0], e[1], e[2]], meta(3));
+      expectPage(await events(`actorId=${actor.user.id}&sort=-occurredAt`), [e[2], e[1], e[0]], meta(3));
+    });
+
+    it('actorType', async () => {
+      expectPage(await events(`actorType=user&actorId=${actor.user.id}`), [e[2], e[1], e[0]], meta(3));
+      expectPage(await events(`actorType=anonymous&actorId=${actor.user.id}`), [], meta(0));
+      expectPage(await events(`actorType=api_key&actorId=${actor.user.id}`), [], meta(0));
+    });
+
+    it('action', async () => {
+      expectPage(await events(`action=user.updated&actorId=${actor.user.id}`), [e[1]], meta(1));
+      expectPage(await events(`action=user.deleted&actorId=${actor.user.id}`), [], meta(0));
+    });
+
+    it('entityType and entityId', async () => {
+      expectPage(await events(`entityType=api_key&actorId=${actor.user.id}`), [e[2]], meta(1));
+      expectPage(await events(`entityType=user&entityId=${userId}`), [e[1], e[0]], meta(2));
+      expectPage(await events(`entityId=${keyId}`), [e[2]], meta(1));
+      expectPage(await events(`entityType=api_key&entityId=${userId}`), [], meta(0));
+    });
+
+    it('from: events at or after the instant, in any time zone', async () => {
+      expectPage(await events(`actorId=${actor.user.id}&from=${e[1].occurredAt}`), [e[2], e[1]], meta(2));
+
+      const plusTwo = new Date(Date.parse(e[1].occurredAt) + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
+      expectPage(await events(`actorId=${actor.user.id}&from=${encodeURIComponent(plusTwo)}`), [e[2], e[1]], meta(2));
+    });
+
+    it('to: events at or before the instant', async () => {
+      const justAfterSecond = new Date(Date.parse(e[1].occurredAt) + 1).toISOString();
+      expectPage(await events(`actorId=${actor.user.id}&to=${justAfterSecond}`), [e[1], e[0]], meta(2));
+    });
+
+    it('to: includes the event whose occurredAt is exactly the bound', async () => {
+      expectPage(await events(`actorId=${actor.user.id}&to=${e[1].occurredAt}`), [e[1], e[0]], meta(2));
+      expectPage(
+        await events(`actorId=${actor.user.id}&from=${e[1].occurredAt}&to=${e[1].occurredAt}`),
+        [e[1]],
+        meta(1),
+      );
+    });
+
+    it('from and to together; a window without events is an empty page', async () => {
+      const end = new Date(Date.parse(e[2].occurredAt) + 1).toISOString();
+      expectPage(
+        await events(`actorId=${actor.user.id}&from=${e[0].occurredAt}&to=${end}`),
+        [e[2], e[1], e[0]],
+        meta(3),
+      );
+      expectPage(
+        await events(`actorId=${actor.user.id}&from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z`),
+        [],
+        meta(0),
+      );
+    });
+
+    it('400 for a window that ends before it starts', async () => {
+      const res = await events('from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z');
+      expectProblem(
+        res,
+        { code: 'validation_failed', detail: '1 field is invalid', instance: BASE },
+        { errors: [{ field: 'to', message: 'to must not be earlier than from' }] },
+      );
+    });
+
+    it('pages', async () => {
+      expectPage(await events(`actorId=${actor.user.id}&pageSize=2`), [e[2], e[1]], meta(3, 1, 2));
+      expectPage(await events(`actorId=${actor.user.id}&pageSize=2&page=2`), [e[0]], meta(3, 2, 2));
+    });
+
+    it('treats injection strings in free-text filters as data', async () => {
+      const action = encodeURIComponent("user.created' OR '1'='1");
+      expectPage(await events(`action=${action}&actorId=${actor.user.id}`), [], meta(0));
+      expectPage(await events(`entityType=${encodeURIComponent("user' --")}`), [], meta(0));
+    });
+  });
+
+  it.each([
+    ['actorType=robot', 'actorType', 'actorType must be one of: user, api_key, system, anonymous'],
+    ['actorId=x', 'actorId', 'actorId must be a UUID'],
+    [`entityId=${encodeURIComponent("1' OR '1'='1")}`, 'entityId', 'entityId must be a UUID'],
+    ['from=yesterday', 'from', INSTANT('from')],
+    ['from=2026-02-30T00:00:00Z', 'from', 'from must be a real date and time'],
+    ['from=2026-12-24T17:00:00', 'from', INSTANT('from')],
+    // An unencoded + arrives as a space.
+    ['from=2026-12-24T17:00:00+02:00', 'from', INSTANT('from')],
+    ['to=2026-12-24', 'to', INSTANT('to')],
+    ['to=1766595600', 'to', INSTANT('to')],
+    ['action=', 'action', 'action must be longer than or equal to 1 characters'],
+    [`action=${'a'.repeat(65)}`, 'action', 'action must be shorter than or equal to 64 characters'],
+    [`entityType=${'u'.repeat(65)}`, 'entityType', 'entityType must be shorter than or equal to 64 characters'],
+    ['sort=-createdAt', 'sort', 'sort must be one of: -occurredAt, occurredAt'],
+    ['pageSize=101', 'pageSize', 'pageSize must not be greater than 100'],
+    ['robot=true', 'robot', 'property robot should not exist'],
+  ])('400 for ?%s', async (query, field, message) => {
+    expectProblem(
+      await events(query),
+      { code: 'validation_failed', detail: '1 field is invalid', instance: BASE },
+      { errors: [{ field, message }] },
+    );
+  });
+
+  describe('append-only', () => {
+    let id: string;
+
+    beforeAll(async () => {
+      const res = await app()
+        .http()
+        .post(KEYS)
+        .set(admin.auth)
+        .send({ name: 'Append-only witness', scopes: ['hours:read'] });
+      expect(res.status).toBe(201);
+      id = res.body.id;
+    });
+
+    const snapshot = () =>
+      app().app.get(DataSource).query<unknown[]>('SELECT * FROM audit_events WHERE entity_id = $1', [id]);
+
+    /** Runs one statement in a transaction that is always rolled back, so a missing guard cannot wipe the log. */
+    async function attempt(sql: string, params: unknown[] = []): Promise<void> {
+      const runner = app().app.get(DataSource).createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query(sql, params);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+
+    it.each([
+      ['UPDATE', `UPDATE audit_events SET action = 'tampered', metadata = '{}' WHERE entity_id = $1`],
+      ['UPDATE of every row', `UPDATE audit_events SET request_id = NULL`],
+      ['DELETE', 'DELETE FROM audit_events WHERE entity_id = $1'],
+      ['DELETE of every row', 'DELETE FROM audit_events'],
+      ['TRUNCATE', 'TRUNCATE audit_events'],
+    ])('the database rejects %s', async (_label, sql) => {
+      const before = await snapshot();
+      expect(before).toHaveLength(1);
+
+      await expect(attempt(sql, sql.includes('$1') ? [id] : [])).rejects.toThrow(/append-only/);
+      await expect(attempt(sql, sql.includes('$1') ? [id] : [])).rejects.toMatchObject({
+        driverError: expect.objectContaining({ code: '42501' }),
+      });
+
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it.each([['post'], ['put'], ['patch'], ['delete']] as const)(
+      'no %s route exists, on the collection or an event',
+      async (method) => {
+        const before = await snapshot();
+        const eventId = (before[0] as { id: string }).id;
+        for (const path of [BASE, `${BASE}/${eventId}`, `${BASE}/${randomUUID()}`]) {
+          const res = await app().http()[method](path).set(admin.auth).send({ action: 'tampered' });
+          expectProblem(res, {
+            code: 'not_found',
+            detail: `No route matches ${method.toUpperCase()} ${path}.`,
+            instance: path,
+          });
+        }
+        expect(await snapshot()).toEqual(before);
+      },
+    );
+
+    it('no route reads one event by id either', async () => {
+      const path = `${BASE}/${randomUUID()}`;
+      expectProblem(await app().http().get(path).set(admin.auth), {
+        code: 'not_found',
+        detail: `No route matches GET ${path}.`,
+        instance: path,
+      });
+    });
+  });
+
+  describe('access', () => {
+    it('401 without a token, or with a garbage one', async () => {
+      for (const headers of [
+        {},
+        { Authorization: 'Bearer not-a-token' },
+        { Authorization: `Bearer ${admin.token}x` },
+      ]) {
+        const res = await app().http().get(BASE).set(headers);
+        expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: BASE });
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    });
+
+    it('401 for an API key, whatever its scopes', async () => {
+      const key = await app()
+        .http()
+        .post(KEYS)
+        .set(admin.auth)
+        .send({ name: 'Reader', scopes: ['testimonials:read', 'articles:read', 'hours:read'] });
+      expect(key.status).toBe(201);
+      const res = await app().http().get(BASE).set('X-API-Key', key.body.secret);
+      expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: BASE });
+    });
+
+    it.each([['editor'], ['frontdesk']] as const)('403 for a %s', async (role) => {
+      const member = await createStaff(app(), role);
+      const res = await app().http().get(`${BASE}?actorId=${member.user.id}`).set(member.auth);
+      expectProblem(res, { code: 'forbidden', detail: 'This requires one of the roles: admin.', instance: BASE });
+    });
+  });
+});
