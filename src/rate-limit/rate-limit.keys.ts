@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { RateLimitPolicy } from '../config/app-config.js';
 
 /** Prefix of every rate-limit key in Redis. */
@@ -7,24 +7,6 @@ export const REDIS_KEY_PREFIX = 'wellclinic:ratelimit:';
 
 /** Hex characters of the SHA-256 digest kept in a key: 128 bits, ample to tell emails apart. */
 const EMAIL_DIGEST_LENGTH = 32;
-
-/** Hextets of an IPv6 address (zone removed), or undefined when it is not one. */
-function hextets(address: string): number[] | undefined {
-  let text = address.toLowerCase();
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted[2].split('.').map(Number);
-    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail].map((g) => Number.parseInt(g, 16));
-  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
-}
 
 /**
  * The client key of an IP address (`request.ip`, which Fastify derives honouring TRUST_PROXY): IPv4 as is
@@ -34,19 +16,15 @@ function hextets(address: string): number[] | undefined {
  */
 export function clientKey(ip: string | undefined): string {
   if (!ip) return 'unknown';
-  const bare = ip.split('%')[0];
-  const family = isIP(bare);
-  if (family === 4) return bare;
-  if (family !== 6) return ip;
-  const groups = hextets(bare);
-  if (!groups) return ip;
-  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return '::1';
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
-  }
-  return `${groups
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  if (v6.range() === 'loopback') return '::1';
+  return `${v6.parts
     .slice(0, 4)
-    .map((g) => g.toString(16))
+    .map((part) => part.toString(16))
     .join(':')}::/64`;
 }
 
