@@ -11,6 +11,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HoursModule } from './hours/hours.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         RateLimitModule,
         AuditModule,
         AuthModule,
+        HoursModule,
         ...(options.imports ?? []),
       ],
       providers: [

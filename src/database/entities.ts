@@ -1,7 +1,9 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { HoursException } from '../hours/hours-exception.entity.js';
+import { HoursSchedule } from '../hours/hours-schedule.entity.js';
 import { User } from '../users/user.entity.js';
 import { SeedRun } from './seeding/seed-run.entity.js';
 
 /** Every entity, registered explicitly so the app, the TypeORM CLI and the tests see the same schema. */
-export const ENTITIES = [SeedRun, User, ApiKey, AuditEvent];
+export const ENTITIES = [SeedRun, User, ApiKey, AuditEvent, HoursSchedule, HoursException];

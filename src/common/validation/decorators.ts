@@ -193,3 +193,15 @@ export function IsText(options: FieldOptions & { min?: number; max: number }): P
     documented(options, { type: String, minLength: min, maxLength: options.max }),
   );
 }
+
+/** A route parameter that must be a slug (`text-line`); anything else is a validation error naming it. */
+export function SlugParam(name: string, maxLength = 64): ParameterDecorator {
+  return Param(name, {
+    transform: (value: unknown) => {
+      if (typeof value === 'string' && value.length <= maxLength && SLUG_PATTERN.test(value)) return value;
+      throw validationFailed([
+        { field: name, message: `${name} must be lowercase words joined by single hyphens (at most ${maxLength})` },
+      ]);
+    },
+  });
+}

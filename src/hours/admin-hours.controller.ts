@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Roles } from '../auth/decorators.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { SlugParam, UuidParam } from '../common/validation/decorators.js';
+import { ExceptionRequest, PutScheduleRequest, UpdateExceptionRequest } from './dto/hours.requests.js';
+import { ExceptionResponse, mapException, mapSchedule, ScheduleResponse } from './dto/hours.responses.js';
+import { HoursService } from './hours.service.js';
+
+const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key (a slug).' };
+
+@ApiTags('hours')
+@Controller('admin/hours')
+@Roles('frontdesk')
+export class AdminHoursController {
+  constructor(private readonly hours: HoursService) {}
+
+  /** Creates the schedule (201) or replaces its name, zone, description and weekly periods (200). */
+  @Put(':key')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'putSchedule', summary: 'Create or replace a schedule' })
+  @ApiOkResponse({ type: ScheduleResponse, description: 'Replaced.' })
+  @ApiCreatedResponse({ type: ScheduleResponse, description: 'Created.' })
+  @ApiProblems('validation_failed')
+  async put(
+    @SlugParam('key') key: string,
+    @Body() body: PutScheduleRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ScheduleResponse> {
+    const { created } = await this.hours.put(key, body, ctx);
+    if (created) void reply.status(201).header('location', `/api/v1/hours/${key}`);
+    const { schedule, upcoming } = await this.hours.get(key);
+    return mapSchedule(schedule, upcoming);
+  }
+
+  /** Deletes the schedule and its exceptions. */
+  @Delete(':key')
+  @HttpCode(204)
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'deleteSchedule', summary: 'Delete a schedule' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async remove(@SlugParam('key') key: string, @Audit() ctx: AuditContext): Promise<void> {
+    await this.hours.remove(key, ctx);
+  }
+
+  @Get(':key/exceptions')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'listHoursExceptions', summary: 'Every exception of a schedule, by start date' })
+  @ApiPageResponse(ExceptionResponse)
+  @ApiProblems('validation_failed', 'not_found')
+  async listExceptions(
+    @SlugParam('key') key: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<Page<ExceptionResponse>> {
+    const page = await this.hours.listExceptions(key, query);
+    return { ...page, data: page.data.map((e) => mapException(key, e)) };
+  }
+
+  @Post(':key/exceptions')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'createHoursException', summary: 'Close or change the hours for a date range' })
+  @ApiCreatedResponse({ type: ExceptionResponse })
+  @ApiProblems('validation_failed', 'not_found', 'conflict')
+  async createException(
+    @SlugParam('key') key: string,
+    @Body() body: ExceptionRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExceptionResponse> {
+    const exception = await this.hours.createException(key, body, ctx);
+    void reply.header('location', `/api/v1/admin/hours/${key}/exceptions/${exception.id}`);
+    return mapException(key, exception);
+  }
+
+  @Patch(':key/exceptions/:id')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'updateHoursException', summary: 'Change an exception' })
+  @ApiOkResponse({ type: ExceptionResponse })
+  @ApiProblems('validation_failed', 'not_found', 'conflict')
+  async updateException(
+    @SlugParam('key') key: string,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateExceptionRequest,
+    @Audit() ctx: AuditContext,
+  ): Promise<ExceptionResponse> {
+    return mapException(key, await this.hours.updateException(key, id, body, ctx));
+  }
+
+  @Delete(':key/exceptions/:id')
+  @HttpCode(204)
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'deleteHoursException', summary: 'Delete an exception' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async removeException(
+    @SlugParam('key') key: string,
+    @UuidParam('id') id: string,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.hours.removeException(key, id, ctx);
+  }
+}

@@ -1,0 +1,151 @@
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DateTime } from 'luxon';
+import { Public } from '../auth/decorators.js';
+import { PublicCache } from '../common/http/http-cache.js';
+import { publicCacheControl } from '../common/http/etag.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { SlugParam } from '../common/validation/decorators.js';
+import { AppConfig } from '../config/app-config.js';
+import { CalendarQuery, StatusQuery } from './dto/hours.requests.js';
+import {
+  CalendarResponse,
+  HoursStatusResponse,
+  mapSchedule,
+  type ResolvedPeriodResponse,
+  ScheduleResponse,
+} from './dto/hours.responses.js';
+import { HoursService } from './hours.service.js';
+import { openingHoursJsonLd } from './schema-org.js';
+import { type ResolvedPeriod, secondsUntilNextChange } from './schedule.js';
+
+const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key.' };
+
+function resolved(p: ResolvedPeriod): ResolvedPeriodResponse {
+  return { opens: p.opens, closes: p.closes, opensAt: p.opensAt.toISOString(), closesAt: p.closesAt.toISOString() };
+}
+
+function local(instant: Date | null, zone: string): { date: string; time: string } | null {
+  if (!instant) return null;
+  const dt = DateTime.fromJSDate(instant, { zone });
+  return { date: dt.toISODate() ?? '', time: dt.toFormat('HH:mm') };
+}
+
+/** When the clinic and its channels are open: public, cacheable. */
+@ApiTags('hours')
+@Public()
+@Controller('hours')
+export class HoursController {
+  constructor(
+    private readonly hours: HoursService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @PublicCache()
+  @ApiOperation({
+    operationId: 'listSchedules',
+    summary: 'Every schedule with its weekly periods and upcoming exceptions',
+  })
+  @ApiPageResponse(ScheduleResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: PaginationQueryDto): Promise<Page<ScheduleResponse>> {
+    const page = await this.hours.list(query);
+    return { ...page, data: page.data.map(({ schedule, upcoming }) => mapSchedule(schedule, upcoming)) };
+  }
+
+  @Get(':key')
+  @PublicCache()
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'getSchedule', summary: 'One schedule with its weekly periods and upcoming exceptions' })
+  @ApiOkResponse({ type: ScheduleResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(@SlugParam('key') key: string): Promise<ScheduleResponse> {
+    const { schedule, upcoming } = await this.hours.get(key);
+    return mapSchedule(schedule, upcoming);
+  }
+
+  /** Open now (or at `at`)? The response is cached no longer than until the next opening or closing. */
+  @Get(':key/status')
+  @PublicCache()
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'getHoursStatus', summary: 'Whether a schedule is open, and its next change' })
+  @ApiOkResponse({ type: HoursStatusResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async status(
+    @SlugParam('key') key: string,
+    @Query() query: StatusQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HoursStatusResponse> {
+    const at = query.at ? new Date(query.at) : new Date();
+    const { schedule, status } = await this.hours.status(key, at);
+    const untilChange = secondsUntilNextChange(status, at);
+    const maxAge = Math.min(this.config.cache.maxAgeSeconds, untilChange ?? Number.POSITIVE_INFINITY);
+    // No stale-while-revalidate: a stale "open" after closing time is exactly what must not be served.
+    void reply.header('cache-control', publicCacheControl(maxAge, 0));
+    const zone = schedule.timeZone;
+    return {
+      key: schedule.key,
+      timeZone: zone,
+      at: at.toISOString(),
+      atLocal: local(at, zone) ?? { date: '', time: '' },
+      isOpen: status.isOpen,
+      currentPeriod: status.currentPeriod ? resolved(status.currentPeriod) : null,
+      nextOpensAt: status.nextOpensAt?.toISOString() ?? null,
+      nextOpensAtLocal: local(status.nextOpensAt, zone),
+      nextClosesAt: status.nextClosesAt?.toISOString() ?? null,
+      nextClosesAtLocal: local(status.nextClosesAt, zone),
+      exception: status.exception,
+    };
+  }
+
+  @Get(':key/calendar')
+  @PublicCache()
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'getHoursCalendar', summary: 'Resolved opening hours for each local date' })
+  @ApiOkResponse({ type: CalendarResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async calendar(@SlugParam('key') key: string, @Query() query: CalendarQuery): Promise<CalendarResponse> {
+    const { schedule, days } = await this.hours.calendar(key, query.from, query.days);
+    return {
+      key: schedule.key,
+      timeZone: schedule.timeZone,
+      days: days.map((day) => ({ date: day.date, periods: day.periods.map(resolved), exception: day.exception })),
+    };
+  }
+
+  /** For the website's structured data (`<script type="application/ld+json">`). */
+  @Get(':key/schema-org')
+  @PublicCache()
+  @Header('content-type', 'application/ld+json; charset=utf-8')
+  @ApiParam(KEY_PARAM)
+  @ApiProduces('application/ld+json')
+  @ApiOperation({ operationId: 'getHoursSchemaOrg', summary: 'schema.org OpeningHoursSpecification (JSON-LD)' })
+  @ApiOkResponse({
+    content: {
+      'application/ld+json': {
+        schema: { type: 'object', additionalProperties: true },
+        example: {
+          '@context': 'https://schema.org',
+          '@type': 'MedicalClinic',
+          name: 'Text line',
+          openingHoursSpecification: [
+            {
+              '@type': 'OpeningHoursSpecification',
+              dayOfWeek: ['https://schema.org/Monday'],
+              opens: '09:00',
+              closes: '21:00',
+            },
+          ],
+        },
+      },
+    },
+  })
+  @ApiProblems('validation_failed', 'not_found')
+  async schemaOrg(@SlugParam('key') key: string): Promise<Record<string, unknown>> {
+    const { schedule, upcoming } = await this.hours.get(key);
+    return openingHoursJsonLd(schedule, upcoming);
+  }
+}

@@ -1,0 +1,416 @@
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity.js';
+import { expectProblem } from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { useTestApp } from './utils/test-app.js';
+
+const ADMIN_BASE = '/api/v1/admin/hours';
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
+const TEXT_LINE = {
+  name: 'Text line',
+  timeZone: 'America/New_York',
+  description: 'When we answer texts.',
+  periods: weekdays.map((day) => ({ day, opens: '09:00', closes: '21:00' })),
+};
+/** A date `days` from today in New York, as YYYY-MM-DD. */
+const inDays = (days: number) => DateTime.now().setZone('America/New_York').plus({ days }).toISODate() ?? '';
+
+describe('operating hours', () => {
+  const app = useTestApp({ isolatedDatabase: true });
+  let frontdesk: StaffMember;
+  let editor: StaffMember;
+
+  beforeAll(async () => {
+    frontdesk = await createStaff(app(), 'frontdesk');
+    editor = await createStaff(app(), 'editor');
+  });
+
+  const put = (key: string, body: unknown, who = frontdesk) =>
+    app()
+      .http()
+      .put(`${ADMIN_BASE}/${key}`)
+      .set(who.auth)
+      .send(body as object);
+  const addException = (key: string, body: unknown) =>
+    app()
+      .http()
+      .post(`${ADMIN_BASE}/${key}/exceptions`)
+      .set(frontdesk.auth)
+      .send(body as object);
+
+  describe('admin: schedules', () => {
+    it('creates a schedule with PUT (201, Location), then replaces it (200), recording both', async () => {
+      const created = await put('text-line', TEXT_LINE);
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe('/api/v1/hours/text-line');
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        key: 'text-line',
+        ...TEXT_LINE,
+        exceptions: [],
+        createdAt: expect.stringMatching(ISO),
+        updatedAt: expect.stringMatching(ISO),
+      });
+
+      const replaced = await put('text-line', { ...TEXT_LINE, description: null });
+      expect(replaced.status).toBe(200);
+      expect(replaced.body).toMatchObject({ id: created.body.id, description: null });
+
+      const events = await app()
+        .app.get(DataSource)
+        .getRepository(AuditEvent)
+        .find({ where: { entityId: created.body.id }, order: { occurredAt: 'ASC' } });
+      expect(events.map((e) => [e.action, e.actorId, e.metadata])).toEqual([
+        ['hours.schedule_created', frontdesk.user.id, { key: 'text-line' }],
+        ['hours.schedule_replaced', frontdesk.user.id, { key: 'text-line' }],
+      ]);
+      await put('text-line', TEXT_LINE);
+    });
+
+    it.each([
+      [
+        'an unknown time zone',
+        { ...TEXT_LINE, timeZone: 'Mars/Olympus' },
+        [{ field: 'timeZone', message: 'timeZone must be an IANA time zone such as America/New_York' }],
+      ],
+      [
+        '25:00',
+        { ...TEXT_LINE, periods: [{ day: 'monday', opens: '09:00', closes: '25:00' }] },
+        [{ field: 'periods.0.closes', message: 'closes must be a time of day as HH:mm (00:00 to 24:00)' }],
+      ],
+      [
+        'an unknown weekday',
+        { ...TEXT_LINE, periods: [{ day: 'funday', opens: '09:00', closes: '17:00' }] },
+        [
+          {
+            field: 'periods.0.day',
+            message: 'day must be one of: monday, tuesday, wednesday, thursday, friday, saturday, sunday',
+          },
+        ],
+      ],
+      ['a missing name', { ...TEXT_LINE, name: undefined }, [{ field: 'name', message: 'name must be a string' }]],
+      [
+        'an unknown field',
+        { ...TEXT_LINE, open247: true },
+        [{ field: 'open247', message: 'property open247 should not exist' }],
+      ],
+      [
+        'periods that are not a list',
+        { ...TEXT_LINE, periods: 'weekdays' },
+        [{ field: 'periods', message: 'periods must be an array' }],
+      ],
+    ])('400 for %s', async (_label, body, errors) => {
+      const res = await put('office', body);
+      expectProblem(
+        res,
+        { code: 'validation_failed', detail: '1 field is invalid', instance: `${ADMIN_BASE}/office` },
+        { errors },
+      );
+    });
+
+    it('stores a time zone in its canonical spelling', async () => {
+      const res = await put('office', { ...TEXT_LINE, name: 'Office', timeZone: 'america/new_york' });
+      expect(res.status).toBe(201);
+      expect(res.body.timeZone).toBe('America/New_York');
+      expect((await app().http().delete(`${ADMIN_BASE}/office`).set(frontdesk.auth)).status).toBe(204);
+    });
+
+    it('400 naming the periods that overlap, including past midnight', async () => {
+      const res = await put('office', {
+        ...TEXT_LINE,
+        periods: [
+          { day: 'monday', opens: '09:00', closes: '13:00' },
+          { day: 'monday', opens: '12:00', closes: '17:00' },
+          { day: 'tuesday', opens: '22:00', closes: '02:00' },
+          { day: 'wednesday', opens: '01:00', closes: '05:00' },
+        ],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^periods\.1\./), expect.stringMatching(/^periods\.3\./)]),
+      );
+    });
+
+    it('400 for a key that is not a slug', async () => {
+      const res = await put('Text Line', TEXT_LINE);
+      expectProblem(
+        res,
+        { code: 'validation_failed', detail: '1 field is invalid', instance: `${ADMIN_BASE}/Text%20Line` },
+        { errors: [{ field: 'key', message: 'key must be lowercase words joined by single hyphens (at most 64)' }] },
+      );
+    });
+
+    it('403 for an editor, 401 without a token', async () => {
+      expectProblem(await put('text-line', TEXT_LINE, editor), {
+        code: 'forbidden',
+        detail: 'This requires one of the roles: admin, frontdesk.',
+        instance: `${ADMIN_BASE}/text-line`,
+      });
+      expect((await app().http().put(`${ADMIN_BASE}/text-line`).send(TEXT_LINE)).status).toBe(401);
+    });
+  });
+
+  describe('admin: exceptions', () => {
+    it('adds a closed day, refuses an overlapping range (409), changes and deletes it', async () => {
+      const day = inDays(20);
+      const created = await addException('text-line', { startDate: day, closed: true, label: 'Staff training' });
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe(`${ADMIN_BASE}/text-line/exceptions/${created.body.id}`);
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        key: 'text-line',
+        startDate: day,
+        endDate: day,
+        closed: true,
+        periods: [],
+        label: 'Staff training',
+        createdAt: expect.stringMatching(ISO),
+        updatedAt: expect.stringMatching(ISO),
+      });
+
+      const clash = await addException('text-line', {
+        startDate: inDays(19),
+        endDate: inDays(21),
+        closed: true,
+        label: 'Retreat',
+      });
+      expectProblem(clash, {
+        code: 'conflict',
+        detail: `The dates overlap the exception "Staff training" (${day} to ${day}).`,
+        instance: `${ADMIN_BASE}/text-line/exceptions`,
+      });
+
+      const path = `${ADMIN_BASE}/text-line/exceptions/${created.body.id}`;
+      const changed = await app()
+        .http()
+        .patch(path)
+        .set(frontdesk.auth)
+        .send({ closed: false, periods: [{ opens: '12:00', closes: '16:00' }], label: 'Short day' });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        closed: false,
+        periods: [{ opens: '12:00', closes: '16:00' }],
+        label: 'Short day',
+      });
+
+      const list = await app().http().get(`${ADMIN_BASE}/text-line/exceptions`).set(frontdesk.auth);
+      expect(list.body).toEqual({ data: [changed.body], meta: { page: 1, pageSize: 20, total: 1, totalPages: 1 } });
+
+      expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
+      expectProblem(await app().http().delete(path).set(frontdesk.auth), {
+        code: 'not_found',
+        detail: 'No exception with this id on this schedule.',
+        instance: path,
+      });
+    });
+
+    it.each([
+      [
+        'a reversed range',
+        { startDate: '2027-01-10', endDate: '2027-01-09', closed: true, label: 'x' },
+        [{ field: 'endDate', message: 'endDate must not be before startDate' }],
+      ],
+      [
+        'a range of 400 days',
+        { startDate: '2027-01-01', endDate: '2028-02-04', closed: true, label: 'x' },
+        [{ field: 'endDate', message: 'an exception covers at most 366 days' }],
+      ],
+      [
+        'periods on a closed day',
+        { startDate: '2027-01-10', closed: true, periods: [{ opens: '09:00', closes: '12:00' }], label: 'x' },
+        [{ field: 'periods', message: 'periods must be empty when closed is true' }],
+      ],
+      [
+        'an open day without periods',
+        { startDate: '2027-01-10', closed: false, label: 'x' },
+        [{ field: 'periods', message: 'periods must list at least one period when closed is false' }],
+      ],
+      [
+        'an impossible date',
+        { startDate: '2027-02-30', closed: true, label: 'x' },
+        [{ field: 'startDate', message: 'startDate must be a date as YYYY-MM-DD' }],
+      ],
+      [
+        '25:00',
+        { startDate: '2027-01-10', closed: false, periods: [{ opens: '09:00', closes: '25:00' }], label: 'x' },
+        [{ field: 'periods.0.closes', message: 'closes must be a time of day as HH:mm (00:00 to 24:00)' }],
+      ],
+      [
+        'a missing label',
+        { startDate: '2027-01-10', closed: true },
+        [{ field: 'label', message: 'label must be a string' }],
+      ],
+    ])('400 for %s', async (_label, body, errors) => {
+      const res = await addException('text-line', body);
+      expectProblem(
+        res,
+        {
+          code: 'validation_failed',
+          detail: `${new Set(errors.map((e) => e.field)).size} field${errors.length > 1 ? 's are' : ' is'} invalid`,
+          instance: `${ADMIN_BASE}/text-line/exceptions`,
+        },
+        { errors },
+      );
+    });
+
+    it('404 for an unknown schedule', async () => {
+      expectProblem(await addException('no-such-line', { startDate: '2027-01-10', closed: true, label: 'x' }), {
+        code: 'not_found',
+        detail: 'No schedule with the key no-such-line.',
+        instance: `${ADMIN_BASE}/no-such-line/exceptions`,
+      });
+    });
+  });
+
+  describe('public', () => {
+    beforeAll(async () => {
+      await addException('text-line', { startDate: inDays(30), closed: true, label: 'Upcoming holiday' });
+      await addException('text-line', { startDate: '2027-03-03', closed: true, label: 'Clinic anniversary' });
+    });
+
+    it('lists schedules with their upcoming exceptions, cacheable with an ETag', async () => {
+      const res = await app().http().get('/api/v1/hours');
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+      expect(res.body.meta).toEqual({ page: 1, pageSize: 20, total: 1, totalPages: 1 });
+      expect(res.body.data[0]).toMatchObject({ key: 'text-line', ...TEXT_LINE });
+      expect((res.body.data[0].exceptions as { label: string }[]).map((e) => e.label)).toEqual(['Upcoming holiday']);
+      const again = await app().http().get('/api/v1/hours').set('If-None-Match', res.headers.etag);
+      expect(again.status).toBe(304);
+    });
+
+    it('404 for an unknown key, 400 for a malformed one', async () => {
+      expectProblem(await app().http().get('/api/v1/hours/nope'), {
+        code: 'not_found',
+        detail: 'No schedule with the key nope.',
+        instance: '/api/v1/hours/nope',
+      });
+      expect((await app().http().get('/api/v1/hours/NOPE!')).status).toBe(400);
+    });
+
+    it('tells whether it is open, with the next change, and caches no longer than that', async () => {
+      // Monday 2027-03-01 10:00 in New York (EST, UTC-5).
+      const res = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-01T15:00:00Z');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        key: 'text-line',
+        timeZone: 'America/New_York',
+        at: '2027-03-01T15:00:00.000Z',
+        atLocal: { date: '2027-03-01', time: '10:00' },
+        isOpen: true,
+        currentPeriod: {
+          opens: '09:00',
+          closes: '21:00',
+          opensAt: '2027-03-01T14:00:00.000Z',
+          closesAt: '2027-03-02T02:00:00.000Z',
+        },
+        nextOpensAt: '2027-03-02T14:00:00.000Z',
+        nextOpensAtLocal: { date: '2027-03-02', time: '09:00' },
+        nextClosesAt: '2027-03-02T02:00:00.000Z',
+        nextClosesAtLocal: { date: '2027-03-01', time: '21:00' },
+        exception: null,
+      });
+      expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=0');
+
+      const justBeforeClosing = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-02T01:59:30Z');
+      expect(justBeforeClosing.headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=0');
+    });
+
+    it('skips a holiday and a weekend when looking for the next opening', async () => {
+      // Tuesday 2027-03-02 22:00 local; Wednesday is closed.
+      const res = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-03T03:00:00Z');
+      expect(res.body).toMatchObject({
+        isOpen: false,
+        currentPeriod: null,
+        nextOpensAt: '2027-03-04T14:00:00.000Z',
+        exception: null,
+      });
+      const onHoliday = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-03T16:00:00Z');
+      expect(onHoliday.body).toMatchObject({ isOpen: false, exception: { label: 'Clinic anniversary' } });
+      // Friday 2027-03-05 22:00 local → Monday 09:00.
+      const friday = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-06T03:00:00Z');
+      expect(friday.body).toMatchObject({ isOpen: false, nextOpensAtLocal: { date: '2027-03-08', time: '09:00' } });
+    });
+
+    it('gives a calendar of resolved local days', async () => {
+      const res = await app().http().get('/api/v1/hours/text-line/calendar?from=2027-03-02&days=2');
+      expect(res.body).toEqual({
+        key: 'text-line',
+        timeZone: 'America/New_York',
+        days: [
+          {
+            date: '2027-03-02',
+            periods: [
+              {
+                opens: '09:00',
+                closes: '21:00',
+                opensAt: '2027-03-02T14:00:00.000Z',
+                closesAt: '2027-03-03T02:00:00.000Z',
+              },
+            ],
+            exception: null,
+          },
+          { date: '2027-03-03', periods: [], exception: { label: 'Clinic anniversary' } },
+        ],
+      });
+      const week = await app().http().get('/api/v1/hours/text-line/calendar');
+      expect(week.body.days).toHaveLength(7);
+      expect(week.body.days[0].date).toBe(inDays(0));
+    });
+
+    it.each([
+      ['/status?at=yesterday', 'at'],
+      ['/status?at=2027-02-30T10:00:00Z', 'at'],
+      ['/calendar?days=63', 'days'],
+      ['/calendar?days=0', 'days'],
+      ['/calendar?from=2027-13-01', 'from'],
+      ['/calendar?to=2027-01-01', 'to'],
+    ])('400 for %s', async (suffix, field) => {
+      const res = await app().http().get(`/api/v1/hours/text-line${suffix}`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors[0].field).toBe(field);
+    });
+
+    it('serves schema.org OpeningHoursSpecification as JSON-LD', async () => {
+      const res = await app().http().get('/api/v1/hours/text-line/schema-org');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+      const body = JSON.parse(res.text) as Record<string, unknown>;
+      expect(body).toEqual({
+        '@context': 'https://schema.org',
+        '@type': 'MedicalClinic',
+        name: 'Text line',
+        description: 'When we answer texts.',
+        openingHoursSpecification: [
+          {
+            '@type': 'OpeningHoursSpecification',
+            dayOfWeek: weekdays.map((d) => `https://schema.org/${d[0].toUpperCase()}${d.slice(1)}`),
+            opens: '09:00',
+            closes: '21:00',
+          },
+          {
+            '@type': 'OpeningHoursSpecification',
+            validFrom: inDays(30),
+            validThrough: inDays(30),
+            description: 'Upcoming holiday',
+            opens: '00:00',
+            closes: '00:00',
+          },
+        ],
+      });
+    });
+  });
+
+  describe('admin: delete', () => {
+    it('deletes a schedule and its exceptions', async () => {
+      expect((await app().http().delete(`${ADMIN_BASE}/text-line`).set(frontdesk.auth)).status).toBe(204);
+      expect((await app().http().get('/api/v1/hours/text-line')).status).toBe(404);
+      const left = await app().app.get(DataSource).query<unknown[]>('SELECT id FROM hours_exceptions');
+      expect(left).toEqual([]);
+    });
+  });
+});
