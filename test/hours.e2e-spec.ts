@@ -256,6 +256,45 @@ describe('operating hours', () => {
       );
     });
 
+    it('validates a PATCH like a POST, against the merged result', async () => {
+      const created = await addException('text-line', { startDate: '2027-05-10', closed: true, label: 'Inventory' });
+      const path = `${ADMIN_BASE}/text-line/exceptions/${created.body.id}`;
+      const patch = (body: object) => app().http().patch(path).set(frontdesk.auth).send(body);
+      const invalid = (res: Awaited<ReturnType<typeof patch>>, errors: object[]) =>
+        expectProblem(res, { code: 'validation_failed', detail: '1 field is invalid', instance: path }, { errors });
+
+      invalid(await patch({ endDate: '2027-05-09' }), [
+        { field: 'endDate', message: 'endDate must not be before startDate' },
+      ]);
+      invalid(await patch({ closed: false }), [
+        { field: 'periods', message: 'periods must list at least one period when closed is false' },
+      ]);
+      invalid(
+        await patch({
+          closed: false,
+          periods: [
+            { opens: '09:00', closes: '13:00' },
+            { opens: '12:00', closes: '15:00' },
+          ],
+        }),
+        [{ field: 'periods.1.opens', message: expect.stringContaining('overlaps periods.0') }],
+      );
+      invalid(await patch({ label: null }), [{ field: 'label', message: 'label must be a string' }]);
+      invalid(await patch({ colour: 'red' }), [{ field: 'colour', message: 'property colour should not exist' }]);
+      expectProblem(
+        await app().http().patch(`${ADMIN_BASE}/text-line/exceptions/not-a-uuid`).set(frontdesk.auth).send({}),
+        {
+          code: 'validation_failed',
+          detail: '1 field is invalid',
+          instance: `${ADMIN_BASE}/text-line/exceptions/not-a-uuid`,
+        },
+        { errors: [{ field: 'id', message: 'id must be a UUID' }] },
+      );
+      const unchanged = await app().http().get(`${ADMIN_BASE}/text-line/exceptions`).set(frontdesk.auth);
+      expect(unchanged.body.data).toContainEqual(created.body);
+      expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
+    });
+
     it('404 for an unknown schedule', async () => {
       expectProblem(await addException('no-such-line', { startDate: '2027-01-10', closed: true, label: 'x' }), {
         code: 'not_found',
