@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyRequest } from './dto/api-key.requests.js';
@@ -21,8 +21,7 @@ export class AdminApiKeysController {
   @ApiPageResponse(ApiKeyResponse)
   @ApiProblems('validation_failed')
   async list(@Query() query: PaginationQueryDto): Promise<Page<ApiKeyResponse>> {
-    const page = await this.apiKeys.list(query);
-    return { ...page, data: page.data.map(mapApiKey) };
+    return mapPage(await this.apiKeys.list(query), mapApiKey);
   }
 
   /** The response is the only time the secret is shown: store it in the integration right away. */

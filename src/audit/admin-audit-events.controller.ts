@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPageResponse, type Page } from '../common/pagination/pagination.js';
+import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { Roles } from '../auth/decorators.js';
 import { AuditService } from './audit.service.js';
@@ -19,7 +19,6 @@ export class AdminAuditEventsController {
   @ApiPageResponse(AuditEventResponse)
   @ApiProblems('validation_failed')
   async list(@Query() query: ListAuditEventsQuery): Promise<Page<AuditEventResponse>> {
-    const page = await this.audit.list(query);
-    return { ...page, data: page.data.map(mapAuditEvent) };
+    return mapPage(await this.audit.list(query), mapAuditEvent);
   }
 }

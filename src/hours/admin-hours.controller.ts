@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { SlugParam, UuidParam } from '../common/validation/decorators.js';
 import { ExceptionRequest, PutScheduleRequest, UpdateExceptionRequest } from './dto/hours.requests.js';
 import { ExceptionResponse, mapException, mapSchedule, ScheduleResponse } from './dto/hours.responses.js';
@@ -64,8 +64,7 @@ export class AdminHoursController {
     @SlugParam('key') key: string,
     @Query() query: PaginationQueryDto,
   ): Promise<Page<ExceptionResponse>> {
-    const page = await this.hours.listExceptions(key, query);
-    return { ...page, data: page.data.map((e) => mapException(key, e)) };
+    return mapPage(await this.hours.listExceptions(key, query), (e) => mapException(key, e));
   }
 
   @Post(':key/exceptions')

@@ -6,7 +6,7 @@ import { Public } from '../auth/decorators.js';
 import { PublicCache } from '../common/http/http-cache.js';
 import { publicCacheControl } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiPageResponse, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { SlugParam } from '../common/validation/decorators.js';
 import { AppConfig } from '../config/app-config.js';
 import { CalendarQuery, StatusQuery } from './dto/hours.requests.js';
@@ -52,8 +52,7 @@ export class HoursController {
   @ApiPageResponse(ScheduleResponse)
   @ApiProblems('validation_failed')
   async list(@Query() query: PaginationQueryDto): Promise<Page<ScheduleResponse>> {
-    const page = await this.hours.list(query);
-    return { ...page, data: page.data.map(({ schedule, upcoming }) => mapSchedule(schedule, upcoming)) };
+    return mapPage(await this.hours.list(query), ({ schedule, upcoming }) => mapSchedule(schedule, upcoming));
   }
 
   @Get(':key')

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiPageResponse, type Page } from '../common/pagination/pagination.js';
+import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { CreateUserRequest, ListUsersQuery, UpdateUserRequest } from './dto/user.requests.js';
 import { mapUser, UserResponse } from './dto/user.response.js';
@@ -21,8 +21,7 @@ export class AdminUsersController {
   @ApiPageResponse(UserResponse)
   @ApiProblems('validation_failed')
   async list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
-    const page = await this.users.list(query);
-    return { ...page, data: page.data.map(mapUser) };
+    return mapPage(await this.users.list(query), mapUser);
   }
 
   @Post()

@@ -41,6 +41,11 @@ export function toPage<T>(data: T[], total: number, query: { page: number; pageS
   };
 }
 
+/** The same page with each item mapped (entities to response DTOs). */
+export function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
+  return { data: page.data.map(map), meta: page.meta };
+}
+
 /** SQL offset/limit for a page. */
 export function pageWindow(query: { page: number; pageSize: number }): { skip: number; take: number } {
   return { skip: (query.page - 1) * query.pageSize, take: query.pageSize };
