@@ -1,16 +1,21 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IntegrationFixturesModule } from './fixtures/integration.fixtures.js';
-import { expectProblem } from './utils/expect-problem.js';
+import {
+  expectInvalid,
+  expectJson,
+  expectNoContent,
+  expectProblem,
+  type FieldError,
+  ISO,
+  UUID,
+} from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { type TestApp, useTestApp } from './utils/test-app.js';
 
 const BASE = '/api/v1/admin/api-keys';
 const TESTIMONIALS = '/api/v1/integration-fixtures/testimonials';
 const HOURS = '/api/v1/integration-fixtures/hours';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = /^wck_[A-Za-z0-9_-]{43}$/;
 /** These tests are not about rate limits: keep the ceilings out of the way. */
 const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
@@ -19,18 +24,6 @@ const NO_KEY = { code: 'unauthorized', detail: 'A valid X-API-Key header is requ
 const BAD_TOKEN = { code: 'unauthorized', detail: 'A valid bearer token is required.' } as const;
 const SCOPES_MESSAGE = 'scopes must be a list of: testimonials:read, articles:read, hours:read';
 const INSTANT_MESSAGE = 'expiresAt must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface ResponseLike {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  text: string;
-}
 
 interface CreatedKey {
   id: string;
@@ -45,28 +38,6 @@ interface CreatedKey {
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-function expectJson(res: ResponseLike, status: number, body: unknown): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toBe(JSON_TYPE);
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.body).toEqual(body);
-}
-
-function expectInvalid(res: ResponseLike, instance: string, errors: FieldError[]): void {
-  const fields = new Set(errors.map((e) => e.field)).size;
-  expectProblem(
-    res,
-    { code: 'validation_failed', detail: `${fields} ${fields === 1 ? 'field is' : 'fields are'} invalid`, instance },
-    { errors },
-  );
-}
-
-function expectNoContent(res: ResponseLike): void {
-  expect(res.status).toBe(204);
-  expect(res.text).toBe('');
-  expect(res.headers['content-type']).toBeUndefined();
-}
 
 /** A key as listings show it: the created key without its secret. */
 function listed(key: CreatedKey, changes: Partial<CreatedKey> = {}): Omit<CreatedKey, 'secret'> {

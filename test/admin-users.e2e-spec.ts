@@ -1,15 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { expectProblem } from './utils/expect-problem.js';
+import {
+  expectInvalid,
+  expectJson,
+  expectNoContent,
+  expectProblem,
+  type FieldError,
+  ISO,
+  JSON_TYPE,
+  UUID,
+} from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
 
 const BASE = '/api/v1/admin/users';
 const LOGIN = '/api/v1/auth/login';
 const ME = '/api/v1/auth/me';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** These tests are not about rate limits: keep the ceilings out of the way. */
 const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
 const PASSWORD = 'calm-harbor-lantern-42';
@@ -19,18 +25,6 @@ const LAST_ADMIN = {
   code: 'last_admin',
   detail: 'This is the last active admin: it cannot be demoted, deactivated or deleted.',
 } as const;
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface ResponseLike {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  text: string;
-}
 
 const suffix = () => randomBytes(4).toString('hex');
 
@@ -79,28 +73,6 @@ function staffJson(member: StaffMember, changes: Record<string, unknown> = {}): 
     role: member.user.role,
     ...changes,
   });
-}
-
-function expectJson(res: ResponseLike, status: number, body: unknown): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toBe(JSON_TYPE);
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.body).toEqual(body);
-}
-
-function expectInvalid(res: ResponseLike, instance: string, errors: FieldError[]): void {
-  const fields = new Set(errors.map((e) => e.field)).size;
-  expectProblem(
-    res,
-    { code: 'validation_failed', detail: `${fields} ${fields === 1 ? 'field is' : 'fields are'} invalid`, instance },
-    { errors },
-  );
-}
-
-function expectNoContent(res: ResponseLike): void {
-  expect(res.status).toBe(204);
-  expect(res.text).toBe('');
-  expect(res.headers['content-type']).toBeUndefined();
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { expectProblem } from './utils/expect-problem.js';
+import { expectProblem, ISO, JSON_TYPE, type ResponseLike, UUID } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { useTestApp } from './utils/test-app.js';
 
@@ -8,9 +8,6 @@ const BASE = '/api/v1/admin/audit-events';
 const USERS = '/api/v1/admin/users';
 const KEYS = '/api/v1/admin/api-keys';
 const LOGIN = '/api/v1/auth/login';
-const JSON_TYPE = 'application/json; charset=utf-8';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** These tests are not about rate limits: keep the ceilings out of the way. */
 const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
 const BAD_LOGIN = { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN } as const;
@@ -26,13 +23,6 @@ interface AuditEventJson {
   entityId: string | null;
   requestId: string | null;
   metadata: Record<string, unknown>;
-}
-
-interface ResponseLike {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  text: string;
 }
 
 const suffix = () => randomBytes(4).toString('hex');

@@ -1,12 +1,11 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
-import { expectProblem } from './utils/expect-problem.js';
+import { expectProblem, ISO } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { useTestApp } from './utils/test-app.js';
 
 const ADMIN_BASE = '/api/v1/admin/hours';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 const TEXT_LINE = {
   name: 'Text line',

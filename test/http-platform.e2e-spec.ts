@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FixturesModule } from './fixtures/fixtures.module.js';
-import { expectProblem, PROBLEM_JSON } from './utils/expect-problem.js';
+import { expectProblem, PROBLEM_JSON, UUID } from './utils/expect-problem.js';
 import { useTestApp, withTestApp } from './utils/test-app.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const validItem = { name: 'calm', period: { opens: '09:00', closes: '21:00' } };
 

@@ -1,11 +1,21 @@
 import { PROBLEMS, problemType, type ProblemCode } from '../../src/common/errors/problem-codes.js';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
+/** A timestamp as the API writes it. */
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface ResponseLike {
+export interface ResponseLike {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  text: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
 }
 
 /**
@@ -13,7 +23,7 @@ interface ResponseLike {
  * derived from the code, requestId equal to the X-Request-Id header), plus any extension members.
  */
 export function expectProblem(
-  res: ResponseLike,
+  res: Omit<ResponseLike, 'text'>,
   expected: { code: ProblemCode; detail: string; instance: string; status?: number },
   extensions: Record<string, unknown> = {},
 ): void {
@@ -31,4 +41,28 @@ export function expectProblem(
     requestId: res.headers['x-request-id'],
     ...extensions,
   });
+}
+
+/** A validation_failed problem listing exactly these field errors. */
+export function expectInvalid(res: Omit<ResponseLike, 'text'>, instance: string, errors: FieldError[]): void {
+  const fields = new Set(errors.map((e) => e.field)).size;
+  expectProblem(
+    res,
+    { code: 'validation_failed', detail: `${fields} ${fields === 1 ? 'field is' : 'fields are'} invalid`, instance },
+    { errors },
+  );
+}
+
+/** A private (no-store) JSON response with exactly this body. */
+export function expectJson(res: ResponseLike, status: number, body: unknown): void {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toBe(JSON_TYPE);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.body).toEqual(body);
+}
+
+export function expectNoContent(res: ResponseLike): void {
+  expect(res.status).toBe(204);
+  expect(res.text).toBe('');
+  expect(res.headers['content-type']).toBeUndefined();
 }
