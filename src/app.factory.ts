@@ -1,13 +1,17 @@
 import compress from '@fastify/compress';
-import helmet from '@fastify/helmet';
-import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import helmetMiddleware from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
+import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
+import { PROBLEM_CONTENT_TYPE } from './common/errors/problem-details.js';
+import { toProblem } from './common/errors/to-problem.js';
 import { registerHttpCaching } from './common/http/http-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { resolveRequestId } from './common/http/request-id.js';
@@ -24,6 +28,8 @@ export interface CreateAppOptions {
   logger?: PinoLogger;
   /** Extra modules to mount (test fixtures). */
   imports?: NonNullable<Parameters<typeof AppModule.forRoot>[0]['imports']>;
+  /** The time source (tests pass a ManualClock). */
+  clock?: Clock;
 }
 
 export interface RunningApp {
@@ -53,12 +59,29 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+  crossOriginEmbedderPolicy: false,
+};
+/**
+ * Helmet's headers for this fixed policy, computed once: they do not depend on the request, and the Fastify
+ * plugin would rebuild them on every one. Set by the first hook, and on the responses no hook sees.
+ */
+const SECURITY_HEADER_VALUES: Record<string, string> = (() => {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: () => undefined,
+  };
+  helmetMiddleware(SECURITY_HEADERS)({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+})();
+
 /** Logging, plugins, routing and OpenAPI on a created app, then init (migrations run here). */
 async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false });
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   if (config.http.corsOrigins !== false) {
     app.enableCors({
@@ -137,6 +160,20 @@ async function buildApp(
   options: CreateAppOptions,
 ): Promise<RunningApp> {
   const hops = config.http.trustProxy;
+  const logCompleted = (request: FastifyRequest, reply: FastifyReply): void => {
+    const level = reply.statusCode >= 500 ? 'warn' : 'info';
+    logger[level](
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        path: requestPath(request.url),
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  };
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
@@ -144,6 +181,26 @@ async function buildApp(
     requestIdHeader: false,
     // Answered by our own hook below, as problem+json.
     return503OnClosing: false,
+    // The router rejects a malformed URL (`/hours/%`) or an over-long path segment before any hook runs:
+    // answer it here like every other error, with the headers the hooks would have set.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.headers(SECURITY_HEADER_VALUES);
+      const problem = toProblem(error, {
+        instance: requestPath(request.url),
+        requestId: request.id,
+        retryAfterSeconds: config.database.retryAfterSeconds,
+      });
+      void reply
+        .status(problem.status)
+        .headers({
+          ...problem.headers,
+          'x-request-id': request.id,
+          'content-type': PROBLEM_CONTENT_TYPE,
+          'cache-control': 'no-store',
+        })
+        .send(JSON.stringify(problem.body));
+      logCompleted(request, reply);
+    },
   });
   const fastify = adapter.getInstance();
   // JSON only: anything else is 415.
@@ -151,7 +208,7 @@ async function buildApp(
 
   let closing = false;
   fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
     // nestjs-pino reads the id from the raw request.
     (request.raw as { id?: string }).id = request.id;
     if (closing) {
@@ -167,24 +224,12 @@ async function buildApp(
     if (closing) void reply.header('connection', 'close');
     return payload;
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const level = reply.statusCode >= 500 ? 'warn' : 'info';
-    logger[level](
-      {
-        reqId: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? null,
-        path: requestPath(request.url),
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
-  });
+  fastify.addHook('onResponse', async (request, reply) => logCompleted(request, reply));
+  const clock = options.clock ?? systemClock;
   registerHttpCaching(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports }),
+    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock }),
     adapter,
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { type Clock, ClockModule } from './common/clock/clock.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { CacheControlInterceptor } from './common/http/http-cache.js';
 import { serializeRequest } from './common/logging/logger.js';
@@ -22,6 +23,7 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Extra modules mounted next to the features (test fixtures). */
   imports?: Type[];
+  clock: Clock;
 }
 
 @Module({})
@@ -31,6 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
+        ClockModule.forRoot(options.clock),
         LoggerModule.forRoot({
           pinoHttp: {
             logger: options.logger,

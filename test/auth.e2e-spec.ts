@@ -173,6 +173,14 @@ describe('staff sign-in', () => {
       }
     });
 
+    it('accept the scheme name in any case, as RFC 9110 wants', async () => {
+      for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+        const res = await app().http().get(ME).set('Authorization', `${scheme} ${frontdesk.token}`);
+        expect(res.status).toBe(200);
+        expect(res.body.email).toBe(frontdesk.email);
+      }
+    });
+
     it("stop working when the user's role changes or the account is deactivated", async () => {
       const member = await createStaff(app(), 'editor');
       expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
@@ -276,5 +284,27 @@ describe('sign-in rate limit', () => {
         'ratelimit-remaining': '0',
         'ratelimit-reset': expect.stringMatching(/^\d+$/),
       });
+    }));
+
+  it('also limits change-password, so a stolen token cannot guess the current password', () =>
+    withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '2', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
+      const member = await createStaff(t, 'editor');
+      const attempt = (currentPassword: string) =>
+        t.http().post(CHANGE).set(member.auth).send({ currentPassword, newPassword: 'a-brand-new-passphrase' });
+      expect((await attempt('guess-number-1')).status).toBe(400);
+      expect((await attempt('guess-number-2')).status).toBe(400);
+      const limited = await attempt(member.password);
+      expectProblem(limited, {
+        code: 'rate_limited',
+        detail: expect.stringMatching(/^Too many requests\. Retry in \d+ seconds?\.$/),
+        instance: CHANGE,
+      });
+      expect(limited.headers).toMatchObject({
+        'retry-after': expect.stringMatching(/^\d+$/),
+        'ratelimit-limit': '2',
+        'ratelimit-remaining': '0',
+      });
+      // The refused attempt changed nothing: the old token still works.
+      expect((await t.http().get(ME).set(member.auth)).status).toBe(200);
     }));
 });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
@@ -7,6 +8,23 @@ import { createScratchDatabase } from './setup/test-database.js';
 import { logs, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
 
 const ADMIN = { ADMIN_EMAIL: 'Owner@WellClinic.test', ADMIN_PASSWORD: 'a-quiet-harbor-at-dawn' };
+
+/** Runs `use` with process.stderr posing as an interactive terminal or not; returns what was written to it. */
+async function onStderr(isTTY: boolean, use: (written: string[]) => Promise<unknown>): Promise<string[]> {
+  const stderr = process.stderr;
+  const own = Object.getOwnPropertyDescriptor(stderr, 'isTTY');
+  const written: string[] = [];
+  Object.defineProperty(stderr, 'isTTY', { value: isTTY, configurable: true, writable: true });
+  const write = jest.spyOn(stderr, 'write').mockImplementation((chunk: unknown) => written.push(String(chunk)) > 0);
+  try {
+    await use(written);
+    return written;
+  } finally {
+    write.mockRestore();
+    if (own) Object.defineProperty(stderr, 'isTTY', own);
+    else delete (stderr as { isTTY?: boolean }).isTTY;
+  }
+}
 
 /** Boots the real app on a database of its own, runs `use`, and closes it. */
 async function boot<T>(url: string, env: Record<string, string>, use: (ds: DataSource) => Promise<T>): Promise<T> {
@@ -72,30 +90,70 @@ describe('the first admin', () => {
     ).rejects.toThrow('ADMIN_PASSWORD is not acceptable: password is too common');
   });
 
-  it('is a demo admin with a random password, printed once, in a seeded database without ADMIN_EMAIL', async () => {
-    await boot(db.url, { DB_SEED_ON_START: 'true' }, async (ds) => {
-      expect(await users(ds)).toEqual([{ email: 'admin@example.com', role: 'admin', active: true }]);
-    });
-    const line = /Demo admin created: admin@example\.com \/ (\S+) — shown only this once/.exec(logs.text);
-    expect(line).not.toBeNull();
-    const password = line?.[1] ?? '';
-    expect(password).toMatch(/^[\w-]{16}$/);
+  it('is no demo admin with a generated password on a DATABASE_URL database, even on a terminal', async () => {
+    const written = await onStderr(true, () =>
+      boot(db.url, { DB_SEED_ON_START: 'true' }, async (ds) => {
+        expect(await users(ds)).toEqual([]);
+        // Declined, not done: the next seeding asks again (and finds the admin by then, or declines again).
+        const runs = (await ds.query<{ name: string }[]>('SELECT name FROM seed_runs')).map((r) => r.name);
+        expect(runs).toContain('demo-hours');
+        expect(runs).not.toContain('demo-admin');
+      }),
+    );
+    expect(written).toEqual([]);
+    expect(logs.text).toContain(
+      'No demo admin: a generated password is for the embedded database only. Set ADMIN_EMAIL and ADMIN_PASSWORD',
+    );
+    expect(logs.text).not.toContain('Demo admin created');
+  });
+});
 
+describe('the demo admin of the embedded database', () => {
+  beforeEach(() => {
     logs.lines.length = 0;
-    const running = await createApp({
-      env: { NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, DB_SEED_ON_START: 'true' },
+  });
+
+  /** The embedded default: no DATABASE_URL, so the demo content (and admin) is seeded on start. */
+  const bootEmbedded = () =>
+    createApp({
+      env: { NODE_ENV: 'test', PGLITE_DATA_DIR: 'memory://', JWT_SECRET: TEST_JWT_SECRET },
       logger: testLogger,
     });
-    try {
-      const res = await request(running.app.getHttpServer())
-        .post('/api/v1/auth/login')
-        .send({ email: 'admin@example.com', password });
-      expect(res.status).toBe(200);
-      expect(res.body.user.role).toBe('admin');
-    } finally {
-      await running.close();
-    }
-    expect(logs.text).not.toContain('Demo admin created');
+
+  it('is not created without a terminal to show its password on', async () => {
+    const written = await onStderr(false, async () => {
+      const running = await bootEmbedded();
+      try {
+        expect(await users(running.app.get(DataSource))).toEqual([]);
+      } finally {
+        await running.close();
+      }
+    });
+    expect(written).toEqual([]);
+    expect(logs.text).toContain('No demo admin: its generated password is shown only on an interactive terminal.');
+  });
+
+  it('gets a random password that only the terminal ever sees, never a log line', async () => {
+    let password = '';
+    const written = await onStderr(true, async (terminal) => {
+      const running = await bootEmbedded();
+      try {
+        expect(await users(running.app.get(DataSource))).toEqual([
+          { email: 'admin@example.com', role: 'admin', active: true },
+        ]);
+        password = /Demo admin: admin@example\.com \/ (\S+)\n/.exec(terminal.join(''))?.[1] ?? '';
+        expect(password).toMatch(/^[\w-]{16}$/);
+        const res = await request(running.app.getHttpServer())
+          .post('/api/v1/auth/login')
+          .send({ email: 'admin@example.com', password });
+        expect(res.status).toBe(200);
+        expect(res.body.user.role).toBe('admin');
+      } finally {
+        await running.close();
+      }
+    });
+    expect(written.join('')).toContain('Shown only this once, and never logged');
+    expect(logs.text).toContain('Demo admin created: admin@example.com; its password was shown on the terminal only.');
     expect(logs.text).not.toContain(password);
   });
 });

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
-import { expectProblem, ISO } from './utils/expect-problem.js';
+import { ManualClock } from '../src/common/clock/clock.js';
+import { expectInvalid, expectProblem, ISO } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { useTestApp } from './utils/test-app.js';
 
@@ -17,7 +18,9 @@ const TEXT_LINE = {
 const inDays = (days: number) => DateTime.now().setZone('America/New_York').plus({ days }).toISODate() ?? '';
 
 describe('operating hours', () => {
-  const app = useTestApp({ isolatedDatabase: true });
+  // The real time unless a test sets it (and puts it back).
+  const clock = new ManualClock();
+  const app = useTestApp({ isolatedDatabase: true, clock });
   let frontdesk: StaffMember;
   let editor: StaffMember;
 
@@ -107,6 +110,29 @@ describe('operating hours', () => {
         { code: 'validation_failed', detail: '1 field is invalid', instance: `${ADMIN_BASE}/office` },
         { errors },
       );
+    });
+
+    it('400 for control characters: none in a name, only line breaks and tabs in a description', async () => {
+      expectInvalid(await put('office', { ...TEXT_LINE, name: 'Text\u0000line' }), `${ADMIN_BASE}/office`, [
+        { field: 'name', message: 'name must not contain control characters or line breaks' },
+      ]);
+      expectInvalid(await put('office', { ...TEXT_LINE, name: 'Text\nline' }), `${ADMIN_BASE}/office`, [
+        { field: 'name', message: 'name must not contain control characters or line breaks' },
+      ]);
+      expectInvalid(
+        await put('office', { ...TEXT_LINE, description: 'Texts\u0000 and \u001b[31mcalls' }),
+        `${ADMIN_BASE}/office`,
+        [
+          {
+            field: 'description',
+            message: 'description must not contain control characters other than line breaks and tabs',
+          },
+        ],
+      );
+      const multiLine = await put('office', { ...TEXT_LINE, description: 'Texts:\r\n\tweekdays\nCalls: never' });
+      expect(multiLine.status).toBe(201);
+      expect(multiLine.body.description).toBe('Texts:\r\n\tweekdays\nCalls: never');
+      expect((await app().http().delete(`${ADMIN_BASE}/office`).set(frontdesk.auth)).status).toBe(204);
     });
 
     it('stores a time zone in its canonical spelling', async () => {
@@ -242,6 +268,16 @@ describe('operating hours', () => {
         { startDate: '2027-01-10', closed: true },
         [{ field: 'label', message: 'label must be a string' }],
       ],
+      [
+        'a NUL character in the label',
+        { startDate: '2027-01-10', closed: true, label: 'Christ\u0000mas' },
+        [{ field: 'label', message: 'label must not contain control characters or line breaks' }],
+      ],
+      [
+        'a date in year 9999',
+        { startDate: '9999-12-30', closed: true, label: 'x' },
+        [{ field: 'startDate', message: 'startDate must be in the years 1900 to 2200' }],
+      ],
     ])('400 for %s', async (_label, body, errors) => {
       const res = await addException('text-line', body);
       expectProblem(
@@ -292,6 +328,54 @@ describe('operating hours', () => {
       const unchanged = await app().http().get(`${ADMIN_BASE}/text-line/exceptions`).set(frontdesk.auth);
       expect(unchanged.body.data).toContainEqual(created.body);
       expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
+    });
+
+    it('refuses an exception that starts more than 730 days after today in the schedule’s zone', async () => {
+      // 2026-06-16 01:00 UTC is still 2026-06-15 in New York; 730 days later is 2028-06-14 (2028 is a leap year).
+      clock.set('2026-06-16T01:00:00Z');
+      try {
+        const instance = `${ADMIN_BASE}/text-line/exceptions`;
+        const tooFar = [
+          { field: 'startDate', message: 'startDate must be at most 730 days ahead (on or before 2028-06-14)' },
+        ];
+        expectInvalid(
+          await addException('text-line', { startDate: '2126-01-01', closed: true, label: 'x' }),
+          instance,
+          tooFar,
+        );
+        expectInvalid(
+          await addException('text-line', { startDate: '2028-06-15', closed: true, label: 'x' }),
+          instance,
+          tooFar,
+        );
+
+        const latest = await addException('text-line', { startDate: '2028-06-14', closed: true, label: 'Far ahead' });
+        expect(latest.status).toBe(201);
+        const path = `${instance}/${latest.body.id}`;
+        expectInvalid(
+          await app().http().patch(path).set(frontdesk.auth).send({ startDate: '2126-01-01' }),
+          path,
+          tooFar,
+        );
+        expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
+      } finally {
+        clock.set(new Date());
+      }
+    });
+
+    it('400 for a body sent to a route that takes none; no body or an empty object is fine', async () => {
+      const add = () => addException('text-line', { startDate: '2027-09-01', closed: true, label: 'Bodiless' });
+      const path = `${ADMIN_BASE}/text-line/exceptions/${(await add()).body.id}`;
+      for (const body of [{ reason: 'typo' }, ['x'], 'text', 0]) {
+        expectInvalid(
+          await app().http().delete(path).set(frontdesk.auth).type('json').send(JSON.stringify(body)),
+          path,
+          [{ field: 'body', message: 'this operation takes no request body' }],
+        );
+      }
+      expect((await app().http().delete(path).set(frontdesk.auth).send({})).status).toBe(204);
+      const again = `${ADMIN_BASE}/text-line/exceptions/${(await add()).body.id}`;
+      expect((await app().http().delete(again).set(frontdesk.auth)).status).toBe(204);
     });
 
     it('404 for an unknown schedule', async () => {
@@ -357,6 +441,35 @@ describe('operating hours', () => {
       expect(justBeforeClosing.headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=0');
     });
 
+    it('gives the same status, and ETag, for every request within a minute when `at` is absent', async () => {
+      // Monday 2027-03-01 in New York, open until 21:00 (02:00 UTC).
+      clock.set('2027-03-01T15:00:10.250Z');
+      try {
+        const first = await app().http().get('/api/v1/hours/text-line/status');
+        expect(first.status).toBe(200);
+        expect(first.body).toMatchObject({ at: '2027-03-01T15:00:00.000Z', isOpen: true });
+        const etag = first.headers.etag;
+
+        clock.set('2027-03-01T15:00:59.999Z');
+        const sameMinute = await app().http().get('/api/v1/hours/text-line/status').set('If-None-Match', etag);
+        expect(sameMinute.status).toBe(304);
+
+        clock.set('2027-03-01T15:01:00.000Z');
+        const nextMinute = await app().http().get('/api/v1/hours/text-line/status').set('If-None-Match', etag);
+        expect(nextMinute.status).toBe(200);
+        expect(nextMinute.body.at).toBe('2027-03-01T15:01:00.000Z');
+        expect(nextMinute.headers.etag).not.toBe(etag);
+
+        // The cache lifetime counts from the real instant, never past the closing at 02:00:00 UTC.
+        clock.set('2027-03-02T01:59:40.500Z');
+        const beforeClosing = await app().http().get('/api/v1/hours/text-line/status');
+        expect(beforeClosing.body.at).toBe('2027-03-02T01:59:00.000Z');
+        expect(beforeClosing.headers['cache-control']).toBe('public, max-age=20, stale-while-revalidate=0');
+      } finally {
+        clock.set(new Date());
+      }
+    });
+
     it('skips a holiday and a weekend when looking for the next opening', async () => {
       // Tuesday 2027-03-02 22:00 local; Wednesday is closed.
       const res = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-03T03:00:00Z');
@@ -405,6 +518,9 @@ describe('operating hours', () => {
       ['/calendar?days=63', 'days'],
       ['/calendar?days=0', 'days'],
       ['/calendar?from=2027-13-01', 'from'],
+      ['/calendar?from=9999-12-30', 'from'],
+      ['/calendar?from=1899-12-31', 'from'],
+      ['/status?at=9999-12-31T23:59:59Z', 'at'],
       ['/calendar?to=2027-01-01', 'to'],
     ])('400 for %s', async (suffix, field) => {
       const res = await app().http().get(`/api/v1/hours/text-line${suffix}`);

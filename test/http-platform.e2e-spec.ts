@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { FixturesModule } from './fixtures/fixtures.module.js';
 import { expectProblem, PROBLEM_JSON, UUID } from './utils/expect-problem.js';
-import { useTestApp, withTestApp } from './utils/test-app.js';
+import { logs, useTestApp, withTestApp } from './utils/test-app.js';
 
 const validItem = { name: 'calm', period: { opens: '09:00', closes: '21:00' } };
+const SECURITY_HEADERS = {
+  'content-security-policy': expect.stringContaining("default-src 'self'"),
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-frame-options': 'SAMEORIGIN',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
 
 describe('HTTP platform', () => {
   const app = useTestApp({ imports: [FixturesModule] });
@@ -32,14 +40,7 @@ describe('HTTP platform', () => {
   it('sends security headers on every response, errors included', async () => {
     for (const path of ['/health/live', '/api/v1/nowhere']) {
       const res = await app().http().get(path);
-      expect(res.headers).toMatchObject({
-        'content-security-policy': expect.stringContaining("default-src 'self'"),
-        'x-content-type-options': 'nosniff',
-        'strict-transport-security': 'max-age=31536000; includeSubDomains',
-        'x-frame-options': 'SAMEORIGIN',
-        'referrer-policy': 'no-referrer',
-        'cross-origin-opener-policy': 'same-origin',
-      });
+      expect(res.headers).toMatchObject(SECURITY_HEADERS);
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
   });
@@ -73,6 +74,20 @@ describe('HTTP platform', () => {
         detail: 'No route matches GET /api/v1/nowhere.',
         instance: '/api/v1/nowhere',
       });
+    });
+
+    it.each([
+      ['a malformed URL', '/api/v1/hours/%', 'The URL is malformed (an invalid percent-encoding).'],
+      ['an over-long path segment', `/api/v1/hours/${'a'.repeat(101)}`, 'A segment of the URL path is too long.'],
+    ])('400 for %s, which the router rejects before any hook runs', async (_label, path, detail) => {
+      logs.lines.length = 0;
+      const res = await app().http().get(path).set('X-Request-Id', 'router-error-1');
+      expectProblem(res, { code: 'bad_request', detail, instance: path });
+      expect(res.headers['x-request-id']).toBe('router-error-1');
+      expect(res.headers).toMatchObject(SECURITY_HEADERS);
+      expect(logs.json()).toContainEqual(
+        expect.objectContaining({ msg: 'request completed', reqId: 'router-error-1', path, statusCode: 400 }),
+      );
     });
 
     it('400 for malformed JSON', async () => {

@@ -59,7 +59,8 @@ export class AccessGuard implements CanActivate {
   }
 
   private async staffPrincipal(header: string | undefined): Promise<Extract<Principal, { kind: 'user' }> | undefined> {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '');
+    // The scheme name is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme.
+    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '');
     if (!match) return undefined;
     const claims = await this.tokens.verify(match[1]);
     if (!claims) return undefined;

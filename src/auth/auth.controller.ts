@@ -41,10 +41,14 @@ export class AuthController {
     return mapUser(await this.users.get(principal.id));
   }
 
-  /** Ends every session of the user, this one included: sign in again afterwards. */
+  /**
+   * Ends every session of the user, this one included: sign in again afterwards. Rate limited like sign-in (per
+   * IP): a stolen token must not become a way to guess the current password.
+   */
   @Post('change-password')
   @HttpCode(204)
   @Authenticated()
+  @LoginRateLimit()
   @ApiOperation({ operationId: 'changePassword', summary: 'Change your own password' })
   @ApiNoContentResponse({ description: 'Changed; existing tokens no longer work.' })
   @ApiProblems('validation_failed')

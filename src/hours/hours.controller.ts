@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@ne
 import type { FastifyReply } from 'fastify';
 import { DateTime } from 'luxon';
 import { Public } from '../auth/decorators.js';
+import { Clock } from '../common/clock/clock.js';
 import { PublicCache } from '../common/http/http-cache.js';
 import { publicCacheControl } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
@@ -41,6 +42,7 @@ export class HoursController {
   constructor(
     private readonly hours: HoursService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -78,9 +80,13 @@ export class HoursController {
     @Query() query: StatusQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HoursStatusResponse> {
-    const at = query.at ? new Date(query.at) : new Date();
+    const now = this.clock.now();
+    // Now to the minute: every request within a minute gets the same body, hence the same ETag. Openings and
+    // closings fall on whole minutes, so the status holds for the whole minute.
+    const at = query.at ? new Date(query.at) : new Date(now.getTime() - (now.getTime() % 60_000));
     const { schedule, status } = await this.hours.status(key, at);
-    const untilChange = secondsUntilNextChange(status, at);
+    // Counted from the real now, so that the response never outlives the change.
+    const untilChange = secondsUntilNextChange(status, query.at ? at : now);
     const maxAge = Math.min(this.config.cache.maxAgeSeconds, untilChange ?? Number.POSITIVE_INFINITY);
     // No stale-while-revalidate: a stale "open" after closing time is exactly what must not be served.
     void reply.header('cache-control', publicCacheControl(maxAge, 0));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import type { FieldError } from '../common/errors/problem-details.js';
 import { pageWindow, toPage, type Page, type PaginationQueryDto } from '../common/pagination/pagination.js';
@@ -27,6 +28,8 @@ import {
 export const UPCOMING_DAYS = 90;
 /** The longest exception: a year (a closure longer than that is a different schedule). */
 export const MAX_EXCEPTION_DAYS = 366;
+/** How far ahead an exception may start: about two years, enough for any holiday plan. */
+export const MAX_EXCEPTION_LEAD_DAYS = 730;
 
 const addDays = (date: string, days: number): string => DateTime.fromISO(date).plus({ days }).toISODate() ?? date;
 const daysBetween = (from: string, to: string): number =>
@@ -41,24 +44,22 @@ export class HoursService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
-  async list(
-    query: PaginationQueryDto,
-    now = new Date(),
-  ): Promise<Page<{ schedule: HoursSchedule; upcoming: HoursException[] }>> {
+  async list(query: PaginationQueryDto): Promise<Page<{ schedule: HoursSchedule; upcoming: HoursException[] }>> {
     const [schedules, total] = await this.dataSource
       .getRepository(HoursSchedule)
       .findAndCount({ order: { key: 'ASC' }, ...pageWindow(query) });
     const data = await Promise.all(
-      schedules.map(async (schedule) => ({ schedule, upcoming: await this.upcoming(schedule, now) })),
+      schedules.map(async (schedule) => ({ schedule, upcoming: await this.upcoming(schedule) })),
     );
     return toPage(data, total, query);
   }
 
-  async get(key: string, now = new Date()): Promise<{ schedule: HoursSchedule; upcoming: HoursException[] }> {
+  async get(key: string): Promise<{ schedule: HoursSchedule; upcoming: HoursException[] }> {
     const schedule = await this.find(key);
-    return { schedule, upcoming: await this.upcoming(schedule, now) };
+    return { schedule, upcoming: await this.upcoming(schedule) };
   }
 
   async status(key: string, at: Date): Promise<{ schedule: HoursSchedule; status: HoursStatus }> {
@@ -70,10 +71,9 @@ export class HoursService {
     key: string,
     from: string | undefined,
     days: number,
-    now = new Date(),
   ): Promise<{ schedule: HoursSchedule; days: DayHours[] }> {
     const schedule = await this.find(key);
-    const start = from ?? todayIn(schedule.timeZone, now);
+    const start = from ?? this.today(schedule);
     return { schedule, days: calendar(await this.definition(schedule), start, days) };
   }
 
@@ -132,13 +132,16 @@ export class HoursService {
   createException(key: string, body: ExceptionRequest, ctx: AuditContext): Promise<HoursException> {
     return this.dataSource.transaction(async (manager) => {
       const schedule = await this.find(key, manager, true);
-      const fields = checkedException({
-        startDate: body.startDate,
-        endDate: body.endDate ?? body.startDate,
-        closed: body.closed,
-        periods: body.periods ?? [],
-        label: body.label,
-      });
+      const fields = checkedException(
+        {
+          startDate: body.startDate,
+          endDate: body.endDate ?? body.startDate,
+          closed: body.closed,
+          periods: body.periods ?? [],
+          label: body.label,
+        },
+        this.today(schedule),
+      );
       await this.assertNoOverlap(manager, schedule.id, fields);
       const exception = await manager.save(manager.create(HoursException, { scheduleId: schedule.id, ...fields }));
       await this.audit.record(manager, ctx, {
@@ -156,16 +159,19 @@ export class HoursService {
       const schedule = await this.find(key, manager, true);
       const exception = await this.findException(manager, schedule.id, id);
       const closed = body.closed ?? exception.closed;
-      const fields = checkedException({
-        startDate: body.startDate ?? exception.startDate,
-        endDate:
-          body.endDate ??
-          (body.startDate && exception.startDate === exception.endDate ? body.startDate : exception.endDate),
-        closed,
-        // Closing a day drops its replacement periods unless new ones are given.
-        periods: body.periods ?? (closed ? [] : exception.periods),
-        label: body.label ?? exception.label,
-      });
+      const fields = checkedException(
+        {
+          startDate: body.startDate ?? exception.startDate,
+          endDate:
+            body.endDate ??
+            (body.startDate && exception.startDate === exception.endDate ? body.startDate : exception.endDate),
+          closed,
+          // Closing a day drops its replacement periods unless new ones are given.
+          periods: body.periods ?? (closed ? [] : exception.periods),
+          label: body.label ?? exception.label,
+        },
+        this.today(schedule),
+      );
       await this.assertNoOverlap(manager, schedule.id, fields, exception.id);
       const saved = await manager.save(Object.assign(exception, fields));
       await this.audit.record(manager, ctx, {
@@ -208,8 +214,13 @@ export class HoursService {
     };
   }
 
-  private upcoming(schedule: HoursSchedule, now: Date): Promise<HoursException[]> {
-    const today = todayIn(schedule.timeZone, now);
+  /** Today's local date in the schedule's zone. */
+  private today(schedule: HoursSchedule): string {
+    return todayIn(schedule.timeZone, this.clock.now());
+  }
+
+  private upcoming(schedule: HoursSchedule): Promise<HoursException[]> {
+    const today = this.today(schedule);
     return this.dataSource.getRepository(HoursException).find({
       where: {
         scheduleId: schedule.id,
@@ -259,9 +270,19 @@ export class HoursService {
 
 type ExceptionFields = Pick<HoursException, 'startDate' | 'endDate' | 'closed' | 'periods' | 'label'>;
 
-/** The rules that involve several fields of an exception; throws one validation error naming each field. */
-export function checkedException(fields: ExceptionFields): ExceptionFields {
+/**
+ * The rules that involve several fields of an exception, or today's local date; throws one validation error naming
+ * each field.
+ */
+export function checkedException(fields: ExceptionFields, today: string): ExceptionFields {
   const errors: FieldError[] = [];
+  const latestStart = addDays(today, MAX_EXCEPTION_LEAD_DAYS);
+  if (fields.startDate > latestStart) {
+    errors.push({
+      field: 'startDate',
+      message: `startDate must be at most ${MAX_EXCEPTION_LEAD_DAYS} days ahead (on or before ${latestStart})`,
+    });
+  }
   if (fields.endDate < fields.startDate) {
     errors.push({ field: 'endDate', message: 'endDate must not be before startDate' });
   } else if (daysBetween(fields.startDate, fields.endDate) >= MAX_EXCEPTION_DAYS) {

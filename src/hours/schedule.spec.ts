@@ -5,6 +5,7 @@ import {
   type HoursStatus,
   hoursForDate,
   isValidTimeZone,
+  MAX_LOOK_AHEAD_DAYS,
   periodProblems,
   type ResolvedPeriod,
   type Schedule,
@@ -396,6 +397,45 @@ describe('status', () => {
       nextOpensAt: null,
       nextClosesAt: null,
       exception: null,
+    });
+  });
+
+  describe(`looks ahead at most ${MAX_LOOK_AHEAD_DAYS} days, however far away the exceptions are`, () => {
+    const at = new Date('2026-06-15T12:00:00Z');
+    const aroundTheClock = (closure: string) =>
+      schedule('UTC', on(EVERY_DAY, '00:00', '24:00'), [closedOn(closure, closure, 'Closure')]);
+
+    it('finds a closing within the look-ahead', () => {
+      expect(status(aroundTheClock('2027-06-01'), at).nextClosesAt).toEqual(new Date('2027-06-01T00:00:00Z'));
+    });
+
+    it('reports no closing beyond it, and answers quickly even for a closure a century away', () => {
+      const started = performance.now();
+      const farAway = status(aroundTheClock('2126-01-01'), at);
+      // Generous for a loaded machine: scanning the century took about 10 s here.
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(farAway).toMatchObject({ isOpen: true, nextOpensAt: null, nextClosesAt: null });
+      expect(farAway.currentPeriod?.closesAt).toEqual(new Date('2027-07-21T00:00:00Z'));
+      expect(secondsUntilNextChange(farAway, at)).toBeNull();
+    });
+
+    it('reports no opening beyond it', () => {
+      const popUp = (day: string) =>
+        schedule(
+          NY,
+          [],
+          [
+            {
+              startDate: day,
+              endDate: day,
+              closed: false,
+              periods: [{ opens: '10:00', closes: '16:00' }],
+              label: 'Pop-up',
+            },
+          ],
+        );
+      expect(status(popUp('2027-07-01'), at)).toEqual(closed('2027-07-01T14:00:00Z', '2027-07-01T20:00:00Z'));
+      expect(status(popUp('2027-08-01'), at)).toEqual(closed(null, null));
     });
   });
 });

@@ -87,6 +87,11 @@ const LOOK_AHEAD_DAYS = 8;
 const STRETCH_DAYS = 8;
 /** How far back the status looks for the start of a stretch that is under way. */
 const LOOK_BACK_DAYS = 14;
+/**
+ * The furthest the status looks ahead, whatever the exceptions: each day costs time zone arithmetic, so an exception
+ * years away on a schedule that never closes must not make every status request slow.
+ */
+export const MAX_LOOK_AHEAD_DAYS = 400;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Validation
@@ -380,15 +385,21 @@ interface Stretch {
 /**
  * Whether a schedule is open at an instant, and its next opening and closing. Periods that touch (one closes as the
  * next opens, also across midnight) count as one stretch. The look-ahead runs to at least 8 days past the local
- * date, and 8 days past the last exception, so that a long closure is skipped. A stretch still under way at the
- * end of the look-ahead (a schedule open around the clock) has no known closing: `nextClosesAt` is then null.
+ * date, and 8 days past the last exception, so that a long closure is skipped, but never further than
+ * MAX_LOOK_AHEAD_DAYS. A change beyond the look-ahead is unknown: `nextOpensAt` is null when nothing opens within
+ * it, and a stretch still under way at its end (a schedule open around the clock) has no known closing, so
+ * `nextClosesAt` is null.
  */
 export function status(schedule: Schedule, at: Date): HoursStatus {
   const t = at.getTime();
   const today = todayIn(schedule.timeZone, at);
   const resolver = new Resolver(schedule);
   const lastException = schedule.exceptions.reduce((max, e) => (e.endDate > max ? e.endDate : max), today);
-  const horizon = addDays(lastException, LOOK_AHEAD_DAYS + STRETCH_DAYS);
+  const daysAhead = Math.min(
+    calendarDate(lastException).diff(calendarDate(today), 'days').days + LOOK_AHEAD_DAYS + STRETCH_DAYS,
+    MAX_LOOK_AHEAD_DAYS,
+  );
+  const horizon = addDays(today, daysAhead);
   // Past year 9999 Luxon writes dates with a sign and six digits, which no longer sort as strings.
   const lastDate = DATE_PATTERN.test(horizon) ? horizon : '9999-12-31';
   const found: { current: Stretch | null; next: Stretch | null } = { current: null, next: null };

@@ -6,18 +6,33 @@ import { insertSystemAdmin } from './users.service.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 
+const INSTEAD = 'Set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run create-admin`.';
+
 /**
- * Demo databases get an admin to sign in with. Its random password is printed once, in the log of the
- * start that created it; when an admin was configured (ADMIN_EMAIL) or users exist, it does nothing.
+ * Embedded demo databases get an admin to sign in with. Its random password is written once to the
+ * interactive terminal (stderr), never to the log, which is stdout and often shipped and stored. It declines,
+ * to be asked again at the next seeding, on a DATABASE_URL database (ADMIN_EMAIL and ADMIN_PASSWORD are the way
+ * there) and when stderr is not a terminal; when users exist, it does nothing.
  */
 export const demoAdminSeeder: Seeder = {
   name: 'demo-admin',
-  async run(manager) {
+  async run(manager, { embeddedDatabase }) {
     if ((await manager.count(User)) > 0) return;
+    const logger = new Logger('Seed');
+    if (!embeddedDatabase) {
+      logger.warn(`No demo admin: a generated password is for the embedded database only. ${INSTEAD}`);
+      return false;
+    }
+    const terminal = process.stderr;
+    if (!terminal.isTTY) {
+      logger.warn(`No demo admin: its generated password is shown only on an interactive terminal. ${INSTEAD}`);
+      return false;
+    }
     const password = randomBytes(12).toString('base64url');
     await insertSystemAdmin(manager, { email: DEMO_ADMIN_EMAIL, password, displayName: 'Demo Admin' }, 'demo-seed');
-    new Logger('Seed').warn(
-      `Demo admin created: ${DEMO_ADMIN_EMAIL} / ${password} — shown only this once; change it after signing in.`,
+    terminal.write(
+      `\nDemo admin: ${DEMO_ADMIN_EMAIL} / ${password}\nShown only this once, and never logged: change it after signing in.\n\n`,
     );
+    logger.warn(`Demo admin created: ${DEMO_ADMIN_EMAIL}; its password was shown on the terminal only.`);
   },
 };

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import type { Clock } from '../../src/common/clock/clock.js';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
 import {
@@ -57,6 +58,8 @@ export async function createTestApp(
   options: {
     env?: Record<string, string | undefined>;
     imports?: Type[];
+    /** The app's time source (a ManualClock to move time in tests). */
+    clock?: Clock;
     /** A database of the app's own, dropped on close: for tests that need to know every row (e.g. admins). */
     isolatedDatabase?: boolean;
   } = {},
@@ -79,6 +82,7 @@ export async function createTestApp(
     },
     logger: testLogger,
     imports: options.imports,
+    clock: options.clock,
   });
   return {
     ...running,

@@ -12,7 +12,10 @@ export class CreateApiKeyRequest {
   @IsOneOf(API_KEY_SCOPES, { enumName: 'ApiKeyScope', each: true, example: ['testimonials:read'] })
   readonly scopes!: ApiKeyScope[];
 
-  /** When the key stops working; must be in the future. Omit for a key that lasts until revoked. */
-  @IsInstant({ optional: true, example: '2027-06-30T00:00:00Z' })
+  @IsInstant({
+    optional: true,
+    example: '2027-06-30T00:00:00Z',
+    description: 'When the key stops working; must be in the future. Omit for a key that lasts until revoked.',
+  })
   readonly expiresAt?: string;
 }

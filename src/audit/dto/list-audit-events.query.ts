@@ -19,12 +19,10 @@ export class ListAuditEventsQuery extends PaginationQueryDto {
   @ValidateUUID({ optional: true })
   readonly entityId?: string;
 
-  /** Events at or after this instant. */
-  @IsInstant({ optional: true })
+  @IsInstant({ optional: true, description: 'Events at or after this instant.' })
   readonly from?: string;
 
-  /** Events at or before this instant. */
-  @IsInstant({ optional: true })
+  @IsInstant({ optional: true, description: 'Events at or before this instant.' })
   readonly to?: string;
 
   /** `-occurredAt` (newest first, the default) or `occurredAt`. */

@@ -338,6 +338,8 @@ describe('toProblem', () => {
         'Bad request',
         'The Content-Length header does not match the body.',
       ],
+      ['FST_ERR_BAD_URL', 400, 'bad_request', 'Bad request', 'The URL is malformed (an invalid percent-encoding).'],
+      ['FST_ERR_MAX_PARAM_LENGTH', 400, 'bad_request', 'Bad request', 'A segment of the URL path is too long.'],
     ])('maps %s (wrapped in an HttpException) to %i %s', (fstCode, status, code, title, detail) => {
       const exception = new HttpException(`Fastify says ${fstCode} at position 12: {"secret`, status, {
         cause: { code: fstCode, statusCode: status },
@@ -469,6 +471,27 @@ describe('toProblem', () => {
           detail: 'The request collided with a concurrent change. Retry it.',
           instance: '/api/v1/articles',
           code: 'service_unavailable',
+          requestId: 'req-123',
+        },
+      });
+    });
+
+    it.each([
+      ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
+      ['22P05', 'unsupported Unicode escape sequence'],
+    ])('maps %s (a NUL character the database cannot store) to 400 bad_request', (code, message) => {
+      const error = Object.assign(new Error(message), { driverError: { code, where: 'JSON data, line 1: "\\u0000' } });
+      expect(toProblem(error, ctx)).toEqual({
+        status: 400,
+        headers: {},
+        unexpected: false,
+        body: {
+          type: '/problems/bad-request',
+          title: 'Bad request',
+          status: 400,
+          detail: 'The request contains characters that cannot be stored, such as NUL.',
+          instance: '/api/v1/articles',
+          code: 'bad_request',
           requestId: 'req-123',
         },
       });

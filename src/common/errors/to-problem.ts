@@ -43,6 +43,9 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: string }> = {
     code: 'bad_request',
     detail: 'The Content-Length header does not match the body.',
   },
+  // Raised by the router, before any hook runs: see `frameworkErrors` in app.factory.ts.
+  FST_ERR_BAD_URL: { code: 'bad_request', detail: 'The URL is malformed (an invalid percent-encoding).' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'bad_request', detail: 'A segment of the URL path is too long.' },
 };
 
 function fastifyCode(error: unknown): string | undefined {
@@ -97,6 +100,10 @@ function classify(exception: unknown, ctx: ProblemContext): Classified {
       return { code: 'conflict', detail: 'A resource with the same unique value already exists.' };
     case '23503':
       return { code: 'conflict', detail: 'The change conflicts with a related resource.' };
+    // A NUL character in text (22021) or in jsonb (22P05) that validation let through: the input is at fault.
+    case '22021':
+    case '22P05':
+      return { code: 'bad_request', detail: 'The request contains characters that cannot be stored, such as NUL.' };
     case '40001':
     case '40P01':
       return {

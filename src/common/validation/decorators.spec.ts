@@ -1,6 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { IsDateOnly, IsSlug, IsTimeOfDay, QueryBoolean, QueryInt, ValidateUUID } from './decorators.js';
+import {
+  IsDateOnly,
+  IsInstant,
+  IsSlug,
+  IsText,
+  IsTimeOfDay,
+  QueryBoolean,
+  QueryInt,
+  ValidateUUID,
+} from './decorators.js';
 
 type Constructor<T> = new () => T;
 
@@ -314,4 +323,95 @@ describe('IsDateOnly', () => {
     expect((await run(OptionalDay, {})).broken).toEqual({});
     expect((await run(OptionalDay, withField('2026-02-29'))).broken).toEqual({ field: ['isCalendarDate'] });
   });
+});
+
+describe('IsDateOnly and IsInstant: the year range', () => {
+  class Day {
+    @IsDateOnly()
+    field!: string;
+  }
+  class Instant {
+    @IsInstant()
+    field!: string;
+  }
+
+  it.each(['1900-01-01', '2200-12-31'])('accepts the date %s', async (date) => {
+    expect((await run(Day, withField(date))).broken).toEqual({});
+  });
+
+  it.each(['1899-12-31', '2201-01-01', '9999-12-30'])('rejects the date %s', async (date) => {
+    expect(await run(Day, withField(date))).toEqual({
+      value: date,
+      broken: { field: ['isYearInRange'] },
+      messages: ['field must be in the years 1900 to 2200'],
+    });
+  });
+
+  it.each(['1900-01-01T00:00:00Z', '2200-12-31T23:59:59.999+14:00'])('accepts the instant %s', async (instant) => {
+    expect((await run(Instant, withField(instant))).broken).toEqual({});
+  });
+
+  it.each(['1899-12-31T23:59:59Z', '2201-01-01T00:00:00Z', '9999-12-31T23:59:59Z'])(
+    'rejects the instant %s',
+    async (instant) => {
+      expect(await run(Instant, withField(instant))).toEqual({
+        value: instant,
+        broken: { field: ['isYearInRange'] },
+        messages: ['field must be in the years 1900 to 2200'],
+      });
+    },
+  );
+
+  it('says so in the OpenAPI description, after the field’s own', () => {
+    class Described {
+      @IsDateOnly({ description: 'First day.' })
+      field!: string;
+    }
+    const schema = (type: object) =>
+      Reflect.getMetadata('swagger/apiModelProperties', type, 'field') as { description?: string };
+    expect(schema(Day.prototype).description).toBe('Years 1900 to 2200.');
+    expect(schema(Instant.prototype).description).toBe('Years 1900 to 2200.');
+    expect(schema(Described.prototype).description).toBe('First day. Years 1900 to 2200.');
+  });
+});
+
+describe('IsText', () => {
+  class Line {
+    @IsText({ max: 20 })
+    field!: string;
+  }
+  class Paragraph {
+    @IsText({ max: 20, multiline: true })
+    field!: string;
+  }
+
+  it('trims and accepts plain text, accents and emoji', async () => {
+    expect(await run(Line, withField('  Café ☕ ok  '))).toEqual({ value: 'Café ☕ ok', broken: {}, messages: [] });
+  });
+
+  it.each(['a\u0000b', 'a\u0007b', 'a\u001bb', 'a\u007fb', 'a\u0085b', 'a\nb', 'a\r\nb', 'a\tb'])(
+    'refuses control characters and line breaks in one line: %j',
+    async (text) => {
+      expect(await run(Line, withField(text))).toEqual({
+        value: text,
+        broken: { field: ['matches'] },
+        messages: ['field must not contain control characters or line breaks'],
+      });
+    },
+  );
+
+  it('accepts line breaks and tabs in multi-line text', async () => {
+    expect((await run(Paragraph, withField('one\r\ntwo\n\tthree'))).broken).toEqual({});
+  });
+
+  it.each(['a\u0000b', 'a\u001bb', 'a\u007fb', 'a\u0085b'])(
+    'refuses other control characters in multi-line text: %j',
+    async (text) => {
+      expect(await run(Paragraph, withField(text))).toEqual({
+        value: text,
+        broken: { field: ['matches'] },
+        messages: ['field must not contain control characters other than line breaks and tabs'],
+      });
+    },
+  );
 });

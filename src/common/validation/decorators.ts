@@ -126,13 +126,45 @@ export function IsTimeOfDay(options: FieldOptions = {}): PropertyDecorator {
   );
 }
 
-/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+/**
+ * Dates and instants are limited to these years: far enough for any schedule or record, and safely inside what
+ * date arithmetic handles (past 9999 Luxon writes six-digit years, which no longer parse or sort as dates).
+ */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2200;
+const YEARS_NOTE = `Years ${MIN_YEAR} to ${MAX_YEAR}.`;
+
+/** The field's own description, then the year range. */
+const withYears = (options: FieldOptions): FieldOptions => ({
+  ...options,
+  description: options.description ? `${options.description} ${YEARS_NOTE}` : YEARS_NOTE,
+});
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30), in the years MIN_YEAR to MAX_YEAR. */
 export function IsDateOnly(options: FieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ...presence(options),
     IsCalendarDate(),
-    documented(options, { type: String, format: 'date', example: options.example ?? '2026-12-24' }),
+    IsYearInRange(),
+    documented(withYears(options), { type: String, format: 'date', example: options.example ?? '2026-12-24' }),
   );
+}
+
+/** The year a date or date-time string starts with is in range; other strings are left to the format rule. */
+function IsYearInRange(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isYearInRange',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: ({ property }) => `${property} must be in the years ${MIN_YEAR} to ${MAX_YEAR}` },
+      validator: {
+        validate: (value: unknown) => {
+          const year = typeof value === 'string' ? /^(\d{4})-/.exec(value)?.[1] : undefined;
+          return year === undefined || (Number(year) >= MIN_YEAR && Number(year) <= MAX_YEAR);
+        },
+      },
+    });
 }
 
 function IsCalendarDate(validationOptions?: ValidationOptions): PropertyDecorator {
@@ -151,7 +183,10 @@ function IsCalendarDate(validationOptions?: ValidationOptions): PropertyDecorato
     });
 }
 
-/** An instant as ISO 8601 with a time zone (`2026-12-24T17:00:00Z`, `…+01:00`). */
+/**
+ * An instant as ISO 8601 with a time zone (`2026-12-24T17:00:00Z`, `…+01:00`), its year as written from MIN_YEAR
+ * to MAX_YEAR.
+ */
 export function IsInstant(options: FieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ...presence(options),
@@ -160,7 +195,12 @@ export function IsInstant(options: FieldOptions = {}): PropertyDecorator {
         `${property} must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z`,
     }),
     IsISO8601({ strict: true }, { message: ({ property }) => `${property} must be a real date and time` }),
-    documented(options, { type: String, format: 'date-time', example: options.example ?? '2026-12-24T17:00:00Z' }),
+    IsYearInRange(),
+    documented(withYears(options), {
+      type: String,
+      format: 'date-time',
+      example: options.example ?? '2026-12-24T17:00:00Z',
+    }),
   );
 }
 
@@ -182,13 +222,28 @@ export function IsOneOf(
   );
 }
 
-/** A string with bounds; surrounding white space is trimmed before the length is checked. */
-export function IsText(options: FieldOptions & { min?: number; max: number }): PropertyDecorator {
+/** Text without control characters (C0, DEL, C1): NUL cannot even be stored, Postgres rejects it in text and jsonb. */
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+/** The same, except for the line breaks and tabs of multi-line text. */
+const NO_CONTROL_CHARACTERS_BUT_LINES = /^(?:[\t\n\r]|\P{Cc})*$/u;
+
+/**
+ * A string with bounds; surrounding white space is trimmed before the length is checked. Control characters are
+ * refused, except line breaks and tabs in `multiline` text.
+ */
+export function IsText(options: FieldOptions & { min?: number; max: number; multiline?: boolean }): PropertyDecorator {
   const min = options.min ?? 1;
   return applyDecorators(
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
     ...presence(options),
     IsString(),
+    options.multiline
+      ? Matches(NO_CONTROL_CHARACTERS_BUT_LINES, {
+          message: ({ property }) => `${property} must not contain control characters other than line breaks and tabs`,
+        })
+      : Matches(NO_CONTROL_CHARACTERS, {
+          message: ({ property }) => `${property} must not contain control characters or line breaks`,
+        }),
     Length(min, options.max),
     documented(options, { type: String, minLength: min, maxLength: options.max }),
   );

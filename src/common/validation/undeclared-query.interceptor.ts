@@ -10,24 +10,40 @@ interface RouteArg {
   data?: unknown;
 }
 
+/** No body at all, JSON `null`, or `{}`: what clients send when there is nothing to send. */
+function isEmptyBody(body: unknown): boolean {
+  if (body === undefined || body === null) return true;
+  return typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
+}
+
 /**
- * The validation pipe rejects unknown query parameters only on routes that declare a query DTO. This
- * closes the gap: on a route that declares no query (or only named parameters), any other parameter is a
- * validation error instead of being silently ignored.
+ * The validation pipe rejects unknown query parameters and body fields only on routes that declare a query
+ * DTO or a body. This closes the gaps: on a route that declares no query (or only named parameters), any
+ * other parameter is a validation error, and so is a body sent to a route that declares none (a DELETE or
+ * an action), instead of being silently ignored.
  */
 @Injectable()
 export class UndeclaredQueryInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const query = context.switchToHttp().getRequest<FastifyRequest>().query as Record<string, unknown> | undefined;
-    const keys = Object.keys(query ?? {});
-    if (keys.length === 0) return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const keys = Object.keys((request.query as Record<string, unknown> | undefined) ?? {});
+    if (keys.length === 0 && isEmptyBody(request.body)) return next.handle();
 
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ??
-      {}) as Record<string, RouteArg>;
-    const queryArgs = Object.entries(args)
-      .filter(([key]) => key.split(':')[0] === String(RouteParamtypes.QUERY))
-      .map(([, arg]) => arg);
+    const args = Object.entries(
+      (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<
+        string,
+        RouteArg
+      >,
+    );
+    const argsOf = (type: RouteParamtypes) =>
+      args.filter(([key]) => key.split(':')[0] === String(type)).map(([, arg]) => arg);
+
+    if (!isEmptyBody(request.body) && argsOf(RouteParamtypes.BODY).length === 0) {
+      throw validationFailed([{ field: 'body', message: 'this operation takes no request body' }]);
+    }
+
+    const queryArgs = argsOf(RouteParamtypes.QUERY);
     // A whole-query DTO is validated (and unknown keys rejected) by the validation pipe.
     if (queryArgs.some((arg) => arg.data === undefined)) return next.handle();
 

@@ -6,5 +6,12 @@ import type { EntityManager } from 'typeorm';
  */
 export interface Seeder {
   readonly name: string;
-  run(manager: EntityManager): Promise<void>;
+  /** `false` when it declined to seed: its run is not recorded, so the next seeding asks it again. */
+  run(manager: EntityManager, context: SeedContext): Promise<void | false>;
+}
+
+/** What a seeder may need to know about where it seeds. */
+export interface SeedContext {
+  /** The embedded database (no DATABASE_URL): a local demo, never a server that may be production. */
+  embeddedDatabase: boolean;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
 import { IsDateOnly, IsInstant, IsOneOf, IsText, IsTimeOfDay, QueryInt } from '../../common/validation/decorators.js';
+import { MAX_EXCEPTION_LEAD_DAYS } from '../hours.service.js';
 import { isValidTimeZone, WEEKDAYS, type Weekday } from '../schedule.js';
 
 /** An IANA time zone name such as `America/New_York`. */
@@ -40,7 +41,13 @@ export class PutScheduleRequest {
   @IsTimeZone()
   readonly timeZone!: string;
 
-  @IsText({ max: 1000, optional: true, nullable: true, example: 'When we answer "Send us a text!" messages.' })
+  @IsText({
+    max: 1000,
+    multiline: true,
+    optional: true,
+    nullable: true,
+    example: 'When we answer "Send us a text!" messages.',
+  })
   readonly description?: string | null;
 
   @ArrayMaxSize(70)
@@ -52,11 +59,13 @@ export class PutScheduleRequest {
 }
 
 export class ExceptionRequest {
-  @IsDateOnly({ example: '2026-12-24' })
+  @IsDateOnly({
+    example: '2026-12-24',
+    description: `At most ${MAX_EXCEPTION_LEAD_DAYS} days (about two years) after today in the schedule’s time zone.`,
+  })
   readonly startDate!: string;
 
-  /** Inclusive; defaults to `startDate`. */
-  @IsDateOnly({ optional: true, example: '2026-12-26' })
+  @IsDateOnly({ optional: true, example: '2026-12-26', description: 'Inclusive; defaults to `startDate`.' })
   readonly endDate?: string;
 
   /** `true`: closed all day on every date of the range; `false`: open during `periods` instead. */
@@ -79,14 +88,16 @@ export class ExceptionRequest {
 export class UpdateExceptionRequest extends PartialType(ExceptionRequest, { skipNullProperties: false }) {}
 
 export class StatusQuery {
-  /** The instant to evaluate; now when absent. */
-  @IsInstant({ optional: true })
+  @IsInstant({
+    optional: true,
+    description:
+      'The instant to evaluate; when absent, now, to the minute (so responses within a minute share an ETag).',
+  })
   readonly at?: string;
 }
 
 export class CalendarQuery {
-  /** First local date; today in the schedule's zone when absent. */
-  @IsDateOnly({ optional: true })
+  @IsDateOnly({ optional: true, description: 'First local date; today in the schedule’s time zone when absent.' })
   readonly from?: string;
 
   @QueryInt({ min: 1, max: 62, default: 7, description: 'Number of days, 1 to 62.' })

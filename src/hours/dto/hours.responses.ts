@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WEEKDAYS, type Weekday } from '../schedule.js';
+import { MAX_LOOK_AHEAD_DAYS, WEEKDAYS, type Weekday } from '../schedule.js';
 import type { HoursException } from '../hours-exception.entity.js';
 import type { HoursSchedule } from '../hours-schedule.entity.js';
 
@@ -120,16 +120,28 @@ export class HoursStatusResponse {
   @ApiProperty({ type: ResolvedPeriodResponse, nullable: true })
   readonly currentPeriod!: ResolvedPeriodResponse | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: `The next opening after \`at\`; null when there is none within ${MAX_LOOK_AHEAD_DAYS} days.`,
+  })
   readonly nextOpensAt!: string | null;
 
-  @ApiProperty({ type: LocalTime, nullable: true })
+  @ApiProperty({ type: LocalTime, nullable: true, description: '`nextOpensAt` in the schedule’s time zone.' })
   readonly nextOpensAtLocal!: LocalTime | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      `When the current (or else the next) opening ends; null when that is not within ${MAX_LOOK_AHEAD_DAYS} days ` +
+      '(a schedule open around the clock).',
+  })
   readonly nextClosesAt!: string | null;
 
-  @ApiProperty({ type: LocalTime, nullable: true })
+  @ApiProperty({ type: LocalTime, nullable: true, description: '`nextClosesAt` in the schedule’s time zone.' })
   readonly nextClosesAtLocal!: LocalTime | null;
 
   @ApiProperty({ type: ExceptionLabel, nullable: true })
