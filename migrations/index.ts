@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { Foundation1795634384636 } from './1795634384636-Foundation.js';
 import { AccessControl1795636196831 } from './1795636196831-AccessControl.js';
 import { OperatingHours1795638926728 } from './1795638926728-OperatingHours.js';
+import { Articles1795649191508 } from './1795649191508-Articles.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Foundation1795634384636,
   AccessControl1795636196831,
   OperatingHours1795638926728,
+  Articles1795649191508,
 ];

@@ -13,6 +13,7 @@ import { AppException } from './common/errors/app-exception.js';
 import { PROBLEM_CONTENT_TYPE } from './common/errors/problem-details.js';
 import { toProblem } from './common/errors/to-problem.js';
 import { registerHttpCaching } from './common/http/http-cache.js';
+import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { resolveRequestId } from './common/http/request-id.js';
 import { createRootLogger } from './common/logging/logger.js';
@@ -226,10 +227,11 @@ async function buildApp(
   });
   fastify.addHook('onResponse', async (request, reply) => logCompleted(request, reply));
   const clock = options.clock ?? systemClock;
-  registerHttpCaching(fastify);
+  const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
+  registerHttpCaching(fastify, responseCache);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock }),
+    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock, responseCache }),
     adapter,
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );

@@ -5,6 +5,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { type Clock, ClockModule } from './common/clock/clock.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
 import { CacheControlInterceptor } from './common/http/http-cache.js';
+import { ResponseCache, ResponseCacheModule } from './common/http/response-cache.js';
 import { serializeRequest } from './common/logging/logger.js';
 import { UndeclaredQueryInterceptor } from './common/validation/undeclared-query.interceptor.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
@@ -14,6 +15,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HoursModule } from './hours/hours.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { ArticlesModule } from './articles/articles.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 
@@ -24,6 +26,7 @@ export interface AppModuleOptions {
   /** Extra modules mounted next to the features (test fixtures). */
   imports?: Type[];
   clock: Clock;
+  responseCache: ResponseCache;
 }
 
 @Module({})
@@ -34,6 +37,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(options.config),
         ClockModule.forRoot(options.clock),
+        ResponseCacheModule.forRoot(options.responseCache),
         LoggerModule.forRoot({
           pinoHttp: {
             logger: options.logger,
@@ -51,6 +55,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         HoursModule,
+        ArticlesModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -42,7 +42,15 @@ export class AppConfig {
   };
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
   readonly docs: { readonly enabled: boolean };
-  readonly cache: { readonly maxAgeSeconds: number; readonly staleWhileRevalidateSeconds: number };
+  readonly cache: {
+    readonly maxAgeSeconds: number;
+    readonly staleWhileRevalidateSeconds: number;
+    /** The in-memory response cache of public content (0: off). */
+    readonly responseTtlMs: number;
+    readonly responseMaxBytes: number;
+  };
+  /** Base URL of the public website, without a trailing slash. */
+  readonly publicSiteUrl: string;
   readonly auth: {
     /** From JWT_SECRET; in embedded mode without one, random per process (tokens end with the process). */
     readonly jwtSecret: string;
@@ -78,7 +86,10 @@ export class AppConfig {
     this.cache = {
       maxAgeSeconds: env.CACHE_MAX_AGE_SECONDS,
       staleWhileRevalidateSeconds: env.CACHE_STALE_WHILE_REVALIDATE_SECONDS,
+      responseTtlMs: env.RESPONSE_CACHE_TTL_MS,
+      responseMaxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
     };
+    this.publicSiteUrl = env.PUBLIC_SITE_URL.replace(/\/+$/, '');
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
       jwtSecretGenerated: env.JWT_SECRET === undefined,

@@ -149,6 +149,17 @@ export class EnvironmentVariables {
   @EnvInt(0, 604_800)
   CACHE_STALE_WHILE_REVALIDATE_SECONDS = 300;
 
+  /** How long public content responses are served from memory; writes on this instance clear them at once. 0 turns it off. */
+  @EnvInt(0, 60_000)
+  RESPONSE_CACHE_TTL_MS = 2_000;
+
+  @EnvInt(1, 1_024)
+  RESPONSE_CACHE_MAX_MB = 32;
+
+  /** The public website: absolute links in the RSS feed and the articles' JSON-LD. */
+  @Matches(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
+  PUBLIC_SITE_URL = 'http://localhost:3000';
+
   @EnvInt(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 

@@ -1,4 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
+import { ArticleRevision } from '../articles/article-revision.entity.js';
+import { ArticleSlugRedirect } from '../articles/article-slug.entity.js';
+import { Article } from '../articles/article.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { HoursException } from '../hours/hours-exception.entity.js';
 import { HoursSchedule } from '../hours/hours-schedule.entity.js';
@@ -6,4 +9,14 @@ import { User } from '../users/user.entity.js';
 import { SeedRun } from './seeding/seed-run.entity.js';
 
 /** Every entity, registered explicitly so the app, the TypeORM CLI and the tests see the same schema. */
-export const ENTITIES = [SeedRun, User, ApiKey, AuditEvent, HoursSchedule, HoursException];
+export const ENTITIES = [
+  SeedRun,
+  User,
+  ApiKey,
+  AuditEvent,
+  HoursSchedule,
+  HoursException,
+  Article,
+  ArticleRevision,
+  ArticleSlugRedirect,
+];

@@ -31,6 +31,7 @@ describe('PROBLEMS', () => {
       not_acceptable: 406,
       conflict: 409,
       last_admin: 409,
+      invalid_transition: 409,
       gone: 410,
       precondition_failed: 412,
       payload_too_large: 413,

@@ -13,6 +13,7 @@ export const PROBLEMS = {
   not_acceptable: { status: 406, title: 'Not acceptable' },
   conflict: { status: 409, title: 'Conflict' },
   last_admin: { status: 409, title: 'Last active admin' },
+  invalid_transition: { status: 409, title: 'Illegal status transition' },
   gone: { status: 410, title: 'Gone' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },

@@ -7,18 +7,36 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config.js';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
+import type { ResponseCache } from './response-cache.js';
 
 const PUBLIC_CACHE = 'wellclinic:public-cache';
 
 export interface PublicCacheOptions {
   /** Overrides CACHE_MAX_AGE_SECONDS for this route. */
   maxAgeSeconds?: number;
+  /**
+   * Also keep 200 responses in the server's memory (ResponseCache) under this tag, and answer repeats
+   * before the controller runs. Only for public routes whose response depends on nothing but the URL.
+   */
+  serverCacheTag?: string;
 }
+
+/** Fastify route config key naming the route's ResponseCache tag. */
+const ROUTE_CACHE_TAG = 'responseCacheTag';
+
+function routeCacheTag(request: FastifyRequest): string | undefined {
+  const config = request.routeOptions.config as { [ROUTE_CACHE_TAG]?: string } | undefined;
+  return config?.[ROUTE_CACHE_TAG];
+}
+
+/** The cache generation a request started under (a write during the request makes its response unstorable). */
+const startedUnder = new WeakMap<FastifyRequest, number>();
 
 /**
  * Marks a public GET as cacheable: `Cache-Control: public, …`, a strong ETag, and 304 on If-None-Match.
@@ -27,6 +45,7 @@ export interface PublicCacheOptions {
 export function PublicCache(options: PublicCacheOptions = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(PUBLIC_CACHE, options),
+    ...(options.serverCacheTag ? [RouteConfig({ [ROUTE_CACHE_TAG]: options.serverCacheTag })] : []),
     ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier response.' }),
     ApiResponse({ status: 304, description: 'Not modified: the representation matches If-None-Match.' }),
   );
@@ -58,9 +77,41 @@ export class CacheControlInterceptor implements NestInterceptor {
 
 /**
  * Runs after serialization, before compression: defaults every response to `no-store`, and gives public
- * 200 responses their ETag and 304 handling. Register it before @fastify/compress.
+ * 200 responses their ETag and 304 handling. With a ResponseCache, routes marked with `serverCacheTag` are
+ * answered from memory before the controller, its guards and pipes (a stored response was already valid
+ * for that exact URL): in onRequest right after the request-id and security headers when the request has
+ * no Origin, else in preHandler once CORS has run. Register it right after the request-id hook.
+ * Register it before @fastify/compress.
  */
-export function registerHttpCaching(fastify: FastifyInstance): void {
+export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCache): void {
+  if (cache?.enabled) {
+    const serveHit = (request: FastifyRequest, reply: FastifyReply, beforeGuards: boolean) => {
+      const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
+      if (!tag) return;
+      const hit = cache.get(tag, request.url);
+      if (!hit) {
+        if (!beforeGuards) startedUnder.set(request, cache.generation(tag));
+        return;
+      }
+      return reply
+        .header('x-cache', 'HIT')
+        .header('cache-control', hit.cacheControl)
+        .header('etag', hit.etag)
+        .header('content-type', hit.contentType)
+        .send(hit.payload);
+    };
+    // Same-origin and server-side reads: answered before the Nest middleware and the CORS hook even run.
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (request.headers.origin === undefined) return serveHit(request, reply, true);
+    });
+    // Cross-origin reads: after the CORS hook has set its headers; misses start here.
+    fastify.addHook('preHandler', async (request, reply) => {
+      const sent = serveHit(request, reply, false);
+      if (sent) return sent;
+      if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
+    });
+  }
+
   fastify.addHook('onSend', async (request, reply, payload) => {
     const cacheControl = reply.getHeader('cache-control');
     if (cacheControl === undefined) {
@@ -73,8 +124,21 @@ export function registerHttpCaching(fastify: FastifyInstance): void {
       String(cacheControl).startsWith('public');
     if (!cacheable || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return payload;
 
-    const etag = strongEtag(payload);
-    void reply.header('etag', etag);
+    let etag = reply.getHeader('etag') as string | undefined;
+    if (etag === undefined) {
+      etag = strongEtag(payload);
+      void reply.header('etag', etag);
+      const tag = routeCacheTag(request);
+      const generation = startedUnder.get(request);
+      if (cache && tag && generation !== undefined) {
+        cache.set(tag, request.url, generation, {
+          payload,
+          etag,
+          contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+          cacheControl: String(cacheControl),
+        });
+      }
+    }
     if (ifNoneMatchSatisfied(request.headers['if-none-match'], etag)) {
       void reply.code(304).removeHeader('content-type').removeHeader('content-length');
       return '';

@@ -37,10 +37,15 @@ A \`503\` carries \`Retry-After\`.
 Lists answer \`{ "data": [...], "meta": { "page", "pageSize", "total", "totalPages" } }\`. Query \`page\` (from 1)
 and \`pageSize\` (1 to 100, default 20); \`sort\` takes a comma-separated list of allowed fields, \`-\` for descending.
 Change feeds for integrations use \`{ "data": [...], "meta": { "nextCursor", "hasMore" } }\` instead.
+The public article list also returns \`meta.nextCursor\`: pass it back as \`cursor\` for the next page, found through
+an index (keyset) however deep; \`page\` works too, served by an index-only scan.
 
 ## Caching
 Public GETs send a strong \`ETag\` and \`Cache-Control: public, max-age=60, stale-while-revalidate=300\`; send the
 ETag back in \`If-None-Match\` to get \`304 Not Modified\`. Every other response is \`Cache-Control: no-store\`.
+Public article reads are also kept in the server's memory for \`RESPONSE_CACHE_TTL_MS\` (2 s by default; \`X-Cache:
+HIT\`); a change on the same instance clears them at once. Staff article responses carry \`ETag: "v<version>"\`:
+send it as \`If-Match\` on a change to get \`412\` instead of overwriting someone else's edit.
 
 ## Conventions
 camelCase JSON, timestamps in ISO 8601 UTC (\`Z\`), dates \`YYYY-MM-DD\`, times of day \`HH:mm\`, ids are UUIDs.

@@ -51,10 +51,14 @@ export function pageWindow(query: { page: number; pageSize: number }): { skip: n
   return { skip: (query.page - 1) * query.pageSize, take: query.pageSize };
 }
 
-/** Documents a 200 list envelope of `model`. */
-export function ApiPageResponse(model: Type<unknown>, description?: string): MethodDecorator & ClassDecorator {
+/** Documents a 200 list envelope of `model` (with `meta`, a PageMeta or an extension of it). */
+export function ApiPageResponse(
+  model: Type<unknown>,
+  description?: string,
+  meta: Type<PageMeta> = PageMeta,
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiExtraModels(PageMeta, model),
+    ApiExtraModels(meta, model),
     ApiOkResponse({
       description,
       schema: {
@@ -62,7 +66,7 @@ export function ApiPageResponse(model: Type<unknown>, description?: string): Met
         required: ['data', 'meta'],
         properties: {
           data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          meta: { $ref: getSchemaPath(PageMeta) },
+          meta: { $ref: getSchemaPath(meta) },
         },
       },
     }),

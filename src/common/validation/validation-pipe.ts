@@ -21,9 +21,24 @@ export function validationFailed(errors: FieldError[]): AppException {
   });
 }
 
+const BODY_OPTIONAL = Symbol('wellclinic:body-optional');
+
+/**
+ * Marks a request DTO whose fields are all optional as one that may be sent with no body at all (an
+ * action such as `POST …/publish`): a missing body then means `{}`.
+ */
+export function BodyOptional(): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(BODY_OPTIONAL, true, target);
+  };
+}
+
 /** A DTO body must be a JSON object: `"hello"`, `null` or `[...]` is one error about the body, not about its fields. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (value === undefined && metadata.type === 'body' && metadata.metatype) {
+      if (Reflect.getMetadata(BODY_OPTIONAL, metadata.metatype) === true) value = {};
+    }
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     if (metadata.type === 'body' && this.toValidate(metadata) && !isObject) {
       throw validationFailed([{ field: 'body', message: 'the request body must be a JSON object' }]);

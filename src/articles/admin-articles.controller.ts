@@ -1,0 +1,202 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Roles } from '../auth/decorators.js';
+import { Clock } from '../common/clock/clock.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { UuidParam } from '../common/validation/decorators.js';
+import { AppConfig } from '../config/app-config.js';
+import { AdminArticlesService, articleEtag } from './admin-articles.service.js';
+import type { Article } from './article.entity.js';
+import {
+  AdminListArticlesQuery,
+  CreateArticleRequest,
+  PublishArticleRequest,
+  UpdateArticleRequest,
+} from './dto/article.requests.js';
+import {
+  AdminArticleResponse,
+  AdminArticleSummaryResponse,
+  ArticleRevisionResponse,
+  mapAdminArticle,
+  mapAdminSummary,
+  mapRevision,
+} from './dto/article.responses.js';
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since.',
+};
+
+/** Drafting, editing and publishing articles. Every response carries the article's ETag. */
+@ApiTags('articles')
+@Roles('editor')
+@Controller('admin/articles')
+export class AdminArticlesController {
+  constructor(
+    private readonly articles: AdminArticlesService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  private async respond(article: Article, reply: FastifyReply): Promise<AdminArticleResponse> {
+    const previousSlugs = await this.articles.previousSlugs(article.id);
+    void reply.header('etag', articleEtag(article.version));
+    return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'adminListArticles', summary: 'Articles in every status (summaries, no body)' })
+  @ApiPageResponse(AdminArticleSummaryResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: AdminListArticlesQuery): Promise<Page<AdminArticleSummaryResponse>> {
+    const now = this.clock.now();
+    return mapPage(await this.articles.list(query), ({ article, highlight }) =>
+      mapAdminSummary(article, now, highlight),
+    );
+  }
+
+  /** Creates a draft. */
+  @Post()
+  @ApiOperation({ operationId: 'createArticle', summary: 'Create a draft article' })
+  @ApiCreatedResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'conflict')
+  async create(
+    @Body() body: CreateArticleRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    const article = await this.articles.create(body, ctx);
+    void reply.header('location', `/api/v1/admin/articles/${article.id}`);
+    return this.respond(article, reply);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'adminGetArticle', summary: 'One article in any status' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(
+    @UuidParam('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    const { article, previousSlugs } = await this.articles.get(id);
+    void reply.header('etag', articleEtag(article.version));
+    return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
+  }
+
+  /** Changes the fields sent. A new slug keeps the old one working as a redirect. */
+  @Patch(':id')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'updateArticle', summary: 'Edit an article' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found', 'conflict', 'precondition_failed')
+  async update(
+    @UuidParam('id') id: string,
+    @Body() body: UpdateArticleRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.update(id, body, ifMatch, ctx), reply);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'deleteArticle', summary: 'Delete an article with its revisions and redirects' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('validation_failed', 'not_found', 'precondition_failed')
+  async remove(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.articles.remove(id, ifMatch, ctx);
+  }
+
+  /** From draft or archived. `publishedAt` in the future schedules it; the body must not be empty. */
+  @Post(':id/publish')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'publishArticle', summary: 'Publish now, or schedule' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  async publish(
+    @UuidParam('id') id: string,
+    @Body() body: PublishArticleRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.publish(id, body, ifMatch, ctx), reply);
+  }
+
+  /** A published (or scheduled) article goes back to draft. */
+  @Post(':id/unpublish')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'unpublishArticle', summary: 'Back to draft' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  async unpublish(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.unpublish(id, ifMatch, ctx), reply);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'archiveArticle', summary: 'Archive (off the public site, kept for the record)' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  async archive(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.archive(id, ifMatch, ctx), reply);
+  }
+
+  @Get(':id/revisions')
+  @ApiOperation({ operationId: 'listArticleRevisions', summary: 'Every saved state of an article, newest first' })
+  @ApiPageResponse(ArticleRevisionResponse)
+  @ApiProblems('validation_failed', 'not_found')
+  async revisions(
+    @UuidParam('id') id: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<Page<ArticleRevisionResponse>> {
+    return mapPage(await this.articles.revisions(id, query), mapRevision);
+  }
+
+  /** The revision's editable fields become current again as a new version; nothing is lost. */
+  @Post(':id/revisions/:revisionId/restore')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'restoreArticleRevision', summary: 'Restore a revision' })
+  @ApiOkResponse({ type: AdminArticleResponse })
+  @ApiProblems('validation_failed', 'not_found', 'conflict', 'precondition_failed')
+  async restore(
+    @UuidParam('id') id: string,
+    @UuidParam('revisionId') revisionId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.restore(id, revisionId, ifMatch, ctx), reply);
+  }
+}

@@ -1,0 +1,130 @@
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import {
+  ApiMovedPermanentlyResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/decorators.js';
+import { PublicCache } from '../common/http/http-cache.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, type Page, PaginationQueryDto, toPage } from '../common/pagination/pagination.js';
+import { SlugParam } from '../common/validation/decorators.js';
+import { AppConfig } from '../config/app-config.js';
+import { ARTICLES_CACHE_TAG, ArticlesService } from './articles.service.js';
+import { ListArticlesQuery, MAX_SLUG_LENGTH, RelatedArticlesQuery } from './dto/article.requests.js';
+import {
+  ArticlePageMeta,
+  ArticleResponse,
+  ArticleSummaryResponse,
+  mapArticle,
+  mapSummary,
+  TagCountResponse,
+} from './dto/article.responses.js';
+import { articlesRss } from './rss.js';
+
+const SLUG_PARAM = { name: 'slug', example: 'being-kind-to-yourself', description: 'The article’s slug.' };
+const ARTICLES_PATH = '/api/v1/articles';
+
+/** The blog as the public website reads it: live articles only, cacheable. */
+@ApiTags('articles')
+@Public()
+@Controller()
+export class ArticlesController {
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('articles')
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @ApiOperation({
+    operationId: 'listArticles',
+    summary: 'Published articles (summaries, no body), newest first; filter by tag, search with q',
+  })
+  @ApiPageResponse(ArticleSummaryResponse, undefined, ArticlePageMeta)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: ListArticlesQuery): Promise<{ data: ArticleSummaryResponse[]; meta: ArticlePageMeta }> {
+    const list = await this.articles.list(query);
+    const page = toPage(
+      list.items.map(({ article, highlight }) => mapSummary(article, highlight)),
+      list.total,
+      { page: list.page, pageSize: query.pageSize },
+    );
+    return { data: page.data, meta: { ...page.meta, nextCursor: list.nextCursor } };
+  }
+
+  @Get('articles/feed.xml')
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @Header('content-type', 'application/rss+xml; charset=utf-8')
+  @ApiOperation({ operationId: 'articlesFeed', summary: 'RSS 2.0 feed of the 20 newest published articles' })
+  @ApiProduces('application/rss+xml')
+  @ApiOkResponse({ description: 'RSS 2.0 XML; links point at PUBLIC_SITE_URL.', schema: { type: 'string' } })
+  async feed(): Promise<string> {
+    return articlesRss(
+      await this.articles.feed(),
+      this.config.publicSiteUrl,
+      `${this.config.publicSiteUrl}${ARTICLES_PATH}/feed.xml`,
+    );
+  }
+
+  /** An old slug of a renamed article answers 301 with the current address in `Location`. */
+  @Get('articles/:slug')
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @ApiParam(SLUG_PARAM)
+  @ApiOperation({
+    operationId: 'getArticle',
+    summary: 'One published article with its body, HTML, contents and JSON-LD',
+  })
+  @ApiOkResponse({ type: ArticleResponse })
+  @ApiMovedPermanentlyResponse({ description: 'Renamed: `Location` is the article’s current URL.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(
+    @SlugParam('slug', MAX_SLUG_LENGTH) slug: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ArticleResponse | undefined> {
+    const found = await this.articles.findBySlug(slug);
+    if ('movedTo' in found) {
+      void reply.status(301).header('location', `${ARTICLES_PATH}/${found.movedTo}`);
+      return undefined;
+    }
+    return mapArticle(found.article, this.config.publicSiteUrl);
+  }
+
+  @Get('articles/:slug/related')
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @ApiParam(SLUG_PARAM)
+  @ApiOperation({
+    operationId: 'listRelatedArticles',
+    summary: 'Published articles sharing the most tags with this one, newest first',
+  })
+  @ApiPageResponse(ArticleSummaryResponse)
+  @ApiProblems('validation_failed', 'not_found')
+  async related(
+    @SlugParam('slug', MAX_SLUG_LENGTH) slug: string,
+    @Query() query: RelatedArticlesQuery,
+  ): Promise<Page<ArticleSummaryResponse>> {
+    const { items, total } = await this.articles.related(slug, query.limit);
+    return toPage(
+      items.map((a) => mapSummary(a)),
+      total,
+      { page: 1, pageSize: query.limit },
+    );
+  }
+
+  @Get('tags')
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @ApiOperation({
+    operationId: 'listTags',
+    summary: 'Tags of published articles with how many use each, most used first',
+  })
+  @ApiPageResponse(TagCountResponse)
+  @ApiProblems('validation_failed')
+  async tags(@Query() query: PaginationQueryDto): Promise<Page<TagCountResponse>> {
+    const { items, total } = await this.articles.tags(query.page, query.pageSize);
+    return toPage(items, total, query);
+  }
+}

@@ -1,0 +1,368 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageMeta } from '../../common/pagination/pagination.js';
+import type { ArticleRevision } from '../article-revision.entity.js';
+import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../article.entity.js';
+import { seoOf } from '../article-content.js';
+import { articleJsonLd } from '../json-ld.js';
+
+export class CoverImageResponse {
+  @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg' })
+  readonly url!: string;
+
+  @ApiProperty({ example: 'A cup of tea on a windowsill in morning light' })
+  readonly alt!: string;
+}
+
+export class AuthorResponse {
+  @ApiProperty({ example: 'Maya Lindqvist' })
+  readonly name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'LMFT' })
+  readonly credentials!: string | null;
+}
+
+export class ReviewResponse {
+  @ApiProperty({ example: 'Dr. Samuel Okafor, PsyD' })
+  readonly reviewedBy!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-11-02' })
+  readonly reviewedAt!: string;
+}
+
+export class SeoResponse {
+  /** The SEO title, or the title cut to 70 characters. */
+  @ApiProperty({ maxLength: 70 })
+  readonly title!: string;
+
+  /** The SEO description, or the excerpt cut to 160 characters. */
+  @ApiProperty({ maxLength: 160 })
+  readonly description!: string;
+}
+
+export class TocEntryResponse {
+  /** The `id` of the heading in `bodyHtml`: link to `#<id>`. */
+  @ApiProperty({ example: 'start-small' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'Start small' })
+  readonly text!: string;
+
+  @ApiProperty({ enum: [2, 3] })
+  readonly level!: 2 | 3;
+}
+
+export class ArticleSummaryResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'being-kind-to-yourself' })
+  readonly slug!: string;
+
+  @ApiProperty({ example: 'Being Kind to Yourself on Hard Days' })
+  readonly title!: string;
+
+  /** Plain text (escape it when rendering). */
+  @ApiProperty()
+  readonly excerpt!: string;
+
+  @ApiProperty({ type: CoverImageResponse, nullable: true })
+  readonly coverImage!: CoverImageResponse | null;
+
+  @ApiProperty({ type: [String], example: ['self-compassion'] })
+  readonly tags!: string[];
+
+  @ApiProperty({ type: AuthorResponse })
+  readonly author!: AuthorResponse;
+
+  /** Null only for staff views of articles never published. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  readonly publishedAt!: string | null;
+
+  @ApiProperty({ example: 6 })
+  readonly readingTimeMinutes!: number;
+
+  /**
+   * Only when searching (`q`): safe HTML, a passage of the body with the matched words in `<mark>`;
+   * everything else in it is escaped text.
+   */
+  @ApiPropertyOptional({ example: 'Treat yourself as you would a <mark>friend</mark> …' })
+  readonly highlight?: string;
+}
+
+export class ArticleResponse extends ArticleSummaryResponse {
+  /** The Markdown source. */
+  @ApiProperty()
+  readonly body!: string;
+
+  /** Sanitized HTML rendered from `body`; h2/h3 carry the ids listed in `toc`. */
+  @ApiProperty()
+  readonly bodyHtml!: string;
+
+  @ApiProperty({ type: [TocEntryResponse] })
+  readonly toc!: TocEntryResponse[];
+
+  @ApiProperty({ example: 1380 })
+  readonly wordCount!: number;
+
+  @ApiProperty({ type: SeoResponse })
+  readonly seo!: SeoResponse;
+
+  @ApiProperty({ type: ReviewResponse, nullable: true })
+  readonly review!: ReviewResponse | null;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly updatedAt!: string;
+
+  /** schema.org `BlogPosting`, or `MedicalWebPage` with `lastReviewed`/`reviewedBy` when reviewed: embed as JSON-LD. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  readonly jsonLd!: Record<string, unknown>;
+}
+
+export class ArticlePageMeta extends PageMeta {
+  /** Pass as `cursor` for the next page (keyset: as fast on page 400 as on page 1); null on the last page. */
+  @ApiProperty({ type: String, nullable: true })
+  readonly nextCursor!: string | null;
+}
+
+export class TagCountResponse {
+  @ApiProperty({ example: 'self-compassion' })
+  readonly tag!: string;
+
+  /** Live articles with the tag. */
+  @ApiProperty({ example: 3 })
+  readonly count!: number;
+}
+
+export class AdminArticleSummaryResponse extends ArticleSummaryResponse {
+  @ApiProperty({ enum: ARTICLE_STATUSES, enumName: 'ArticleStatus' })
+  readonly status!: ArticleStatus;
+
+  @ApiProperty()
+  readonly scheduled!: boolean;
+
+  @ApiProperty()
+  readonly version!: number;
+
+  @ApiProperty()
+  readonly wordCount!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly updatedAt!: string;
+}
+
+export class AdminArticleResponse extends ArticleResponse {
+  @ApiProperty({ enum: ARTICLE_STATUSES, enumName: 'ArticleStatus' })
+  readonly status!: ArticleStatus;
+
+  @ApiProperty()
+  readonly scheduled!: boolean;
+
+  @ApiProperty()
+  readonly version!: number;
+
+  /** False when `excerpt` was derived from the body. */
+  @ApiProperty()
+  readonly customExcerpt!: boolean;
+
+  /** Old slugs that redirect (301) here. */
+  @ApiProperty({ type: [String] })
+  readonly previousSlugs!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  readonly createdBy!: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  readonly updatedBy!: string | null;
+}
+
+export class RevisionActorResponse {
+  @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] })
+  readonly type!: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  readonly id!: string | null;
+}
+
+export class SeoOverridesResponse {
+  @ApiProperty({ type: String, nullable: true })
+  readonly title!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  readonly description!: string | null;
+}
+
+/** The editable fields as a revision saved them. */
+export class RevisionFieldsResponse {
+  @ApiProperty()
+  readonly slug!: string;
+
+  @ApiProperty()
+  readonly title!: string;
+
+  /** The written excerpt; null when it was derived from the body. */
+  @ApiProperty({ type: String, nullable: true })
+  readonly excerpt!: string | null;
+
+  @ApiProperty()
+  readonly body!: string;
+
+  @ApiProperty({ type: [String] })
+  readonly tags!: string[];
+
+  @ApiProperty({ type: CoverImageResponse, nullable: true })
+  readonly coverImage!: CoverImageResponse | null;
+
+  @ApiProperty({ type: AuthorResponse })
+  readonly author!: AuthorResponse;
+
+  @ApiProperty({ type: ReviewResponse, nullable: true })
+  readonly review!: ReviewResponse | null;
+
+  /** The SEO overrides written (null: none). */
+  @ApiProperty({ type: SeoOverridesResponse, nullable: true })
+  readonly seo!: SeoOverridesResponse | null;
+}
+
+export class ArticleRevisionResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  /** The article version this change produced. */
+  @ApiProperty({ example: 2 })
+  readonly version!: number;
+
+  @ApiProperty({ enum: ['created', 'updated', 'published', 'unpublished', 'archived', 'restored'] })
+  readonly action!: string;
+
+  @ApiProperty({ type: RevisionActorResponse })
+  readonly actor!: RevisionActorResponse;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ type: RevisionFieldsResponse })
+  readonly fields!: RevisionFieldsResponse;
+}
+
+/** The article fields the public representations are built from (an entity, or a row of the public SQL). */
+export type ArticleView = Pick<
+  Article,
+  | 'id'
+  | 'slug'
+  | 'title'
+  | 'excerpt'
+  | 'coverImageUrl'
+  | 'coverImageAlt'
+  | 'tags'
+  | 'authorName'
+  | 'authorCredentials'
+  | 'publishedAt'
+  | 'readingTimeMinutes'
+>;
+
+export type ArticleDetailView = ArticleView &
+  Pick<
+    Article,
+    | 'body'
+    | 'bodyHtml'
+    | 'toc'
+    | 'wordCount'
+    | 'reviewedBy'
+    | 'reviewedAt'
+    | 'seoTitle'
+    | 'seoDescription'
+    | 'updatedAt'
+  >;
+
+const coverImage = (url: string | null, alt: string | null): CoverImageResponse | null =>
+  url ? { url, alt: alt ?? '' } : null;
+
+export function mapSummary(a: ArticleView, highlight?: string): ArticleSummaryResponse {
+  return {
+    id: a.id,
+    slug: a.slug,
+    title: a.title,
+    excerpt: a.excerpt,
+    coverImage: coverImage(a.coverImageUrl, a.coverImageAlt),
+    tags: a.tags,
+    author: { name: a.authorName, credentials: a.authorCredentials },
+    publishedAt: a.publishedAt?.toISOString() ?? null,
+    readingTimeMinutes: a.readingTimeMinutes,
+    ...(highlight !== undefined ? { highlight } : {}),
+  };
+}
+
+export function mapArticle(a: ArticleDetailView, siteUrl: string): ArticleResponse {
+  return {
+    ...mapSummary(a),
+    body: a.body,
+    bodyHtml: a.bodyHtml,
+    toc: a.toc,
+    wordCount: a.wordCount,
+    seo: seoOf(a),
+    review: a.reviewedBy && a.reviewedAt ? { reviewedBy: a.reviewedBy, reviewedAt: a.reviewedAt } : null,
+    updatedAt: a.updatedAt.toISOString(),
+    jsonLd: articleJsonLd(a, siteUrl),
+  };
+}
+
+const isScheduled = (a: Pick<Article, 'status' | 'publishedAt'>, now: Date) =>
+  a.status === 'published' && a.publishedAt !== null && a.publishedAt > now;
+
+export function mapAdminSummary(
+  a: ArticleView & Pick<Article, 'status' | 'version' | 'wordCount' | 'createdAt' | 'updatedAt'>,
+  now: Date,
+  highlight?: string,
+): AdminArticleSummaryResponse {
+  return {
+    ...mapSummary(a, highlight),
+    status: a.status,
+    scheduled: isScheduled(a, now),
+    version: a.version,
+    wordCount: a.wordCount,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+export function mapAdminArticle(a: Article, previousSlugs: string[], now: Date, siteUrl: string): AdminArticleResponse {
+  return {
+    ...mapArticle(a, siteUrl),
+    status: a.status,
+    scheduled: isScheduled(a, now),
+    version: a.version,
+    customExcerpt: a.customExcerpt !== null,
+    previousSlugs,
+    createdAt: a.createdAt.toISOString(),
+    createdBy: a.createdBy,
+    updatedBy: a.updatedBy,
+  };
+}
+
+export function mapRevision(r: ArticleRevision): ArticleRevisionResponse {
+  const s = r.snapshot;
+  return {
+    id: r.id,
+    version: r.version,
+    action: r.action,
+    actor: { type: r.actorType, id: r.actorId },
+    createdAt: r.createdAt.toISOString(),
+    fields: {
+      slug: s.slug,
+      title: s.title,
+      excerpt: s.customExcerpt,
+      body: s.body,
+      tags: s.tags,
+      coverImage: coverImage(s.coverImageUrl, s.coverImageAlt),
+      author: { name: s.authorName, credentials: s.authorCredentials },
+      review: s.reviewedBy && s.reviewedAt ? { reviewedBy: s.reviewedBy, reviewedAt: s.reviewedAt } : null,
+      seo: s.seoTitle || s.seoDescription ? { title: s.seoTitle, description: s.seoDescription } : null,
+    },
+  };
+}

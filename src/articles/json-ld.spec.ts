@@ -1,0 +1,112 @@
+import { articleJsonLd, articleUrl, type JsonLdSource } from './json-ld.js';
+
+const SITE = 'https://wellclinic.example';
+
+const ARTICLE: JsonLdSource = {
+  slug: 'being-kind',
+  title: 'Being Kind to Yourself',
+  excerpt: 'A gentle start.',
+  coverImageUrl: 'https://images.example.org/tea.jpg',
+  coverImageAlt: 'A cup of tea',
+  tags: ['self-compassion', 'anxiety'],
+  authorName: 'Maya Lindqvist',
+  authorCredentials: 'LMFT',
+  publishedAt: new Date('2026-11-03T09:00:00Z'),
+  updatedAt: new Date('2026-11-04T10:30:00Z'),
+  wordCount: 812,
+  reviewedBy: null,
+  reviewedAt: null,
+};
+
+const REVIEWED: JsonLdSource = { ...ARTICLE, reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' };
+
+describe('articleUrl', () => {
+  it('is the article’s page on the public website', () => {
+    expect(articleUrl(SITE, 'being-kind')).toBe('https://wellclinic.example/articles/being-kind');
+  });
+});
+
+describe('articleJsonLd', () => {
+  it('describes an unreviewed article as a BlogPosting', () => {
+    expect(articleJsonLd(ARTICLE, SITE)).toEqual({
+      '@context': 'https://schema.org',
+      '@type': 'BlogPosting',
+      headline: 'Being Kind to Yourself',
+      description: 'A gentle start.',
+      url: 'https://wellclinic.example/articles/being-kind',
+      mainEntityOfPage: 'https://wellclinic.example/articles/being-kind',
+      datePublished: '2026-11-03T09:00:00.000Z',
+      dateModified: '2026-11-04T10:30:00.000Z',
+      wordCount: 812,
+      keywords: 'self-compassion, anxiety',
+      image: { '@type': 'ImageObject', url: 'https://images.example.org/tea.jpg', caption: 'A cup of tea' },
+      author: { '@type': 'Person', name: 'Maya Lindqvist', honorificSuffix: 'LMFT' },
+      inLanguage: 'en',
+    });
+  });
+
+  it('describes a reviewed article as a MedicalWebPage with its review', () => {
+    expect(articleJsonLd(REVIEWED, SITE)).toEqual({
+      '@context': 'https://schema.org',
+      '@type': 'MedicalWebPage',
+      headline: 'Being Kind to Yourself',
+      description: 'A gentle start.',
+      url: 'https://wellclinic.example/articles/being-kind',
+      mainEntityOfPage: 'https://wellclinic.example/articles/being-kind',
+      datePublished: '2026-11-03T09:00:00.000Z',
+      dateModified: '2026-11-04T10:30:00.000Z',
+      wordCount: 812,
+      keywords: 'self-compassion, anxiety',
+      image: { '@type': 'ImageObject', url: 'https://images.example.org/tea.jpg', caption: 'A cup of tea' },
+      author: { '@type': 'Person', name: 'Maya Lindqvist', honorificSuffix: 'LMFT' },
+      lastReviewed: '2026-11-02',
+      reviewedBy: { '@type': 'Person', name: 'Dr. Samuel Okafor, PsyD' },
+      inLanguage: 'en',
+    });
+  });
+
+  it('leaves out every optional member that has no value', () => {
+    const bare: JsonLdSource = {
+      ...ARTICLE,
+      coverImageUrl: null,
+      coverImageAlt: null,
+      tags: [],
+      authorCredentials: null,
+      publishedAt: null,
+    };
+    expect(articleJsonLd(bare, SITE)).toEqual({
+      '@context': 'https://schema.org',
+      '@type': 'BlogPosting',
+      headline: 'Being Kind to Yourself',
+      description: 'A gentle start.',
+      url: 'https://wellclinic.example/articles/being-kind',
+      mainEntityOfPage: 'https://wellclinic.example/articles/being-kind',
+      dateModified: '2026-11-04T10:30:00.000Z',
+      wordCount: 812,
+      author: { '@type': 'Person', name: 'Maya Lindqvist' },
+      inLanguage: 'en',
+    });
+  });
+
+  it.each<[string, Partial<JsonLdSource>]>([
+    ['a reviewer without a date', { reviewedBy: 'Dr. Okafor', reviewedAt: null }],
+    ['a date without a reviewer', { reviewedBy: null, reviewedAt: '2026-11-02' }],
+  ])('is a BlogPosting without review members for %s', (_label, review) => {
+    const jsonLd = articleJsonLd({ ...ARTICLE, ...review }, SITE);
+    expect(jsonLd['@type']).toBe('BlogPosting');
+    expect(jsonLd).toEqual(articleJsonLd(ARTICLE, SITE));
+  });
+
+  it('keeps a cover image without a caption', () => {
+    expect(articleJsonLd({ ...ARTICLE, coverImageAlt: null }, SITE).image).toEqual({
+      '@type': 'ImageObject',
+      url: 'https://images.example.org/tea.jpg',
+      caption: null,
+    });
+  });
+
+  it('serializes to JSON without losing members', () => {
+    const jsonLd = articleJsonLd(REVIEWED, SITE);
+    expect(JSON.parse(JSON.stringify(jsonLd))).toEqual(jsonLd);
+  });
+});

@@ -1,0 +1,84 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock/clock.js';
+
+export interface CachedResponse {
+  payload: string | Buffer;
+  etag: string;
+  contentType: string;
+  cacheControl: string;
+}
+
+interface Entry extends CachedResponse {
+  generation: number;
+  expiresAt: number;
+}
+
+/**
+ * Public content responses kept in memory for a short time, by tag (`articles`) and URL. A write clears
+ * its tag on this instance at once; other instances (Postgres mode) see it when the TTL ends, which is
+ * well within the `max-age` browsers are already told to cache for.
+ */
+export class ResponseCache {
+  private readonly entries: LRUCache<string, Entry> | undefined;
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    maxBytes: number,
+    private readonly clock: Clock,
+  ) {
+    this.entries =
+      ttlMs > 0
+        ? new LRUCache<string, Entry>({
+            maxSize: maxBytes,
+            // A single response may use at most an eighth of the cache.
+            maxEntrySize: Math.max(1, Math.floor(maxBytes / 8)),
+            sizeCalculation: (entry, key) => Buffer.byteLength(entry.payload) + key.length + 200,
+          })
+        : undefined;
+  }
+
+  get enabled(): boolean {
+    return this.entries !== undefined;
+  }
+
+  /** The tag's current generation: a response computed under an older one is never stored. */
+  generation(tag: string): number {
+    return this.generations.get(tag) ?? 0;
+  }
+
+  get(tag: string, url: string): CachedResponse | undefined {
+    const key = `${tag} ${url}`;
+    const entry = this.entries?.get(key);
+    if (!entry) return undefined;
+    if (entry.generation !== this.generation(tag) || entry.expiresAt <= this.clock.now().getTime()) {
+      this.entries?.delete(key);
+      return undefined;
+    }
+    const { payload, etag, contentType, cacheControl } = entry;
+    return { payload, etag, contentType, cacheControl };
+  }
+
+  set(tag: string, url: string, generation: number, response: CachedResponse): void {
+    if (!this.entries || generation !== this.generation(tag)) return;
+    this.entries.set(`${tag} ${url}`, { ...response, generation, expiresAt: this.clock.now().getTime() + this.ttlMs });
+  }
+
+  /** Forgets every response of the tag (call it after the change commits). */
+  invalidate(tag: string): void {
+    this.generations.set(tag, this.generation(tag) + 1);
+  }
+}
+
+@Global()
+@Module({})
+export class ResponseCacheModule {
+  static forRoot(cache: ResponseCache): DynamicModule {
+    return {
+      module: ResponseCacheModule,
+      providers: [{ provide: ResponseCache, useValue: cache }],
+      exports: [ResponseCache],
+    };
+  }
+}

@@ -1,0 +1,828 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity.js';
+import { ManualClock } from '../src/common/clock/clock.js';
+import {
+  expectInvalid,
+  expectJson,
+  expectNoContent,
+  expectProblem,
+  ISO,
+  JSON_TYPE,
+  UUID,
+} from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { type TestApp, useTestApp } from './utils/test-app.js';
+
+const ADMIN = '/api/v1/admin/articles';
+const PUBLIC = '/api/v1/articles';
+const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300';
+const SITE = 'https://wellclinic.test';
+
+const AUTHOR = { name: 'Maya Lindqvist', credentials: 'LMFT' };
+const BODY = [
+  'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
+  '',
+  '## Understanding the inner critic',
+  '',
+  'The inner critic tries to protect us, but it rarely helps.',
+  '',
+  '### Where it comes from',
+  '',
+  'Often from early lessons about worth and effort.',
+  '',
+  '## Practical steps',
+  '',
+  '- Notice the voice',
+  '- Name it kindly',
+].join('\n');
+
+const article = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Being Kind to Yourself on Hard Days',
+  body: BODY,
+  tags: ['self-compassion', 'stress'],
+  author: AUTHOR,
+  ...overrides,
+});
+
+type Listed = { body: unknown };
+const field = (key: 'slug' | 'title') => (res: Listed) =>
+  (res.body as { data: Record<string, string>[] }).data.map((a) => a[key]);
+const slugsOf = field('slug');
+const titlesOf = field('title');
+
+describe('articles', () => {
+  const clock = new ManualClock(new Date('2026-11-20T12:00:00.000Z'));
+  const app = useTestApp({
+    isolatedDatabase: true,
+    clock,
+    env: { PUBLIC_SITE_URL: `${SITE}/`, CORS_ORIGINS: SITE },
+  });
+  let editor: StaffMember;
+  let frontdesk: StaffMember;
+
+  beforeAll(async () => {
+    editor = await createStaff(app(), 'editor');
+    frontdesk = await createStaff(app(), 'frontdesk');
+  });
+
+  const http = () => app().http();
+  const create = (body: unknown, who = editor) =>
+    http()
+      .post(ADMIN)
+      .set(who.auth)
+      .send(body as object);
+  const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
+    http()
+      .patch(`${ADMIN}/${id}`)
+      .set(editor.auth)
+      .set(headers)
+      .send(body as object);
+  const action = (id: string, name: string, body?: object, headers: Record<string, string> = {}) => {
+    const req = http().post(`${ADMIN}/${id}/${name}`).set(editor.auth).set(headers);
+    return body ? req.send(body) : req;
+  };
+  /** Creates and publishes an article `minutesAgo` before the clock's now. */
+  const published = async (overrides: Record<string, unknown> = {}, minutesAgo = 60) => {
+    const created = await create(article(overrides));
+    expect(created.status).toBe(201);
+    const publishedAt = new Date(clock.now().getTime() - minutesAgo * 60_000).toISOString();
+    const res = await action(created.body.id, 'publish', { publishedAt });
+    expect(res.status).toBe(200);
+    return res.body as { id: string; slug: string; version: number };
+  };
+  const auditActions = async (id: string) =>
+    (
+      await app()
+        .app.get(DataSource)
+        .getRepository(AuditEvent)
+        .find({ where: { entityId: id }, order: { occurredAt: 'ASC' } })
+    ).map((e) => e.action);
+
+  describe('access', () => {
+    it('refuses staff without the editor or admin role (403) and anonymous callers (401)', async () => {
+      const forbidden = await create(article(), frontdesk);
+      expectProblem(
+        forbidden,
+        { code: 'forbidden', detail: 'This requires one of the roles: admin, editor.', instance: ADMIN },
+        {},
+      );
+      const anonymous = await http().get(ADMIN);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.code).toBe('unauthorized');
+    });
+  });
+
+  describe('writing', () => {
+    it('creates a draft with derived slug, HTML, contents, counts, excerpt and SEO defaults', async () => {
+      const res = await create(article({ title: 'Quiet Mornings: A Practice' }));
+      expect(res.status).toBe(201);
+      expect(res.headers['content-type']).toBe(JSON_TYPE);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.location).toBe(`${ADMIN}/${res.body.id}`);
+      expect(res.headers.etag).toBe('"v1"');
+      expect(res.body).toEqual({
+        id: expect.stringMatching(UUID),
+        slug: 'quiet-mornings-a-practice',
+        title: 'Quiet Mornings: A Practice',
+        excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
+        coverImage: null,
+        tags: ['self-compassion', 'stress'],
+        author: AUTHOR,
+        publishedAt: null,
+        readingTimeMinutes: 1,
+        body: BODY,
+        bodyHtml: [
+          '<p>Most of us speak to ourselves more harshly than we would ever speak to a friend.</p>',
+          '<h2 id="understanding-the-inner-critic">Understanding the inner critic</h2>',
+          '<p>The inner critic tries to protect us, but it rarely helps.</p>',
+          '<h3 id="where-it-comes-from">Where it comes from</h3>',
+          '<p>Often from early lessons about worth and effort.</p>',
+          '<h2 id="practical-steps">Practical steps</h2>',
+          '<ul>',
+          '<li>Notice the voice</li>',
+          '<li>Name it kindly</li>',
+          '</ul>',
+          '',
+        ].join('\n'),
+        toc: [
+          { id: 'understanding-the-inner-critic', text: 'Understanding the inner critic', level: 2 },
+          { id: 'where-it-comes-from', text: 'Where it comes from', level: 3 },
+          { id: 'practical-steps', text: 'Practical steps', level: 2 },
+        ],
+        wordCount: 51,
+        seo: {
+          title: 'Quiet Mornings: A Practice',
+          description: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
+        },
+        review: null,
+        updatedAt: expect.stringMatching(ISO),
+        jsonLd: expect.objectContaining({ '@type': 'BlogPosting', url: `${SITE}/articles/quiet-mornings-a-practice` }),
+        status: 'draft',
+        scheduled: false,
+        version: 1,
+        customExcerpt: false,
+        previousSlugs: [],
+        createdAt: expect.stringMatching(ISO),
+        createdBy: editor.user.id,
+        updatedBy: editor.user.id,
+      });
+      expect(await auditActions(res.body.id)).toEqual(['article.created']);
+    });
+
+    it('numbers generated slugs that are taken, and refuses a taken explicit slug (409 naming slug)', async () => {
+      const first = await create(article({ title: 'Twin Titles' }));
+      const second = await create(article({ title: 'Twin Titles' }));
+      expect([first.body.slug, second.body.slug]).toEqual(['twin-titles', 'twin-titles-2']);
+
+      const clash = await create(article({ title: 'Other', slug: 'twin-titles' }));
+      expectProblem(
+        clash,
+        { code: 'conflict', detail: 'Another article already uses this slug.', instance: ADMIN },
+        { errors: [{ field: 'slug', message: 'slug is already used by another article' }] },
+      );
+      const renameClash = await patch(second.body.id, { slug: 'twin-titles' });
+      expect(renameClash.status).toBe(409);
+      expect(renameClash.body.errors).toEqual([{ field: 'slug', message: 'slug is already used by another article' }]);
+    });
+
+    it('answers one 201 and one 409 when two editors claim the same slug at once', async () => {
+      const results = await Promise.all([
+        create(article({ title: 'Race one', slug: 'the-race' })),
+        create(article({ title: 'Race two', slug: 'the-race' })),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    });
+
+    it.each([
+      ['<script>alert(1)</script>', '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n'],
+      ['<img src=x onerror="alert(1)">', '<p>&lt;img src=x onerror=“alert(1)”&gt;</p>\n'],
+      ['[click](javascript:alert(1))', '<p>[click](javascript:alert(1))</p>\n'],
+      ['[click](JaVaScRiPt:alert(1))', '<p>[click](JaVaScRiPt:alert(1))</p>\n'],
+      ['[click](java\tscript:alert(1))', '<p>[click](java\tscript:alert(1))</p>\n'],
+      ['[x](vbscript:msgbox)', '<p>[x](vbscript:msgbox)</p>\n'],
+      ['![x](data:text/html;base64,PHNjcmlwdD4=)', '<p>![x](data:text/html;base64,PHNjcmlwdD4=)</p>\n'],
+      ['<a href="javascript:alert(1)">x</a>', '<p>&lt;a href=“javascript:alert(1)”&gt;x&lt;/a&gt;</p>\n'],
+      ['[proto](//evil.example/x)', '<p>[proto](//evil.example/x)</p>\n'],
+      [
+        '[ok](https://example.org) [mail](mailto:hi@example.org) [tel](tel:+15551234567) [rel](/articles/x)',
+        '<p><a href="https://example.org" rel="noopener noreferrer nofollow">ok</a> <a href="mailto:hi@example.org">mail</a> <a href="tel:+15551234567">tel</a> <a href="/articles/x">rel</a></p>\n',
+      ],
+      [
+        '## <b onmouseover=alert(1)>Hi</b>',
+        '<h2 id="b-onmouseover-alert-1-hi-b">&lt;b onmouseover=alert(1)&gt;Hi&lt;/b&gt;</h2>\n',
+      ],
+    ])('neutralizes %j in the rendered HTML', async (body, html) => {
+      const res = await create(article({ title: 'XSS probe', body }));
+      expect(res.status).toBe(201);
+      expect(res.body.bodyHtml).toBe(html);
+      expect(res.body.body).toBe(body);
+    });
+
+    it('keeps a written excerpt and SEO fields, and derives them again when cleared with null', async () => {
+      const res = await create(
+        article({
+          title: 'Custom fields',
+          excerpt: 'A short note.',
+          seo: { title: 'SEO title', description: 'SEO description' },
+          coverImage: { url: 'https://images.example.org/a.jpg', alt: 'A lake' },
+          review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' },
+        }),
+      );
+      expect(res.body).toMatchObject({
+        excerpt: 'A short note.',
+        customExcerpt: true,
+        seo: { title: 'SEO title', description: 'SEO description' },
+        coverImage: { url: 'https://images.example.org/a.jpg', alt: 'A lake' },
+        review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' },
+      });
+      const cleared = await patch(res.body.id, { excerpt: null, seo: null, coverImage: null, review: null });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toMatchObject({
+        excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
+        customExcerpt: false,
+        seo: { title: 'Custom fields', description: cleared.body.excerpt },
+        coverImage: null,
+        review: null,
+        version: 2,
+      });
+    });
+
+    const TOO_LONG_BODY = 'a'.repeat(200_001);
+    it.each([
+      ['no title', { author: AUTHOR }, [{ field: 'title', message: 'title must be a string' }]],
+      ['a numeric title', article({ title: 42 }), [{ field: 'title', message: 'title must be a string' }]],
+      [
+        'a 201-character title',
+        article({ title: 't'.repeat(201) }),
+        [{ field: 'title', message: 'title must be shorter than or equal to 200 characters' }],
+      ],
+      [
+        'a body over 200,000 characters',
+        article({ body: TOO_LONG_BODY }),
+        [{ field: 'body', message: 'body must be shorter than or equal to 200000 characters' }],
+      ],
+      ['a numeric body', article({ body: 5 }), [{ field: 'body', message: 'body must be a string' }]],
+      [
+        'a NUL character in the body',
+        article({ body: 'a\u0000b' }),
+        [{ field: 'body', message: 'body must not contain control characters' }],
+      ],
+      [
+        'eleven tags',
+        article({ tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) }),
+        [{ field: 'tags', message: 'tags must contain no more than 10 elements' }],
+      ],
+      [
+        'an uppercase tag',
+        article({ tags: ['Anxiety'] }),
+        [{ field: 'tags', message: 'tags must be lowercase kebab-case tags' }],
+      ],
+      ['a repeated tag', article({ tags: ['a', 'a'] }), [{ field: 'tags', message: 'tags must not list a tag twice' }]],
+      [
+        'an uppercase slug',
+        article({ slug: 'Hello-World' }),
+        [{ field: 'slug', message: 'slug must be lowercase words joined by single hyphens' }],
+      ],
+      [
+        'an http cover image',
+        article({ coverImage: { url: 'http://images.example.org/a.jpg', alt: 'x' } }),
+        [{ field: 'coverImage.url', message: 'url must be an https URL' }],
+      ],
+      [
+        'a cover image without alt',
+        article({ coverImage: { url: 'https://images.example.org/a.jpg' } }),
+        [{ field: 'coverImage.alt', message: 'alt must be a string' }],
+      ],
+      ['no author', article({ author: undefined }), [{ field: 'author', message: 'author must be an object' }]],
+      ['a null author', article({ author: null }), [{ field: 'author', message: 'author must be an object' }]],
+      [
+        'an impossible review date',
+        article({ review: { reviewedBy: 'Dr. A', reviewedAt: '2026-02-30' } }),
+        [{ field: 'review.reviewedAt', message: 'reviewedAt must be a date as YYYY-MM-DD' }],
+      ],
+      [
+        'a 71-character SEO title',
+        article({ seo: { title: 's'.repeat(71) } }),
+        [{ field: 'seo.title', message: 'title must be shorter than or equal to 70 characters' }],
+      ],
+      ['an unknown field', article({ views: 10 }), [{ field: 'views', message: 'property views should not exist' }]],
+      [
+        'an unknown nested field',
+        article({ author: { ...AUTHOR, email: 'x@example.org' } }),
+        [{ field: 'author.email', message: 'property email should not exist' }],
+      ],
+    ])('refuses %s (400)', async (_case, body, errors) => {
+      expectInvalid(await create(body), ADMIN, errors);
+    });
+  });
+
+  describe('publishing and visibility', () => {
+    it('refuses to publish an empty body (400), publishes, unpublishes and archives with the right 409s', async () => {
+      const empty = await create(article({ title: 'Empty for now', body: '' }));
+      const refused = await action(empty.body.id, 'publish');
+      expectInvalid(refused, `${ADMIN}/${empty.body.id}/publish`, [
+        { field: 'body', message: 'body must not be empty in a published article' },
+      ]);
+
+      const draft = await create(article({ title: 'Lifecycle' }));
+      const id = draft.body.id as string;
+      const pub = await action(id, 'publish');
+      expect(pub.status).toBe(200);
+      expect(pub.body).toMatchObject({ status: 'published', publishedAt: clock.now().toISOString(), version: 2 });
+      expect(pub.headers.etag).toBe('"v2"');
+
+      const again = await action(id, 'publish');
+      expectProblem(
+        again,
+        {
+          code: 'invalid_transition',
+          detail: 'A published article cannot be published.',
+          instance: `${ADMIN}/${id}/publish`,
+        },
+        { currentStatus: 'published', allowedFrom: ['draft', 'archived'] },
+      );
+      const emptied = await patch(id, { body: '   ' });
+      expect(emptied.status).toBe(400);
+
+      expect((await action(id, 'unpublish')).body).toMatchObject({ status: 'draft', publishedAt: null, version: 3 });
+      expect((await action(id, 'unpublish')).status).toBe(409);
+      expect((await action(id, 'archive')).body).toMatchObject({ status: 'archived', version: 4 });
+      expect((await action(id, 'archive')).status).toBe(409);
+      expect((await action(id, 'publish')).body).toMatchObject({ status: 'published', version: 5 });
+      expect(await auditActions(id)).toEqual([
+        'article.created',
+        'article.published',
+        'article.unpublished',
+        'article.archived',
+        'article.published',
+      ]);
+    });
+
+    it('refuses a body on unpublish, and bad publish input', async () => {
+      const draft = await create(article({ title: 'Inputs' }));
+      const id = draft.body.id as string;
+      expectInvalid(await action(id, 'publish', { publishedAt: 'tomorrow' }), `${ADMIN}/${id}/publish`, [
+        {
+          field: 'publishedAt',
+          message: 'publishedAt must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z',
+        },
+      ]);
+      expectInvalid(await action(id, 'publish', { when: 'now' }), `${ADMIN}/${id}/publish`, [
+        { field: 'when', message: 'property when should not exist' },
+      ]);
+      expect((await http().post(`${ADMIN}/not-a-uuid/publish`).set(editor.auth)).body.errors).toEqual([
+        { field: 'id', message: 'id must be a UUID' },
+      ]);
+      const missing = await http().post(`${ADMIN}/00000000-0000-4000-8000-000000000000/publish`).set(editor.auth);
+      expect(missing.status).toBe(404);
+    });
+
+    it('hides a scheduled article until its time comes (injected clock), then lists it', async () => {
+      const draft = await create(article({ title: 'Scheduled for later', tags: ['scheduling'] }));
+      const at = new Date(clock.now().getTime() + 2 * 3600_000).toISOString();
+      const scheduled = await action(draft.body.id, 'publish', { publishedAt: at });
+      expect(scheduled.body).toMatchObject({ status: 'published', scheduled: true, publishedAt: at });
+
+      const before = await http().get(`${PUBLIC}/scheduled-for-later`);
+      expect(before.status).toBe(404);
+      expect((await http().get(PUBLIC).query({ tag: 'scheduling' })).body.data).toEqual([]);
+
+      clock.advance(2 * 3600_000);
+      try {
+        const after = await http().get(`${PUBLIC}/scheduled-for-later`);
+        expect(after.status).toBe(200);
+        expect(after.body.publishedAt).toBe(at);
+        const list = await http().get(PUBLIC).query({ tag: 'scheduling' });
+        expect(slugsOf(list)).toEqual(['scheduled-for-later']);
+      } finally {
+        clock.advance(-2 * 3600_000);
+      }
+    });
+
+    it('never shows drafts or archived articles publicly, whatever credentials are sent', async () => {
+      const draft = await create(article({ title: 'Secret draft' }));
+      const res = await http().get(`${PUBLIC}/${draft.body.slug}`).set(editor.auth);
+      expectProblem(res, {
+        code: 'not_found',
+        detail: 'No published article has this slug.',
+        instance: `${PUBLIC}/secret-draft`,
+      });
+    });
+  });
+
+  describe('optimistic concurrency (If-Match)', () => {
+    it('applies a write whose If-Match is current, and refuses a stale or weak one with 412', async () => {
+      const created = await create(article({ title: 'Contested' }));
+      const id = created.body.id as string;
+      const ok = await patch(id, { title: 'Contested, edited' }, { 'If-Match': '"v1"' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.etag).toBe('"v2"');
+
+      const stale = await patch(id, { title: 'Lost update' }, { 'If-Match': '"v1"' });
+      expectProblem(stale, {
+        code: 'precondition_failed',
+        detail: 'The article has changed since you read it: reload it and retry.',
+        instance: `${ADMIN}/${id}`,
+      });
+      expect(stale.headers.etag).toBe('"v2"');
+      expect((await patch(id, { title: 'Weak' }, { 'If-Match': 'W/"v2"' })).status).toBe(412);
+      expect((await patch(id, { title: 'Any' }, { 'If-Match': '*' })).status).toBe(200);
+      expect((await action(id, 'publish', undefined, { 'If-Match': '"v1"' })).status).toBe(412);
+      expect((await http().delete(`${ADMIN}/${id}`).set(editor.auth).set('If-Match', '"v1"')).status).toBe(412);
+
+      const current = await http().get(`${ADMIN}/${id}`).set(editor.auth);
+      expect(current.headers.etag).toBe('"v3"');
+      expect(current.body.title).toBe('Any');
+    });
+
+    it('does not bump the version for a PATCH that changes nothing', async () => {
+      const created = await create(article({ title: 'Unchanged' }));
+      const res = await patch(created.body.id, { title: 'Unchanged', tags: ['self-compassion', 'stress'] });
+      expect(res.body.version).toBe(1);
+    });
+  });
+
+  describe('renamed slugs', () => {
+    it('answers 301 for an old slug, lists it, and lets another article claim it later', async () => {
+      const { id } = await published({ title: 'Original name' });
+      const renamed = await patch(id, { slug: 'new-name' });
+      expect(renamed.body).toMatchObject({ slug: 'new-name', previousSlugs: ['original-name'] });
+
+      const old = await http().get(`${PUBLIC}/original-name`);
+      expect(old.status).toBe(301);
+      expect(old.headers.location).toBe(`${PUBLIC}/new-name`);
+      expect((await http().get(`${PUBLIC}/new-name`)).status).toBe(200);
+
+      // Renaming back removes the redirect it would otherwise loop through.
+      const back = await patch(id, { slug: 'original-name' });
+      expect(back.body.previousSlugs).toEqual(['new-name']);
+      expect((await http().get(`${PUBLIC}/original-name`)).status).toBe(200);
+
+      const other = await create(article({ title: 'Claimant', slug: 'new-name' }));
+      expect(other.status).toBe(201);
+      expect((await http().get(`${ADMIN}/${id}`).set(editor.auth)).body.previousSlugs).toEqual([]);
+    });
+  });
+
+  describe('public reads', () => {
+    it('serves a published article with JSON-LD, ETag, Cache-Control, 304 and the server cache', async () => {
+      const { slug } = await published({
+        title: 'Reviewed piece',
+        review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' },
+        coverImage: { url: 'https://images.example.org/r.jpg', alt: 'Reeds' },
+      });
+      const res = await http().get(`${PUBLIC}/${slug}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe(PUBLIC_CACHE);
+      expect(res.headers.etag).toMatch(/^"[\w-]{32}"$/);
+      expect(res.headers['x-cache']).toBe('MISS');
+      expect(res.body).toEqual({
+        id: expect.stringMatching(UUID),
+        slug: 'reviewed-piece',
+        title: 'Reviewed piece',
+        excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
+        coverImage: { url: 'https://images.example.org/r.jpg', alt: 'Reeds' },
+        tags: ['self-compassion', 'stress'],
+        author: AUTHOR,
+        publishedAt: expect.stringMatching(ISO),
+        readingTimeMinutes: 1,
+        body: BODY,
+        bodyHtml: expect.stringContaining('<h2 id="practical-steps">'),
+        toc: expect.any(Array),
+        wordCount: 51,
+        seo: { title: 'Reviewed piece', description: res.body.excerpt },
+        review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' },
+        updatedAt: expect.stringMatching(ISO),
+        jsonLd: {
+          '@context': 'https://schema.org',
+          '@type': 'MedicalWebPage',
+          headline: 'Reviewed piece',
+          description: res.body.excerpt,
+          url: `${SITE}/articles/reviewed-piece`,
+          mainEntityOfPage: `${SITE}/articles/reviewed-piece`,
+          datePublished: res.body.publishedAt,
+          dateModified: res.body.updatedAt,
+          wordCount: 51,
+          keywords: 'self-compassion, stress',
+          image: { '@type': 'ImageObject', url: 'https://images.example.org/r.jpg', caption: 'Reeds' },
+          author: { '@type': 'Person', name: 'Maya Lindqvist', honorificSuffix: 'LMFT' },
+          lastReviewed: '2026-11-02',
+          reviewedBy: { '@type': 'Person', name: 'Dr. Samuel Okafor, PsyD' },
+          inLanguage: 'en',
+        },
+      });
+
+      const hit = await http().get(`${PUBLIC}/${slug}`);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(hit.headers.etag).toBe(res.headers.etag);
+      expect(hit.headers['x-request-id']).toBeDefined();
+      expect(hit.headers['x-content-type-options']).toBe('nosniff');
+      expect(hit.body).toEqual(res.body);
+
+      const notModified = await http().get(`${PUBLIC}/${slug}`).set('If-None-Match', res.headers.etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+    });
+
+    it('answers cross-origin reads from the cache with their CORS headers', async () => {
+      const { slug } = await published({ title: 'Read from afar' });
+      const first = await http().get(`${PUBLIC}/${slug}`).set('Origin', SITE);
+      const hit = await http().get(`${PUBLIC}/${slug}`).set('Origin', SITE);
+      expect([first.headers['x-cache'], hit.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+      expect(hit.headers['access-control-allow-origin']).toBe(SITE);
+      expect(hit.headers['access-control-expose-headers']).toContain('ETag');
+      const noOrigin = await http().get(`${PUBLIC}/${slug}`);
+      expect(noOrigin.headers['x-cache']).toBe('HIT');
+      expect(noOrigin.headers['access-control-allow-origin']).toBeUndefined();
+      expect(noOrigin.headers['content-security-policy']).toBe(hit.headers['content-security-policy']);
+      expect(noOrigin.text).toBe(first.text);
+    });
+
+    it('forgets cached responses when an article changes', async () => {
+      const { id, slug } = await published({ title: 'Cache me' });
+      await http().get(`${PUBLIC}/${slug}`);
+      expect((await http().get(`${PUBLIC}/${slug}`)).headers['x-cache']).toBe('HIT');
+      await patch(id, { title: 'Cache me again' });
+      const fresh = await http().get(`${PUBLIC}/${slug}`);
+      expect(fresh.headers['x-cache']).toBe('MISS');
+      expect(fresh.body.title).toBe('Cache me again');
+    });
+
+    it('answers 404 for an unknown slug and 400 for a malformed one', async () => {
+      expect((await http().get(`${PUBLIC}/no-such-article`)).status).toBe(404);
+      expectInvalid(await http().get(`${PUBLIC}/Bad_Slug`), `${PUBLIC}/Bad_Slug`, [
+        { field: 'slug', message: 'slug must be lowercase words joined by single hyphens (at most 120)' },
+      ]);
+    });
+  });
+
+  describe('lists, search and paging', () => {
+    let t: TestApp;
+    const titles = ['Paging alpha', 'Paging bravo', 'Paging charlie', 'Paging delta', 'Paging echo'];
+
+    beforeAll(async () => {
+      t = app();
+      for (const [i, title] of titles.entries()) {
+        await published({ title, tags: ['paging', ...(i % 2 ? ['odd'] : [])] }, 10_000 - i);
+      }
+    });
+
+    const list = (query: Record<string, string | number>) => t.http().get(PUBLIC).query(query);
+
+    it('lists summaries (no body) newest first, with the envelope and a cursor', async () => {
+      const res = await list({ tag: 'paging', pageSize: 2 });
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe(PUBLIC_CACHE);
+      expect(titlesOf(res)).toEqual(['Paging echo', 'Paging delta']);
+      expect(Object.keys(res.body.data[0]).sort()).toEqual(
+        ['author', 'coverImage', 'excerpt', 'id', 'publishedAt', 'readingTimeMinutes', 'slug', 'tags', 'title'].sort(),
+      );
+      expect(res.body.meta).toEqual({ page: 1, pageSize: 2, total: 5, totalPages: 3, nextCursor: expect.any(String) });
+    });
+
+    it('walks every page with the cursor exactly as with page numbers', async () => {
+      const byPage: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        byPage.push(...slugsOf(await list({ tag: 'paging', pageSize: 2, page })));
+      }
+      const byCursor: string[] = [];
+      const pages: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await list({ tag: 'paging', pageSize: 2, ...(cursor ? { cursor } : {}) });
+        byCursor.push(...slugsOf(res));
+        pages.push(res.body.meta.page);
+        cursor = res.body.meta.nextCursor ?? undefined;
+      } while (cursor);
+      expect(byCursor).toEqual(byPage);
+      expect(byCursor).toHaveLength(5);
+      expect(pages).toEqual([1, 2, 3]);
+
+      const byTitle = await list({ tag: 'paging', pageSize: 3, sort: 'title' });
+      const next = await list({ tag: 'paging', pageSize: 3, sort: 'title', cursor: byTitle.body.meta.nextCursor });
+      expect([...byTitle.body.data, ...next.body.data].map((a: { title: string }) => a.title)).toEqual(titles);
+      expect(next.body.meta.nextCursor).toBeNull();
+    });
+
+    it('refuses a cursor of another list, a forged cursor, and cursor with page', async () => {
+      const first = await list({ tag: 'paging', pageSize: 2 });
+      const cursor = first.body.meta.nextCursor as string;
+      const cursorError = [{ field: 'cursor', message: 'cursor is not a cursor of this list' }];
+      expectInvalid(await list({ tag: 'odd', pageSize: 2, cursor }), PUBLIC, cursorError);
+      expectInvalid(await list({ cursor: 'not-base64-json' }), PUBLIC, cursorError);
+      const forged = Buffer.from(
+        JSON.stringify([JSON.stringify([['-publishedAt'], null, null]), 2, ["'; DROP TABLE articles; --", 'x']]),
+      ).toString('base64url');
+      expectInvalid(await list({ cursor: forged }), PUBLIC, cursorError);
+      expectInvalid(await list({ tag: 'paging', pageSize: 2, cursor, page: 2 }), PUBLIC, [
+        { field: 'page', message: 'page and cursor cannot be combined' },
+      ]);
+    });
+
+    it('searches title, excerpt, tags and body, ranks title matches first, and highlights safely', async () => {
+      await published({
+        title: 'Grounding when panic rises',
+        body: 'Breathing slowly helps. <b>Grounding</b> means naming five things you see & hear "now".',
+        tags: ['anxiety'],
+      });
+      await published({
+        title: 'Evening routines',
+        body: 'A short walk, then grounding exercises before bed.',
+        tags: ['sleep'],
+      });
+      const res = await list({ q: 'grounding' });
+      expect(res.status).toBe(200);
+      expect(titlesOf(res)).toEqual(['Grounding when panic rises', 'Evening routines']);
+      // Postgres drops tag-like text from snippets; everything else is escaped, and only <mark> is HTML.
+      const snippet = res.body.data[0].highlight as string;
+      expect(snippet).toContain('<mark>Grounding</mark>');
+      expect(snippet).toContain('five things you see &amp; hear');
+      expect(snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+      expect(res.body.data[1].highlight).toContain('short walk, then <mark>grounding</mark> exercises');
+      expect(res.body.meta.nextCursor).toBeNull();
+
+      const byTag = await list({ q: 'anxiety' });
+      expect(titlesOf(byTag)).toEqual(['Grounding when panic rises']);
+      const phrase = await list({ q: '"five things" -sleep' });
+      expect(titlesOf(phrase)).toEqual(['Grounding when panic rises']);
+    });
+
+    it.each([
+      "'; DROP TABLE articles; --",
+      '"unterminated',
+      '!!! & | <-> :*',
+      '<script>alert(1)</script>',
+      "' OR 1=1 --",
+      'the',
+    ])('treats %j as plain search text', async (q) => {
+      const res = await list({ q });
+      expect(res.status).toBe(200);
+      expect(res.body.meta.total).toBe(res.body.data.length);
+    });
+
+    it.each([
+      [{ q: 'x'.repeat(201) }, [{ field: 'q', message: 'q must be shorter than or equal to 200 characters' }]],
+      [{ q: '' }, [{ field: 'q', message: 'q must be longer than or equal to 1 characters' }]],
+      [{ sort: 'relevance' }, [{ field: 'sort', message: 'sort by relevance needs a search (q)' }]],
+      [
+        { sort: 'views' },
+        [
+          {
+            field: 'sort',
+            message:
+              'sort must be a comma-separated list of publishedAt, title, relevance, each optionally prefixed with -',
+          },
+        ],
+      ],
+      [
+        { q: 'calm', cursor: 'abc' },
+        [{ field: 'cursor', message: 'cursor paging is not available when sorting by relevance' }],
+      ],
+      [{ tag: 'Not A Tag' }, [{ field: 'tag', message: 'tag must be lowercase words joined by single hyphens' }]],
+      [{ page: 0 }, [{ field: 'page', message: 'page must not be less than 1' }]],
+      [{ pageSize: 101 }, [{ field: 'pageSize', message: 'pageSize must not be greater than 100' }]],
+      [{ status: 'draft' }, [{ field: 'status', message: 'property status should not exist' }]],
+    ])('refuses the query %j (400)', async (query, errors) => {
+      expectInvalid(await list(query), PUBLIC, errors);
+    });
+
+    it('lists related articles by shared tags, and tags with counts', async () => {
+      const related = await t.http().get(`${PUBLIC}/paging-alpha/related`).query({ limit: 2 });
+      expect(related.status).toBe(200);
+      expect(slugsOf(related)).toEqual(['paging-echo', 'paging-delta']);
+      expect(related.body.meta).toEqual({ page: 1, pageSize: 2, total: 4, totalPages: 2 });
+      const oddRelated = await t.http().get(`${PUBLIC}/paging-bravo/related`);
+      // Bravo shares two tags (paging, odd) with delta: it comes first although echo is newer.
+      expect(slugsOf(oddRelated)).toEqual(['paging-delta', 'paging-echo', 'paging-charlie']);
+      expectInvalid(
+        await t.http().get(`${PUBLIC}/paging-alpha/related`).query({ limit: 11 }),
+        `${PUBLIC}/paging-alpha/related`,
+        [{ field: 'limit', message: 'limit must not be greater than 10' }],
+      );
+      expect((await t.http().get(`${PUBLIC}/no-such/related`)).status).toBe(404);
+
+      const tags = await t.http().get('/api/v1/tags').query({ pageSize: 100 });
+      expect(tags.status).toBe(200);
+      expect(tags.body.data).toEqual(
+        expect.arrayContaining([
+          { tag: 'paging', count: 5 },
+          { tag: 'odd', count: 2 },
+        ]),
+      );
+      expect(tags.body.data).not.toContainEqual(expect.objectContaining({ tag: 'scheduling' }));
+    });
+
+    it('lists every status for staff, filtered by status, tag and search', async () => {
+      const res = await t
+        .http()
+        .get(ADMIN)
+        .set(editor.auth)
+        .query({ status: 'published', tag: 'paging', sort: 'title' });
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(titlesOf(res)).toEqual(titles);
+      expect(res.body.data[0]).toEqual({
+        id: expect.stringMatching(UUID),
+        slug: 'paging-alpha',
+        title: 'Paging alpha',
+        excerpt: expect.any(String),
+        coverImage: null,
+        tags: ['paging'],
+        author: AUTHOR,
+        publishedAt: expect.stringMatching(ISO),
+        readingTimeMinutes: 1,
+        status: 'published',
+        scheduled: false,
+        version: 2,
+        wordCount: 51,
+        createdAt: expect.stringMatching(ISO),
+        updatedAt: expect.stringMatching(ISO),
+      });
+      const drafts = await t.http().get(ADMIN).set(editor.auth).query({ status: 'draft', q: 'secret' });
+      expect(slugsOf(drafts)).toEqual(['secret-draft']);
+      expectInvalid(await t.http().get(ADMIN).set(editor.auth).query({ status: 'gone' }), ADMIN, [
+        { field: 'status', message: 'status must be one of: draft, published, archived' },
+      ]);
+    });
+
+    it('publishes an RSS 2.0 feed with absolute links', async () => {
+      const res = await t.http().get(`${PUBLIC}/feed.xml`);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+      expect(res.headers['cache-control']).toBe(PUBLIC_CACHE);
+      expect(XMLValidator.validate(res.text)).toBe(true);
+      const rss = new XMLParser({ ignoreAttributes: false }).parse(res.text).rss;
+      expect(rss['@_version']).toBe('2.0');
+      const items = [rss.channel.item].flat();
+      expect(items.length).toBeGreaterThan(5);
+      expect(items.length).toBeLessThanOrEqual(20);
+      for (const item of items) expect(item.link).toMatch(new RegExp(`^${SITE}/articles/[a-z0-9-]+$`));
+      expect(items.map((i: { title: string }) => i.title)).not.toContain('Secret draft');
+    });
+  });
+
+  describe('revisions and deletion', () => {
+    it('keeps every version and restores an old one as a new version', async () => {
+      const created = await create(article({ title: 'Revised' }));
+      const id = created.body.id as string;
+      await patch(id, { title: 'Revised twice', body: 'New body.' });
+      const revisions = await http().get(`${ADMIN}/${id}/revisions`).set(editor.auth);
+      expect(revisions.status).toBe(200);
+      expect(revisions.body.meta).toEqual({ page: 1, pageSize: 20, total: 2, totalPages: 1 });
+      expect((revisions.body.data as { version: number; action: string }[]).map((r) => [r.version, r.action])).toEqual([
+        [2, 'updated'],
+        [1, 'created'],
+      ]);
+      const first = revisions.body.data[1];
+      expect(first).toEqual({
+        id: expect.stringMatching(UUID),
+        version: 1,
+        action: 'created',
+        actor: { type: 'user', id: editor.user.id },
+        createdAt: expect.stringMatching(ISO),
+        fields: {
+          slug: 'revised',
+          title: 'Revised',
+          excerpt: null,
+          body: BODY,
+          tags: ['self-compassion', 'stress'],
+          coverImage: null,
+          author: AUTHOR,
+          review: null,
+          seo: null,
+        },
+      });
+
+      const restored = await http().post(`${ADMIN}/${id}/revisions/${first.id}/restore`).set(editor.auth);
+      expect(restored.status).toBe(200);
+      expect(restored.body).toMatchObject({ title: 'Revised', body: BODY, version: 3 });
+      expect(await auditActions(id)).toEqual(['article.created', 'article.updated', 'article.restored']);
+
+      const foreign = await http()
+        .post(`${ADMIN}/${id}/revisions/00000000-0000-4000-8000-000000000000/restore`)
+        .set(editor.auth);
+      expectProblem(foreign, {
+        code: 'not_found',
+        detail: 'This article has no such revision.',
+        instance: `${ADMIN}/${id}/revisions/00000000-0000-4000-8000-000000000000/restore`,
+      });
+    });
+
+    it('deletes an article with its revisions (204), then answers 404', async () => {
+      const created = await create(article({ title: 'Short-lived' }));
+      const id = created.body.id as string;
+      expectNoContent(await http().delete(`${ADMIN}/${id}`).set(editor.auth));
+      expect((await http().get(`${ADMIN}/${id}`).set(editor.auth)).status).toBe(404);
+      expect((await http().get(`${ADMIN}/${id}/revisions`).set(editor.auth)).status).toBe(404);
+      expect(await auditActions(id)).toEqual(['article.created', 'article.deleted']);
+    });
+
+    it('returns the article to staff with its ETag', async () => {
+      const created = await create(article({ title: 'Fetch me' }));
+      const res = await http().get(`${ADMIN}/${created.body.id}`).set(editor.auth);
+      expectJson(res, 200, created.body);
+      expect(res.headers.etag).toBe('"v1"');
+    });
+  });
+});
