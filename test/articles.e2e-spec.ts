@@ -411,6 +411,101 @@ describe('articles', () => {
     });
   });
 
+  describe('bad input on the other routes', () => {
+    let id: string;
+    beforeAll(async () => {
+      id = (await create(article({ title: 'Input target' }))).body.id as string;
+    });
+
+    const noBody = [{ field: 'body', message: 'this operation takes no request body' }];
+    const cases: [
+      string,
+      () => ReturnType<ReturnType<typeof http>['get']>,
+      string,
+      { field: string; message: string }[],
+    ][] = [
+      [
+        'PATCH with a null title',
+        () => http().patch(`${ADMIN}/${id}`).set(editor.auth).send({ title: null }),
+        `${ADMIN}/:id`,
+        [{ field: 'title', message: 'title must be a string' }],
+      ],
+      [
+        'PATCH with an unknown field',
+        () => http().patch(`${ADMIN}/${id}`).set(editor.auth).send({ status: 'published' }),
+        `${ADMIN}/:id`,
+        [{ field: 'status', message: 'property status should not exist' }],
+      ],
+      [
+        'PATCH of a malformed id',
+        () => http().patch(`${ADMIN}/123`).set(editor.auth).send({ title: 'x' }),
+        `${ADMIN}/123`,
+        [{ field: 'id', message: 'id must be a UUID' }],
+      ],
+      [
+        'unpublish with a body',
+        () => http().post(`${ADMIN}/${id}/unpublish`).set(editor.auth).send({ reason: 'x' }),
+        `${ADMIN}/:id/unpublish`,
+        noBody,
+      ],
+      [
+        'archive with a body',
+        () => http().post(`${ADMIN}/${id}/archive`).set(editor.auth).send({ reason: 'x' }),
+        `${ADMIN}/:id/archive`,
+        noBody,
+      ],
+      [
+        'restore of a malformed revision id',
+        () => http().post(`${ADMIN}/${id}/revisions/nope/restore`).set(editor.auth),
+        `${ADMIN}/:id/revisions/nope/restore`,
+        [{ field: 'revisionId', message: 'revisionId must be a UUID' }],
+      ],
+      [
+        'revisions with pageSize 0',
+        () => http().get(`${ADMIN}/${id}/revisions`).set(editor.auth).query({ pageSize: 0 }),
+        `${ADMIN}/:id/revisions`,
+        [{ field: 'pageSize', message: 'pageSize must not be less than 1' }],
+      ],
+      [
+        'the admin list with q over 200 characters',
+        () =>
+          http()
+            .get(ADMIN)
+            .set(editor.auth)
+            .query({ q: 'q'.repeat(201) }),
+        ADMIN,
+        [{ field: 'q', message: 'q must be shorter than or equal to 200 characters' }],
+      ],
+      [
+        'tags with page abc',
+        () => http().get('/api/v1/tags').query({ page: 'abc' }),
+        '/api/v1/tags',
+        [{ field: 'page', message: 'page must be an integer number' }],
+      ],
+      [
+        'the feed with a query parameter',
+        () => http().get(`${PUBLIC}/feed.xml`).query({ limit: 5 }),
+        `${PUBLIC}/feed.xml`,
+        [{ field: 'limit', message: 'property limit should not exist' }],
+      ],
+      [
+        'an article with a query parameter',
+        () => http().get(`${PUBLIC}/input-target`).query({ preview: 'true' }),
+        `${PUBLIC}/input-target`,
+        [{ field: 'preview', message: 'property preview should not exist' }],
+      ],
+      [
+        'related with limit 0',
+        () => http().get(`${PUBLIC}/input-target/related`).query({ limit: 0 }),
+        `${PUBLIC}/input-target/related`,
+        [{ field: 'limit', message: 'limit must not be less than 1' }],
+      ],
+    ];
+    it.each(cases)('refuses %s (400)', async (_case, send, instance, errors) => {
+      expectInvalid(await send(), instance.replace(':id', id), errors);
+    });
+  });
+
   describe('optimistic concurrency (If-Match)', () => {
     it('applies a write whose If-Match is current, and refuses a stale or weak one with 412', async () => {
       const created = await create(article({ title: 'Contested' }));
