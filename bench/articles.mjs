@@ -3,9 +3,9 @@
 //
 // Environment: BENCH_DATABASE_URL  server to create the scratch database on (postgres://postgres@127.0.0.1:5432)
 //              BENCH_DURATION      seconds per measured run (10)
-//              BENCH_WARMUP        seconds of warm-up per server and workload (2)
+//              BENCH_WARMUP        seconds of warm-up per server and workload (8: JIT and Postgres caches settle)
 //              BENCH_CONNECTIONS   concurrent connections (20)
-//              BENCH_ROUNDS        alternating rounds per server and workload (2)
+//              BENCH_ROUNDS        alternating rounds per server and workload (3)
 //              BENCH_POOL_MAX      pool size of the API and of the bare pg baseline (10)
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
@@ -18,9 +18,9 @@ import { renderBody } from '../dist/src/articles/markdown.js';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
 const DURATION = positiveNumber('BENCH_DURATION', 10);
-const WARMUP = positiveNumber('BENCH_WARMUP', 2, true);
+const WARMUP = positiveNumber('BENCH_WARMUP', 8, true);
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 20);
-const ROUNDS = positiveNumber('BENCH_ROUNDS', 2);
+const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
 const POOL_MAX = positiveNumber('BENCH_POOL_MAX', 10);
 
 const ARTICLES = 10_000;
