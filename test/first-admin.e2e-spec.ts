@@ -96,8 +96,19 @@ describe('the first admin', () => {
         expect(await users(ds)).toEqual([]);
         // Declined, not done: the next seeding asks again (and finds the admin by then, or declines again).
         const runs = (await ds.query<{ name: string }[]>('SELECT name FROM seed_runs')).map((r) => r.name);
-        expect(runs).toContain('demo-hours');
+        expect(runs).toEqual(expect.arrayContaining(['demo-hours', 'demo-articles']));
         expect(runs).not.toContain('demo-admin');
+        // Three live articles, a draft and one scheduled a week ahead.
+        const articles = await ds.query<{ live: boolean; status: string }[]>(
+          `SELECT status, status = 'published' AND published_at <= now() AS live FROM articles ORDER BY 1, 2`,
+        );
+        expect(articles).toEqual([
+          { status: 'draft', live: false },
+          { status: 'published', live: false },
+          { status: 'published', live: true },
+          { status: 'published', live: true },
+          { status: 'published', live: true },
+        ]);
       }),
     );
     expect(written).toEqual([]);
