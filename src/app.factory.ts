@@ -208,24 +208,29 @@ async function buildApp(
   fastify.removeContentTypeParser('text/plain');
 
   let closing = false;
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
     // nestjs-pino reads the id from the raw request.
     (request.raw as { id?: string }).id = request.id;
-    if (closing) {
-      void reply.header('connection', 'close');
-      throw new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
+    if (!closing) return done();
+    void reply.header('connection', 'close');
+    done(
+      new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
         headers: { 'Retry-After': '1' },
-      });
-    }
+      }),
+    );
   });
   // A request that was in flight when shutdown began must not leave its keep-alive connection open:
   // the server would wait for it to time out before it could close.
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => logCompleted(request, reply));
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logCompleted(request, reply);
+    done();
+  });
   const clock = options.clock ?? systemClock;
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
   registerHttpCaching(fastify, responseCache);

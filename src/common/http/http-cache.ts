@@ -100,19 +100,22 @@ export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCa
         .header('content-type', hit.contentType)
         .send(hit.payload);
     };
-    // Same-origin and server-side reads: answered before the Nest middleware and the CORS hook even run.
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (request.headers.origin === undefined) return serveHit(request, reply, true);
+    // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
+    // Nest middleware and the CORS hook even run; sending from a hook means not calling done().
+    fastify.addHook('onRequest', (request, reply, done) => {
+      if (request.headers.origin !== undefined || !serveHit(request, reply, true)) done();
     });
     // Cross-origin reads: after the CORS hook has set its headers; misses start here.
-    fastify.addHook('preHandler', async (request, reply) => {
-      const sent = serveHit(request, reply, false);
-      if (sent) return sent;
+    fastify.addHook('preHandler', (request, reply, done) => {
+      if (serveHit(request, reply, false)) return;
       if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
+      done();
     });
   }
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => done(null, withValidators(request, reply, payload)));
+
+  function withValidators(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     const cacheControl = reply.getHeader('cache-control');
     if (cacheControl === undefined) {
       void reply.header('cache-control', 'no-store');
@@ -144,5 +147,5 @@ export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCa
       return '';
     }
     return payload;
-  });
+  }
 }
