@@ -135,7 +135,8 @@ export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCa
       const generation = startedUnder.get(request);
       if (cache && tag && generation !== undefined) {
         cache.set(tag, request.url, generation, {
-          payload,
+          // Stored as bytes: a string would be encoded again on every hit.
+          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
           etag,
           contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
           cacheControl: String(cacheControl),
