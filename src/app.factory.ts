@@ -10,7 +10,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
-import { PROBLEM_CONTENT_TYPE } from './common/errors/problem-details.js';
+import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
 import { registerHttpCaching } from './common/http/http-cache.js';
 import { ResponseCache } from './common/http/response-cache.js';
@@ -191,15 +191,7 @@ async function buildApp(
         requestId: request.id,
         retryAfterSeconds: config.database.retryAfterSeconds,
       });
-      void reply
-        .status(problem.status)
-        .headers({
-          ...problem.headers,
-          'x-request-id': request.id,
-          'content-type': PROBLEM_CONTENT_TYPE,
-          'cache-control': 'no-store',
-        })
-        .send(JSON.stringify(problem.body));
+      sendProblem(reply.header('x-request-id', request.id), problem);
       logCompleted(request, reply);
     },
   });

@@ -3,7 +3,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { requestPath } from '../http/request-path.js';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
-import { toProblem } from './to-problem.js';
+import { type ProblemResponse, toProblem } from './to-problem.js';
+
+/** Writes a problem as the response: its status and headers, problem+json, never cached. */
+export function sendProblem(reply: FastifyReply, problem: ProblemResponse): void {
+  void reply
+    .status(problem.status)
+    .headers({ ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' })
+    .send(JSON.stringify(problem.body));
+}
 
 /** The single place where errors become HTTP responses: RFC 9457 problem+json, whatever was thrown. */
 @Catch()
@@ -37,10 +45,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.warn('Database unavailable; answered 503');
     }
 
-    if (reply.sent) return;
-    void reply
-      .status(problem.status)
-      .headers({ ...problem.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' })
-      .send(JSON.stringify(problem.body));
+    if (!reply.sent) sendProblem(reply, problem);
   }
 }
