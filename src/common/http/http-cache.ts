@@ -85,12 +85,13 @@ export class CacheControlInterceptor implements NestInterceptor {
  */
 export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCache): void {
   if (cache?.enabled) {
-    const serveHit = (request: FastifyRequest, reply: FastifyReply, beforeGuards: boolean) => {
+    /** Sends the stored response, or notes the generation a miss starts under (so it is looked up once). */
+    const serveHit = (request: FastifyRequest, reply: FastifyReply) => {
       const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
       if (!tag) return;
       const hit = cache.get(tag, request.url);
       if (!hit) {
-        if (!beforeGuards) startedUnder.set(request, cache.generation(tag));
+        startedUnder.set(request, cache.generation(tag));
         return;
       }
       return reply
@@ -103,11 +104,11 @@ export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCa
     // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
     // Nest middleware and the CORS hook even run; sending from a hook means not calling done().
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.headers.origin !== undefined || !serveHit(request, reply, true)) done();
+      if (request.headers.origin !== undefined || !serveHit(request, reply)) done();
     });
-    // Cross-origin reads: after the CORS hook has set its headers; misses start here.
+    // Cross-origin reads: after the CORS hook has set its headers. A miss found earlier is not looked up again.
     fastify.addHook('preHandler', (request, reply, done) => {
-      if (serveHit(request, reply, false)) return;
+      if (!startedUnder.has(request) && serveHit(request, reply)) return;
       if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
       done();
     });
