@@ -89,9 +89,7 @@ export class AdminArticlesController {
     @UuidParam('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    const { article, previousSlugs } = await this.articles.get(id);
-    void reply.header('etag', articleEtag(article.version));
-    return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
+    return this.respond(await this.articles.get(id), reply);
   }
 
   /** Changes the fields sent. A new slug keeps the old one working as a redirect. */

@@ -56,7 +56,7 @@ const slugTaken = () =>
     errors: [{ field: 'slug', message: 'slug is already used by another article' }],
   });
 
-/** Which status changes are allowed, and what each one does to `publishedAt`. */
+/** Which statuses each status change may start from, and the revision action it records. */
 const TRANSITIONS = {
   publish: { from: ['draft', 'archived'], action: 'published' },
   unpublish: { from: ['published'], action: 'unpublished' },
@@ -107,9 +107,8 @@ export class AdminArticlesService {
     return toPage(items, total, query);
   }
 
-  async get(id: string): Promise<{ article: Article; previousSlugs: string[] }> {
-    const article = await this.find(this.dataSource.manager, id);
-    return { article, previousSlugs: await this.previousSlugs(id) };
+  get(id: string): Promise<Article> {
+    return this.find(this.dataSource.manager, id);
   }
 
   create(body: CreateArticleRequest, ctx: AuditContext): Promise<Article> {

@@ -350,7 +350,7 @@ describe('single-article and other public queries', () => {
   it('reads the newest live articles for the feed', () => {
     const query = feedQuery(NOW, 20);
     expect(query).toEqual({
-      text: `SELECT ${SUMMARY_COLUMNS}, a.updated_at FROM articles a WHERE ${VISIBLE} ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
+      text: `SELECT ${SUMMARY_COLUMNS} FROM articles a WHERE ${VISIBLE} ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
       values: [NOW, 20],
     });
     expectConsecutivePlaceholders(query);

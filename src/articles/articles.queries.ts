@@ -207,6 +207,11 @@ export function redirectQuery(slug: string, now: Date): SqlQuery {
   };
 }
 
+/** The id and tags of the live article with this slug: what related articles are found from. */
+export function tagsOfQuery(slug: string, now: Date): SqlQuery {
+  return { text: `SELECT a.id, a.tags FROM articles a WHERE a.slug = $2 AND ${VISIBLE}`, values: [now, slug] };
+}
+
 /** Live articles sharing tags with the given one: most shared tags first, then newest. */
 export function relatedQuery(article: { id: string; tags: string[] }, now: Date, limit: number): SqlQuery {
   return {
@@ -232,7 +237,7 @@ export function tagsQuery(now: Date, limit: number, offset: number): SqlQuery {
 /** The newest live articles, for the feed. */
 export function feedQuery(now: Date, limit: number): SqlQuery {
   return {
-    text: `SELECT ${SUMMARY_COLUMNS}, a.updated_at FROM articles a WHERE ${VISIBLE} ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
+    text: `SELECT ${SUMMARY_COLUMNS} FROM articles a WHERE ${VISIBLE} ORDER BY a.published_at DESC, a.id DESC LIMIT $2`,
     values: [now, limit],
   };
 }

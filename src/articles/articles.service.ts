@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
@@ -20,6 +21,7 @@ import {
   relatedQuery,
   type SqlQuery,
   type SummaryRow,
+  tagsOfQuery,
   tagsQuery,
 } from './articles.queries.js';
 import { PUBLIC_SORT_FIELDS, type ListArticlesQuery } from './dto/article.requests.js';
@@ -28,8 +30,6 @@ import { FEED_SIZE, type FeedEntry } from './rss.js';
 
 /** The response cache tag of everything public about articles: cleared by every article write. */
 export const ARTICLES_CACHE_TAG = 'articles';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toView(row: SummaryRow): ArticleView {
   return {
@@ -168,7 +168,8 @@ export class ArticlesService {
 
   async related(slug: string, limit: number): Promise<{ items: ArticleView[]; total: number }> {
     const now = this.clock.now();
-    const [row] = await this.rows<DetailRow>(detailQuery(slug, now));
+    // Only the id and tags: the article's body is not needed to find its relatives.
+    const [row] = await this.rows<{ id: string; tags: string[] }>(tagsOfQuery(slug, now));
     if (!row) throw new AppException('not_found', 'No published article has this slug.');
     if (row.tags.length === 0) return { items: [], total: 0 };
     const rows = await this.rows<SummaryRow & { total: number }>(relatedQuery(row, now, limit));
@@ -210,7 +211,7 @@ function cursorValues(values: (string | number)[], sort: ListSort[]): unknown[] 
     sort.every((term, i) =>
       term.field === 'title' ? typeof values[i] === 'string' : !Number.isNaN(Date.parse(String(values[i]))),
     ) &&
-    UUID.test(String(values[sort.length]));
+    isUUID(String(values[sort.length]), 'all');
   if (!valid) throw validationFailed([{ field: 'cursor', message: 'cursor is not a cursor of this list' }]);
   return sort
     .map((term, i) => (term.field === 'title' ? values[i] : new Date(String(values[i]))))

@@ -1,24 +1,12 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsObject,
-  IsString,
-  IsUrl,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import { BodyOptional } from '../../common/validation/validation-pipe.js';
 import { IsSort } from '../../common/pagination/sort.js';
 import {
   IsDateOnly,
   IsInstant,
+  IsNestedObject,
   IsOneOf,
   IsSlug,
   IsText,
@@ -36,27 +24,6 @@ export const MAX_QUERY_LENGTH = 200;
 /** Control characters other than tab and line breaks: never meaningful in text, and Postgres rejects NUL. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-
-interface NestedOptions {
-  optional?: boolean;
-  nullable?: boolean;
-  description?: string;
-}
-
-/** A nested object validated by its own class; `null` only when nullable (it then clears the value). */
-function Nested(type: new () => object, options: NestedOptions = {}): PropertyDecorator {
-  return applyDecorators(
-    ValidateIf((_, value) => !(options.optional && value === undefined) && !(options.nullable && value === null)),
-    IsObject({ message: ({ property }) => `${property} must be an object` }),
-    ValidateNested(),
-    Type(() => type),
-    (options.optional ? ApiPropertyOptional : ApiProperty)({
-      type,
-      nullable: options.nullable,
-      description: options.description,
-    }),
-  );
-}
 
 export class CoverImageInput {
   // Stacked decorators are checked bottom-up: the type rule sits lowest.
@@ -146,16 +113,16 @@ export class CreateArticleRequest {
   })
   readonly tags?: string[];
 
-  @Nested(CoverImageInput, { optional: true, nullable: true })
+  @IsNestedObject(CoverImageInput, { optional: true, nullable: true })
   readonly coverImage?: CoverImageInput | null;
 
-  @Nested(AuthorInput)
+  @IsNestedObject(AuthorInput)
   readonly author!: AuthorInput;
 
-  @Nested(ReviewInput, { optional: true, nullable: true, description: 'Null removes the review.' })
+  @IsNestedObject(ReviewInput, { optional: true, nullable: true, description: 'Null removes the review.' })
   readonly review?: ReviewInput | null;
 
-  @Nested(SeoInput, { optional: true, nullable: true })
+  @IsNestedObject(SeoInput, { optional: true, nullable: true })
   readonly seo?: SeoInput | null;
 }
 

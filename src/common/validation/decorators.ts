@@ -1,6 +1,6 @@
 import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayUnique,
   IsArray,
@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsString,
   Length,
   IsOptional,
@@ -17,6 +18,7 @@ import {
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
   isISO8601,
   registerDecorator,
   type ValidationOptions,
@@ -226,6 +228,17 @@ export function IsOneOf(
 const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 /** The same, except for the line breaks and tabs of multi-line text. */
 const NO_CONTROL_CHARACTERS_BUT_LINES = /^(?:[\t\n\r]|\P{Cc})*$/u;
+
+/** A nested object validated by its own class; `null` only when nullable (for optional parts it clears them). */
+export function IsNestedObject(type: new () => object, options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    IsObject({ message: ({ property }) => `${property} must be an object` }),
+    ValidateNested(),
+    Type(() => type),
+    documented(options, { type }),
+  );
+}
 
 /**
  * A string with bounds; surrounding white space is trimmed before the length is checked. Control characters are
