@@ -18,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { ArticlesModule } from './articles/articles.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { TestimonialsModule } from './testimonials/testimonials.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -56,6 +57,7 @@ export class AppModule {
         AuthModule,
         HoursModule,
         ArticlesModule,
+        TestimonialsModule,
         ...(options.imports ?? []),
       ],
       providers: [

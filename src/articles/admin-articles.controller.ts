@@ -11,11 +11,12 @@ import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock/clock.js';
+import { versionEtag } from '../common/http/if-match.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { AppConfig } from '../config/app-config.js';
-import { AdminArticlesService, articleEtag } from './admin-articles.service.js';
+import { AdminArticlesService } from './admin-articles.service.js';
 import type { Article } from './article.entity.js';
 import {
   AdminListArticlesQuery,
@@ -51,7 +52,7 @@ export class AdminArticlesController {
 
   private async respond(article: Article, reply: FastifyReply): Promise<AdminArticleResponse> {
     const previousSlugs = await this.articles.previousSlugs(article.id);
-    void reply.header('etag', articleEtag(article.version));
+    void reply.header('etag', versionEtag(article.version));
     return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
   }
 

@@ -5,6 +5,7 @@ import { AuditService, type AuditContext } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { sqlState } from '../common/errors/database-errors.js';
 import { AppException } from '../common/errors/app-exception.js';
+import { assertIfMatch as assertVersion } from '../common/http/if-match.js';
 import { ResponseCache } from '../common/http/response-cache.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
@@ -33,23 +34,7 @@ import type { ArticleView } from './dto/article.responses.js';
 
 export type RevisionAction = 'created' | 'updated' | 'published' | 'unpublished' | 'archived' | 'restored';
 
-/** The strong ETag of an article's staff representation: its version. */
-export const articleEtag = (version: number): string => `"v${version}"`;
-
-/**
- * RFC 9110 §13.1.1: If-Match uses strong comparison (weak tags never match); `*` matches any current
- * article. Absent: the write is unconditional.
- */
-export function assertIfMatch(header: string | undefined, version: number): void {
-  if (header === undefined) return;
-  const current = articleEtag(version);
-  const matches = header.split(',').some((tag) => tag.trim() === '*' || tag.trim() === current);
-  if (!matches) {
-    throw new AppException('precondition_failed', 'The article has changed since you read it: reload it and retry.', {
-      headers: { ETag: current },
-    });
-  }
-}
+const assertIfMatch = (header: string | undefined, version: number) => assertVersion(header, version, 'article');
 
 const slugTaken = () =>
   new AppException('conflict', 'Another article already uses this slug.', {

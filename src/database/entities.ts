@@ -5,6 +5,8 @@ import { Article } from '../articles/article.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { HoursException } from '../hours/hours-exception.entity.js';
 import { HoursSchedule } from '../hours/hours-schedule.entity.js';
+import { TestimonialChange } from '../testimonials/testimonial-change.entity.js';
+import { Testimonial } from '../testimonials/testimonial.entity.js';
 import { User } from '../users/user.entity.js';
 import { SeedRun } from './seeding/seed-run.entity.js';
 
@@ -19,4 +21,6 @@ export const ENTITIES = [
   Article,
   ArticleRevision,
   ArticleSlugRedirect,
+  Testimonial,
+  TestimonialChange,
 ];

@@ -95,6 +95,22 @@ export function QueryBoolean(options: FieldOptions = {}): PropertyDecorator {
   );
 }
 
+/** An integer in a JSON body (no conversion: `"3"` and `3.5` are invalid). */
+export function IsWholeNumber(options: FieldOptions & { min: number; max: number }): PropertyDecorator {
+  return applyDecorators(
+    ...presence(options),
+    IsInt({ message: ({ property }) => `${property} must be an integer` }),
+    Min(options.min),
+    Max(options.max),
+    documented(options, { type: 'integer', minimum: options.min, maximum: options.max }),
+  );
+}
+
+/** A boolean in a JSON body: exactly `true` or `false`. */
+export function IsFlag(options: FieldOptions = {}): PropertyDecorator {
+  return applyDecorators(...presence(options), IsBoolean(), documented(options, { type: Boolean }));
+}
+
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Lowercase kebab-case, as used in URLs: `self-compassion-101`. */

@@ -1,0 +1,181 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Roles } from '../auth/decorators.js';
+import { versionEtag } from '../common/http/if-match.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
+import { UuidParam } from '../common/validation/decorators.js';
+import { AdminTestimonialsService } from './admin-testimonials.service.js';
+import {
+  AdminListTestimonialsQuery,
+  CreateTestimonialRequest,
+  ReorderTestimonialsRequest,
+  UpdateTestimonialRequest,
+} from './dto/testimonial.requests.js';
+import { AdminTestimonialResponse, mapAdminTestimonial } from './dto/testimonial.responses.js';
+import type { TestimonialAction } from './testimonial-content.js';
+import type { Testimonial } from './testimonial.entity.js';
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since.',
+};
+
+/** Moderation of testimonials. Every single-testimonial response carries its ETag. */
+@ApiTags('testimonials')
+@Roles('editor')
+@Controller('admin/testimonials')
+export class AdminTestimonialsController {
+  constructor(private readonly testimonials: AdminTestimonialsService) {}
+
+  private respond(t: Testimonial, reply: FastifyReply): AdminTestimonialResponse {
+    void reply.header('etag', versionEtag(t.version));
+    return mapAdminTestimonial(t);
+  }
+
+  private async moderate(
+    action: TestimonialAction,
+    id: string,
+    ifMatch: string | undefined,
+    ctx: AuditContext,
+    reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.respond(await this.testimonials.moderate(id, action, ifMatch, ctx), reply);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'adminListTestimonials', summary: 'Testimonials in every status, newest first' })
+  @ApiPageResponse(AdminTestimonialResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: AdminListTestimonialsQuery): Promise<Page<AdminTestimonialResponse>> {
+    return mapPage(await this.testimonials.list(query), mapAdminTestimonial);
+  }
+
+  /** For testimonials received by email or in person, with the client's consent on record. Starts `pending`. */
+  @Post()
+  @ApiOperation({ operationId: 'createTestimonial', summary: 'Enter a testimonial' })
+  @ApiCreatedResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed')
+  async create(
+    @Body() body: CreateTestimonialRequest,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    const t = await this.testimonials.create(body, ctx);
+    void reply.header('location', `/api/v1/admin/testimonials/${t.id}`);
+    return this.respond(t, reply);
+  }
+
+  /** Sets `sortOrder` of several testimonials at once (all or nothing). */
+  @Put('order')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'reorderTestimonials', summary: 'Set the order of testimonials' })
+  @ApiNoContentResponse({ description: 'Saved.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async reorder(@Body() body: ReorderTestimonialsRequest, @Audit() ctx: AuditContext): Promise<void> {
+    await this.testimonials.reorder(body, ctx);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'adminGetTestimonial', summary: 'One testimonial in any status' })
+  @ApiOkResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async get(
+    @UuidParam('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.respond(await this.testimonials.get(id), reply);
+  }
+
+  /** Changes the fields sent. An approved testimonial's edits reach the public site and integrations at once. */
+  @Patch(':id')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'updateTestimonial', summary: 'Edit a testimonial' })
+  @ApiOkResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  async update(
+    @UuidParam('id') id: string,
+    @Body() body: UpdateTestimonialRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.respond(await this.testimonials.update(id, body, ifMatch, ctx), reply);
+  }
+
+  /** Removes it for good; if it was public, integrations receive a delete. */
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'deleteTestimonial', summary: 'Delete a testimonial' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('validation_failed', 'not_found', 'precondition_failed')
+  async remove(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.testimonials.remove(id, ifMatch, ctx);
+  }
+
+  /** From pending or rejected: it becomes public (and reaches integrations as an upsert). */
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'approveTestimonial', summary: 'Approve: show it publicly' })
+  @ApiOkResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  approve(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.moderate('approve', id, ifMatch, ctx, reply);
+  }
+
+  /** From pending or approved; an approved one leaves the public site and integrations receive a delete. */
+  @Post(':id/reject')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'rejectTestimonial', summary: 'Reject: keep it off the public site' })
+  @ApiOkResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  reject(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.moderate('reject', id, ifMatch, ctx, reply);
+  }
+
+  /**
+   * The author withdrew consent: the quote, name and rating are erased for good, it leaves the public site, and
+   * integrations receive a delete. It can never be approved again.
+   */
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ operationId: 'withdrawTestimonial', summary: 'Withdraw consent: erase and unpublish for good' })
+  @ApiOkResponse({ type: AdminTestimonialResponse })
+  @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
+  withdraw(
+    @UuidParam('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminTestimonialResponse> {
+    return this.moderate('withdraw', id, ifMatch, ctx, reply);
+  }
+}
