@@ -133,9 +133,13 @@ export class AdminTestimonialsService {
     return this.change(id, ifMatch, ctx, (t) => {
       const { from, to } = TRANSITIONS[action];
       if (!from.includes(t.status)) {
-        throw new AppException('invalid_transition', `A ${t.status} testimonial cannot be ${to}.`, {
-          extensions: { currentStatus: t.status, allowedFrom: from },
-        });
+        throw new AppException(
+          'invalid_transition',
+          `${t.status === 'approved' ? 'An' : 'A'} ${t.status} testimonial cannot be ${to}.`,
+          {
+            extensions: { currentStatus: t.status, allowedFrom: from },
+          },
+        );
       }
       const now = this.clock.now();
       const previousStatus = t.status;
