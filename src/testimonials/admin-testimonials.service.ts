@@ -173,7 +173,9 @@ export class AdminTestimonialsService {
   /** All or nothing: an unknown id fails the whole request. Rows are locked in id order, so two reorders cannot deadlock. */
   reorder(body: ReorderTestimonialsRequest, ctx: AuditContext): Promise<void> {
     return this.write(async (manager) => {
-      const ids = body.items.map((item) => item.id);
+      // UUIDs compare case-insensitively; Postgres returns them in lower case.
+      const items = body.items.map((item) => ({ id: item.id.toLowerCase(), sortOrder: item.sortOrder }));
+      const ids = items.map((item) => item.id);
       const rows = await manager.find(Testimonial, {
         where: { id: In(ids) },
         order: { id: 'ASC' },
@@ -184,7 +186,7 @@ export class AdminTestimonialsService {
       if (missing.length > 0) {
         throw new AppException('not_found', `No testimonial has the id ${missing.join(', ')}.`);
       }
-      const wanted = new Map(body.items.map((item) => [item.id, item.sortOrder]));
+      const wanted = new Map(items.map((item) => [item.id, item.sortOrder]));
       const published: [TestimonialFeedView | undefined, Testimonial][] = [];
       for (const t of rows) {
         const sortOrder = wanted.get(t.id) ?? t.sortOrder;

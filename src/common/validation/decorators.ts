@@ -10,7 +10,6 @@ import {
   IsISO8601,
   IsObject,
   IsString,
-  Length,
   IsOptional,
   IsUUID,
   Matches,
@@ -240,10 +239,14 @@ export function IsOneOf(
   );
 }
 
-/** Text without control characters (C0, DEL, C1): NUL cannot even be stored, Postgres rejects it in text and jsonb. */
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+/**
+ * Text without control characters (C0, DEL, C1: NUL cannot even be stored, Postgres rejects it in text and jsonb)
+ * and without bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make text display in
+ * another order than it is stored ("Trojan Source" spoofing of names and quotes).
+ */
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
 /** The same, except for the line breaks and tabs of multi-line text. */
-const NO_CONTROL_CHARACTERS_BUT_LINES = /^(?:[\t\n\r]|\P{Cc})*$/u;
+const NO_CONTROL_CHARACTERS_BUT_LINES = /^(?:[\t\n\r]|[^\p{Cc}\u202A-\u202E\u2066-\u2069])*$/u;
 
 /** A nested object validated by its own class; `null` only when nullable (for optional parts it clears them). */
 export function IsNestedObject(type: new () => object, options: FieldOptions = {}): PropertyDecorator {
@@ -254,6 +257,29 @@ export function IsNestedObject(type: new () => object, options: FieldOptions = {
     Type(() => type),
     documented(options, { type }),
   );
+}
+
+/**
+ * Length in Unicode code points, as Postgres counts `varchar(n)`: validator.js's `Length` skips variation selectors,
+ * so a value it accepts could still overflow the column. Same messages as `Length`.
+ */
+function CodePointLength(min: number, max: number): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'codePointLength',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: ({ property, value }) =>
+          typeof value === 'string' && [...value].length < min
+            ? `${property} must be longer than or equal to ${min} characters`
+            : `${property} must be shorter than or equal to ${max} characters`,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && [...value].length >= min && [...value].length <= max,
+      },
+    });
 }
 
 /**
@@ -273,7 +299,7 @@ export function IsText(options: FieldOptions & { min?: number; max: number; mult
       : Matches(NO_CONTROL_CHARACTERS, {
           message: ({ property }) => `${property} must not contain control characters or line breaks`,
         }),
-    Length(min, options.max),
+    CodePointLength(min, options.max),
     documented(options, { type: String, minLength: min, maxLength: options.max }),
   );
 }

@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   Equals,
   IsArray,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -198,6 +199,7 @@ function UniqueIds(): PropertyDecorator {
 export class ReorderTestimonialsRequest {
   @UniqueIds()
   @ValidateNested({ each: true })
+  @IsObject({ each: true, message: ({ property }) => `each item of ${property} must be an object` })
   @Type(() => SortOrderItem)
   @ArrayMaxSize(MAX_REORDER_ITEMS)
   @ArrayMinSize(1)
