@@ -4,6 +4,7 @@ import { AccessControl1795636196831 } from './1795636196831-AccessControl.js';
 import { OperatingHours1795638926728 } from './1795638926728-OperatingHours.js';
 import { Articles1795649191508 } from './1795649191508-Articles.js';
 import { Testimonials1795658995904 } from './1795658995904-Testimonials.js';
+import { ContactRequests1795659873475 } from './1795659873475-ContactRequests.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OperatingHours1795638926728,
   Articles1795649191508,
   Testimonials1795658995904,
+  ContactRequests1795659873475,
 ];

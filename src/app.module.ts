@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { type Clock, ClockModule } from './common/clock/clock.js';
@@ -19,6 +20,10 @@ import { ArticlesModule } from './articles/articles.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { TestimonialsModule } from './testimonials/testimonials.module.js';
+import { DataCipherModule } from './common/crypto/data-cipher.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { ContactRequestsModule } from './contact-requests/contact-requests.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,6 +55,10 @@ export class AppModule {
           },
         }),
         DatabaseModule.forRoot(options.databaseUrl),
+        ScheduleModule.forRoot(),
+        DataCipherModule,
+        IdempotencyModule,
+        NotificationsModule,
         HealthModule,
         // Before AuthModule: global guards run in import order, so refused credentials still count.
         RateLimitModule,
@@ -58,6 +67,7 @@ export class AppModule {
         HoursModule,
         ArticlesModule,
         TestimonialsModule,
+        ContactRequestsModule,
         ...(options.imports ?? []),
       ],
       providers: [

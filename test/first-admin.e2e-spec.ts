@@ -5,7 +5,7 @@ import { createApp } from '../src/app.factory.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { createScratchDatabase } from './setup/test-database.js';
-import { logs, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
+import { logs, TEST_DATA_ENCRYPTION_KEY, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
 
 const ADMIN = { ADMIN_EMAIL: 'Owner@WellClinic.test', ADMIN_PASSWORD: 'a-quiet-harbor-at-dawn' };
 
@@ -29,7 +29,14 @@ async function onStderr(isTTY: boolean, use: (written: string[]) => Promise<unkn
 /** Boots the real app on a database of its own, runs `use`, and closes it. */
 async function boot<T>(url: string, env: Record<string, string>, use: (ds: DataSource) => Promise<T>): Promise<T> {
   const running = await createApp({
-    env: { NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', ...env },
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     logger: testLogger,
   });
   try {

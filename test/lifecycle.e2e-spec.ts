@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { startServer, type ProcessPort } from '../src/server.js';
 import { FixturesModule, Gate } from './fixtures/fixtures.module.js';
-import { createTestApp, e2eDatabaseUrl, logs, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
+import {
+  createTestApp,
+  e2eDatabaseUrl,
+  logs,
+  TEST_DATA_ENCRYPTION_KEY,
+  TEST_JWT_SECRET,
+  testLogger,
+} from './utils/test-app.js';
 
 /** A stand-in for `process`: records exit codes and lets the test deliver signals. */
 function fakeProcess(env: Record<string, string | undefined>) {
@@ -56,6 +63,7 @@ describe('graceful shutdown', () => {
       LOG_LEVEL: 'silent',
       DB_SEED_ON_START: 'false',
       JWT_SECRET: TEST_JWT_SECRET,
+      DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
     });
     const running = await startServer(proc.port);
     expect(running).toBeDefined();
@@ -101,9 +109,10 @@ describe('embedded database mode', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}.key`, { force: true });
   });
 
-  it('boots from an empty directory, migrates, and keeps its data across restarts', async () => {
+  it('boots from an empty directory, migrates, and keeps its data (and its encryption key) across restarts', async () => {
     expect(await readdir(dir)).toEqual([]);
     const env = { NODE_ENV: 'test', PGLITE_DATA_DIR: dir, LOG_LEVEL: 'info' };
 
@@ -122,6 +131,10 @@ describe('embedded database mode', () => {
     expect(logs.text).toContain(`Database: embedded PGlite (${dir}). Embedded mode serves ONE instance only`);
     expect(logs.text).toContain('Applied migrations: ');
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    // The generated data encryption key lives beside the database, readable by its owner only.
+    const key = await readFile(`${dir}.key`, 'utf8');
+    expect(Buffer.from(key.trim(), 'base64')).toHaveLength(32);
+    expect((await stat(`${dir}.key`)).mode & 0o777).toBe(0o600);
 
     logs.lines.length = 0;
     const second = await createApp({ env, logger: testLogger });
@@ -134,5 +147,6 @@ describe('embedded database mode', () => {
       await second.close();
     }
     expect(logs.text).toContain('Schema is up to date');
-  });
+    expect(await readFile(`${dir}.key`, 'utf8')).toBe(key);
+  }, 120_000);
 });

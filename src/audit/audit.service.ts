@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { And, type EntityManager, type FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, Repository } from 'typeorm';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
-import { validationFailed } from '../common/validation/validation-pipe.js';
+import { instantRange, withRange } from '../common/validation/instant-range.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditEvent, type ActorType } from './audit-event.entity.js';
 import type { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
@@ -57,7 +57,7 @@ export class AuditService {
       ...(query.action ? { action: query.action } : {}),
       ...(query.entityType ? { entityType: query.entityType } : {}),
       ...(query.entityId ? { entityId: query.entityId } : {}),
-      ...occurredBetween(query.from, query.to),
+      ...withRange('occurredAt', instantRange(query.from, query.to)),
     };
     const [rows, total] = await this.events.findAndCount({
       where,
@@ -66,20 +66,4 @@ export class AuditService {
     });
     return toPage(rows, total, query);
   }
-}
-
-/**
- * Bounds are inclusive at the millisecond precision the API shows: Postgres keeps microseconds, so "at or
- * before `to`" means "before `to` + 1 ms" (an event's own occurredAt as `to` includes it).
- */
-function occurredBetween(from?: string, to?: string): FindOptionsWhere<AuditEvent> {
-  const start = from ? new Date(from) : undefined;
-  const end = to ? new Date(new Date(to).getTime() + 1) : undefined;
-  if (start && end && start >= end) {
-    throw validationFailed([{ field: 'to', message: 'to must not be earlier than from' }]);
-  }
-  if (start && end) return { occurredAt: And(MoreThanOrEqual(start), LessThan(end)) };
-  if (start) return { occurredAt: MoreThanOrEqual(start) };
-  if (end) return { occurredAt: LessThan(end) };
-  return {};
 }

@@ -17,8 +17,19 @@ function badVariables(env: Record<string, string | undefined>): string[] {
   return configError(env).problems.map((p) => p.slice(0, p.indexOf(':')));
 }
 
-/** A Postgres deployment needs a JWT secret. */
-const PG = { DATABASE_URL: 'postgres://h/db', JWT_SECRET: 's'.repeat(32) };
+/** 32 bytes, base64. */
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const OLD_KEY = Buffer.alloc(32, 2).toString('base64');
+/** A Postgres deployment needs a JWT secret and a data encryption key. */
+const PG = { DATABASE_URL: 'postgres://h/db', JWT_SECRET: 's'.repeat(32), DATA_ENCRYPTION_KEY: KEY };
+
+const DEFAULT_CONTACT_REQUESTS = {
+  defaultRegion: 'US',
+  replyWithinMinutes: 60,
+  scheduleByChannel: { text: 'text-line', call: 'text-line', email: 'text-line' },
+  crisisNotice: expect.stringContaining('988'),
+  retentionDays: 180,
+};
 
 const DEFAULT_RATE_LIMITS = {
   general: { limit: 300, windowSeconds: 60 },
@@ -58,6 +69,9 @@ const DEFAULTS = {
   auth: { jwtSecret: expect.any(String), jwtSecretGenerated: true, jwtTtlSeconds: 3600, initialAdmin: undefined },
   redisUrl: undefined,
   rateLimits: DEFAULT_RATE_LIMITS,
+  dataEncryption: { currentKey: undefined, previousKeys: [] },
+  contactRequests: DEFAULT_CONTACT_REQUESTS,
+  notifications: { webhookUrls: [], webhookSecret: undefined, dispatchIntervalMs: 5000, retryForMs: 24 * 3_600_000 },
 };
 
 describe('loadConfig', () => {
@@ -119,6 +133,19 @@ describe('loadConfig', () => {
         RATE_LIMIT_LOGIN_WINDOW_SECONDS: '300',
         RATE_LIMIT_SUBMISSION_LIMIT: '3',
         RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '3600',
+        DATA_ENCRYPTION_KEY: KEY,
+        DATA_ENCRYPTION_KEYS: ` ${OLD_KEY} ,`,
+        CONTACT_DEFAULT_REGION: 'GB',
+        CONTACT_REPLY_WITHIN_MINUTES: '30',
+        CONTACT_SCHEDULE_TEXT: 'texts',
+        CONTACT_SCHEDULE_CALL: 'office',
+        CONTACT_SCHEDULE_EMAIL: 'inbox',
+        CONTACT_CRISIS_NOTICE: 'Call 999 in an emergency.',
+        CONTACT_RETENTION_DAYS: '90',
+        NOTIFY_WEBHOOK_URLS: 'https://hooks.example/a, https://hooks.example/b',
+        NOTIFY_WEBHOOK_SECRET: 'w'.repeat(16),
+        NOTIFY_DISPATCH_INTERVAL_MS: '0',
+        NOTIFY_RETRY_HOURS: '2',
       });
 
       expect({ ...config }).toEqual({
@@ -156,6 +183,20 @@ describe('loadConfig', () => {
           general: { limit: 1000, windowSeconds: 120 },
           login: { limit: 10, windowSeconds: 300 },
           submission: { limit: 3, windowSeconds: 3600 },
+        },
+        dataEncryption: { currentKey: Buffer.alloc(32, 1), previousKeys: [Buffer.alloc(32, 2)] },
+        contactRequests: {
+          defaultRegion: 'GB',
+          replyWithinMinutes: 30,
+          scheduleByChannel: { text: 'texts', call: 'office', email: 'inbox' },
+          crisisNotice: 'Call 999 in an emergency.',
+          retentionDays: 90,
+        },
+        notifications: {
+          webhookUrls: ['https://hooks.example/a', 'https://hooks.example/b'],
+          webhookSecret: 'w'.repeat(16),
+          dispatchIntervalMs: 0,
+          retryForMs: 2 * 3_600_000,
         },
       });
       expect(config.embeddedDatabase).toBe(false);
@@ -292,9 +333,48 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('encryption and notifications', () => {
+    it('requires DATA_ENCRYPTION_KEY with DATABASE_URL, not with the embedded database', () => {
+      expect(configError({ DATABASE_URL: 'postgres://h/db', JWT_SECRET: 's'.repeat(32) }).problems).toEqual([
+        'DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)',
+      ]);
+      expect(loadConfig({}).dataEncryption.currentKey).toBeUndefined();
+    });
+
+    it.each(['short', Buffer.alloc(16).toString('base64'), Buffer.alloc(33).toString('base64'), `${KEY}x`])(
+      'rejects DATA_ENCRYPTION_KEY %j without echoing it',
+      (key) => {
+        const error = configError({ ...PG, DATA_ENCRYPTION_KEY: key });
+        expect(error.problems).toEqual([
+          'DATA_ENCRYPTION_KEY: must be 32 random bytes in base64 (openssl rand -base64 32)',
+        ]);
+        expect(error.message).not.toContain(key);
+      },
+    );
+
+    it('rejects a bad key among DATA_ENCRYPTION_KEYS', () => {
+      expect(configError({ ...PG, DATA_ENCRYPTION_KEYS: `${OLD_KEY},nope` }).problems).toEqual([
+        'DATA_ENCRYPTION_KEYS: must be a comma-separated list of base64 keys of 32 bytes',
+      ]);
+    });
+
+    it('requires NOTIFY_WEBHOOK_SECRET with NOTIFY_WEBHOOK_URLS, and http(s) URLs', () => {
+      expect(configError({ NOTIFY_WEBHOOK_URLS: 'https://hooks.example/a' }).problems).toEqual([
+        'NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)',
+      ]);
+      expect(
+        badVariables({ NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example', NOTIFY_WEBHOOK_SECRET: 'w'.repeat(16) }),
+      ).toEqual(['NOTIFY_WEBHOOK_URLS']);
+    });
+
+    it('rejects a region that is not a two-letter code', () => {
+      expect(badVariables({ CONTACT_DEFAULT_REGION: 'usa' })).toEqual(['CONTACT_DEFAULT_REGION']);
+    });
+  });
+
   describe('authentication', () => {
     it('requires JWT_SECRET with DATABASE_URL, and makes a random one per process without', () => {
-      expect(configError({ DATABASE_URL: 'postgres://h/db' }).problems).toEqual([
+      expect(configError({ DATABASE_URL: 'postgres://h/db', DATA_ENCRYPTION_KEY: KEY }).problems).toEqual([
         'JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)',
       ]);
       const a = loadConfig({});

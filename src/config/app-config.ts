@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { EnvironmentVariables, type LogLevel, type NodeEnv } from './environment.js';
+import { EnvironmentVariables, type LogLevel, type NodeEnv, splitList } from './environment.js';
 
 export type TrustProxy = boolean | number | string[];
 
@@ -60,6 +60,24 @@ export class AppConfig {
   };
   readonly redisUrl?: string;
   readonly rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>>;
+  readonly dataEncryption: {
+    /** Undefined only with the embedded database, which keeps a generated key next to its files. */
+    readonly currentKey?: Buffer;
+    readonly previousKeys: readonly Buffer[];
+  };
+  readonly contactRequests: {
+    readonly defaultRegion: string;
+    readonly replyWithinMinutes: number;
+    readonly scheduleByChannel: Readonly<Record<'text' | 'call' | 'email', string>>;
+    readonly crisisNotice: string;
+    readonly retentionDays: number;
+  };
+  readonly notifications: {
+    readonly webhookUrls: readonly string[];
+    readonly webhookSecret?: string;
+    readonly dispatchIntervalMs: number;
+    readonly retryForMs: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -103,6 +121,28 @@ export class AppConfig {
       login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS },
       submission: { limit: env.RATE_LIMIT_SUBMISSION_LIMIT, windowSeconds: env.RATE_LIMIT_SUBMISSION_WINDOW_SECONDS },
     };
+    const key = (value: string) => Buffer.from(value, 'base64');
+    this.dataEncryption = {
+      currentKey: env.DATA_ENCRYPTION_KEY ? key(env.DATA_ENCRYPTION_KEY.trim()) : undefined,
+      previousKeys: splitList(env.DATA_ENCRYPTION_KEYS).map(key),
+    };
+    this.contactRequests = {
+      defaultRegion: env.CONTACT_DEFAULT_REGION,
+      replyWithinMinutes: env.CONTACT_REPLY_WITHIN_MINUTES,
+      scheduleByChannel: {
+        text: env.CONTACT_SCHEDULE_TEXT,
+        call: env.CONTACT_SCHEDULE_CALL,
+        email: env.CONTACT_SCHEDULE_EMAIL,
+      },
+      crisisNotice: env.CONTACT_CRISIS_NOTICE,
+      retentionDays: env.CONTACT_RETENTION_DAYS,
+    };
+    this.notifications = {
+      webhookUrls: splitList(env.NOTIFY_WEBHOOK_URLS),
+      webhookSecret: env.NOTIFY_WEBHOOK_SECRET,
+      dispatchIntervalMs: env.NOTIFY_DISPATCH_INTERVAL_MS,
+      retryForMs: env.NOTIFY_RETRY_HOURS * 3_600_000,
+    };
   }
 
   get embeddedDatabase(): boolean {
@@ -125,6 +165,8 @@ const OPTIONAL_VARIABLES = [
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
   'REDIS_URL',
+  'DATA_ENCRYPTION_KEY',
+  'NOTIFY_WEBHOOK_SECRET',
 ];
 
 /**
@@ -151,6 +193,12 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
   const problems: string[] = [];
   if (env.DATABASE_URL && !env.JWT_SECRET && !bad.has('JWT_SECRET') && !bad.has('DATABASE_URL')) {
     problems.push('JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)');
+  }
+  if (env.DATABASE_URL && !env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY') && !bad.has('DATABASE_URL')) {
+    problems.push('DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)');
+  }
+  if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
+    problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);

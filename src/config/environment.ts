@@ -67,6 +67,51 @@ class IsTrustProxy implements ValidatorConstraintInterface {
   }
 }
 
+/** Base64 of exactly 32 bytes: an AES-256 key. */
+const isKey = (value: string): boolean =>
+  /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32;
+
+@ValidatorConstraint({ name: 'isEncryptionKey' })
+class IsEncryptionKey implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isKey(value.trim());
+  }
+
+  defaultMessage(): string {
+    return 'must be 32 random bytes in base64 (openssl rand -base64 32)';
+  }
+}
+
+@ValidatorConstraint({ name: 'isEncryptionKeyList' })
+class IsEncryptionKeyList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && splitList(value).every(isKey);
+  }
+
+  defaultMessage(): string {
+    return 'must be a comma-separated list of base64 keys of 32 bytes';
+  }
+}
+
+@ValidatorConstraint({ name: 'isUrlList' })
+class IsUrlList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && splitList(value).every((url) => URL.canParse(url) && /^https?:/.test(url));
+  }
+
+  defaultMessage(): string {
+    return 'must be a comma-separated list of http(s) URLs';
+  }
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']` */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -206,4 +251,63 @@ export class EnvironmentVariables {
 
   @EnvInt(1, 86_400)
   RATE_LIMIT_SUBMISSION_WINDOW_SECONDS = 600;
+
+  /**
+   * The key that encrypts contact details (AES-256-GCM), base64 of 32 bytes. Required with DATABASE_URL; the
+   * embedded database keeps a generated one next to its files.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Validate(IsEncryptionKey)
+  DATA_ENCRYPTION_KEY?: string;
+
+  /** Earlier keys, still used to read what they encrypted until `npm run reencrypt` has moved it. */
+  @Validate(IsEncryptionKeyList)
+  DATA_ENCRYPTION_KEYS = '';
+
+  /** Where phone numbers without a country code are from (ISO 3166 alpha-2). */
+  @Matches(/^[A-Z]{2}$/, { message: 'must be a two-letter country code such as US' })
+  CONTACT_DEFAULT_REGION = 'US';
+
+  @EnvInt(1, 10_080)
+  CONTACT_REPLY_WITHIN_MINUTES = 60;
+
+  /** The operating-hours schedule whose hours set the expected reply time, per preferred channel. */
+  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  CONTACT_SCHEDULE_TEXT = 'text-line';
+
+  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  CONTACT_SCHEDULE_CALL = 'text-line';
+
+  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  CONTACT_SCHEDULE_EMAIL = 'text-line';
+
+  /** Shown with every contact-request confirmation. */
+  @MinLength(1)
+  @IsString()
+  CONTACT_CRISIS_NOTICE =
+    'If you are in crisis or thinking about harming yourself, do not wait for our reply: call or text 988 (Suicide & Crisis Lifeline, US), or call 911.';
+
+  /** Closed and spam requests are deleted this many days after their last status change. */
+  @EnvInt(1, 3_650)
+  CONTACT_RETENTION_DAYS = 180;
+
+  /** Where `contact_request.created` is announced (signed JSON without personal data). Empty: nowhere. */
+  @Validate(IsUrlList)
+  NOTIFY_WEBHOOK_URLS = '';
+
+  /** HMAC-SHA256 secret for `X-Signature`; required when NOTIFY_WEBHOOK_URLS is set. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16)
+  @IsString()
+  NOTIFY_WEBHOOK_SECRET?: string;
+
+  /** How often the dispatcher looks for due deliveries; 0 turns the background loop off. */
+  @EnvInt(0, 3_600_000)
+  NOTIFY_DISPATCH_INTERVAL_MS = 5_000;
+
+  /** Retries of a failing webhook stop after this many hours. */
+  @EnvInt(1, 168)
+  NOTIFY_RETRY_HOURS = 24;
 }

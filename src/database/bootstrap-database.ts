@@ -24,7 +24,9 @@ export async function bootstrapDatabase(
   }
   const adminId = await ensureInitialAdmin(dataSource, config);
   if (adminId) logger.log(`Created the first admin from ADMIN_EMAIL (user ${adminId})`);
-  const seeded = steps.seed ? await runSeeders(dataSource, SEEDERS, { embeddedDatabase: config.embeddedDatabase }) : [];
+  const seeded = steps.seed
+    ? await runSeeders(dataSource, SEEDERS, { embeddedDatabase: config.embeddedDatabase, config })
+    : [];
   if (seeded.length) logger.log(`Seeded demo content: ${seeded.join(', ')}`);
   return { seeded };
 }

@@ -7,6 +7,11 @@ import { HoursException } from '../hours/hours-exception.entity.js';
 import { HoursSchedule } from '../hours/hours-schedule.entity.js';
 import { TestimonialChange } from '../testimonials/testimonial-change.entity.js';
 import { Testimonial } from '../testimonials/testimonial.entity.js';
+import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
+import { ContactRequestNote } from '../contact-requests/contact-request-note.entity.js';
+import { ContactRequestStatusChange } from '../contact-requests/contact-request-status-change.entity.js';
+import { ContactRequest } from '../contact-requests/contact-request.entity.js';
+import { OutboxDelivery } from '../notifications/outbox-delivery.entity.js';
 import { User } from '../users/user.entity.js';
 import { SeedRun } from './seeding/seed-run.entity.js';
 
@@ -23,4 +28,9 @@ export const ENTITIES = [
   ArticleSlugRedirect,
   Testimonial,
   TestimonialChange,
+  IdempotencyKey,
+  ContactRequest,
+  ContactRequestNote,
+  ContactRequestStatusChange,
+  OutboxDelivery,
 ];

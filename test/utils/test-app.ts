@@ -30,6 +30,8 @@ export class LogCapture extends Writable {
 }
 
 export const TEST_JWT_SECRET = 'test-only-secret-0123456789abcdef0123456789';
+/** 32 bytes, base64: the contact details' encryption key in tests. */
+export const TEST_DATA_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
  * One capture and one root logger per test file: nestjs-pino binds the first logger it sees for the life
@@ -73,6 +75,9 @@ export async function createTestApp(
       DB_SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
       JWT_SECRET: TEST_JWT_SECRET,
+      DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
+      // Tests run the webhook dispatcher by hand.
+      NOTIFY_DISPATCH_INTERVAL_MS: '0',
       // Every test request comes from 127.0.0.1: suites that test rate limits set their own.
       RATE_LIMIT_GENERAL_LIMIT: '100000',
       RATE_LIMIT_LOGIN_LIMIT: '10000',

@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsISO8601,
@@ -20,6 +21,7 @@ import {
   ValidateNested,
   isISO8601,
   registerDecorator,
+  type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
 import { validationFailed } from './validation-pipe.js';
@@ -27,6 +29,14 @@ import { validationFailed } from './validation-pipe.js';
 interface FieldOptions {
   /** The field may be absent (undefined). `null` is still rejected unless `nullable` is set. */
   optional?: boolean;
+  /**
+   * An optional field that other fields make necessary: absent while `when(body)` holds, it fails with `message`
+   * (reported with every other field error of the body).
+   */
+  requiredWhen?: {
+    when: (body: Record<string, unknown>) => boolean;
+    message: string | ((args: ValidationArguments) => string);
+  };
   nullable?: boolean;
   description?: string;
   example?: unknown;
@@ -43,6 +53,24 @@ function documented(options: FieldOptions, schema: ApiPropertyOptions): Property
 }
 
 function presence(options: FieldOptions): PropertyDecorator[] {
+  const required = options.requiredWhen;
+  if (required) {
+    return [
+      ValidateIf((body: Record<string, unknown>, value) => value !== undefined || required.when(body)),
+      (target: object, propertyName: string | symbol) =>
+        registerDecorator({
+          name: 'requiredWhen',
+          target: target.constructor,
+          propertyName: String(propertyName),
+          options: { message: required.message },
+          // Absent or null where it is needed; a null that is not needed is left to the type rule.
+          validator: {
+            validate: (value: unknown, args) =>
+              (value !== undefined && value !== null) || !required.when(args?.object as Record<string, unknown>),
+          },
+        }),
+    ];
+  }
   if (options.optional && options.nullable) return [IsOptional()];
   if (options.optional) return [ValidateIf((_, value) => value !== undefined)];
   if (options.nullable) return [ValidateIf((_, value) => value !== null)];
@@ -105,9 +133,54 @@ export function IsWholeNumber(options: FieldOptions & { min: number; max: number
   );
 }
 
-/** A boolean in a JSON body: exactly `true` or `false`. */
-export function IsFlag(options: FieldOptions = {}): PropertyDecorator {
-  return applyDecorators(...presence(options), IsBoolean(), documented(options, { type: Boolean }));
+/** A boolean in a JSON body: exactly `true` or `false`; `mustBeTrueWhen` makes `false` an error in some cases. */
+export function IsFlag(
+  options: FieldOptions & {
+    mustBeTrueWhen?: { when: (body: Record<string, unknown>) => boolean; message: string };
+  } = {},
+): PropertyDecorator {
+  const mustBeTrue = options.mustBeTrueWhen;
+  return applyDecorators(
+    ...presence(options),
+    IsBoolean(),
+    ...(mustBeTrue
+      ? [
+          (target: object, propertyName: string | symbol) =>
+            registerDecorator({
+              name: 'mustBeTrueWhen',
+              target: target.constructor,
+              propertyName: String(propertyName),
+              options: { message: mustBeTrue.message },
+              validator: {
+                validate: (value: unknown, args) =>
+                  value === true || !mustBeTrue.when(args?.object as Record<string, unknown>),
+              },
+            }),
+        ]
+      : []),
+    documented(options, { type: Boolean }),
+  );
+}
+
+/** An email address (trimmed; at most 254 characters, the SMTP limit). */
+export function IsEmailAddress(options: FieldOptions & { emptyAsAbsent?: boolean } = {}): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') return value;
+      const trimmed = value.trim();
+      return options.emptyAsAbsent && trimmed === '' ? undefined : trimmed;
+    }),
+    ...presence(options),
+    IsString(),
+    MaxLength(254),
+    IsEmail({}, { message: ({ property }) => `${property} must be an email address` }),
+    documented(options, {
+      type: String,
+      format: 'email',
+      maxLength: 254,
+      example: options.example ?? 'alex@example.org',
+    }),
+  );
 }
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -276,8 +349,7 @@ function CodePointLength(min: number, max: number): PropertyDecorator {
             : `${property} must be shorter than or equal to ${max} characters`,
       },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && [...value].length >= min && [...value].length <= max,
+        validate: (value: unknown) => typeof value === 'string' && [...value].length >= min && [...value].length <= max,
       },
     });
 }
@@ -286,10 +358,17 @@ function CodePointLength(min: number, max: number): PropertyDecorator {
  * A string with bounds; surrounding white space is trimmed before the length is checked. Control characters are
  * refused, except line breaks and tabs in `multiline` text.
  */
-export function IsText(options: FieldOptions & { min?: number; max: number; multiline?: boolean }): PropertyDecorator {
+export function IsText(
+  options: FieldOptions & { min?: number; max: number; multiline?: boolean; emptyAsAbsent?: boolean },
+): PropertyDecorator {
   const min = options.min ?? 1;
   return applyDecorators(
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') return value;
+      const trimmed = value.trim();
+      // Forms send their unused inputs as "": for an optional field that means "not given".
+      return options.emptyAsAbsent && trimmed === '' ? undefined : trimmed;
+    }),
     ...presence(options),
     IsString(),
     options.multiline

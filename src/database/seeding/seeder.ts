@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
 
 /**
  * A named unit of demo content. Each seeder runs once per database, inside one transaction with the record
@@ -14,4 +15,6 @@ export interface Seeder {
 export interface SeedContext {
   /** The embedded database (no DATABASE_URL): a local demo, never a server that may be production. */
   embeddedDatabase: boolean;
+  /** The app's configuration (encryption keys for demo personal data); absent in narrow tests. */
+  config?: AppConfig;
 }

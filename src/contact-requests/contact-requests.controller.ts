@@ -1,0 +1,53 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuditContext } from '../audit/audit.service.js';
+import { Audit, Public } from '../auth/decorators.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { SubmissionRateLimit } from '../rate-limit/rate-limit.decorators.js';
+import { ContactRequestsService } from './contact-requests.service.js';
+import { CreateContactRequestRequest } from './dto/contact-request.requests.js';
+import { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
+
+/** "Send us a text!" There is deliberately no public way to read a request back. */
+@ApiTags('contact-requests')
+@Public()
+@Controller('contact-requests')
+export class ContactRequestsController {
+  constructor(private readonly requests: ContactRequestsService) {}
+
+  /**
+   * Stores the request (encrypted) and answers with a reference and when to expect a reply, from the opening hours.
+   * Send an `Idempotency-Key` to retry safely: the same key and body replay the first answer
+   * (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours.
+   */
+  @Post()
+  @HttpCode(201)
+  @SubmissionRateLimit()
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Any unique string (a UUID) per request; reuse it only to retry that same request.',
+  })
+  @ApiOperation({ operationId: 'createContactRequest', summary: 'Ask the clinic to contact you' })
+  @ApiCreatedResponse({
+    type: ContactRequestReceiptResponse,
+    headers: {
+      'Idempotent-Replayed': {
+        description: '`true` when this answers an earlier request with the same key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
+  @ApiProblems('validation_failed', 'unprocessable_entity')
+  async create(
+    @Body() body: CreateContactRequestRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Audit() ctx: AuditContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ContactRequestReceiptResponse> {
+    const { receipt, replayed } = await this.requests.submit(body, idempotencyKey, ctx);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return receipt;
+  }
+}

@@ -1,0 +1,217 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { OpenedRequest, RequestRecord } from '../admin-contact-requests.service.js';
+import { maskEmail, maskPhone } from '../contact-details.js';
+import type { ContactRequestNote } from '../contact-request-note.entity.js';
+import {
+  CONTACT_CHANNELS,
+  CONTACT_REQUEST_STATUSES,
+  PREFERRED_TIMES,
+  SERVICE_INTERESTS,
+  type ContactChannel,
+  type ContactRequestStatus,
+  type PreferredTime,
+  type ServiceInterest,
+} from '../contact-request.entity.js';
+
+/** What the person who asked is told. Nothing they sent is echoed back. */
+export class ContactRequestReceiptResponse {
+  /** Quote it when you call or text us. */
+  @ApiProperty({ example: 'CR-7K3F9Q', pattern: '^CR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$' })
+  readonly reference!: string;
+
+  @ApiProperty({ enum: ['received'] })
+  readonly status!: 'received';
+
+  @ApiProperty({ format: 'date-time' })
+  readonly expectedReplyBy!: string;
+
+  @ApiProperty({ example: "We'll text you back by Monday 10:00 AM EST." })
+  readonly expectedReplyText!: string;
+
+  @ApiProperty({ example: 'If you are in crisis, call or text 988.' })
+  readonly crisisNotice!: string;
+}
+
+export class ContactRequestSummaryResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'CR-7K3F9Q' })
+  readonly reference!: string;
+
+  @ApiProperty({ enum: CONTACT_REQUEST_STATUSES, enumName: 'ContactRequestStatus' })
+  readonly status!: ContactRequestStatus;
+
+  @ApiProperty({ enum: CONTACT_CHANNELS, enumName: 'ContactChannel' })
+  readonly channel!: ContactChannel;
+
+  @ApiProperty({ enum: PREFERRED_TIMES, enumName: 'PreferredTime', nullable: true })
+  readonly preferredTime!: PreferredTime | null;
+
+  @ApiProperty({ enum: SERVICE_INTERESTS, enumName: 'ServiceInterest', nullable: true })
+  readonly serviceInterest!: ServiceInterest | null;
+
+  @ApiProperty({ example: 'Alex Rivera' })
+  readonly name!: string;
+
+  /** Country code and last two digits only; open the request for the number. */
+  @ApiProperty({ type: String, nullable: true, example: '+1 ••••••••71' })
+  readonly phoneMasked!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a•••@example.org' })
+  readonly emailMasked!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly expectedReplyBy!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly assignedTo!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly updatedAt!: string;
+}
+
+export class ContactRequestNoteResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  @ApiProperty()
+  readonly body!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly authorId!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+}
+
+export class StatusChangeResponse {
+  /** Null for the first entry: the request arriving. */
+  @ApiProperty({ enum: CONTACT_REQUEST_STATUSES, enumName: 'ContactRequestStatus', nullable: true })
+  readonly fromStatus!: ContactRequestStatus | null;
+
+  @ApiProperty({ enum: CONTACT_REQUEST_STATUSES, enumName: 'ContactRequestStatus' })
+  readonly toStatus!: ContactRequestStatus;
+
+  /** Null when the person submitted it. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly changedBy!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly changedAt!: string;
+}
+
+/** The whole request, decrypted. Reading it is recorded in the audit log. */
+export class ContactRequestResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'CR-7K3F9Q' })
+  readonly reference!: string;
+
+  @ApiProperty({ enum: CONTACT_REQUEST_STATUSES, enumName: 'ContactRequestStatus' })
+  readonly status!: ContactRequestStatus;
+
+  @ApiProperty({ enum: CONTACT_CHANNELS, enumName: 'ContactChannel' })
+  readonly channel!: ContactChannel;
+
+  @ApiProperty({ enum: PREFERRED_TIMES, enumName: 'PreferredTime', nullable: true })
+  readonly preferredTime!: PreferredTime | null;
+
+  @ApiProperty({ enum: SERVICE_INTERESTS, enumName: 'ServiceInterest', nullable: true })
+  readonly serviceInterest!: ServiceInterest | null;
+
+  @ApiProperty({ example: 'Alex Rivera' })
+  readonly name!: string;
+
+  /** E.164. */
+  @ApiProperty({ type: String, nullable: true, example: '+14155552671' })
+  readonly phone!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'email' })
+  readonly email!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  readonly message!: string | null;
+
+  @ApiProperty()
+  readonly consentToText!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly expectedReplyBy!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly assignedTo!: string | null;
+
+  /** Also the ETag `"v<version>"` to send in `If-Match`. */
+  @ApiProperty({ type: 'integer' })
+  readonly version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly statusChangedAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly updatedAt!: string;
+
+  @ApiProperty({ type: [ContactRequestNoteResponse] })
+  readonly notes!: ContactRequestNoteResponse[];
+
+  @ApiProperty({ type: [StatusChangeResponse] })
+  readonly history!: StatusChangeResponse[];
+}
+
+const iso = (d: Date) => d.toISOString();
+
+export function mapSummary({ request: r, details }: OpenedRequest): ContactRequestSummaryResponse {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    channel: r.channel,
+    preferredTime: r.preferredTime,
+    serviceInterest: r.serviceInterest,
+    name: details.name,
+    phoneMasked: details.phone === null ? null : maskPhone(details.phone),
+    emailMasked: details.email === null ? null : maskEmail(details.email),
+    expectedReplyBy: iso(r.expectedReplyBy),
+    assignedTo: r.assignedTo,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+
+export function mapNote({ note, body }: { note: ContactRequestNote; body: string }): ContactRequestNoteResponse {
+  return { id: note.id, body, authorId: note.authorId, createdAt: iso(note.createdAt) };
+}
+
+export function mapRequest({ request: r, details, notes, history }: RequestRecord): ContactRequestResponse {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    channel: r.channel,
+    preferredTime: r.preferredTime,
+    serviceInterest: r.serviceInterest,
+    ...details,
+    consentToText: r.consentToText,
+    expectedReplyBy: iso(r.expectedReplyBy),
+    assignedTo: r.assignedTo,
+    version: r.version,
+    statusChangedAt: iso(r.statusChangedAt),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    notes: notes.map(mapNote),
+    history: history.map((h) => ({
+      fromStatus: h.fromStatus,
+      toStatus: h.toStatus,
+      changedBy: h.changedBy,
+      changedAt: iso(h.changedAt),
+    })),
+  };
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
+import { ListNotificationDeliveriesQuery } from './dto/list-notification-deliveries.query.js';
+import { mapNotificationDelivery, NotificationDeliveryResponse } from './dto/notification-delivery.response.js';
+import { NotificationDeliveriesService } from './notification-deliveries.service.js';
+
+/** Read-only view of the webhook outbox. */
+@ApiTags('notifications')
+@Controller('admin/notifications')
+export class AdminNotificationsController {
+  constructor(private readonly deliveries: NotificationDeliveriesService) {}
+
+  @Get()
+  @Roles()
+  @ApiOperation({
+    operationId: 'listNotificationDeliveries',
+    summary: 'Webhook deliveries: delivered, retrying and failed, newest first',
+  })
+  @ApiPageResponse(NotificationDeliveryResponse)
+  @ApiProblems('validation_failed')
+  async list(@Query() query: ListNotificationDeliveriesQuery): Promise<Page<NotificationDeliveryResponse>> {
+    return mapPage(await this.deliveries.list(query), mapNotificationDelivery);
+  }
+}

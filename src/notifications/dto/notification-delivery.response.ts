@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { DELIVERY_STATUSES, type DeliveryStatus, type OutboxDelivery } from '../outbox-delivery.entity.js';
+import { webhookUrlWithoutSecrets } from '../webhook-url.js';
+
+export class NotificationDeliveryResponse {
+  @ApiProperty({ format: 'uuid', description: 'Also sent to the receiver as `X-Delivery-Id`.' })
+  readonly id!: string;
+
+  @ApiProperty({ example: 'contact_request.created' })
+  readonly event!: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  readonly entityId!: string | null;
+
+  @ApiProperty({
+    example: 'https://crm.example.com/hooks/well-clinic',
+    description: 'The receiver, without query string or credentials.',
+  })
+  readonly url!: string;
+
+  @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'NotificationDeliveryStatus' })
+  readonly status!: DeliveryStatus;
+
+  @ApiProperty({ example: 2, description: 'Attempts made so far.' })
+  readonly attempts!: number;
+
+  @ApiProperty({ nullable: true, type: Number, example: 503, description: 'HTTP status of the last attempt.' })
+  readonly lastStatus!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'HTTP 503',
+    description: 'Why the last attempt failed: `HTTP <status>` or a network error code such as `ECONNREFUSED`.',
+  })
+  readonly lastError!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  readonly lastAttemptAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Only while pending.' })
+  readonly nextAttemptAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  readonly deliveredAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', description: 'Retries stop at this instant.' })
+  readonly giveUpAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly createdAt!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The JSON body sent (ids and codes only, never personal data).',
+    example: { event: 'contact_request.created', id: '3f0c…', reference: 'WC-7K2M9Q', channel: 'text' },
+  })
+  readonly payload!: Record<string, unknown>;
+}
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+export function mapNotificationDelivery(d: OutboxDelivery): NotificationDeliveryResponse {
+  return {
+    id: d.id,
+    event: d.event,
+    entityId: d.entityId,
+    url: webhookUrlWithoutSecrets(d.url),
+    status: d.status,
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    lastAttemptAt: iso(d.lastAttemptAt),
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    deliveredAt: iso(d.deliveredAt),
+    giveUpAt: d.giveUpAt.toISOString(),
+    createdAt: d.createdAt.toISOString(),
+    payload: d.payload,
+  };
+}

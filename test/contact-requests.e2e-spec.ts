@@ -1,0 +1,688 @@
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '../src/audit/audit-event.entity.js';
+import { ManualClock } from '../src/common/clock/clock.js';
+import { DataCipher } from '../src/common/crypto/data-cipher.js';
+import { reencryptContactData } from '../src/contact-requests/reencrypt.js';
+import { RetentionService } from '../src/contact-requests/retention.js';
+import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
+import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
+import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
+import { createStaff, type StaffMember } from './utils/staff.js';
+import { createScratchDatabase } from './setup/test-database.js';
+import { TEST_DATA_ENCRYPTION_KEY, useTestApp, withTestApp } from './utils/test-app.js';
+import { Receiver } from './utils/webhook-receiver.js';
+
+const PUBLIC = '/api/v1/contact-requests';
+const ADMIN = '/api/v1/admin/contact-requests';
+const HOURS = '/api/v1/admin/hours';
+const CRISIS =
+  'If you are in crisis or thinking about harming yourself, do not wait for our reply: call or text 988 (Suicide & Crisis Lifeline, US), or call 911.';
+const REFERENCE = /^CR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/;
+
+/** New York is UTC-5 in late November 2026; 2026-11-23 is a Monday and 2026-11-26 (Thanksgiving) a holiday. */
+const NY = (local: string) => new Date(`${local}-05:00`);
+
+const PERSON = {
+  name: 'Robin Achterberg',
+  phone: '(415) 555-2671',
+  email: 'Robin.A@Example.org',
+  preferredChannel: 'text',
+  preferredTime: 'evening',
+  serviceInterest: 'individual-therapy',
+  message: 'I have been feeling anxious at night and would like to talk to someone.',
+  consentToContact: true,
+  consentToText: true,
+};
+/** Every personal value a request carries, as sent and as normalized. */
+const PERSONAL = [
+  'Robin',
+  'Achterberg',
+  '555-2671',
+  '5552671',
+  '4155552671',
+  'robin.a@',
+  'Robin.A@',
+  'anxious at night',
+];
+
+type Json = Record<string, unknown>;
+
+describe('contact requests', () => {
+  const clock = new ManualClock(NY('2026-11-23T12:00'));
+  const app = useTestApp({
+    isolatedDatabase: true,
+    clock,
+    env: {
+      RATE_LIMIT_SUBMISSION_LIMIT: '10000',
+      NOTIFY_WEBHOOK_URLS: 'http://127.0.0.1:9/hook',
+      NOTIFY_WEBHOOK_SECRET: 'test-webhook-secret-123',
+    },
+  });
+  let frontdesk: StaffMember;
+  let admin: StaffMember;
+  let editor: StaffMember;
+
+  beforeAll(async () => {
+    frontdesk = await createStaff(app(), 'frontdesk');
+    admin = await createStaff(app(), 'admin');
+    editor = await createStaff(app(), 'editor');
+    const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
+    const put = await app()
+      .http()
+      .put(`${HOURS}/text-line`)
+      .set(frontdesk.auth)
+      .send({
+        name: 'Text line',
+        timeZone: 'America/New_York',
+        periods: weekdays.map((day) => ({ day, opens: '09:00', closes: '21:00' })),
+      });
+    expect(put.status).toBe(201);
+    const holiday = await app()
+      .http()
+      .post(`${HOURS}/text-line/exceptions`)
+      .set(frontdesk.auth)
+      .send({ startDate: '2026-11-26', closed: true, label: 'Thanksgiving' });
+    expect(holiday.status).toBe(201);
+  });
+
+  const http = () => app().http();
+  const db = () => app().app.get(DataSource);
+  const submit = (body: Json = PERSON, headers: Record<string, string> = {}) =>
+    http().post(PUBLIC).set(headers).send(body);
+  const idOf = async (reference: string) =>
+    (await db().query<{ id: string }[]>('SELECT id FROM contact_requests WHERE reference = $1', [reference]))[0]?.id;
+  const received = async (body: Json = PERSON) => {
+    const res = await submit(body);
+    expect(res.status).toBe(201);
+    const reference = (res.body as { reference: string }).reference;
+    return { reference, id: await idOf(reference) };
+  };
+  const auditActions = async (id: string) =>
+    (
+      await db()
+        .getRepository(AuditEvent)
+        .find({ where: { entityId: id }, order: { occurredAt: 'ASC', id: 'ASC' } })
+    ).map((e) => [e.action, e.actorType, e.actorId]);
+
+  describe('submission', () => {
+    it('answers 201 with a reference, the reply time from the text line hours, and the crisis notice', async () => {
+      const res = await submit();
+      expectJson(res, 201, {
+        reference: expect.stringMatching(REFERENCE),
+        status: 'received',
+        expectedReplyBy: NY('2026-11-23T13:00').toISOString(),
+        expectedReplyText: "We'll text you back by 1:00 PM EST today.",
+        crisisNotice: CRISIS,
+      });
+      expect(res.headers['idempotent-replayed']).toBeUndefined();
+      expect(JSON.stringify(res.body)).not.toContain('Robin');
+    });
+
+    it.each([
+      [
+        'a weekday at 08:59 (before opening)',
+        '2026-11-23T08:59',
+        '2026-11-23T10:00',
+        "We'll text you back by 10:00 AM EST today.",
+      ],
+      ['a weekday at 12:00', '2026-11-23T12:00', '2026-11-23T13:00', "We'll text you back by 1:00 PM EST today."],
+      [
+        'a weekday at 20:30 (clipped to closing)',
+        '2026-11-23T20:30',
+        '2026-11-23T21:00',
+        "We'll text you back by 9:00 PM EST today.",
+      ],
+      [
+        'a weekday at 21:05 (after closing)',
+        '2026-11-23T21:05',
+        '2026-11-24T10:00',
+        "We'll text you back by 10:00 AM EST tomorrow.",
+      ],
+      ['a Saturday', '2026-11-28T12:00', '2026-11-30T10:00', "We'll text you back by Monday 10:00 AM EST."],
+      ['a holiday', '2026-11-26T12:00', '2026-11-27T10:00', "We'll text you back by 10:00 AM EST tomorrow."],
+    ])('promises a reply on %s', async (_case, now, by, text) => {
+      clock.set(NY(now));
+      const res = await submit();
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ expectedReplyBy: NY(by).toISOString(), expectedReplyText: text });
+      clock.set(NY('2026-11-23T12:00'));
+    });
+
+    it('words the promise for the chosen channel', async () => {
+      const call = await submit({ ...PERSON, preferredChannel: 'call', consentToText: false });
+      expect(call.body).toMatchObject({ expectedReplyText: "We'll call you back by 1:00 PM EST today." });
+      const email = await submit({
+        name: 'Kim',
+        email: 'kim@example.org',
+        preferredChannel: 'email',
+        consentToContact: true,
+      });
+      expect(email.body).toMatchObject({ expectedReplyText: "We'll email you back by 1:00 PM EST today." });
+    });
+
+    it('gives every request its own reference', async () => {
+      const references = new Set<string>();
+      for (let i = 0; i < 20; i++) references.add(((await submit()).body as { reference: string }).reference);
+      expect(references.size).toBe(20);
+    });
+
+    it('has no public way to read a request back', async () => {
+      const { reference, id } = await received();
+      for (const path of [`${PUBLIC}/${id}`, `${PUBLIC}/${reference}`, PUBLIC]) {
+        const res = await http().get(path);
+        expect(res.status).toBe(404);
+        expect(res.text).not.toContain('Robin');
+      }
+    });
+  });
+
+  describe('idempotency', () => {
+    it('replays the first answer for the same key and body, with Idempotent-Replayed, and creates nothing new', async () => {
+      const key = 'retry-key-0001';
+      const first = await submit(PERSON, { 'Idempotency-Key': key });
+      expect(first.status).toBe(201);
+      const again = await submit({ ...PERSON }, { 'Idempotency-Key': key });
+      expectJson(again, 201, first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const rows = await db().query<Json[]>('SELECT count(*)::int AS n FROM contact_requests WHERE reference = $1', [
+        (first.body as { reference: string }).reference,
+      ]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('refuses the same key with a different body (422)', async () => {
+      const key = 'retry-key-0002';
+      expect((await submit(PERSON, { 'Idempotency-Key': key })).status).toBe(201);
+      expectProblem(await submit({ ...PERSON, message: 'Something else' }, { 'Idempotency-Key': key }), {
+        code: 'unprocessable_entity',
+        detail: 'This Idempotency-Key was already used with a different request body.',
+        instance: PUBLIC,
+      });
+    });
+
+    it('forgets a key after 24 hours', async () => {
+      const key = 'retry-key-0003';
+      const first = await submit(PERSON, { 'Idempotency-Key': key });
+      clock.advance(24 * 60 * 60 * 1000);
+      const later = await submit(PERSON, { 'Idempotency-Key': key });
+      expect(later.status).toBe(201);
+      expect(later.headers['idempotent-replayed']).toBeUndefined();
+      expect((later.body as Json).reference).not.toBe((first.body as Json).reference);
+      clock.set(NY('2026-11-23T12:00'));
+    });
+
+    it('creates one request when several requests with one key race', async () => {
+      const key = 'race-key-0004';
+      const results = await Promise.all(Array.from({ length: 6 }, () => submit(PERSON, { 'Idempotency-Key': key })));
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      const references = new Set(results.map((r) => (r.body as { reference: string }).reference));
+      expect(references.size).toBe(1);
+      expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
+      const [reference] = [...references];
+      const id = await idOf(reference);
+      expect(id).toMatch(UUID);
+      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_deliveries WHERE entity_id = $1', [
+        id,
+      ]);
+      expect(outbox[0].n).toBe(1);
+    });
+  });
+
+  describe('spam', () => {
+    it('answers a filled honeypot like any request, stores it as spam, and notifies no one', async () => {
+      const res = await submit({ ...PERSON, website: 'http://spam.example' });
+      expectJson(res, 201, {
+        reference: expect.stringMatching(REFERENCE),
+        status: 'received',
+        expectedReplyBy: expect.stringMatching(ISO),
+        expectedReplyText: expect.any(String),
+        crisisNotice: CRISIS,
+      });
+      const id = await idOf((res.body as { reference: string }).reference);
+      const [row] = await db().query<Json[]>('SELECT status FROM contact_requests WHERE id = $1', [id]);
+      expect(row.status).toBe('spam');
+      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_deliveries WHERE entity_id = $1', [
+        id,
+      ]);
+      expect(outbox[0].n).toBe(0);
+    });
+  });
+
+  describe('storage and privacy', () => {
+    it('stores no personal value in the clear: not in the row, the notes, the history, the outbox or the audit log', async () => {
+      const { id } = await received();
+      const note = await http()
+        .post(`${ADMIN}/${id}/notes`)
+        .set(frontdesk.auth)
+        .send({ body: 'Robin asked for an evening call back on 555-2671.' });
+      expect(note.status).toBe(201);
+      for (const table of [
+        'contact_requests',
+        'contact_request_notes',
+        'contact_request_status_changes',
+        'outbox_deliveries',
+        'audit_events',
+        'idempotency_keys',
+      ]) {
+        const dump = JSON.stringify(await db().query(`SELECT * FROM ${table}`));
+        for (const value of PERSONAL)
+          expect({ table, leaked: dump.includes(value) ? value : null }).toEqual({ table, leaked: null });
+      }
+      const [row] = await db().query<Json[]>(
+        'SELECT name_cipher, phone_cipher, phone_index FROM contact_requests WHERE id = $1',
+        [id],
+      );
+      expect(row.name_cipher).toMatch(/^v1\.[\w-]{8}\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(row.phone_index).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('writes the outbox row in the same transaction, with ids only', async () => {
+      const res = await submit();
+      const reference = (res.body as { reference: string }).reference;
+      const id = await idOf(reference);
+      const rows = await db().query<Json[]>(
+        'SELECT event, url, status, payload FROM outbox_deliveries WHERE entity_id = $1',
+        [id],
+      );
+      expect(rows).toEqual([
+        {
+          event: 'contact_request.created',
+          url: 'http://127.0.0.1:9/hook',
+          status: 'pending',
+          payload: {
+            event: 'contact_request.created',
+            id,
+            reference,
+            channel: 'text',
+            createdAt: clock.now().toISOString(),
+          },
+        },
+      ]);
+    });
+
+    it('logs nothing personal during a whole submission and staff workflow', async () => {
+      app().logs.lines.length = 0;
+      const { id } = await received();
+      await http().get(`${ADMIN}/${id}`).set(frontdesk.auth);
+      await http().get(ADMIN).query({ phone: '415-555-2671' }).set(frontdesk.auth);
+      await http().post(`${ADMIN}/${id}/notes`).set(frontdesk.auth).send({ body: 'Robin prefers texts after 6 pm.' });
+      await submit({ ...PERSON, phone: 'not a phone Achterberg' });
+      await submit({ ...PERSON, website: 'spam' });
+      expect(app().logs.lines.length).toBeGreaterThan(0);
+      for (const value of PERSONAL)
+        expect({ value, found: app().logs.text.includes(value) }).toEqual({ value, found: false });
+    });
+  });
+
+  describe('staff', () => {
+    it('lists newest first with the phone and email masked, and records who listed what', async () => {
+      // Later than every request of the other tests.
+      clock.set(NY('2026-12-01T12:00'));
+      const { id } = await received({ ...PERSON, name: 'Newest Person' });
+      const res = await http().get(ADMIN).set(frontdesk.auth);
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const body = res.body as { data: Json[]; meta: Json };
+      expect(body.data[0]).toEqual({
+        id,
+        reference: expect.stringMatching(REFERENCE),
+        status: 'new',
+        channel: 'text',
+        preferredTime: 'evening',
+        serviceInterest: 'individual-therapy',
+        name: 'Newest Person',
+        phoneMasked: '+1 ••••••••71',
+        emailMasked: 'r•••@example.org',
+        expectedReplyBy: expect.stringMatching(ISO),
+        assignedTo: null,
+        createdAt: clock.now().toISOString(),
+        updatedAt: expect.stringMatching(ISO),
+      });
+      const created = body.data.map((r) => r.createdAt as string);
+      expect(created).toEqual([...created].sort().reverse());
+      const [event] = await db()
+        .getRepository(AuditEvent)
+        .find({
+          where: { action: 'contact_request.listed', actorId: frontdesk.user.id },
+          order: { occurredAt: 'DESC' },
+          take: 1,
+        });
+      expect(event.metadata).toMatchObject({ ids: body.data.map((r) => r.id) });
+      clock.set(NY('2026-11-23T12:00'));
+    });
+
+    it('finds earlier requests from the same person through the blind index, whatever the phone format or email case', async () => {
+      const person = { ...PERSON, name: 'Blind Index', phone: '+1 202 555 0199', email: 'Same.Person@Example.org' };
+      const a = await received(person);
+      const b = await received({ ...person, phone: '(202) 555-0199', email: 'same.person@example.org' });
+      const other = await received({ ...PERSON, phone: '202-555-0198' });
+      const byPhone = await http().get(ADMIN).query({ phone: '202.555.0199' }).set(frontdesk.auth);
+      expect((byPhone.body as { data: Json[] }).data.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+      const byEmail = await http().get(ADMIN).query({ email: 'SAME.person@example.ORG' }).set(frontdesk.auth);
+      expect((byEmail.body as { data: Json[] }).data.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+      expect((byPhone.body as { data: Json[] }).data.map((r) => r.id)).not.toContain(other.id);
+    });
+
+    it('filters by status, channel and time', async () => {
+      clock.set(NY('2026-12-02T12:00'));
+      const from = clock.now().toISOString();
+      clock.advance(60_000);
+      const call = await received({ ...PERSON, preferredChannel: 'call' });
+      clock.set(NY('2026-11-23T12:00'));
+      const res = await http().get(ADMIN).query({ channel: 'call', from, status: 'new' }).set(frontdesk.auth);
+      expect((res.body as { data: Json[] }).data.map((r) => r.id)).toEqual([call.id]);
+      const before = await http().get(ADMIN).query({ channel: 'call', to: from }).set(frontdesk.auth);
+      expect((before.body as { data: Json[] }).data.map((r) => r.id)).not.toContain(call.id);
+    });
+
+    it('shows one request in full, decrypted, and records the read in the audit log', async () => {
+      const { id, reference } = await received();
+      const res = await http().get(`${ADMIN}/${id}`).set(frontdesk.auth);
+      expectJson(res, 200, {
+        id,
+        reference,
+        status: 'new',
+        channel: 'text',
+        preferredTime: 'evening',
+        serviceInterest: 'individual-therapy',
+        name: 'Robin Achterberg',
+        phone: '+14155552671',
+        email: 'robin.a@example.org',
+        message: PERSON.message,
+        consentToText: true,
+        expectedReplyBy: new Date(clock.now().getTime() + 60 * 60 * 1000).toISOString(),
+        assignedTo: null,
+        version: 1,
+        statusChangedAt: clock.now().toISOString(),
+        createdAt: clock.now().toISOString(),
+        updatedAt: clock.now().toISOString(),
+        notes: [],
+        history: [{ fromStatus: null, toStatus: 'new', changedBy: null, changedAt: clock.now().toISOString() }],
+      });
+      expect(res.headers.etag).toBe('"v1"');
+      await http().get(`${ADMIN}/${id}`).set(admin.auth);
+      expect(await auditActions(id)).toEqual([
+        ['contact_request.received', 'anonymous', null],
+        ['contact_request.read', 'user', frontdesk.user.id],
+        ['contact_request.read', 'user', admin.user.id],
+      ]);
+      const trail = await http().get(`${ADMIN}/${id}/audit`).set(frontdesk.auth);
+      expect((trail.body as { data: Json[] }).data.map((e) => e.action)).toEqual([
+        'contact_request.received',
+        'contact_request.read',
+        'contact_request.read',
+      ]);
+    });
+
+    it('moves the status along new → in_progress → contacted → closed, with history, and refuses other moves (409)', async () => {
+      const { id } = await received();
+      const move = (status: string, headers: Record<string, string> = {}) =>
+        http().patch(`${ADMIN}/${id}`).set(frontdesk.auth).set(headers).send({ status });
+      expectProblem(
+        await move('contacted'),
+        {
+          code: 'invalid_transition',
+          detail: 'A request in status new cannot move to contacted.',
+          instance: `${ADMIN}/${id}`,
+        },
+        { currentStatus: 'new', allowed: ['in_progress', 'spam'] },
+      );
+      const stale = await move('in_progress', { 'If-Match': '"v0"' });
+      expect(stale.status).toBe(412);
+      for (const [status, version] of [
+        ['in_progress', 2],
+        ['contacted', 3],
+        ['closed', 4],
+      ] as const) {
+        clock.advance(1000);
+        const res = await move(status, { 'If-Match': `"v${version - 1}"` });
+        expect(res.status).toBe(200);
+        expect(res.headers.etag).toBe(`"v${version}"`);
+        expect(res.body).toMatchObject({ status, version, statusChangedAt: clock.now().toISOString() });
+      }
+      const closed = (await http().get(`${ADMIN}/${id}`).set(frontdesk.auth)).body as { history: Json[] };
+      expect(closed.history.map((h) => [h.fromStatus, h.toStatus, h.changedBy])).toEqual([
+        [null, 'new', null],
+        ['new', 'in_progress', frontdesk.user.id],
+        ['in_progress', 'contacted', frontdesk.user.id],
+        ['contacted', 'closed', frontdesk.user.id],
+      ]);
+      expect((await move('spam')).body).toMatchObject({ status: 'spam' });
+      expectProblem(
+        await move('new'),
+        {
+          code: 'invalid_transition',
+          detail: 'A request in status spam cannot move to new.',
+          instance: `${ADMIN}/${id}`,
+        },
+        { currentStatus: 'spam', allowed: [] },
+      );
+    });
+
+    it('assigns to an active staff member and unassigns', async () => {
+      const { id } = await received();
+      const res = await http().patch(`${ADMIN}/${id}`).set(frontdesk.auth).send({ assignedTo: frontdesk.user.id });
+      expect(res.body).toMatchObject({ assignedTo: frontdesk.user.id, version: 2 });
+      const cleared = await http().patch(`${ADMIN}/${id}`).set(frontdesk.auth).send({ assignedTo: null });
+      expect(cleared.body).toMatchObject({ assignedTo: null, version: 3 });
+      expectInvalid(
+        await http()
+          .patch(`${ADMIN}/${id}`)
+          .set(frontdesk.auth)
+          .send({ assignedTo: '00000000-0000-4000-8000-000000000000' }),
+        `${ADMIN}/${id}`,
+        [{ field: 'assignedTo', message: 'assignedTo must be an active staff member' }],
+      );
+    });
+
+    it('adds encrypted notes that staff read back in order', async () => {
+      const { id } = await received();
+      const first = await http().post(`${ADMIN}/${id}/notes`).set(frontdesk.auth).send({ body: 'Left a voicemail.' });
+      expectJson(first, 201, {
+        id: expect.stringMatching(UUID),
+        body: 'Left a voicemail.',
+        authorId: frontdesk.user.id,
+        createdAt: clock.now().toISOString(),
+      });
+      clock.advance(1000);
+      await http().post(`${ADMIN}/${id}/notes`).set(admin.auth).send({ body: 'Second try:\nreached them.' });
+      const full = (await http().get(`${ADMIN}/${id}`).set(frontdesk.auth)).body as { notes: Json[] };
+      expect(full.notes.map((n) => [n.body, n.authorId])).toEqual([
+        ['Left a voicemail.', frontdesk.user.id],
+        ['Second try:\nreached them.', admin.user.id],
+      ]);
+      expect(JSON.stringify(await db().query('SELECT * FROM contact_request_notes'))).not.toContain('voicemail');
+    });
+
+    it('erases a request with its notes and history; the audit log keeps only that it happened', async () => {
+      const { id } = await received();
+      await http().post(`${ADMIN}/${id}/notes`).set(frontdesk.auth).send({ body: 'To be erased.' });
+      expectNoContent(await http().delete(`${ADMIN}/${id}`).set(frontdesk.auth));
+      for (const table of ['contact_requests', 'contact_request_notes', 'contact_request_status_changes']) {
+        const column = table === 'contact_requests' ? 'id' : 'contact_request_id';
+        expect(await db().query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [id])).toEqual([]);
+      }
+      expectProblem(await http().get(`${ADMIN}/${id}`).set(frontdesk.auth), {
+        code: 'not_found',
+        detail: 'No contact request has this id.',
+        instance: `${ADMIN}/${id}`,
+      });
+      const erased = await db()
+        .getRepository(AuditEvent)
+        .findOneByOrFail({ entityId: id, action: 'contact_request.erased' });
+      expect(erased).toMatchObject({ actorId: frontdesk.user.id, metadata: { status: 'new' } });
+      const trail = await http().get(`${ADMIN}/${id}/audit`).set(frontdesk.auth);
+      expect((trail.body as { data: Json[] }).data.map((e) => e.action)).toContain('contact_request.erased');
+    });
+
+    it('refuses editors (403) and anonymous callers (401) on every staff route', async () => {
+      const { id } = await received();
+      for (const [method, path] of [
+        ['get', ADMIN],
+        ['get', `${ADMIN}/${id}`],
+        ['patch', `${ADMIN}/${id}`],
+        ['post', `${ADMIN}/${id}/notes`],
+        ['delete', `${ADMIN}/${id}`],
+        ['get', `${ADMIN}/${id}/audit`],
+      ] as const) {
+        const body = method === 'patch' || method === 'post' ? {} : undefined;
+        expectProblem(await http()[method](path).set(editor.auth).send(body), {
+          code: 'forbidden',
+          detail: 'This requires one of the roles: admin, frontdesk.',
+          instance: path,
+        });
+        expect((await http()[method](path).send(body)).status).toBe(401);
+      }
+      expect(await auditActions(id)).toEqual([['contact_request.received', 'anonymous', null]]);
+    });
+  });
+
+  describe('retention', () => {
+    it('purges closed and spam requests older than the retention period, and audits counts only', async () => {
+      const closeNow = async () => {
+        const { id } = await received();
+        for (const status of ['in_progress', 'contacted', 'closed']) {
+          await http().patch(`${ADMIN}/${id}`).set(frontdesk.auth).send({ status });
+        }
+        return id;
+      };
+      const oldClosed = await closeNow();
+      const oldSpam = (await received({ ...PERSON, website: 'x' })).id;
+      const oldOpen = (await received()).id;
+      clock.advance(180 * 24 * 60 * 60 * 1000 + 1000);
+      const recentClosed = await closeNow();
+
+      const result = await app().app.get(RetentionService).purge();
+      expect(result.contactRequests).toBeGreaterThanOrEqual(2);
+      const left = (await db().query<{ id: string }[]>('SELECT id FROM contact_requests')).map((r) => r.id);
+      expect(left).not.toContain(oldClosed);
+      expect(left).not.toContain(oldSpam);
+      expect(left).toContain(oldOpen);
+      expect(left).toContain(recentClosed);
+      const [event] = await db()
+        .getRepository(AuditEvent)
+        .find({ where: { action: 'contact_request.purged' }, order: { occurredAt: 'DESC' }, take: 1 });
+      expect(event).toMatchObject({ actorType: 'system', entityId: null });
+      expect(event.metadata).toEqual({
+        contactRequests: result.contactRequests,
+        idempotencyKeys: result.idempotencyKeys,
+        cutoff: new Date(clock.now().getTime() - 180 * 24 * 60 * 60 * 1000).toISOString(),
+        retentionDays: 180,
+      });
+      clock.set(NY('2026-11-23T12:00'));
+    });
+  });
+});
+
+describe('contact request key rotation', () => {
+  const OLD_KEY = TEST_DATA_ENCRYPTION_KEY;
+  const NEW_KEY = Buffer.alloc(32, 9).toString('base64');
+
+  it('keeps old values readable under DATA_ENCRYPTION_KEYS and moves them to the new key with reencrypt', async () => {
+    const scratch = await createScratchDatabase();
+    const env = (keys: Record<string, string>) => ({ env: { DATABASE_URL: scratch.url, ...keys } });
+    try {
+      const reference = await withTestApp(env({ DATA_ENCRYPTION_KEY: OLD_KEY }), async (t) => {
+        const staff = await createStaff(t, 'frontdesk');
+        const res = await t.http().post(PUBLIC).send(PERSON);
+        const id = ((await t.http().get(ADMIN).set(staff.auth)).body as { data: Json[] }).data[0].id as string;
+        await t.http().post(`${ADMIN}/${id}/notes`).set(staff.auth).send({ body: 'Old-key note.' });
+        return (res.body as { reference: string }).reference;
+      });
+      await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY, DATA_ENCRYPTION_KEYS: OLD_KEY }), async (t) => {
+        const staff = await createStaff(t, 'frontdesk');
+        const cipher = t.app.get(DataCipher);
+        const found = await t.http().get(ADMIN).query({ phone: '4155552671' }).set(staff.auth);
+        const [summary] = (found.body as { data: Json[] }).data;
+        expect(summary).toMatchObject({ reference, name: 'Robin Achterberg' });
+        const ds = t.app.get(DataSource);
+        const stale = async () =>
+          (
+            await ds.query<{ name_cipher: string; phone_cipher: string }[]>(
+              'SELECT name_cipher, phone_cipher FROM contact_requests',
+            )
+          )
+            .flatMap((r) => [r.name_cipher, r.phone_cipher])
+            .filter((value) => !cipher.isCurrent(value)).length;
+        expect(await stale()).toBe(2);
+
+        expect(await reencryptContactData(ds, cipher)).toEqual({ contactRequests: 1, notes: 1 });
+        expect(await stale()).toBe(0);
+        expect(await reencryptContactData(ds, cipher)).toEqual({ contactRequests: 0, notes: 0 });
+      });
+      await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY }), async (t) => {
+        const staff = await createStaff(t, 'frontdesk');
+        const found = await t.http().get(ADMIN).query({ phone: '+1 415 555 2671' }).set(staff.auth);
+        const id = (found.body as { data: Json[] }).data[0].id as string;
+        const full = await t.http().get(`${ADMIN}/${id}`).set(staff.auth);
+        expect(full.body).toMatchObject({
+          reference,
+          name: 'Robin Achterberg',
+          phone: '+14155552671',
+          notes: [{ body: 'Old-key note.' }],
+        });
+      });
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
+
+describe('contact request notifications', () => {
+  const receiver = new Receiver();
+  const clock = new ManualClock(NY('2026-11-23T12:00'));
+  let hook = '';
+  const SECRET = 'contact-webhook-secret-0123';
+
+  beforeAll(async () => {
+    await receiver.start();
+    hook = `${receiver.origin}/clinic-hook`;
+  });
+  afterAll(() => receiver.stop());
+
+  it('announces a new request to the webhook, signed, with ids only; retries after a failure; never a spam one', async () => {
+    await withTestApp(
+      { isolatedDatabase: true, clock, env: { NOTIFY_WEBHOOK_URLS: hook, NOTIFY_WEBHOOK_SECRET: SECRET } },
+      async (t) => {
+        const dispatcher = t.app.get(WebhookDispatcher);
+        receiver.answer(503);
+        const res = await t.http().post(PUBLIC).send(PERSON);
+        await t
+          .http()
+          .post(PUBLIC)
+          .send({ ...PERSON, website: 'bot' });
+        const reference = (res.body as { reference: string }).reference;
+
+        expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, delivered: 0 });
+        clock.advance(60 * 60 * 1000);
+        expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+        expect(receiver.requests).toHaveLength(2);
+
+        const delivered = receiver.requests[1];
+        const [{ id }] = await t.app
+          .get(DataSource)
+          .query<{ id: string }[]>('SELECT id FROM contact_requests WHERE reference = $1', [reference]);
+        expect(JSON.parse(delivered.body)).toEqual({
+          event: 'contact_request.created',
+          id,
+          reference,
+          channel: 'text',
+          createdAt: NY('2026-11-23T12:00').toISOString(),
+        });
+        expect(
+          verifyWebhookSignature(
+            SECRET,
+            {
+              signature: delivered.headers['x-signature'] as string,
+              timestamp: delivered.headers['x-signature-timestamp'] as string,
+              body: delivered.body,
+            },
+            { nowSeconds: Math.floor(clock.now().getTime() / 1000) },
+          ),
+        ).toBe(true);
+        const sent = JSON.stringify(receiver.requests);
+        for (const value of PERSONAL) expect({ value, sent: sent.includes(value) }).toEqual({ value, sent: false });
+      },
+    );
+  });
+});
