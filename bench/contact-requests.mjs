@@ -108,7 +108,7 @@ async function main() {
 
     // The dispatcher announces each request; wait (bounded) for the outbox to drain.
     const deadline = Date.now() + 120_000;
-    while (receiver.delivered.size < answered.length && Date.now() < deadline) {
+    while (receiver.delivered.size < total - seeded && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const undelivered = answered.filter((reference) => !receiver.delivered.has(reference));
@@ -130,11 +130,15 @@ async function main() {
     console.log(
       `201 answers: ${answered.length}; found in the database: ${answered.length - missing.length}; missing: ${missing.length}`,
     );
-    console.log(`rows: ${total} in total = ${seeded} seeded + ${total - seeded} submitted`);
+    // Requests still in flight when the load stopped may be stored without their answer having been counted.
+    const inFlight = total - seeded - answered.length;
+    console.log(
+      `rows: ${total} in total = ${seeded} seeded + ${answered.length} answered 201 + ${inFlight} in flight at the end`,
+    );
     console.log(
       `webhook: ${receiver.delivered.size} of ${answered.length} announced${undelivered.length ? `, ${undelivered.length} not (yet)` : ''}`,
     );
-    const ok = missing.length === 0 && total - seeded === answered.length && undelivered.length === 0;
+    const ok = missing.length === 0 && inFlight >= 0 && inFlight <= CONNECTIONS && undelivered.length === 0;
     console.log(ok ? 'PASS: every 201 is stored and announced' : 'FAIL');
     process.exitCode = ok ? 0 : 1;
   } finally {

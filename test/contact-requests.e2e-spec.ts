@@ -1,9 +1,13 @@
+import { CronExpression, SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { DataCipher } from '../src/common/crypto/data-cipher.js';
 import { reencryptContactData } from '../src/contact-requests/reencrypt.js';
 import { RetentionService } from '../src/contact-requests/retention.js';
+import { demoContactRequestsSeeder } from '../src/contact-requests/demo-contact-requests.seeder.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { runSeeders } from '../src/database/seeding/seed-runner.js';
 import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
@@ -684,5 +688,42 @@ describe('contact request notifications', () => {
         for (const value of PERSONAL) expect({ value, sent: sent.includes(value) }).toEqual({ value, sent: false });
       },
     );
+  });
+});
+
+describe('demo contact requests and the retention schedule', () => {
+  const app = useTestApp({ isolatedDatabase: true });
+
+  it('seeds a handful of requests in different states, encrypted like real ones', async () => {
+    const ds = app().app.get(DataSource);
+    const config = app().app.get(AppConfig);
+    expect(await runSeeders(ds, [demoContactRequestsSeeder], { embeddedDatabase: false, config })).toEqual([
+      'demo-contact-requests',
+    ]);
+    const staff = await createStaff(app(), 'frontdesk');
+    const list = (await app().http().get(ADMIN).set(staff.auth)).body as { data: Json[] };
+    expect(list.data.map((r) => r.status).sort()).toEqual(['closed', 'contacted', 'in_progress', 'new']);
+    expect(list.data.map((r) => r.name)).toContain('Jordan Ellis');
+    const dump = JSON.stringify(await ds.query('SELECT * FROM contact_requests'));
+    expect(dump).not.toContain('Jordan');
+    expect(dump).not.toContain('5550142');
+    const closed = list.data.find((r) => r.status === 'closed') as Json;
+    const full = (
+      await app()
+        .http()
+        .get(`${ADMIN}/${closed.id as string}`)
+        .set(staff.auth)
+    ).body as { history: Json[] };
+    expect(full.history.map((h) => h.toStatus)).toEqual(['new', 'in_progress', 'contacted', 'closed']);
+  });
+
+  it('declines without a configuration (it needs the encryption key), so a later seeding runs it', async () => {
+    const ds = app().app.get(DataSource);
+    expect(await demoContactRequestsSeeder.run(ds.manager, { embeddedDatabase: false })).toBe(false);
+  });
+
+  it('registers the daily purge with the scheduler', () => {
+    const job = app().app.get(SchedulerRegistry).getCronJob('contact-request-retention');
+    expect(job.cronTime.source).toBe(CronExpression.EVERY_DAY_AT_3AM);
   });
 });
