@@ -727,3 +727,32 @@ describe('demo contact requests and the retention schedule', () => {
     expect(job.cronTime.source).toBe(CronExpression.EVERY_DAY_AT_3AM);
   });
 });
+
+describe('contact requests under the public-submission rate limit', () => {
+  const app = useTestApp({
+    isolatedDatabase: true,
+    env: { RATE_LIMIT_SUBMISSION_LIMIT: '2', RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '60' },
+  });
+
+  it('answers 429 with Retry-After once the budget is spent, and stores nothing more', async () => {
+    const count = async () =>
+      (await app().app.get(DataSource).query<{ n: number }[]>('SELECT count(*)::int AS n FROM contact_requests'))[0].n;
+    const before = await count();
+    expect((await app().http().post(PUBLIC).send(PERSON)).status).toBe(201);
+    expect(
+      (
+        await app()
+          .http()
+          .post(PUBLIC)
+          .send({ ...PERSON, website: 'bot' })
+      ).status,
+    ).toBe(201);
+    const refused = await app().http().post(PUBLIC).send(PERSON);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
+    expect(refused.text).not.toContain('Robin');
+    expect(await count()).toBe(before + 2);
+  });
+});
