@@ -162,14 +162,22 @@ export function IsFlag(
   );
 }
 
+/**
+ * Trims strings before validation. With `emptyAsAbsent`, white space alone means "not given": forms send their unused
+ * inputs as "".
+ */
+function Trimmed(emptyAsAbsent = false): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return emptyAsAbsent && trimmed === '' ? undefined : trimmed;
+  });
+}
+
 /** An email address (trimmed; at most 254 characters, the SMTP limit). */
 export function IsEmailAddress(options: FieldOptions & { emptyAsAbsent?: boolean } = {}): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }: { value: unknown }) => {
-      if (typeof value !== 'string') return value;
-      const trimmed = value.trim();
-      return options.emptyAsAbsent && trimmed === '' ? undefined : trimmed;
-    }),
+    Trimmed(options.emptyAsAbsent),
     ...presence(options),
     IsString(),
     MaxLength(254),
@@ -363,12 +371,7 @@ export function IsText(
 ): PropertyDecorator {
   const min = options.min ?? 1;
   return applyDecorators(
-    Transform(({ value }: { value: unknown }) => {
-      if (typeof value !== 'string') return value;
-      const trimmed = value.trim();
-      // Forms send their unused inputs as "": for an optional field that means "not given".
-      return options.emptyAsAbsent && trimmed === '' ? undefined : trimmed;
-    }),
+    Trimmed(options.emptyAsAbsent),
     ...presence(options),
     IsString(),
     options.multiline

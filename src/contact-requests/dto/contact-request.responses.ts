@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { OpenedRequest, RequestRecord } from '../admin-contact-requests.service.js';
 import { maskEmail, maskPhone } from '../contact-details.js';
 import type { ContactRequestNote } from '../contact-request-note.entity.js';
+import type { ContactRequest } from '../contact-request.entity.js';
 import {
   CONTACT_CHANNELS,
   CONTACT_REQUEST_STATUSES,
@@ -32,7 +33,8 @@ export class ContactRequestReceiptResponse {
   readonly crisisNotice!: string;
 }
 
-export class ContactRequestSummaryResponse {
+/** What every staff view of a request shows. */
+class ContactRequestFields {
   @ApiProperty({ format: 'uuid' })
   readonly id!: string;
 
@@ -54,13 +56,6 @@ export class ContactRequestSummaryResponse {
   @ApiProperty({ example: 'Alex Rivera' })
   readonly name!: string;
 
-  /** Country code and last two digits only; open the request for the number. */
-  @ApiProperty({ type: String, nullable: true, example: '+1 ••••••••71' })
-  readonly phoneMasked!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: 'a•••@example.org' })
-  readonly emailMasked!: string | null;
-
   @ApiProperty({ format: 'date-time' })
   readonly expectedReplyBy!: string;
 
@@ -72,6 +67,15 @@ export class ContactRequestSummaryResponse {
 
   @ApiProperty({ format: 'date-time' })
   readonly updatedAt!: string;
+}
+
+export class ContactRequestSummaryResponse extends ContactRequestFields {
+  /** Country code and last two digits only; open the request for the number. */
+  @ApiProperty({ type: String, nullable: true, example: '+1 ••••••••71' })
+  readonly phoneMasked!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a•••@example.org' })
+  readonly emailMasked!: string | null;
 }
 
 export class ContactRequestNoteResponse {
@@ -105,28 +109,7 @@ export class StatusChangeResponse {
 }
 
 /** The whole request, decrypted. Reading it is recorded in the audit log. */
-export class ContactRequestResponse {
-  @ApiProperty({ format: 'uuid' })
-  readonly id!: string;
-
-  @ApiProperty({ example: 'CR-7K3F9Q' })
-  readonly reference!: string;
-
-  @ApiProperty({ enum: CONTACT_REQUEST_STATUSES, enumName: 'ContactRequestStatus' })
-  readonly status!: ContactRequestStatus;
-
-  @ApiProperty({ enum: CONTACT_CHANNELS, enumName: 'ContactChannel' })
-  readonly channel!: ContactChannel;
-
-  @ApiProperty({ enum: PREFERRED_TIMES, enumName: 'PreferredTime', nullable: true })
-  readonly preferredTime!: PreferredTime | null;
-
-  @ApiProperty({ enum: SERVICE_INTERESTS, enumName: 'ServiceInterest', nullable: true })
-  readonly serviceInterest!: ServiceInterest | null;
-
-  @ApiProperty({ example: 'Alex Rivera' })
-  readonly name!: string;
-
+export class ContactRequestResponse extends ContactRequestFields {
   /** E.164. */
   @ApiProperty({ type: String, nullable: true, example: '+14155552671' })
   readonly phone!: string | null;
@@ -140,24 +123,12 @@ export class ContactRequestResponse {
   @ApiProperty()
   readonly consentToText!: boolean;
 
-  @ApiProperty({ format: 'date-time' })
-  readonly expectedReplyBy!: string;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
-  readonly assignedTo!: string | null;
-
   /** Also the ETag `"v<version>"` to send in `If-Match`. */
   @ApiProperty({ type: 'integer' })
   readonly version!: number;
 
   @ApiProperty({ format: 'date-time' })
   readonly statusChangedAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  readonly createdAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  readonly updatedAt!: string;
 
   @ApiProperty({ type: [ContactRequestNoteResponse] })
   readonly notes!: ContactRequestNoteResponse[];
@@ -168,7 +139,7 @@ export class ContactRequestResponse {
 
 const iso = (d: Date) => d.toISOString();
 
-export function mapSummary({ request: r, details }: OpenedRequest): ContactRequestSummaryResponse {
+function fieldsOf(r: ContactRequest, name: string): ContactRequestFields {
   return {
     id: r.id,
     reference: r.reference,
@@ -176,13 +147,19 @@ export function mapSummary({ request: r, details }: OpenedRequest): ContactReque
     channel: r.channel,
     preferredTime: r.preferredTime,
     serviceInterest: r.serviceInterest,
-    name: details.name,
-    phoneMasked: details.phone === null ? null : maskPhone(details.phone),
-    emailMasked: details.email === null ? null : maskEmail(details.email),
+    name,
     expectedReplyBy: iso(r.expectedReplyBy),
     assignedTo: r.assignedTo,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+  };
+}
+
+export function mapSummary({ request: r, details }: OpenedRequest): ContactRequestSummaryResponse {
+  return {
+    ...fieldsOf(r, details.name),
+    phoneMasked: details.phone === null ? null : maskPhone(details.phone),
+    emailMasked: details.email === null ? null : maskEmail(details.email),
   };
 }
 
@@ -192,20 +169,13 @@ export function mapNote({ note, body }: { note: ContactRequestNote; body: string
 
 export function mapRequest({ request: r, details, notes, history }: RequestRecord): ContactRequestResponse {
   return {
-    id: r.id,
-    reference: r.reference,
-    status: r.status,
-    channel: r.channel,
-    preferredTime: r.preferredTime,
-    serviceInterest: r.serviceInterest,
-    ...details,
+    ...fieldsOf(r, details.name),
+    phone: details.phone,
+    email: details.email,
+    message: details.message,
     consentToText: r.consentToText,
-    expectedReplyBy: iso(r.expectedReplyBy),
-    assignedTo: r.assignedTo,
     version: r.version,
     statusChangedAt: iso(r.statusChangedAt),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
     notes: notes.map(mapNote),
     history: history.map((h) => ({
       fromStatus: h.fromStatus,
