@@ -7,6 +7,7 @@
 //              BENCH_CONNECTIONS   concurrent connections (20)
 //              BENCH_ROUNDS        alternating rounds per server and workload (3)
 //              BENCH_POOL_MAX      pool size of the API and of the bare pg baseline (10)
+//              BENCH_WORKLOADS     comma-separated subset to run: list,detail,cached200,cached304,deep (all)
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,8 @@ const WARMUP = positiveNumber('BENCH_WARMUP', 8, true);
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 20);
 const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
 const POOL_MAX = positiveNumber('BENCH_POOL_MAX', 10);
+const ALL_WORKLOADS = ['list', 'detail', 'cached200', 'cached304', 'deep'];
+const WORKLOADS = workloads(process.env.BENCH_WORKLOADS);
 
 const ARTICLES = 10_000;
 const PUBLISHED = 9_000;
@@ -38,6 +41,14 @@ function positiveNumber(name, fallback, zeroAllowed = false) {
     throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got "${raw}"`);
   }
   return value;
+}
+
+function workloads(raw) {
+  if (raw === undefined || raw.trim() === '') return new Set(ALL_WORKLOADS);
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !ALL_WORKLOADS.includes(name));
+  if (unknown.length > 0) throw new Error(`BENCH_WORKLOADS: unknown ${unknown.join(', ')}; known: ${ALL_WORKLOADS}`);
+  return new Set(names);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -611,6 +622,7 @@ async function main() {
     NODE_ENV: 'production',
     DATABASE_URL: url,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     DB_SEED_ON_START: 'false',
     DB_POOL_MAX: String(POOL_MAX),
@@ -685,45 +697,55 @@ async function main() {
   const compare = (workload, [subject, baseline], target, showBaseline = true) =>
     lines.push({ workload, subject, baseline, ratio: subject.best.rps / baseline.best.rps, target, showBaseline });
 
-  compare(
-    'list page 1, uncached',
-    await alternate('list page 1', [
-      { label: 'app', server: app, target: list },
-      { label: 'bare fastify+pg', server: barePg, target: list },
-    ]),
-    0.7,
-  );
-  compare(
-    'detail by slug, uncached',
-    await alternate('detail', [
-      { label: 'app', server: app, target: detail },
-      { label: 'bare fastify+pg', server: barePg, target: detail },
-    ]),
-    0.7,
-  );
-  compare(
-    'list page 1, cached 200',
-    await alternate('cached 200', [
-      { label: 'app (cache on)', server: appCached, target: list },
-      { label: 'bare fastify bytes', server: bareBytes, target: list },
-    ]),
-    0.6,
-  );
-  compare(
-    'list page 1, cached 304',
-    await alternate('cached 304', [
-      { label: 'app (cache on)', server: appCached, target: revalidate },
-      { label: 'bare fastify bytes', server: bareBytes, target: revalidate },
-    ]),
-    0.6,
-  );
-  const [deepPage1, deepOffset, deepCursor] = await alternate('deep pages', [
-    { label: 'app page 1', server: app, target: list },
-    { label: 'app page=400', server: app, target: { path: page400, status: 200 } },
-    { label: 'app cursor→400', server: app, target: { path: cursor400, status: 200 } },
-  ]);
-  compare('page 400 (page=400), uncached', [deepOffset, deepPage1], 0.5);
-  compare('page 400 (cursor), uncached', [deepCursor, deepPage1], undefined, false);
+  if (WORKLOADS.has('list')) {
+    compare(
+      'list page 1, uncached',
+      await alternate('list page 1', [
+        { label: 'app', server: app, target: list },
+        { label: 'bare fastify+pg', server: barePg, target: list },
+      ]),
+      0.7,
+    );
+  }
+  if (WORKLOADS.has('detail')) {
+    compare(
+      'detail by slug, uncached',
+      await alternate('detail', [
+        { label: 'app', server: app, target: detail },
+        { label: 'bare fastify+pg', server: barePg, target: detail },
+      ]),
+      0.7,
+    );
+  }
+  if (WORKLOADS.has('cached200')) {
+    compare(
+      'list page 1, cached 200',
+      await alternate('cached 200', [
+        { label: 'app (cache on)', server: appCached, target: list },
+        { label: 'bare fastify bytes', server: bareBytes, target: list },
+      ]),
+      0.6,
+    );
+  }
+  if (WORKLOADS.has('cached304')) {
+    compare(
+      'list page 1, cached 304',
+      await alternate('cached 304', [
+        { label: 'app (cache on)', server: appCached, target: revalidate },
+        { label: 'bare fastify bytes', server: bareBytes, target: revalidate },
+      ]),
+      0.6,
+    );
+  }
+  if (WORKLOADS.has('deep')) {
+    const [deepPage1, deepOffset, deepCursor] = await alternate('deep pages', [
+      { label: 'app page 1', server: app, target: list },
+      { label: 'app page=400', server: app, target: { path: page400, status: 200 } },
+      { label: 'app cursor→400', server: app, target: { path: cursor400, status: 200 } },
+    ]);
+    compare('page 400 (page=400), uncached', [deepOffset, deepPage1], 0.5);
+    compare('page 400 (cursor), uncached', [deepCursor, deepPage1], undefined, false);
+  }
 
   console.log('');
   printTable(lines);

@@ -163,6 +163,8 @@ async function buildApp(
   const hops = config.http.trustProxy;
   const logCompleted = (request: FastifyRequest, reply: FastifyReply): void => {
     const level = reply.statusCode >= 500 ? 'warn' : 'info';
+    // Every response passes here, cache hits included: build the line only when it will be written.
+    if (!logger.isLevelEnabled(level)) return;
     logger[level](
       {
         reqId: request.id,
@@ -225,7 +227,7 @@ async function buildApp(
   });
   const clock = options.clock ?? systemClock;
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
-  registerHttpCaching(fastify, responseCache);
+  registerHttpCaching(fastify, responseCache, SECURITY_HEADER_VALUES);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock, responseCache }),

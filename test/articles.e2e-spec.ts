@@ -12,12 +12,22 @@ import {
   UUID,
 } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
-import { type TestApp, useTestApp } from './utils/test-app.js';
+import { logs, type TestApp, useTestApp } from './utils/test-app.js';
 
 const ADMIN = '/api/v1/admin/articles';
 const PUBLIC = '/api/v1/articles';
 const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300';
 const SITE = 'https://wellclinic.test';
+/** The security headers every response carries (see app.factory.ts), cache hits included. */
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-frame-options',
+];
 
 const AUTHOR = { name: 'Maya Lindqvist', credentials: 'LMFT' };
 const BODY = [
@@ -618,6 +628,62 @@ describe('articles', () => {
       const notModified = await http().get(`${PUBLIC}/${slug}`).set('If-None-Match', res.headers.etag);
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
+    });
+
+    it('answers hits from the cache with the headers of every response, and logs them', async () => {
+      const { slug } = await published({ title: 'Straight from memory' });
+      const url = `${PUBLIC}/${slug}`;
+      const miss = await http().get(url);
+      expect(miss.headers['x-cache']).toBe('MISS');
+      // CORS_ORIGINS is set: the response depends on Origin, and on Accept-Encoding.
+      expect(miss.headers.vary).toBe('Origin, accept-encoding');
+      const security = Object.fromEntries(SECURITY_HEADERS.map((name) => [name, miss.headers[name]]));
+      expect(Object.values(security)).not.toContain(undefined);
+      const cached = {
+        'x-cache': 'HIT',
+        etag: miss.headers.etag,
+        'cache-control': PUBLIC_CACHE,
+        vary: miss.headers.vary,
+      };
+      logs.lines.length = 0;
+
+      const notModified = await http().get(url).set('If-None-Match', miss.headers.etag).set('X-Request-Id', 'hit-304');
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.headers).toMatchObject({ ...security, ...cached, 'x-request-id': 'hit-304' });
+      expect(notModified.headers['content-type']).toBeUndefined();
+      expect(notModified.headers['content-length']).toBeUndefined();
+
+      const identity = await http().get(url).unset('Accept-Encoding').set('X-Request-Id', 'hit-200');
+      expect(identity.status).toBe(200);
+      expect(identity.headers).toMatchObject({
+        ...security,
+        ...cached,
+        'x-request-id': 'hit-200',
+        'content-type': JSON_TYPE,
+        'content-length': String(Buffer.byteLength(JSON.stringify(miss.body))),
+      });
+      expect(identity.headers['content-encoding']).toBeUndefined();
+      expect(identity.body).toEqual(miss.body);
+
+      const compressed = await http().get(url).set('Accept-Encoding', 'gzip').set('X-Request-Id', 'hit-gzip');
+      expect(compressed.headers).toMatchObject({ ...security, ...cached, 'content-encoding': 'gzip' });
+      expect(compressed.body).toEqual(miss.body);
+
+      const completed = logs.json().filter((line) => line.msg === 'request completed');
+      const logged = (reqId: string, statusCode: number) => ({
+        reqId,
+        method: 'GET',
+        route: '/api/v1/articles/:slug',
+        path: url,
+        statusCode,
+        durationMs: expect.any(Number),
+      });
+      expect(completed).toEqual([
+        expect.objectContaining(logged('hit-304', 304)),
+        expect.objectContaining(logged('hit-200', 200)),
+        expect.objectContaining(logged('hit-gzip', 200)),
+      ]);
     });
 
     it('answers cross-origin reads from the cache with their CORS headers', async () => {

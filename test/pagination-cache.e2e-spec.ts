@@ -81,10 +81,12 @@ describe('list envelope, pagination and sorting', () => {
 describe('HTTP caching of public GETs', () => {
   const app = useTestApp({ imports: [FixturesModule] });
 
-  it('sends a strong ETag and the public Cache-Control', async () => {
+  it('sends a strong ETag, the public Cache-Control and Vary: accept-encoding', async () => {
     const res = await app().http().get('/api/v1/fixtures/items');
     expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
     expect(res.headers.etag).toMatch(STRONG_ETAG);
+    // Whether or not this one was compressed, the representation depends on Accept-Encoding.
+    expect(res.headers.vary).toBe('accept-encoding');
   });
 
   it('answers 304 with no body when If-None-Match matches', async () => {
@@ -97,6 +99,7 @@ describe('HTTP caching of public GETs', () => {
       expect(again.text).toBe('');
       expect(again.headers.etag).toBe(etag);
       expect(again.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+      expect(again.headers.vary).toBe('accept-encoding');
     }
   });
 

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config.js';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
-import type { ResponseCache } from './response-cache.js';
+import type { CachedResponse, ResponseCache } from './response-cache.js';
 
 const PUBLIC_CACHE = 'wellclinic:public-cache';
 
@@ -76,33 +76,60 @@ export class CacheControlInterceptor implements NestInterceptor {
 }
 
 /**
- * Runs after serialization, before compression: defaults every response to `no-store`, and gives public
- * 200 responses their ETag and 304 handling. With a ResponseCache, routes marked with `serverCacheTag` are
- * answered from memory before the controller, its guards and pipes (a stored response was already valid
- * for that exact URL): in onRequest right after the request-id and security headers when the request has
- * no Origin, else in preHandler once CORS has run. Register it right after the request-id hook.
- * Register it before @fastify/compress.
+ * Answers a request from a stored response. A 304, or a 200 to a client that accepts no compression, is
+ * written straight to the socket with the stored header block: it already went through the onSend hooks
+ * when it was stored. X-Request-Id is this request's; CORS headers, which Nest's hook copies to the raw
+ * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be
+ * compressed goes through `send`, so that @fastify/compress negotiates the encoding.
  */
-export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCache): void {
+function answerFromCache(request: FastifyRequest, reply: FastifyReply, hit: CachedResponse): void {
+  const notModified = ifNoneMatchSatisfied(request.headers['if-none-match'], hit.etag);
+  if (!notModified && request.headers['accept-encoding']) {
+    void reply.headers(hit.headers).header('content-type', hit.contentType).send(hit.payload);
+    return;
+  }
+  const headers = (notModified ? hit.notModifiedBlock : hit.okBlock).slice();
+  headers[1] = request.id;
+  void reply.hijack();
+  reply.raw.writeHead(notModified ? 304 : 200, headers).end(notModified ? undefined : hit.payload);
+}
+
+/** Adds a field name to Vary unless it is already listed (the same check @fastify/compress makes). */
+function addVary(reply: FastifyReply, field: string): void {
+  const current = reply.getHeader('vary');
+  if (current === undefined) void reply.header('vary', field);
+  else if (!String(current).toLowerCase().includes(field)) void reply.header('vary', `${String(current)}, ${field}`);
+}
+
+/**
+ * Runs after serialization, before compression: defaults every response to `no-store`, and gives public
+ * 200 responses their ETag, `Vary: accept-encoding` (they may be sent compressed) and 304 handling. With a
+ * ResponseCache, routes marked with `serverCacheTag` are answered from memory before the controller, its
+ * guards and pipes (a stored response was already valid for that exact URL): in onRequest right after the
+ * request-id and security headers when the request has no Origin, else in preHandler once CORS has run.
+ * Register it right after the request-id hook, and before @fastify/compress.
+ */
+export function registerHttpCaching(
+  fastify: FastifyInstance,
+  cache?: ResponseCache,
+  /** What every response carries besides X-Request-Id (the security headers): part of a hit's header block. */
+  everyResponse: Readonly<Record<string, string>> = {},
+): void {
   if (cache?.enabled) {
-    /** Sends the stored response, or notes the generation a miss starts under (so it is looked up once). */
-    const serveHit = (request: FastifyRequest, reply: FastifyReply) => {
+    /** Answers from the cache, or notes the generation a miss starts under (so it is looked up once). */
+    const serveHit = (request: FastifyRequest, reply: FastifyReply): boolean => {
       const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
-      if (!tag) return;
+      if (!tag) return false;
       const hit = cache.get(tag, request.url);
       if (!hit) {
         startedUnder.set(request, cache.generation(tag));
-        return;
+        return false;
       }
-      return reply
-        .header('x-cache', 'HIT')
-        .header('cache-control', hit.cacheControl)
-        .header('etag', hit.etag)
-        .header('content-type', hit.contentType)
-        .send(hit.payload);
+      answerFromCache(request, reply, hit);
+      return true;
     };
     // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
-    // Nest middleware and the CORS hook even run; sending from a hook means not calling done().
+    // Nest middleware runs; answering from a hook means not calling done().
     fastify.addHook('onRequest', (request, reply, done) => {
       if (request.headers.origin !== undefined || !serveHit(request, reply)) done();
     });
@@ -130,17 +157,31 @@ export function registerHttpCaching(fastify: FastifyInstance, cache?: ResponseCa
 
     let etag = reply.getHeader('etag') as string | undefined;
     if (etag === undefined) {
-      etag = strongEtag(payload);
-      void reply.header('etag', etag);
+      // Encoded once, here: hashed, stored and sent as the same bytes (a string would be encoded for each).
+      const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      payload = bytes;
+      etag = strongEtag(bytes);
+      addVary(reply.header('etag', etag), 'accept-encoding');
       const tag = routeCacheTag(request);
       const generation = startedUnder.get(request);
       if (cache && tag && generation !== undefined) {
-        cache.set(tag, request.url, generation, {
-          // Stored as bytes: a string would be encoded again on every hit.
-          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+        const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+        const headers = {
+          'x-cache': 'HIT',
+          'cache-control': String(cacheControl),
           etag,
-          contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-          cacheControl: String(cacheControl),
+          vary: String(reply.getHeader('vary')),
+        };
+        // A 304 has no body, so no Content-Type or Content-Length (RFC 9110 §15.4.5).
+        const notModifiedBlock = ['x-request-id', '', ...Object.entries({ ...everyResponse, ...headers }).flat()];
+        const okBlock = [...notModifiedBlock, 'content-type', contentType, 'content-length', String(bytes.length)];
+        cache.set(tag, request.url, generation, {
+          payload: bytes,
+          etag,
+          contentType,
+          headers,
+          okBlock,
+          notModifiedBlock,
         });
       }
     }

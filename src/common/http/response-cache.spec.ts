@@ -4,11 +4,13 @@ import { type CachedResponse, ResponseCache } from './response-cache.js';
 const TTL = 5_000;
 const MAX_BYTES = 80_000;
 
-const response = (payload: string | Buffer = '{"data":[]}', etag = '"v1"'): CachedResponse => ({
-  payload,
+const response = (body = '{"data":[]}', etag = '"v1"'): CachedResponse => ({
+  payload: Buffer.from(body),
   etag,
   contentType: 'application/json; charset=utf-8',
-  cacheControl: 'public, max-age=60',
+  headers: { 'x-cache': 'HIT', 'cache-control': 'public, max-age=60', etag, vary: 'accept-encoding' },
+  okBlock: ['x-request-id', '', 'etag', etag, 'content-length', String(Buffer.byteLength(body))],
+  notModifiedBlock: ['x-request-id', '', 'etag', etag],
 });
 
 const START = new Date('2026-11-03T09:00:00Z');
@@ -28,10 +30,11 @@ describe('ResponseCache', () => {
     expect(cache.get('articles', '/api/v1/articles')).toEqual(response());
   });
 
-  it('stores Buffer payloads', () => {
+  it('hands out the stored response itself, not a copy per hit', () => {
     const { cache } = setup();
-    cache.set('articles', '/feed.xml', 0, response(Buffer.from('<rss/>')));
-    expect(cache.get('articles', '/feed.xml')?.payload).toEqual(Buffer.from('<rss/>'));
+    const stored = response();
+    cache.set('articles', '/a', 0, stored);
+    expect(cache.get('articles', '/a')).toBe(stored);
   });
 
   it('misses what was never stored', () => {
@@ -76,7 +79,7 @@ describe('ResponseCache', () => {
     clock.advance(TTL - 10);
     cache.set('articles', '/a', 0, response('new'));
     clock.advance(TTL - 1);
-    expect(cache.get('articles', '/a')?.payload).toBe('new');
+    expect(cache.get('articles', '/a')?.payload.toString()).toBe('new');
     clock.advance(1);
     expect(cache.get('articles', '/a')).toBeUndefined();
   });
@@ -180,7 +183,7 @@ describe('ResponseCache', () => {
       const { cache } = setup(TTL, maxBytes);
       const payload = 'x'.repeat(maxBytes / 8 - overhead);
       cache.set('articles', url, 0, response(payload));
-      expect(cache.get('articles', url)?.payload).toBe(payload);
+      expect(cache.get('articles', url)?.payload.toString()).toBe(payload);
     });
 
     it('does not store an entry bigger than an eighth of the cache', () => {

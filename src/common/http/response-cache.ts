@@ -3,13 +3,22 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock/clock.js';
 
 export interface CachedResponse {
-  payload: string | Buffer;
+  /** The body as sent, in bytes (a string would be encoded again on every hit). */
+  payload: Buffer;
   etag: string;
   contentType: string;
-  cacheControl: string;
+  /** The response's own headers, for a 200 or a 304: ETag, Cache-Control, Vary, `X-Cache: HIT`. */
+  headers: Readonly<Record<string, string>>;
+  /**
+   * The whole header block of a 200 and of a 304 answered from the cache, computed once when the response is
+   * stored: name/value lists for `writeHead`, X-Request-Id's value (index 1) left for each request to fill.
+   */
+  okBlock: readonly string[];
+  notModifiedBlock: readonly string[];
 }
 
-interface Entry extends CachedResponse {
+interface Entry {
+  response: CachedResponse;
   generation: number;
   expiresAt: number;
 }
@@ -34,7 +43,7 @@ export class ResponseCache {
             maxSize: maxBytes,
             // A single response may use at most an eighth of the cache.
             maxEntrySize: Math.max(1, Math.floor(maxBytes / 8)),
-            sizeCalculation: (entry, key) => Buffer.byteLength(entry.payload) + key.length + 200,
+            sizeCalculation: (entry, key) => entry.response.payload.length + key.length + 200,
           })
         : undefined;
   }
@@ -56,13 +65,12 @@ export class ResponseCache {
       this.entries?.delete(key);
       return undefined;
     }
-    const { payload, etag, contentType, cacheControl } = entry;
-    return { payload, etag, contentType, cacheControl };
+    return entry.response;
   }
 
   set(tag: string, url: string, generation: number, response: CachedResponse): void {
     if (!this.entries || generation !== this.generation(tag)) return;
-    this.entries.set(`${tag} ${url}`, { ...response, generation, expiresAt: this.clock.now().getTime() + this.ttlMs });
+    this.entries.set(`${tag} ${url}`, { response, generation, expiresAt: this.clock.now().getTime() + this.ttlMs });
   }
 
   /** Forgets every response of the tag (call it after the change commits). */
