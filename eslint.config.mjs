@@ -5,13 +5,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.data/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.data/', 'clients/typescript/schema.d.ts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'test/setup/*.mjs', 'test/*.cjs'] },
+        projectService: {
+          allowDefaultProject: ['*.mjs', 'test/setup/*.mjs', 'test/*.cjs', 'clients/typescript/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -16,6 +16,7 @@ describe('OpenAPI document and Swagger UI', () => {
       description: expect.any(String),
       version: '1.0',
       contact: {},
+      license: { name: 'Proprietary' },
     });
     for (const heading of ['## Authentication', '## Errors', '## Lists and pagination', '## Caching']) {
       expect(doc.info.description).toContain(heading);
@@ -45,9 +46,26 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(doc.components.schemas.PageMeta).toBeDefined();
     expect(doc.paths['/health'].get.operationId).toBe('getReadiness');
     expect(doc.paths['/health'].get.responses['503']).toEqual({
-      description: 'Problem: `service_unavailable`',
-      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+      description: 'Problem: `service_unavailable`, `database_unavailable`',
+      headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+      content: {
+        'application/problem+json': {
+          schema: { $ref: '#/components/schemas/ProblemDetails' },
+          examples: {
+            service_unavailable: { $ref: '#/components/examples/problem-service-unavailable' },
+            database_unavailable: { $ref: '#/components/examples/problem-database-unavailable' },
+          },
+        },
+      },
+    });
+    expect(doc.components.headers.RetryAfter).toEqual({
+      description: 'Seconds to wait before retrying.',
+      schema: { type: 'integer', minimum: 0, example: 30 },
+    });
+    expect(doc.components.examples['problem-service-unavailable'].value).toMatchObject({
+      type: '/problems/service-unavailable',
+      status: 503,
+      code: 'service_unavailable',
     });
   });
 

@@ -9,6 +9,7 @@ import { UuidParam } from '../common/validation/decorators.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyRequest } from './dto/api-key.requests.js';
 import { ApiKeyResponse, CreatedApiKeyResponse, mapApiKey } from './dto/api-key.response.js';
+import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 @ApiTags('api-keys')
 @Controller('admin/api-keys')
@@ -27,7 +28,7 @@ export class AdminApiKeysController {
   /** The response is the only time the secret is shown: store it in the integration right away. */
   @Post()
   @ApiOperation({ operationId: 'createApiKey', summary: 'Create an integration key' })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: LOCATION_HEADER })
   @ApiProblems('validation_failed')
   async create(
     @Body() body: CreateApiKeyRequest,

@@ -32,6 +32,7 @@ import {
   mapAdminSummary,
   mapRevision,
 } from './dto/article.responses.js';
+import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 const IF_MATCH = {
   name: 'If-Match',
@@ -70,7 +71,7 @@ export class AdminArticlesController {
   /** Creates a draft. */
   @Post()
   @ApiOperation({ operationId: 'createArticle', summary: 'Create a draft article' })
-  @ApiCreatedResponse({ type: AdminArticleResponse })
+  @ApiCreatedResponse({ type: AdminArticleResponse, headers: LOCATION_HEADER })
   @ApiProblems('validation_failed', 'conflict')
   async create(
     @Body() body: CreateArticleRequest,

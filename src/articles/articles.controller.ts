@@ -62,7 +62,14 @@ export class ArticlesController {
   @Header('content-type', 'application/rss+xml; charset=utf-8')
   @ApiOperation({ operationId: 'articlesFeed', summary: 'RSS 2.0 feed of the 20 newest published articles' })
   @ApiProduces('application/rss+xml')
-  @ApiOkResponse({ description: 'RSS 2.0 XML; links point at PUBLIC_SITE_URL.', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'RSS 2.0 XML; links point at PUBLIC_SITE_URL.',
+    schema: {
+      type: 'string',
+      example:
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Well Clinic</title>…</channel></rss>',
+    },
+  })
   async feed(): Promise<string> {
     return articlesRss(
       await this.articles.feed(),

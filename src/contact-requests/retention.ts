@@ -6,6 +6,7 @@ import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { purgeExpiredIdempotencyKeys } from '../common/idempotency/idempotency.js';
 import { AppConfig } from '../config/app-config.js';
+import { ContactRequest } from './contact-request.entity.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -21,12 +22,14 @@ export interface PurgeResult {
  */
 export async function purgeExpired(manager: EntityManager, now: Date, retentionDays: number): Promise<PurgeResult> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const deleted = await manager.query<{ id: string }[]>(
-    `DELETE FROM contact_requests WHERE status IN ('closed', 'spam') AND status_changed_at < $1 RETURNING id`,
-    [cutoff],
-  );
+  const deleted = await manager
+    .createQueryBuilder()
+    .delete()
+    .from(ContactRequest)
+    .where("status IN ('closed', 'spam') AND status_changed_at < :cutoff", { cutoff })
+    .execute();
   const result = {
-    contactRequests: deleted.length,
+    contactRequests: deleted.affected ?? 0,
     idempotencyKeys: await purgeExpiredIdempotencyKeys(manager, now),
     cutoff: cutoff.toISOString(),
   };

@@ -16,6 +16,7 @@ import { SlugParam, UuidParam } from '../common/validation/decorators.js';
 import { ExceptionRequest, PutScheduleRequest, UpdateExceptionRequest } from './dto/hours.requests.js';
 import { ExceptionResponse, mapException, mapSchedule, ScheduleResponse } from './dto/hours.responses.js';
 import { HoursService } from './hours.service.js';
+import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key (a slug).' };
 
@@ -30,7 +31,7 @@ export class AdminHoursController {
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'putSchedule', summary: 'Create or replace a schedule' })
   @ApiOkResponse({ type: ScheduleResponse, description: 'Replaced.' })
-  @ApiCreatedResponse({ type: ScheduleResponse, description: 'Created.' })
+  @ApiCreatedResponse({ type: ScheduleResponse, description: 'Created.', headers: LOCATION_HEADER })
   @ApiProblems('validation_failed')
   async put(
     @SlugParam('key') key: string,
@@ -70,7 +71,7 @@ export class AdminHoursController {
   @Post(':key/exceptions')
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'createHoursException', summary: 'Close or change the hours for a date range' })
-  @ApiCreatedResponse({ type: ExceptionResponse })
+  @ApiCreatedResponse({ type: ExceptionResponse, headers: LOCATION_HEADER })
   @ApiProblems('validation_failed', 'not_found', 'conflict')
   async createException(
     @SlugParam('key') key: string,

@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import type { RateLimitPolicy } from '../config/app-config.js';
 
@@ -24,5 +25,9 @@ export const LoginRateLimit = (): MethodDecorator & ClassDecorator => OptIn('log
  */
 export const SubmissionRateLimit = (): MethodDecorator & ClassDecorator => OptIn('submission');
 
-/** No rate limit at all, not even the general ceiling, and no RateLimit-* headers: for health probes. */
-export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_SKIP, true);
+/**
+ * No rate limit at all, not even the general ceiling, and no RateLimit-* headers: for health probes. The
+ * extension keeps the OpenAPI document from promising a 429 there.
+ */
+export const SkipRateLimit = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(RATE_LIMIT_SKIP, true), ApiExtension('x-rate-limited', false));

@@ -24,6 +24,7 @@ import {
 import { AdminTestimonialResponse, mapAdminTestimonial } from './dto/testimonial.responses.js';
 import type { TestimonialAction } from './testimonial-content.js';
 import type { Testimonial } from './testimonial.entity.js';
+import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 const IF_MATCH = {
   name: 'If-Match',
@@ -64,7 +65,7 @@ export class AdminTestimonialsController {
   /** For testimonials received by email or in person, with the client's consent on record. Starts `pending`. */
   @Post()
   @ApiOperation({ operationId: 'createTestimonial', summary: 'Enter a testimonial' })
-  @ApiCreatedResponse({ type: AdminTestimonialResponse })
+  @ApiCreatedResponse({ type: AdminTestimonialResponse, headers: LOCATION_HEADER })
   @ApiProblems('validation_failed')
   async create(
     @Body() body: CreateTestimonialRequest,

@@ -9,6 +9,7 @@ import { UuidParam } from '../common/validation/decorators.js';
 import { CreateUserRequest, ListUsersQuery, UpdateUserRequest } from './dto/user.requests.js';
 import { mapUser, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
+import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 @ApiTags('users')
 @Controller('admin/users')
@@ -26,7 +27,7 @@ export class AdminUsersController {
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a staff account with a role' })
-  @ApiCreatedResponse({ type: UserResponse })
+  @ApiCreatedResponse({ type: UserResponse, headers: LOCATION_HEADER })
   @ApiProblems('validation_failed', 'conflict')
   async create(
     @Body() body: CreateUserRequest,

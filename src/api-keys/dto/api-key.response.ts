@@ -29,7 +29,10 @@ export class ApiKeyResponse {
 }
 
 export class CreatedApiKeyResponse extends ApiKeyResponse {
-  @ApiProperty({ description: 'The secret to send as X-API-Key. Shown only in this response.' })
+  @ApiProperty({
+    description: 'The secret to send as X-API-Key. Shown only in this response.',
+    example: 'wk_3q2Zs9VdR1pXo8LmN4tYb7cE0fGhJk6a',
+  })
   readonly secret!: string;
 }
 

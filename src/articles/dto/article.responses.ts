@@ -31,11 +31,14 @@ export class ReviewResponse {
 
 export class SeoResponse {
   /** The SEO title, or the title cut to 70 characters. */
-  @ApiProperty({ maxLength: 70 })
+  @ApiProperty({ maxLength: 70, example: 'Being Kind to Yourself on Hard Days' })
   readonly title!: string;
 
   /** The SEO description, or the excerpt cut to 160 characters. */
-  @ApiProperty({ maxLength: 160 })
+  @ApiProperty({
+    maxLength: 160,
+    example: 'Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.',
+  })
   readonly description!: string;
 }
 
@@ -62,7 +65,9 @@ export class ArticleSummaryResponse {
   readonly title!: string;
 
   /** Plain text (escape it when rendering). */
-  @ApiProperty()
+  @ApiProperty({
+    example: 'Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.',
+  })
   readonly excerpt!: string;
 
   @ApiProperty({ type: CoverImageResponse, nullable: true })
@@ -91,11 +96,16 @@ export class ArticleSummaryResponse {
 
 export class ArticleResponse extends ArticleSummaryResponse {
   /** The Markdown source. */
-  @ApiProperty()
+  @ApiProperty({
+    example: 'Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.',
+  })
   readonly body!: string;
 
   /** Sanitized HTML rendered from `body`; h2/h3 carry the ids listed in `toc`. */
-  @ApiProperty()
+  @ApiProperty({
+    example:
+      '<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>',
+  })
   readonly bodyHtml!: string;
 
   @ApiProperty({ type: [TocEntryResponse] })
@@ -168,7 +178,7 @@ export class AdminArticleResponse extends ArticleResponse {
   readonly customExcerpt!: boolean;
 
   /** Old slugs that redirect (301) here. */
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['be-kind-to-yourself'] })
   readonly previousSlugs!: string[];
 
   @ApiProperty({ format: 'date-time' })
@@ -199,20 +209,22 @@ export class SeoOverridesResponse {
 
 /** The editable fields as a revision saved them. */
 export class RevisionFieldsResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 'being-kind-to-yourself' })
   readonly slug!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Being Kind to Yourself on Hard Days' })
   readonly title!: string;
 
   /** The written excerpt; null when it was derived from the body. */
   @ApiProperty({ type: String, nullable: true })
   readonly excerpt!: string | null;
 
-  @ApiProperty()
+  @ApiProperty({
+    example: 'Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.',
+  })
   readonly body!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['self-compassion'] })
   readonly tags!: string[];
 
   @ApiProperty({ type: CoverImageResponse, nullable: true })

@@ -19,7 +19,10 @@ export class LoginRequest {
 }
 
 export class LoginResponse {
-  @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
+  @ApiProperty({
+    description: 'Send as `Authorization: Bearer <accessToken>`.',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjdlOWYzYyJ9.c2lnbmF0dXJl',
+  })
   readonly accessToken!: string;
 
   @ApiProperty({ enum: ['Bearer'] })
@@ -36,7 +39,7 @@ export class ChangePasswordRequest {
   @MaxLength(PASSWORD_MAX_LENGTH)
   @MinLength(1)
   @IsString()
-  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH, example: 'the-current-passphrase' })
   readonly currentPassword!: string;
 
   @IsAcceptablePassword()

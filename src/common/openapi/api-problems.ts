@@ -2,9 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEMS, type ProblemCode } from '../errors/problem-codes.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
+import { problemExampleName } from './problem-examples.js';
 
 /**
- * Documents the problem responses an operation can return, grouped by status, naming the codes of each.
+ * Documents the problem responses an operation can return, grouped by status, with one named example per code.
+ * The document builder completes them (headers, the problems every route shares, the description listing the
+ * codes).
  */
 export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, ProblemCode[]>();
@@ -15,14 +18,14 @@ export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDec
       ApiResponse({
         status,
         description: `Problem: ${group.map((c) => `\`${c}\``).join(', ')}`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetails) } } },
-        ...(status === 503 || status === 429
-          ? {
-              headers: {
-                'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
-              },
-            }
-          : {}),
+        content: {
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: { $ref: getSchemaPath(ProblemDetails) },
+            examples: Object.fromEntries(
+              group.map((c) => [c, { $ref: `#/components/examples/${problemExampleName(c)}` }]),
+            ),
+          },
+        },
       }),
     ),
   );

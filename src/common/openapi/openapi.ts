@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
 import { FieldError, ProblemDetails } from '../errors/problem-details.js';
 import { PageMeta } from '../pagination/pagination.js';
+import { completeDocument } from './complete-document.js';
 
 export const BEARER_AUTH = 'bearer';
 export const API_KEY_AUTH = 'apiKey';
@@ -31,7 +32,8 @@ array naming each field. Unknown query parameters and body fields are rejected w
 |---|---|---|---|
 ${problemTable}
 
-A \`503\` carries \`Retry-After\`.
+A \`503\` carries \`Retry-After\`; a \`429\` carries \`Retry-After\` and the \`RateLimit-Limit\`, \`RateLimit-Remaining\` and
+\`RateLimit-Reset\` headers, which every rate-limited response sends too. Each operation lists the codes it can answer.
 
 ## Lists and pagination
 Lists answer \`{ "data": [...], "meta": { "page", "pageSize", "total", "totalPages" } }\`. Query \`page\` (from 1)
@@ -68,6 +70,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   describeAccess(document);
+  completeDocument(document);
   return document;
 }
 
@@ -84,6 +87,8 @@ function describeAccess(document: OpenAPIObject): void {
         op['x-roles'] = ['admin'];
         op.security = [{ [BEARER_AUTH]: [] }];
       }
+      // Said explicitly, so no reader (or linter) wonders whether a credential was forgotten.
+      if (op['x-public']) op.security = [];
       const roles = op['x-roles'] as string[] | undefined;
       const access = op['x-public']
         ? 'public, no credentials'

@@ -71,6 +71,7 @@ export class CreateContactRequestRequest {
     emptyAsAbsent: true,
     multiline: true,
     description: 'Anything you want us to know.',
+    example: 'I would like to talk to someone about anxiety. Evenings work best.',
   })
   readonly message?: string;
 
@@ -92,7 +93,7 @@ export class CreateContactRequestRequest {
   @IsOptional()
   @MaxLength(500)
   @IsString()
-  @ApiPropertyOptional({ maxLength: 500, example: '' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, example: '' })
   readonly website?: string | null;
 }
 

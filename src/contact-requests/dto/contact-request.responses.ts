@@ -82,7 +82,7 @@ export class ContactRequestNoteResponse {
   @ApiProperty({ format: 'uuid' })
   readonly id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Left a voicemail; will try again at 6 pm.' })
   readonly body!: string;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })

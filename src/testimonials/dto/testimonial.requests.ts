@@ -101,7 +101,7 @@ export class SubmitTestimonialRequest {
   @IsOptional()
   @MaxLength(500)
   @IsString()
-  @ApiPropertyOptional({ maxLength: 500, example: '' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, example: '' })
   readonly website?: string | null;
 }
 

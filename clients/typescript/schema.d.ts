@@ -1,0 +1,10114 @@
+/**
+ * Generated from openapi.json by `npm run openapi:client` (openapi-typescript). Do not edit.
+ */
+
+export interface paths {
+    "/api/v1/admin/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List integration keys (never their secrets)
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an integration key
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One integration key (never its secret)
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an integration key
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles in every status (summaries, no body)
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminListArticles"];
+        put?: never;
+        /**
+         * Create a draft article
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One article in any status
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminGetArticle"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an article with its revisions and redirects
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteArticle"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit an article
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateArticle"];
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive (off the public site, kept for the record)
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["archiveArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish now, or schedule
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["publishArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every saved state of an article, newest first
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["listArticleRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/revisions/{revisionId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a revision
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["restoreArticleRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back to draft
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["unpublishArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit events, newest first
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/contact-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contact requests
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        get: operations["listContactRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/contact-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One contact request, in full
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        get: operations["getContactRequest"];
+        put?: never;
+        post?: never;
+        /**
+         * Erase a contact request
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        delete: operations["eraseContactRequest"];
+        options?: never;
+        head?: never;
+        /**
+         * Move the status or assign a contact request
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        patch: operations["updateContactRequest"];
+        trace?: never;
+    };
+    "/api/v1/admin/contact-requests/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit events of one contact request
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        get: operations["listContactRequestAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/contact-requests/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an internal note
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        post: operations["addContactRequestNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/hours/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a schedule
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        put: operations["putSchedule"];
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/hours/{key}/exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every exception of a schedule, by start date
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        get: operations["listHoursExceptions"];
+        put?: never;
+        /**
+         * Close or change the hours for a date range
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        post: operations["createHoursException"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/hours/{key}/exceptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an exception
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        delete: operations["deleteHoursException"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an exception
+         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        patch: operations["updateHoursException"];
+        trace?: never;
+    };
+    "/api/v1/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries: delivered, retrying and failed, newest first
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listNotificationDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Testimonials in every status, newest first
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminListTestimonials"];
+        put?: never;
+        /**
+         * Enter a testimonial
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createTestimonial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One testimonial in any status
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminGetTestimonial"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a testimonial
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteTestimonial"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a testimonial
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateTestimonial"];
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve: show it publicly
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["approveTestimonial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject: keep it off the public site
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["rejectTestimonial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw consent: erase and unpublish for good
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["withdrawTestimonial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/testimonials/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the order of testimonials
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        put: operations["reorderTestimonials"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List staff accounts
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a staff account with a role
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One staff account
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a staff account
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a staff account
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published articles (summaries, no body), newest first; filter by tag, search with q
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["listArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published article with its body, HTML, contents and JSON-LD
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getArticle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{slug}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published articles sharing the most tags with this one, newest first
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["listRelatedArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/feed.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS 2.0 feed of the 20 newest published articles
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["articlesFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password
+         * @description **Access:** any signed-in staff member (bearer token).
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in as staff
+         * @description **Access:** public, no credentials.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in staff member
+         * @description **Access:** any signed-in staff member (bearer token).
+         */
+        get: operations["getCurrentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the clinic to contact you
+         * @description **Access:** public, no credentials.
+         */
+        post: operations["createContactRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every schedule with its weekly periods and upcoming exceptions
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hours/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One schedule with its weekly periods and upcoming exceptions
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hours/{key}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolved opening hours for each local date
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getHoursCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hours/{key}/schema-org": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * schema.org OpeningHoursSpecification (JSON-LD)
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getHoursSchemaOrg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hours/{key}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a schedule is open, and its next change
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getHoursStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/testimonials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole public set now, with the cursor the change feed continues from
+         * @description **Access:** integrations with an API key carrying the `testimonials:read` scope.
+         */
+        get: operations["getTestimonialSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/testimonials/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes to the public set since a cursor
+         * @description **Access:** integrations with an API key carrying the `testimonials:read` scope.
+         */
+        get: operations["listTestimonialChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tags of published articles with how many use each, most used first
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["listTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/testimonials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approved testimonials: featured first, then in the clinic’s order, then newest
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["listTestimonials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/testimonials/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the clinic a testimonial
+         * @description **Access:** public, no credentials.
+         */
+        post: operations["submitTestimonial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe (checks the database)
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        AdminArticleResponse: {
+            author: components["schemas"]["AuthorResponse"];
+            /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
+            body: string;
+            /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
+            bodyHtml: string;
+            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            customExcerpt: boolean;
+            /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
+            excerpt: string;
+            /** @example Treat yourself as you would a <mark>friend</mark> … */
+            highlight?: string;
+            /** Format: uuid */
+            id: string;
+            jsonLd: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example [
+             *       "be-kind-to-yourself"
+             *     ]
+             */
+            previousSlugs: string[];
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @example 6 */
+            readingTimeMinutes: number;
+            review: components["schemas"]["ReviewResponse"] | null;
+            scheduled: boolean;
+            seo: components["schemas"]["SeoResponse"];
+            /** @example being-kind-to-yourself */
+            slug: string;
+            status: components["schemas"]["ArticleStatus"];
+            /**
+             * @example [
+             *       "self-compassion"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+            toc: components["schemas"]["TocEntryResponse"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            version: number;
+            /** @example 1380 */
+            wordCount: number;
+        };
+        AdminArticleSummaryResponse: {
+            author: components["schemas"]["AuthorResponse"];
+            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
+            excerpt: string;
+            /** @example Treat yourself as you would a <mark>friend</mark> … */
+            highlight?: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @example 6 */
+            readingTimeMinutes: number;
+            scheduled: boolean;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            status: components["schemas"]["ArticleStatus"];
+            /**
+             * @example [
+             *       "self-compassion"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            wordCount: number;
+        };
+        AdminTestimonialResponse: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            consent: components["schemas"]["ConsentResponse"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example Ivette B */
+            displayName: string;
+            featured: boolean;
+            /** @example Ivette */
+            firstName: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example B */
+            lastInitial: string | null;
+            quote: string | null;
+            rating: number | null;
+            /** Format: date-time */
+            rejectedAt: string | null;
+            /** Format: uuid */
+            rejectedBy: string | null;
+            service: (string & components["schemas"]["TestimonialService"]) | null;
+            sortOrder: number;
+            source: components["schemas"]["TestimonialSource"];
+            spam: boolean;
+            status: components["schemas"]["TestimonialStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+            /** Format: date-time */
+            withdrawnAt: string | null;
+            /** Format: uuid */
+            withdrawnBy: string | null;
+        };
+        ApiKeyResponse: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** @example Partner directory widget */
+            name: string;
+            /**
+             * @description The first characters of the secret.
+             * @example wck_3kT9xQ2a
+             */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            scopes: components["schemas"]["ApiKeyScope"][];
+        };
+        /** @enum {string} */
+        ApiKeyScope: "testimonials:read" | "articles:read" | "hours:read";
+        ArticlePageMeta: {
+            nextCursor: string | null;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            pageSize: number;
+            /** @example 57 */
+            total: number;
+            /** @example 3 */
+            totalPages: number;
+        };
+        ArticleResponse: {
+            author: components["schemas"]["AuthorResponse"];
+            /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
+            body: string;
+            /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
+            bodyHtml: string;
+            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
+            excerpt: string;
+            /** @example Treat yourself as you would a <mark>friend</mark> … */
+            highlight?: string;
+            /** Format: uuid */
+            id: string;
+            jsonLd: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @example 6 */
+            readingTimeMinutes: number;
+            review: components["schemas"]["ReviewResponse"] | null;
+            seo: components["schemas"]["SeoResponse"];
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /**
+             * @example [
+             *       "self-compassion"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+            toc: components["schemas"]["TocEntryResponse"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example 1380 */
+            wordCount: number;
+        };
+        ArticleRevisionResponse: {
+            /** @enum {string} */
+            action: "created" | "updated" | "published" | "unpublished" | "archived" | "restored";
+            actor: components["schemas"]["RevisionActorResponse"];
+            /** Format: date-time */
+            createdAt: string;
+            fields: components["schemas"]["RevisionFieldsResponse"];
+            /** Format: uuid */
+            id: string;
+            /** @example 2 */
+            version: number;
+        };
+        /** @enum {string} */
+        ArticleStatus: "draft" | "published" | "archived";
+        ArticleSummaryResponse: {
+            author: components["schemas"]["AuthorResponse"];
+            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
+            excerpt: string;
+            /** @example Treat yourself as you would a <mark>friend</mark> … */
+            highlight?: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @example 6 */
+            readingTimeMinutes: number;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /**
+             * @example [
+             *       "self-compassion"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+        };
+        /** @enum {string} */
+        AuditActorType: "user" | "api_key" | "system" | "anonymous";
+        AuditEventResponse: {
+            /** @example user.created */
+            action: string;
+            /** Format: uuid */
+            actorId: string | null;
+            actorType: components["schemas"]["AuditActorType"];
+            /** Format: uuid */
+            entityId: string | null;
+            /** @example user */
+            entityType: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example {
+             *       "fields": [
+             *         "role"
+             *       ]
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            occurredAt: string;
+            requestId: string | null;
+        };
+        /** @enum {string} */
+        AuditEventSort: "-occurredAt" | "occurredAt";
+        AuthorInput: {
+            /** @example LMFT */
+            credentials?: string | null;
+            /** @example Maya Lindqvist */
+            name: string;
+        };
+        AuthorResponse: {
+            /** @example LMFT */
+            credentials: string | null;
+            /** @example Maya Lindqvist */
+            name: string;
+        };
+        CalendarDayResponse: {
+            /** Format: date */
+            date: string;
+            exception: components["schemas"]["ExceptionLabel"] | null;
+            periods: components["schemas"]["ResolvedPeriodResponse"][];
+        };
+        CalendarResponse: {
+            days: components["schemas"]["CalendarDayResponse"][];
+            /** @example text-line */
+            key: string;
+            /** @example America/New_York */
+            timeZone: string;
+        };
+        ChangeFeedMeta: {
+            hasMore: boolean;
+            /** @example WyJ0ZXN0aW1vbmlhbC1jaGFuZ2VzIiw0Ml0 */
+            nextCursor: string;
+        };
+        ChangePasswordRequest: {
+            /** @example the-current-passphrase */
+            currentPassword: string;
+            /**
+             * @description At least 12 characters, not the email address, not a common password.
+             * @example calm-harbor-lantern-42
+             */
+            newPassword: string;
+        };
+        ConsentInput: {
+            /**
+             * Format: date-time
+             * @description When the client gave consent; not in the future. Years 1900 to 2200.
+             * @example 2026-11-20T15:30:00Z
+             */
+            givenAt: string;
+            /** @example email */
+            method: components["schemas"]["ConsentMethod"];
+            /**
+             * @description The version of the consent wording the client agreed to.
+             * @example 2026-01
+             */
+            textVersion: string;
+        };
+        /** @enum {string} */
+        ConsentMethod: "web-form" | "email" | "signed-form" | "verbal";
+        ConsentResponse: {
+            /** Format: date-time */
+            givenAt: string;
+            method: components["schemas"]["ConsentMethod"];
+            /** @example 2026-01 */
+            textVersion: string;
+        };
+        /** @enum {string} */
+        ContactChannel: "text" | "call" | "email";
+        ContactRequestNoteResponse: {
+            /** Format: uuid */
+            authorId: string | null;
+            /** @example Left a voicemail; will try again at 6 pm. */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+        };
+        ContactRequestReceiptResponse: {
+            /** @example If you are in crisis, call or text 988. */
+            crisisNotice: string;
+            /** Format: date-time */
+            expectedReplyBy: string;
+            /** @example We'll text you back by Monday 10:00 AM EST. */
+            expectedReplyText: string;
+            /** @example CR-7K3F9Q */
+            reference: string;
+            /** @enum {string} */
+            status: "received";
+        };
+        ContactRequestResponse: {
+            /** Format: uuid */
+            assignedTo: string | null;
+            channel: components["schemas"]["ContactChannel"];
+            consentToText: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: email */
+            email: string | null;
+            /** Format: date-time */
+            expectedReplyBy: string;
+            history: components["schemas"]["StatusChangeResponse"][];
+            /** Format: uuid */
+            id: string;
+            message: string | null;
+            /** @example Alex Rivera */
+            name: string;
+            notes: components["schemas"]["ContactRequestNoteResponse"][];
+            /** @example +14155552671 */
+            phone: string | null;
+            preferredTime: (string & components["schemas"]["PreferredTime"]) | null;
+            /** @example CR-7K3F9Q */
+            reference: string;
+            serviceInterest: (string & components["schemas"]["ServiceInterest"]) | null;
+            status: components["schemas"]["ContactRequestStatus"];
+            /** Format: date-time */
+            statusChangedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        /** @enum {string} */
+        ContactRequestStatus: "new" | "in_progress" | "contacted" | "closed" | "spam";
+        ContactRequestSummaryResponse: {
+            /** Format: uuid */
+            assignedTo: string | null;
+            channel: components["schemas"]["ContactChannel"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @example a•••@example.org */
+            emailMasked: string | null;
+            /** Format: date-time */
+            expectedReplyBy: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Alex Rivera */
+            name: string;
+            /** @example +1 ••••••••71 */
+            phoneMasked: string | null;
+            preferredTime: (string & components["schemas"]["PreferredTime"]) | null;
+            /** @example CR-7K3F9Q */
+            reference: string;
+            serviceInterest: (string & components["schemas"]["ServiceInterest"]) | null;
+            status: components["schemas"]["ContactRequestStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CoverImageInput: {
+            /** @example A cup of tea on a windowsill in morning light */
+            alt: string;
+            /**
+             * Format: uri
+             * @example https://images.example.org/quiet-morning.jpg
+             */
+            url: string;
+        };
+        CoverImageResponse: {
+            /** @example A cup of tea on a windowsill in morning light */
+            alt: string;
+            /** @example https://images.example.org/quiet-morning.jpg */
+            url: string;
+        };
+        CreateApiKeyRequest: {
+            /**
+             * Format: date-time
+             * @description When the key stops working; must be in the future. Omit for a key that lasts until revoked. Years 1900 to 2200.
+             * @example 2027-06-30T00:00:00Z
+             */
+            expiresAt?: string;
+            /** @example Partner directory widget */
+            name: string;
+            /**
+             * @example [
+             *       "testimonials:read"
+             *     ]
+             */
+            scopes: components["schemas"]["ApiKeyScope"][];
+        };
+        CreateArticleRequest: {
+            author: components["schemas"]["AuthorInput"];
+            /**
+             * @default
+             * @example Most of us speak to ourselves more harshly than to a friend.
+             *
+             *     ## Start small
+             *
+             *     Pause and notice.
+             */
+            body: string;
+            coverImage?: components["schemas"]["CoverImageInput"] | null;
+            /** @description Plain text. When absent or null, the opening of the body is used. */
+            excerpt?: string | null;
+            /** @description Null removes the review. */
+            review?: components["schemas"]["ReviewInput"] | null;
+            seo?: components["schemas"]["SeoInput"] | null;
+            /** @example being-kind-to-yourself */
+            slug?: string;
+            /**
+             * @description Up to 10 lowercase kebab-case tags of at most 40 characters.
+             * @default []
+             * @example [
+             *       "self-compassion",
+             *       "anxiety"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+        };
+        CreateContactRequestRequest: {
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            consentToContact: true;
+            /** @example true */
+            consentToText?: boolean;
+            /**
+             * Format: email
+             * @example alex@example.org
+             */
+            email?: string;
+            /**
+             * @description Anything you want us to know.
+             * @example I would like to talk to someone about anxiety. Evenings work best.
+             */
+            message?: string;
+            /**
+             * @description How we should address you.
+             * @example Alex Rivera
+             */
+            name: string;
+            /** @example (415) 555-2671 */
+            phone?: string;
+            /** @example text */
+            preferredChannel: components["schemas"]["ContactChannel"];
+            /** @example evening */
+            preferredTime?: components["schemas"]["PreferredTime"];
+            /** @example individual-therapy */
+            serviceInterest?: components["schemas"]["ServiceInterest"];
+            /** @example  */
+            website?: string | null;
+        };
+        CreatedApiKeyResponse: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** @example Partner directory widget */
+            name: string;
+            /**
+             * @description The first characters of the secret.
+             * @example wck_3kT9xQ2a
+             */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /**
+             * @description The secret to send as X-API-Key. Shown only in this response.
+             * @example wk_3q2Zs9VdR1pXo8LmN4tYb7cE0fGhJk6a
+             */
+            secret: string;
+        };
+        CreateNoteRequest: {
+            /** @example Left a voicemail; will try again at 6 pm. */
+            body: string;
+        };
+        CreateTestimonialRequest: {
+            consent: components["schemas"]["ConsentInput"];
+            /** @description Shown before the others. Default false. */
+            featured?: boolean;
+            /** @example Ivette */
+            firstName: string;
+            /**
+             * @description Only its first letter is kept: "Brennan" is stored as "B". Sending just the initial is best.
+             * @example B
+             */
+            lastName: string;
+            /** @example I finally feel heard. I leave every session lighter. */
+            quote: string;
+            /**
+             * @description Stars, 1 to 5.
+             * @example 5
+             */
+            rating?: number | null;
+            /** @example couples-therapy */
+            service: components["schemas"]["TestimonialService"];
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
+            /** @example email */
+            source: components["schemas"]["TestimonialSource"];
+        };
+        CreateUserRequest: {
+            /** @example Dana Reyes */
+            displayName: string;
+            /**
+             * Format: email
+             * @example frontdesk@wellclinic.example
+             */
+            email: string;
+            /**
+             * @description At least 12 characters, not the email address, not a common password.
+             * @example calm-harbor-lantern-42
+             */
+            password: string;
+            /** @example frontdesk */
+            role: components["schemas"]["Role"];
+        };
+        ExceptionLabel: {
+            /** @example Thanksgiving */
+            label: string;
+        };
+        ExceptionRequest: {
+            closed: boolean;
+            /**
+             * Format: date
+             * @description Inclusive; defaults to `startDate`. Years 1900 to 2200.
+             * @example 2026-12-26
+             */
+            endDate?: string;
+            /** @example Christmas */
+            label: string;
+            /** @default [] */
+            periods: components["schemas"]["TimeRangeDto"][];
+            /**
+             * Format: date
+             * @description At most 730 days (about two years) after today in the schedule’s time zone. Years 1900 to 2200.
+             * @example 2026-12-24
+             */
+            startDate: string;
+        };
+        ExceptionResponse: {
+            closed: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2026-12-26
+             */
+            endDate: string;
+            /** Format: uuid */
+            id: string;
+            /** @example text-line */
+            key: string;
+            /** @example Christmas */
+            label: string;
+            periods: components["schemas"]["TimeRangeResponse"][];
+            /**
+             * Format: date
+             * @example 2026-12-24
+             */
+            startDate: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FeedTestimonialResponse: {
+            /** Format: date-time */
+            approvedAt: string;
+            /** @example Ivette B */
+            displayName: string;
+            featured: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @example I finally feel heard. I leave every session lighter. */
+            quote: string;
+            /** @example 5 */
+            rating: number | null;
+            service: (string & components["schemas"]["TestimonialService"]) | null;
+            /**
+             * @description Lower first, after the featured ones.
+             * @example 0
+             */
+            sortOrder: number;
+        };
+        FieldError: {
+            /** @example phone */
+            field: string;
+            /** @example phone must be a valid phone number */
+            message: string;
+        };
+        HealthCheckResponse: {
+            /**
+             * @description Every dependency checked.
+             * @example {
+             *       "database": {
+             *         "responseTime": 12,
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details: {
+                [key: string]: components["schemas"]["HealthIndicatorResponse"];
+            };
+            /**
+             * @description The dependencies that are down.
+             * @example {}
+             */
+            error?: {
+                [key: string]: components["schemas"]["HealthIndicatorResponse"];
+            };
+            /**
+             * @description The dependencies that are up.
+             * @example {
+             *       "database": {
+             *         "responseTime": 12,
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+                [key: string]: components["schemas"]["HealthIndicatorResponse"];
+            };
+            /** @example ok */
+            status: components["schemas"]["HealthCheckStatus"];
+        };
+        /** @enum {string} */
+        HealthCheckStatus: "ok" | "error" | "shutting_down";
+        HealthIndicatorResponse: {
+            /**
+             * @description How long the check took, in ms.
+             * @example 12
+             */
+            responseTime?: number;
+            /** @example up */
+            status: components["schemas"]["HealthIndicatorStatus"];
+        };
+        /** @enum {string} */
+        HealthIndicatorStatus: "up" | "down";
+        HoursStatusResponse: {
+            /** Format: date-time */
+            at: string;
+            /** @description `at` in the schedule’s time zone. */
+            atLocal: components["schemas"]["LocalTime"];
+            currentPeriod: components["schemas"]["ResolvedPeriodResponse"] | null;
+            exception: components["schemas"]["ExceptionLabel"] | null;
+            isOpen: boolean;
+            /** @example text-line */
+            key: string;
+            /**
+             * Format: date-time
+             * @description When the current (or else the next) opening ends; null when that is not within 400 days (a schedule open around the clock).
+             */
+            nextClosesAt: string | null;
+            /** @description `nextClosesAt` in the schedule’s time zone. */
+            nextClosesAtLocal: components["schemas"]["LocalTime"] | null;
+            /**
+             * Format: date-time
+             * @description The next opening after `at`; null when there is none within 400 days.
+             */
+            nextOpensAt: string | null;
+            /** @description `nextOpensAt` in the schedule’s time zone. */
+            nextOpensAtLocal: components["schemas"]["LocalTime"] | null;
+            /** @example America/New_York */
+            timeZone: string;
+        };
+        LivenessResponse: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        LocalTime: {
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
+            date: string;
+            /** @example 09:00 */
+            time: string;
+        };
+        LoginRequest: {
+            /**
+             * Format: email
+             * @example admin@example.com
+             */
+            email: string;
+            /** @example the password */
+            password: string;
+        };
+        LoginResponse: {
+            /**
+             * @description Send as `Authorization: Bearer <accessToken>`.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjdlOWYzYyJ9.c2lnbmF0dXJl
+             */
+            accessToken: string;
+            /**
+             * @description Seconds until the token expires.
+             * @example 3600
+             */
+            expiresIn: number;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            user: components["schemas"]["UserResponse"];
+        };
+        NotificationDeliveryResponse: {
+            /**
+             * @description Attempts made so far.
+             * @example 2
+             */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: uuid */
+            entityId: string | null;
+            /** @example contact_request.created */
+            event: string;
+            /**
+             * Format: date-time
+             * @description Retries stop at this instant.
+             */
+            giveUpAt: string;
+            /**
+             * Format: uuid
+             * @description Also sent to the receiver as `X-Delivery-Id`.
+             */
+            id: string;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /**
+             * @description Why the last attempt failed: `HTTP <status>` or a network error code such as `ECONNREFUSED`.
+             * @example HTTP 503
+             */
+            lastError: string | null;
+            /**
+             * @description HTTP status of the last attempt.
+             * @example 503
+             */
+            lastStatus: number | null;
+            /**
+             * Format: date-time
+             * @description Only while pending.
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description The JSON body sent (ids and codes only, never personal data).
+             * @example {
+             *       "channel": "text",
+             *       "event": "contact_request.created",
+             *       "id": "3f0c…",
+             *       "reference": "WC-7K2M9Q"
+             *     }
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["NotificationDeliveryStatus"];
+            /**
+             * @description The receiver, without query string or credentials.
+             * @example https://crm.example.com/hooks/well-clinic
+             */
+            url: string;
+        };
+        /** @enum {string} */
+        NotificationDeliveryStatus: "pending" | "delivered" | "failed";
+        PageMeta: {
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            pageSize: number;
+            /** @example 57 */
+            total: number;
+            /** @example 3 */
+            totalPages: number;
+        };
+        /** @enum {string} */
+        PreferredTime: "morning" | "afternoon" | "evening" | "any";
+        /** @enum {string} */
+        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "last_admin" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable_entity" | "rate_limited" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
+        ProblemDetails: {
+            /** @example validation_failed */
+            code: components["schemas"]["ProblemCode"];
+            /** @example 1 field is invalid */
+            detail: string;
+            /** @description Present on validation_failed. */
+            errors?: components["schemas"]["FieldError"][];
+            /**
+             * @description The request path (without query string).
+             * @example /api/v1/contact-requests
+             */
+            instance: string;
+            /**
+             * @description Same value as the X-Request-Id header.
+             * @example 5b0f3c1e-9a8e-4a57-8f3e-1c2d3e4f5a6b
+             */
+            requestId: string;
+            /** @example 400 */
+            status: number;
+            /** @example Validation failed */
+            title: string;
+            /** @example /problems/validation-failed */
+            type: string;
+        };
+        PublishArticleRequest: {
+            /**
+             * Format: date-time
+             * @description When the article goes (or went) live; now when absent. A future instant schedules it. Years 1900 to 2200.
+             * @example 2026-12-24T17:00:00Z
+             */
+            publishedAt?: string;
+        };
+        PutScheduleRequest: {
+            /** @example When we answer "Send us a text!" messages. */
+            description?: string | null;
+            /** @example Text line */
+            name: string;
+            periods: components["schemas"]["WeeklyPeriodDto"][];
+            /**
+             * @description IANA time zone name.
+             * @example America/New_York
+             */
+            timeZone: string;
+        };
+        ReorderTestimonialsRequest: {
+            items: components["schemas"]["SortOrderItem"][];
+        };
+        ResolvedPeriodResponse: {
+            /**
+             * @description Local time.
+             * @example 21:00
+             */
+            closes: string;
+            /** Format: date-time */
+            closesAt: string;
+            /**
+             * @description Local time.
+             * @example 09:00
+             */
+            opens: string;
+            /** Format: date-time */
+            opensAt: string;
+        };
+        ReviewInput: {
+            /**
+             * Format: date
+             * @description The day of the review. Years 1900 to 2200.
+             * @example 2026-11-02
+             */
+            reviewedAt: string;
+            /** @example Dr. Samuel Okafor, PsyD */
+            reviewedBy: string;
+        };
+        ReviewResponse: {
+            /**
+             * Format: date
+             * @example 2026-11-02
+             */
+            reviewedAt: string;
+            /** @example Dr. Samuel Okafor, PsyD */
+            reviewedBy: string;
+        };
+        RevisionActorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            /** @enum {string} */
+            type: "user" | "api_key" | "system" | "anonymous";
+        };
+        RevisionFieldsResponse: {
+            author: components["schemas"]["AuthorResponse"];
+            /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
+            body: string;
+            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            excerpt: string | null;
+            review: components["schemas"]["ReviewResponse"] | null;
+            seo: components["schemas"]["SeoOverridesResponse"] | null;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /**
+             * @example [
+             *       "self-compassion"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+        };
+        /** @enum {string} */
+        Role: "admin" | "editor" | "frontdesk";
+        ScheduleResponse: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** @description Exceptions from today through the next 90 days. */
+            exceptions: components["schemas"]["ExceptionResponse"][];
+            /** Format: uuid */
+            id: string;
+            /** @example text-line */
+            key: string;
+            /** @example Text line */
+            name: string;
+            periods: components["schemas"]["WeeklyPeriodResponse"][];
+            /** @example America/New_York */
+            timeZone: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SeoInput: {
+            description?: string | null;
+            /** @example Self-compassion: a practical guide */
+            title?: string | null;
+        };
+        SeoOverridesResponse: {
+            description: string | null;
+            title: string | null;
+        };
+        SeoResponse: {
+            /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
+            description: string;
+            /** @example Being Kind to Yourself on Hard Days */
+            title: string;
+        };
+        /** @enum {string} */
+        ServiceInterest: "individual-therapy" | "couples-therapy" | "family-therapy" | "group-therapy" | "other";
+        SnapshotMeta: {
+            /** @example WyJ0ZXN0aW1vbmlhbC1jaGFuZ2VzIiw0Ml0 */
+            nextCursor: string;
+            /** @example 3 */
+            total: number;
+        };
+        SortOrderItem: {
+            /** Format: uuid */
+            id: string;
+            /** @example 10 */
+            sortOrder: number;
+        };
+        StatusChangeResponse: {
+            /** Format: date-time */
+            changedAt: string;
+            /** Format: uuid */
+            changedBy: string | null;
+            fromStatus: (string & components["schemas"]["ContactRequestStatus"]) | null;
+            toStatus: components["schemas"]["ContactRequestStatus"];
+        };
+        SubmitTestimonialRequest: {
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            consent: true;
+            /**
+             * @description The version of the consent wording the visitor agreed to.
+             * @example 2026-01
+             */
+            consentTextVersion: string;
+            /** @example Ivette */
+            firstName: string;
+            /**
+             * @description Only its first letter is kept: "Brennan" is stored as "B". Sending just the initial is best.
+             * @example B
+             */
+            lastName: string;
+            /** @example I finally feel heard. I leave every session lighter. */
+            quote: string;
+            /**
+             * @description Stars, 1 to 5.
+             * @example 5
+             */
+            rating?: number | null;
+            /**
+             * @description Which service the testimonial is about; unknown when absent.
+             * @example couples-therapy
+             */
+            service?: components["schemas"]["TestimonialService"];
+            /** @example  */
+            website?: string | null;
+        };
+        TagCountResponse: {
+            /** @example 3 */
+            count: number;
+            /** @example self-compassion */
+            tag: string;
+        };
+        /** @enum {string} */
+        TestimonialChangeOp: "upsert" | "delete";
+        TestimonialChangeResponse: {
+            /** Format: date-time */
+            changedAt: string;
+            /** Format: uuid */
+            id: string;
+            op: components["schemas"]["TestimonialChangeOp"];
+            /** @example 42 */
+            seq: number;
+            testimonial?: components["schemas"]["FeedTestimonialResponse"];
+        };
+        TestimonialChangesResponse: {
+            data: components["schemas"]["TestimonialChangeResponse"][];
+            meta: components["schemas"]["ChangeFeedMeta"];
+        };
+        TestimonialResponse: {
+            /** Format: date-time */
+            approvedAt: string;
+            /** @example Ivette B */
+            displayName: string;
+            featured: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @example I finally feel heard. I leave every session lighter. */
+            quote: string;
+            /** @example 5 */
+            rating: number | null;
+            service: (string & components["schemas"]["TestimonialService"]) | null;
+        };
+        /** @enum {string} */
+        TestimonialService: "individual-therapy" | "couples-therapy" | "family-therapy" | "group-therapy" | "other";
+        TestimonialSnapshotResponse: {
+            data: components["schemas"]["FeedTestimonialResponse"][];
+            meta: components["schemas"]["SnapshotMeta"];
+        };
+        /** @enum {string} */
+        TestimonialSource: "website" | "email" | "in-person" | "other";
+        /** @enum {string} */
+        TestimonialStatus: "pending" | "approved" | "rejected" | "withdrawn";
+        TestimonialSubmissionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+        };
+        TimeRangeDto: {
+            /** @example 21:00 */
+            closes: string;
+            /** @example 09:00 */
+            opens: string;
+        };
+        TimeRangeResponse: {
+            /** @example 21:00 */
+            closes: string;
+            /** @example 09:00 */
+            opens: string;
+        };
+        TocEntryResponse: {
+            /** @example start-small */
+            id: string;
+            /** @enum {number} */
+            level: 2 | 3;
+            /** @example Start small */
+            text: string;
+        };
+        UpdateArticleRequest: {
+            author?: components["schemas"]["AuthorInput"];
+            /**
+             * @default
+             * @example Most of us speak to ourselves more harshly than to a friend.
+             *
+             *     ## Start small
+             *
+             *     Pause and notice.
+             */
+            body: string;
+            coverImage?: components["schemas"]["CoverImageInput"] | null;
+            /** @description Plain text. When absent or null, the opening of the body is used. */
+            excerpt?: string | null;
+            /** @description Null removes the review. */
+            review?: components["schemas"]["ReviewInput"] | null;
+            seo?: components["schemas"]["SeoInput"] | null;
+            /** @example being-kind-to-yourself */
+            slug?: string;
+            /**
+             * @description Up to 10 lowercase kebab-case tags of at most 40 characters.
+             * @default []
+             * @example [
+             *       "self-compassion",
+             *       "anxiety"
+             *     ]
+             */
+            tags: string[];
+            /** @example Being Kind to Yourself on Hard Days */
+            title?: string;
+        };
+        UpdateContactRequestRequest: {
+            /**
+             * Format: uuid
+             * @description An active staff member; null unassigns.
+             */
+            assignedTo?: string | null;
+            /** @description new → in_progress → contacted → closed; any status → spam. */
+            status?: components["schemas"]["ContactRequestStatus"];
+        };
+        UpdateExceptionRequest: {
+            closed?: boolean;
+            /**
+             * Format: date
+             * @description Inclusive; defaults to `startDate`. Years 1900 to 2200.
+             * @example 2026-12-26
+             */
+            endDate?: string;
+            /** @example Christmas */
+            label?: string;
+            /** @default [] */
+            periods: components["schemas"]["TimeRangeDto"][];
+            /**
+             * Format: date
+             * @description At most 730 days (about two years) after today in the schedule’s time zone. Years 1900 to 2200.
+             * @example 2026-12-24
+             */
+            startDate?: string;
+        };
+        UpdateTestimonialRequest: {
+            featured?: boolean;
+            /** @example Ivette */
+            firstName?: string;
+            /**
+             * @description Only its first letter is kept: "Brennan" is stored as "B". Sending just the initial is best.
+             * @example B
+             */
+            lastName?: string;
+            /** @example I finally feel heard. I leave every session lighter. */
+            quote?: string;
+            /**
+             * @description Stars, 1 to 5.
+             * @example 5
+             */
+            rating?: number | null;
+            /**
+             * @description Which service the testimonial is about; unknown when absent.
+             * @example couples-therapy
+             */
+            service?: components["schemas"]["TestimonialService"];
+            sortOrder?: number;
+        };
+        UpdateUserRequest: {
+            active?: boolean;
+            /** @example Dana Reyes */
+            displayName?: string;
+            /**
+             * @description At least 12 characters, not the email address, not a common password.
+             * @example calm-harbor-lantern-42
+             */
+            password?: string;
+            /** @example frontdesk */
+            role?: components["schemas"]["Role"];
+        };
+        UserResponse: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example Dana Reyes */
+            displayName: string;
+            /**
+             * Format: email
+             * @example frontdesk@wellclinic.example
+             */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        Weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+        WeeklyPeriodDto: {
+            /** @example 21:00 */
+            closes: string;
+            /** @example monday */
+            day: components["schemas"]["Weekday"];
+            /** @example 09:00 */
+            opens: string;
+        };
+        WeeklyPeriodResponse: {
+            /** @example 21:00 */
+            closes: string;
+            day: components["schemas"]["Weekday"];
+            /** @example 09:00 */
+            opens: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description Public GETs: `public, max-age=60, stale-while-revalidate=300` (configurable). */
+        CacheControl: string;
+        /** @description Strong validator of this representation: send it back in `If-None-Match` to get `304`. */
+        ETag: string;
+        /** @description The URL of the created resource. */
+        Location: string;
+        /** @description Requests allowed in the window of the most constrained limit that applies. */
+        RateLimitLimit: number;
+        /** @description Requests left in the current window. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the current window ends. */
+        RateLimitReset: number;
+        /** @description Seconds to wait before retrying. */
+        RetryAfter: number;
+        /** @description The resource’s version, `"v<version>"`: send it as `If-Match` on a change to get `412` on a race. */
+        VersionETag: string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "expiresAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "lastUsedAt": "2026-03-02T09:30:00.000Z",
+                     *           "name": "Partner directory widget",
+                     *           "prefix": "wck_3kT9xQ2a",
+                     *           "revokedAt": "2026-03-02T09:30:00.000Z",
+                     *           "scopes": [
+                     *             "testimonials:read"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ApiKeyResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expiresAt": "2027-06-30T00:00:00Z",
+                 *       "name": "Partner directory widget",
+                 *       "scopes": [
+                 *         "testimonials:read"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "expiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastUsedAt": "2026-03-02T09:30:00.000Z",
+                     *       "name": "Partner directory widget",
+                     *       "prefix": "wck_3kT9xQ2a",
+                     *       "revokedAt": "2026-03-02T09:30:00.000Z",
+                     *       "scopes": [
+                     *         "testimonials:read"
+                     *       ],
+                     *       "secret": "wk_3q2Zs9VdR1pXo8LmN4tYb7cE0fGhJk6a"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedApiKeyResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "expiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastUsedAt": "2026-03-02T09:30:00.000Z",
+                     *       "name": "Partner directory widget",
+                     *       "prefix": "wck_3kT9xQ2a",
+                     *       "revokedAt": "2026-03-02T09:30:00.000Z",
+                     *       "scopes": [
+                     *         "testimonials:read"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminListArticles: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Full-text search (web-search syntax: "quoted phrase", or, -excluded) over title, excerpt, tags and body. Example: `self compassion`. */
+                q?: string;
+                /** @description Comma-separated sort fields; prefix with - for descending. Allowed: updatedAt, createdAt, publishedAt, title, relevance. */
+                sort?: string;
+                status?: components["schemas"]["ArticleStatus"];
+                /** @description Only articles with this tag. Example: `anxiety`. */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "author": {
+                     *             "credentials": "LMFT",
+                     *             "name": "Maya Lindqvist"
+                     *           },
+                     *           "coverImage": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "url": "https://images.example.org/quiet-morning.jpg"
+                     *           },
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *           "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *           "readingTimeMinutes": 6,
+                     *           "scheduled": true,
+                     *           "slug": "being-kind-to-yourself",
+                     *           "status": "draft",
+                     *           "tags": [
+                     *             "self-compassion"
+                     *           ],
+                     *           "title": "Being Kind to Yourself on Hard Days",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "version": 1,
+                     *           "wordCount": 1
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AdminArticleSummaryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "author": {
+                 *         "credentials": "LMFT",
+                 *         "name": "Maya Lindqvist"
+                 *       },
+                 *       "body": "Most of us speak to ourselves more harshly than to a friend.\n\n## Start small\n\nPause and notice.",
+                 *       "coverImage": {
+                 *         "alt": "A cup of tea on a windowsill in morning light",
+                 *         "url": "https://images.example.org/quiet-morning.jpg"
+                 *       },
+                 *       "excerpt": null,
+                 *       "review": {
+                 *         "reviewedAt": "2026-11-02",
+                 *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                 *       },
+                 *       "seo": {
+                 *         "description": null,
+                 *         "title": "Self-compassion: a practical guide"
+                 *       },
+                 *       "slug": "being-kind-to-yourself",
+                 *       "tags": [
+                 *         "self-compassion",
+                 *         "anxiety"
+                 *       ],
+                 *       "title": "Being Kind to Yourself on Hard Days"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateArticleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminGetArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "author": {
+                 *         "credentials": "LMFT",
+                 *         "name": "Maya Lindqvist"
+                 *       },
+                 *       "body": "Most of us speak to ourselves more harshly than to a friend.\n\n## Start small\n\nPause and notice.",
+                 *       "coverImage": {
+                 *         "alt": "A cup of tea on a windowsill in morning light",
+                 *         "url": "https://images.example.org/quiet-morning.jpg"
+                 *       },
+                 *       "excerpt": null,
+                 *       "review": {
+                 *         "reviewedAt": "2026-11-02",
+                 *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                 *       },
+                 *       "seo": {
+                 *         "description": null,
+                 *         "title": "Self-compassion: a practical guide"
+                 *       },
+                 *       "slug": "being-kind-to-yourself",
+                 *       "tags": [
+                 *         "self-compassion",
+                 *         "anxiety"
+                 *       ],
+                 *       "title": "Being Kind to Yourself on Hard Days"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateArticleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    archiveArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    publishArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "publishedAt": "2026-12-24T17:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublishArticleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listArticleRevisions: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "action": "created",
+                     *           "actor": {
+                     *             "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "type": "user"
+                     *           },
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "fields": {
+                     *             "author": {
+                     *               "credentials": "LMFT",
+                     *               "name": "Maya Lindqvist"
+                     *             },
+                     *             "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *             "coverImage": {
+                     *               "alt": "A cup of tea on a windowsill in morning light",
+                     *               "url": "https://images.example.org/quiet-morning.jpg"
+                     *             },
+                     *             "excerpt": null,
+                     *             "review": {
+                     *               "reviewedAt": "2026-11-02",
+                     *               "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *             },
+                     *             "seo": {
+                     *               "description": null,
+                     *               "title": null
+                     *             },
+                     *             "slug": "being-kind-to-yourself",
+                     *             "tags": [
+                     *               "self-compassion"
+                     *             ],
+                     *             "title": "Being Kind to Yourself on Hard Days"
+                     *           },
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ArticleRevisionResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    restoreArticleRevision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                revisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    unpublishArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "customExcerpt": true,
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "previousSlugs": [
+                     *         "be-kind-to-yourself"
+                     *       ],
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "scheduled": true,
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "status": "draft",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "version": 1,
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminArticleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Example: `auth.login_failed`. */
+                action?: string;
+                actorId?: string;
+                actorType?: components["schemas"]["AuditActorType"];
+                entityId?: string;
+                /** @description Example: `user`. */
+                entityType?: string;
+                /** @description Events at or after this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
+                from?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                sort?: components["schemas"]["AuditEventSort"];
+                /** @description Events at or before this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "action": "user.created",
+                     *           "actorId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "actorType": "user",
+                     *           "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "entityType": "user",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "metadata": {
+                     *             "fields": [
+                     *               "role"
+                     *             ]
+                     *           },
+                     *           "occurredAt": "2026-03-02T09:30:00.000Z",
+                     *           "requestId": null
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AuditEventResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listContactRequests: {
+        parameters: {
+            query?: {
+                channel?: components["schemas"]["ContactChannel"];
+                /** @description Example: `alex@example.org`. */
+                email?: string;
+                /** @description Received at or after this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
+                from?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Example: `+14155552671`. */
+                phone?: string;
+                status?: components["schemas"]["ContactRequestStatus"];
+                /** @description Received at or before this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "assignedTo": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "channel": "text",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "emailMasked": "a•••@example.org",
+                     *           "expectedReplyBy": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "name": "Alex Rivera",
+                     *           "phoneMasked": "+1 ••••••••71",
+                     *           "preferredTime": "morning",
+                     *           "reference": "CR-7K3F9Q",
+                     *           "serviceInterest": "individual-therapy",
+                     *           "status": "new",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ContactRequestSummaryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getContactRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assignedTo": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "channel": "text",
+                     *       "consentToText": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "email": "alex@example.com",
+                     *       "expectedReplyBy": "2026-03-02T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "changedAt": "2026-03-02T09:30:00.000Z",
+                     *           "changedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "fromStatus": "new",
+                     *           "toStatus": "new"
+                     *         }
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "message": null,
+                     *       "name": "Alex Rivera",
+                     *       "notes": [
+                     *         {
+                     *           "authorId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "body": "Left a voicemail; will try again at 6 pm.",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *         }
+                     *       ],
+                     *       "phone": "+14155552671",
+                     *       "preferredTime": "morning",
+                     *       "reference": "CR-7K3F9Q",
+                     *       "serviceInterest": "individual-therapy",
+                     *       "status": "new",
+                     *       "statusChangedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContactRequestResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    eraseContactRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateContactRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The request’s ETag (`"v<version>"`): 412 if it changed. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assignedTo": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                 *       "status": "new"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateContactRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assignedTo": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "channel": "text",
+                     *       "consentToText": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "email": "alex@example.com",
+                     *       "expectedReplyBy": "2026-03-02T09:30:00.000Z",
+                     *       "history": [
+                     *         {
+                     *           "changedAt": "2026-03-02T09:30:00.000Z",
+                     *           "changedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "fromStatus": "new",
+                     *           "toStatus": "new"
+                     *         }
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "message": null,
+                     *       "name": "Alex Rivera",
+                     *       "notes": [
+                     *         {
+                     *           "authorId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "body": "Left a voicemail; will try again at 6 pm.",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *         }
+                     *       ],
+                     *       "phone": "+14155552671",
+                     *       "preferredTime": "morning",
+                     *       "reference": "CR-7K3F9Q",
+                     *       "serviceInterest": "individual-therapy",
+                     *       "status": "new",
+                     *       "statusChangedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContactRequestResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listContactRequestAudit: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "action": "user.created",
+                     *           "actorId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "actorType": "user",
+                     *           "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "entityType": "user",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "metadata": {
+                     *             "fields": [
+                     *               "role"
+                     *             ]
+                     *           },
+                     *           "occurredAt": "2026-03-02T09:30:00.000Z",
+                     *           "requestId": null
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AuditEventResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    addContactRequestNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Left a voicemail; will try again at 6 pm."
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateNoteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authorId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "body": "Left a voicemail; will try again at 6 pm.",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContactRequestNoteResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "When we answer \"Send us a text!\" messages.",
+                 *       "name": "Text line",
+                 *       "periods": [
+                 *         {
+                 *           "closes": "21:00",
+                 *           "day": "monday",
+                 *           "opens": "09:00"
+                 *         }
+                 *       ],
+                 *       "timeZone": "America/New_York"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": null,
+                     *       "exceptions": [
+                     *         {
+                     *           "closed": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "endDate": "2026-12-26",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "key": "text-line",
+                     *           "label": "Christmas",
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "opens": "09:00"
+                     *             }
+                     *           ],
+                     *           "startDate": "2026-12-24",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "name": "Text line",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "day": "monday",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "timeZone": "America/New_York",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": null,
+                     *       "exceptions": [
+                     *         {
+                     *           "closed": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "endDate": "2026-12-26",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "key": "text-line",
+                     *           "label": "Christmas",
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "opens": "09:00"
+                     *             }
+                     *           ],
+                     *           "startDate": "2026-12-24",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "name": "Text line",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "day": "monday",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "timeZone": "America/New_York",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listHoursExceptions: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "closed": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "endDate": "2026-12-26",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "key": "text-line",
+                     *           "label": "Christmas",
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "opens": "09:00"
+                     *             }
+                     *           ],
+                     *           "startDate": "2026-12-24",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ExceptionResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createHoursException: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "closed": true,
+                 *       "endDate": "2026-12-26",
+                 *       "label": "Christmas",
+                 *       "periods": [],
+                 *       "startDate": "2026-12-24"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExceptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "closed": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "endDate": "2026-12-26",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "label": "Christmas",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "startDate": "2026-12-24",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExceptionResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteHoursException: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateHoursException: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "closed": true,
+                 *       "endDate": "2026-12-26",
+                 *       "label": "Christmas",
+                 *       "periods": [],
+                 *       "startDate": "2026-12-24"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateExceptionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "closed": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "endDate": "2026-12-26",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "label": "Christmas",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "startDate": "2026-12-24",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExceptionResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listNotificationDeliveries: {
+        parameters: {
+            query?: {
+                entityId?: string;
+                /** @description Example: `contact_request.created`. */
+                event?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                status?: components["schemas"]["NotificationDeliveryStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "attempts": 2,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "deliveredAt": "2026-03-02T09:30:00.000Z",
+                     *           "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "event": "contact_request.created",
+                     *           "giveUpAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "lastAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *           "lastError": "HTTP 503",
+                     *           "lastStatus": 503,
+                     *           "nextAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *           "payload": {
+                     *             "channel": "text",
+                     *             "event": "contact_request.created",
+                     *             "id": "3f0c…",
+                     *             "reference": "WC-7K2M9Q"
+                     *           },
+                     *           "status": "pending",
+                     *           "url": "https://crm.example.com/hooks/well-clinic"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["NotificationDeliveryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminListTestimonials: {
+        parameters: {
+            query?: {
+                /** @description Only featured (`true`) or only other (`false`) testimonials. */
+                featured?: boolean;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                service?: components["schemas"]["TestimonialService"];
+                /** @description Comma-separated sort fields; prefix with - for descending. Allowed: createdAt, updatedAt, approvedAt, sortOrder. */
+                sort?: string;
+                /** @description Only honeypot catches (`true`) or only the others (`false`). */
+                spam?: boolean;
+                status?: components["schemas"]["TestimonialStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *           "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "consent": {
+                     *             "givenAt": "2026-03-02T09:30:00.000Z",
+                     *             "method": "web-form",
+                     *             "textVersion": "2026-01"
+                     *           },
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "displayName": "Ivette B",
+                     *           "featured": true,
+                     *           "firstName": "Ivette",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "lastInitial": "B",
+                     *           "quote": null,
+                     *           "rating": null,
+                     *           "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *           "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "service": "individual-therapy",
+                     *           "sortOrder": 1,
+                     *           "source": "website",
+                     *           "spam": true,
+                     *           "status": "pending",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "version": 1,
+                     *           "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *           "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AdminTestimonialResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createTestimonial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "consent": {
+                 *         "givenAt": "2026-11-20T15:30:00Z",
+                 *         "method": "email",
+                 *         "textVersion": "2026-01"
+                 *       },
+                 *       "featured": true,
+                 *       "firstName": "Ivette",
+                 *       "lastName": "B",
+                 *       "quote": "I finally feel heard. I leave every session lighter.",
+                 *       "rating": 5,
+                 *       "service": "couples-therapy",
+                 *       "sortOrder": 0,
+                 *       "source": "email"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateTestimonialRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminGetTestimonial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteTestimonial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateTestimonial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "featured": true,
+                 *       "firstName": "Ivette",
+                 *       "lastName": "B",
+                 *       "quote": "I finally feel heard. I leave every session lighter.",
+                 *       "rating": 5,
+                 *       "service": "couples-therapy",
+                 *       "sortOrder": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateTestimonialRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    approveTestimonial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rejectTestimonial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    withdrawTestimonial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *       "approvedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "consent": {
+                     *         "givenAt": "2026-03-02T09:30:00.000Z",
+                     *         "method": "web-form",
+                     *         "textVersion": "2026-01"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "displayName": "Ivette B",
+                     *       "featured": true,
+                     *       "firstName": "Ivette",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastInitial": "B",
+                     *       "quote": null,
+                     *       "rating": null,
+                     *       "rejectedAt": "2026-03-02T09:30:00.000Z",
+                     *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "service": "individual-therapy",
+                     *       "sortOrder": 1,
+                     *       "source": "website",
+                     *       "spam": true,
+                     *       "status": "pending",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1,
+                     *       "withdrawnAt": "2026-03-02T09:30:00.000Z",
+                     *       "withdrawnBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTestimonialResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    reorderTestimonials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                 *           "sortOrder": 10
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReorderTestimonialsRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                active?: boolean;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                role?: components["schemas"]["Role"];
+                /** @description Comma-separated sort fields; prefix with - for descending. Allowed: email, displayName, createdAt, lastLoginAt. */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "active": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "displayName": "Dana Reyes",
+                     *           "email": "frontdesk@wellclinic.example",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *           "role": "admin",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["UserResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "displayName": "Dana Reyes",
+                 *       "email": "frontdesk@wellclinic.example",
+                 *       "password": "calm-harbor-lantern-42",
+                 *       "role": "frontdesk"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "displayName": "Dana Reyes",
+                     *       "email": "frontdesk@wellclinic.example",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "role": "admin",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "displayName": "Dana Reyes",
+                     *       "email": "frontdesk@wellclinic.example",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "role": "admin",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `last_admin` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": true,
+                 *       "displayName": "Dana Reyes",
+                 *       "password": "calm-harbor-lantern-42",
+                 *       "role": "frontdesk"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "displayName": "Dana Reyes",
+                     *       "email": "frontdesk@wellclinic.example",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "role": "admin",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `last_admin` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listArticles: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Full-text search (web-search syntax: "quoted phrase", or, -excluded) over title, excerpt, tags and body. Example: `self compassion`. */
+                q?: string;
+                /** @description Comma-separated sort fields; prefix with - for descending. Allowed: publishedAt, title, relevance. */
+                sort?: string;
+                /** @description Only articles with this tag. Example: `anxiety`. */
+                tag?: string;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "author": {
+                     *             "credentials": "LMFT",
+                     *             "name": "Maya Lindqvist"
+                     *           },
+                     *           "coverImage": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "url": "https://images.example.org/quiet-morning.jpg"
+                     *           },
+                     *           "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *           "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *           "readingTimeMinutes": 6,
+                     *           "slug": "being-kind-to-yourself",
+                     *           "tags": [
+                     *             "self-compassion"
+                     *           ],
+                     *           "title": "Being Kind to Yourself on Hard Days"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": null,
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ArticleSummaryResponse"][];
+                        meta: components["schemas"]["ArticlePageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "credentials": "LMFT",
+                     *         "name": "Maya Lindqvist"
+                     *       },
+                     *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
+                     *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "coverImage": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "url": "https://images.example.org/quiet-morning.jpg"
+                     *       },
+                     *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jsonLd": {},
+                     *       "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *       "readingTimeMinutes": 6,
+                     *       "review": {
+                     *         "reviewedAt": "2026-11-02",
+                     *         "reviewedBy": "Dr. Samuel Okafor, PsyD"
+                     *       },
+                     *       "seo": {
+                     *         "description": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *         "title": "Being Kind to Yourself on Hard Days"
+                     *       },
+                     *       "slug": "being-kind-to-yourself",
+                     *       "tags": [
+                     *         "self-compassion"
+                     *       ],
+                     *       "title": "Being Kind to Yourself on Hard Days",
+                     *       "toc": [
+                     *         {
+                     *           "id": "start-small",
+                     *           "level": 2,
+                     *           "text": "Start small"
+                     *         }
+                     *       ],
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "wordCount": 1380
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArticleResponse"];
+                };
+            };
+            /** @description Renamed: `Location` is the article’s current URL. */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listRelatedArticles: {
+        parameters: {
+            query?: {
+                /** @description How many related articles, 1 to 10. */
+                limit?: number;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The article’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "author": {
+                     *             "credentials": "LMFT",
+                     *             "name": "Maya Lindqvist"
+                     *           },
+                     *           "coverImage": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "url": "https://images.example.org/quiet-morning.jpg"
+                     *           },
+                     *           "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
+                     *           "highlight": "Treat yourself as you would a <mark>friend</mark> …",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "publishedAt": "2026-03-02T09:30:00.000Z",
+                     *           "readingTimeMinutes": 6,
+                     *           "slug": "being-kind-to-yourself",
+                     *           "tags": [
+                     *             "self-compassion"
+                     *           ],
+                     *           "title": "Being Kind to Yourself on Hard Days"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ArticleSummaryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    articlesFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RSS 2.0 XML; links point at PUBLIC_SITE_URL. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="utf-8"?>
+                     *     <rss version="2.0"><channel><title>Well Clinic</title>…</channel></rss>
+                     */
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "currentPassword": "the-current-passphrase",
+                 *       "newPassword": "calm-harbor-lantern-42"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; existing tokens no longer work. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "admin@example.com",
+                 *       "password": "the password"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjdlOWYzYyJ9.c2lnbmF0dXJl",
+                     *       "expiresIn": 3600,
+                     *       "tokenType": "Bearer",
+                     *       "user": {
+                     *         "active": true,
+                     *         "createdAt": "2026-03-02T09:30:00.000Z",
+                     *         "displayName": "Dana Reyes",
+                     *         "email": "frontdesk@wellclinic.example",
+                     *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "role": "admin",
+                     *         "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "displayName": "Dana Reyes",
+                     *       "email": "frontdesk@wellclinic.example",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "role": "admin",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createContactRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) per request; reuse it only to retry that same request. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "consentToContact": true,
+                 *       "consentToText": true,
+                 *       "email": "alex@example.org",
+                 *       "message": "I would like to talk to someone about anxiety. Evenings work best.",
+                 *       "name": "Alex Rivera",
+                 *       "phone": "(415) 555-2671",
+                 *       "preferredChannel": "text",
+                 *       "preferredTime": "evening",
+                 *       "serviceInterest": "individual-therapy",
+                 *       "website": ""
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateContactRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description `true` when this answers an earlier request with the same key. */
+                    "Idempotent-Replayed"?: "true";
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "crisisNotice": "If you are in crisis, call or text 988.",
+                     *       "expectedReplyBy": "2026-03-02T09:30:00.000Z",
+                     *       "expectedReplyText": "We'll text you back by Monday 10:00 AM EST.",
+                     *       "reference": "CR-7K3F9Q",
+                     *       "status": "received"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContactRequestReceiptResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unprocessable_entity` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "description": null,
+                     *           "exceptions": [
+                     *             {
+                     *               "closed": true,
+                     *               "createdAt": "2026-03-02T09:30:00.000Z",
+                     *               "endDate": "2026-12-26",
+                     *               "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "key": "text-line",
+                     *               "label": "Christmas",
+                     *               "periods": [
+                     *                 {
+                     *                   "closes": "21:00",
+                     *                   "opens": "09:00"
+                     *                 }
+                     *               ],
+                     *               "startDate": "2026-12-24",
+                     *               "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *             }
+                     *           ],
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "key": "text-line",
+                     *           "name": "Text line",
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "day": "monday",
+                     *               "opens": "09:00"
+                     *             }
+                     *           ],
+                     *           "timeZone": "America/New_York",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ScheduleResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The schedule’s key. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": null,
+                     *       "exceptions": [
+                     *         {
+                     *           "closed": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "endDate": "2026-12-26",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "key": "text-line",
+                     *           "label": "Christmas",
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "opens": "09:00"
+                     *             }
+                     *           ],
+                     *           "startDate": "2026-12-24",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "name": "Text line",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "day": "monday",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "timeZone": "America/New_York",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getHoursCalendar: {
+        parameters: {
+            query?: {
+                /** @description Number of days, 1 to 62. */
+                days?: number;
+                /** @description First local date; today in the schedule’s time zone when absent. Years 1900 to 2200. Example: `2026-12-24`. */
+                from?: string;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The schedule’s key. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": [
+                     *         {
+                     *           "date": "2026-03-02",
+                     *           "exception": {
+                     *             "label": "Thanksgiving"
+                     *           },
+                     *           "periods": [
+                     *             {
+                     *               "closes": "21:00",
+                     *               "closesAt": "2026-03-02T09:30:00.000Z",
+                     *               "opens": "09:00",
+                     *               "opensAt": "2026-03-02T09:30:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "key": "text-line",
+                     *       "timeZone": "America/New_York"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CalendarResponse"];
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getHoursSchemaOrg: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The schedule’s key. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "@context": "https://schema.org",
+                     *       "@type": "MedicalClinic",
+                     *       "name": "Text line",
+                     *       "openingHoursSpecification": [
+                     *         {
+                     *           "@type": "OpeningHoursSpecification",
+                     *           "closes": "21:00",
+                     *           "dayOfWeek": [
+                     *             "https://schema.org/Monday"
+                     *           ],
+                     *           "opens": "09:00"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getHoursStatus: {
+        parameters: {
+            query?: {
+                /** @description The instant to evaluate; when absent, now, to the minute (so responses within a minute share an ETag). Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
+                at?: string;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The schedule’s key. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": "2026-03-02T09:30:00.000Z",
+                     *       "atLocal": {
+                     *         "date": "2026-11-30",
+                     *         "time": "09:00"
+                     *       },
+                     *       "currentPeriod": {
+                     *         "closes": "21:00",
+                     *         "closesAt": "2026-03-02T09:30:00.000Z",
+                     *         "opens": "09:00",
+                     *         "opensAt": "2026-03-02T09:30:00.000Z"
+                     *       },
+                     *       "exception": {
+                     *         "label": "Thanksgiving"
+                     *       },
+                     *       "isOpen": true,
+                     *       "key": "text-line",
+                     *       "nextClosesAt": "2026-03-02T09:30:00.000Z",
+                     *       "nextClosesAtLocal": {
+                     *         "date": "2026-11-30",
+                     *         "time": "09:00"
+                     *       },
+                     *       "nextOpensAt": "2026-03-02T09:30:00.000Z",
+                     *       "nextOpensAtLocal": {
+                     *         "date": "2026-11-30",
+                     *         "time": "09:00"
+                     *       },
+                     *       "timeZone": "America/New_York"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HoursStatusResponse"];
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getTestimonialSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *           "displayName": "Ivette B",
+                     *           "featured": true,
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "quote": "I finally feel heard. I leave every session lighter.",
+                     *           "rating": 5,
+                     *           "service": "individual-therapy",
+                     *           "sortOrder": 0
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": "WyJ0ZXN0aW1vbmlhbC1jaGFuZ2VzIiw0Ml0",
+                     *         "total": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TestimonialSnapshotResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listTestimonialChanges: {
+        parameters: {
+            query?: {
+                /** @description `meta.nextCursor` of your last call; absent replays the feed from its beginning. */
+                cursor?: string;
+                /** @description Changes per call. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "changedAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "op": "upsert",
+                     *           "seq": 42,
+                     *           "testimonial": {
+                     *             "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *             "displayName": "Ivette B",
+                     *             "featured": true,
+                     *             "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "quote": "I finally feel heard. I leave every session lighter.",
+                     *             "rating": 5,
+                     *             "service": "individual-therapy",
+                     *             "sortOrder": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "hasMore": true,
+                     *         "nextCursor": "WyJ0ZXN0aW1vbmlhbC1jaGFuZ2VzIiw0Ml0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TestimonialChangesResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "count": 3,
+                     *           "tag": "self-compassion"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["TagCountResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listTestimonials: {
+        parameters: {
+            query?: {
+                /** @description Only featured (`true`) or only other (`false`) testimonials. */
+                featured?: boolean;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                service?: components["schemas"]["TestimonialService"];
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "approvedAt": "2026-03-02T09:30:00.000Z",
+                     *           "displayName": "Ivette B",
+                     *           "featured": true,
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "quote": "I finally feel heard. I leave every session lighter.",
+                     *           "rating": 5,
+                     *           "service": "individual-therapy"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["TestimonialResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    submitTestimonial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "consent": true,
+                 *       "consentTextVersion": "2026-01",
+                 *       "firstName": "Ivette",
+                 *       "lastName": "B",
+                 *       "quote": "I finally feel heard. I leave every session lighter.",
+                 *       "rating": 5,
+                 *       "service": "couples-therapy",
+                 *       "website": ""
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubmitTestimonialRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TestimonialSubmissionResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": {
+                     *         "database": {
+                     *           "responseTime": 12,
+                     *           "status": "up"
+                     *         }
+                     *       },
+                     *       "error": {},
+                     *       "info": {
+                     *         "database": {
+                     *           "responseTime": 12,
+                     *           "status": "up"
+                     *         }
+                     *       },
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthCheckResponse"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+}
