@@ -101,8 +101,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (this.stopped) return result;
     if (!secret) {
       // Nothing is ever sent unsigned; the deliveries wait for a secret (configuration requires one with URLs).
-      if (!this.warnedNoSecret) this.logger.warn('NOTIFY_WEBHOOK_SECRET is not set: webhooks are not sent');
-      this.warnedNoSecret = true;
+      // Configuration requires a secret with URLs; deliveries left from an earlier configuration are worth a word.
+      if (!this.warnedNoSecret) {
+        this.warnedNoSecret = true;
+        const waiting = await this.dataSource.getRepository(OutboxDelivery).countBy({ status: 'pending' });
+        if (waiting > 0) {
+          this.logger.warn(`NOTIFY_WEBHOOK_SECRET is not set: ${waiting} pending webhook deliveries are not sent`);
+        }
+      }
       return result;
     }
     const claimed = await this.claim();
