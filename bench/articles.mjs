@@ -9,13 +9,11 @@
 //              BENCH_POOL_MAX      pool size of the API and of the bare pg baseline (10)
 //              BENCH_WORKLOADS     comma-separated subset to run: list,detail,cached200,cached304,deep (all)
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import pg from 'pg';
 import { renderBody } from '../dist/src/articles/markdown.js';
+import { databaseUrl, dropDatabase, startServer, stopServers, withClient } from './lib.mjs';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
 const DURATION = positiveNumber('BENCH_DURATION', 10);
@@ -53,29 +51,6 @@ function workloads(raw) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Scratch database
-
-function databaseUrl(serverUrl, name) {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient(connectionString, fn) {
-  const client = new pg.Client({ connectionString, application_name: 'bench' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabase(name) {
-  await withClient(SERVER_URL, async (client) => {
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
-    await client.query(`DROP DATABASE IF EXISTS "${name}"`);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Generated articles
@@ -380,68 +355,6 @@ async function loadArticles(url) {
 // ---------------------------------------------------------------------------------------------------------
 // Servers, each in its own process
 
-const children = new Set();
-
-/** Forks bench/servers/<file>, sends it its options and resolves with its base URL once it listens. */
-async function startServer(file, label, options) {
-  const child = fork(new URL(`./servers/${file}`, import.meta.url), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.send({ type: 'start', options });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 120 s`)), 120_000);
-    child.on('message', (message) => {
-      if (message?.type === 'ready') {
-        clearTimeout(timer);
-        resolve(message.port);
-      } else if (message?.type === 'failed') {
-        clearTimeout(timer);
-        reject(new Error(`${label} failed to start:\n${message.message}`));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${label} exited during startup (code ${code}, signal ${signal})`));
-    });
-  });
-  const port = await ready;
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`${label} exited unexpectedly (code ${code}, signal ${signal})`);
-  });
-  return { label, url: `http://127.0.0.1:${port}`, child, cpu: () => cpuUsage(child) };
-}
-
-/** The child's CPU time so far, in microseconds (user + system). */
-function cpuUsage(child) {
-  return new Promise((resolve) => {
-    const listener = (message) => {
-      if (message?.type !== 'cpu') return;
-      child.off('message', listener);
-      resolve(message.usage.user + message.usage.system);
-    };
-    child.on('message', listener);
-    child.send({ type: 'cpu' });
-  });
-}
-
-let stopping = false;
-
-async function stopServers() {
-  stopping = true;
-  await Promise.all(
-    [...children].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Load generation
 
@@ -533,7 +446,7 @@ let dbCreated = false;
 async function cleanup() {
   await stopServers().catch((error) => console.error('stopping the servers failed:', error));
   if (dbCreated) {
-    await dropDatabase(dbName).then(
+    await dropDatabase(SERVER_URL, dbName).then(
       () => console.log(`dropped database ${dbName}`),
       (error) => console.error(`could not drop database ${dbName}:`, error),
     );
