@@ -1,3 +1,4 @@
+import { ApiOkResponse } from '@nestjs/swagger';
 import { Controller, Get, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
@@ -12,6 +13,7 @@ import { useTestApp } from './utils/test-app.js';
 @Controller('admin/forgotten')
 class ForgottenController {
   @Get()
+  @ApiOkResponse({ schema: { type: 'object', properties: { reached: { type: 'boolean', example: true } } } })
   forgotten(): { reached: true } {
     return { reached: true };
   }

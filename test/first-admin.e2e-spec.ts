@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { createScratchDatabase } from './setup/test-database.js';
-import { logs, TEST_DATA_ENCRYPTION_KEY, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
+import { logs, TEST_DATA_ENCRYPTION_KEY, TEST_JWT_SECRET, testLogger, validatingRequest } from './utils/test-app.js';
 
 const ADMIN = { ADMIN_EMAIL: 'Owner@WellClinic.test', ADMIN_PASSWORD: 'a-quiet-harbor-at-dawn' };
 
@@ -161,9 +160,8 @@ describe('the demo admin of the embedded database', () => {
         ]);
         password = /Demo admin: admin@example\.com \/ (\S+)\n/.exec(terminal.join(''))?.[1] ?? '';
         expect(password).toMatch(/^[\w-]{16}$/);
-        const res = await request(running.app.getHttpServer())
-          .post('/api/v1/auth/login')
-          .send({ email: 'admin@example.com', password });
+        const { http } = await validatingRequest(running.app);
+        const res = await http().post('/api/v1/auth/login').send({ email: 'admin@example.com', password });
         expect(res.status).toBe(200);
         expect(res.body.user.role).toBe('admin');
       } finally {

@@ -12,13 +12,33 @@ describe('typed client (openapi-fetch + clients/typescript)', () => {
   const app = useTestApp();
   let baseUrl = '';
 
+  /** The typed client, with every response it receives checked against the app's document. */
+  const client = () => {
+    const api = createWellClinicClient(baseUrl);
+    api.use({
+      async onResponse({ request, response }) {
+        const text = await response.clone().text();
+        const contentType = response.headers.get('content-type') ?? undefined;
+        app().responses.assert({
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          contentType,
+          body: text && /[/+]json\b/.test(contentType ?? '') ? (JSON.parse(text) as unknown) : undefined,
+          text,
+        });
+      },
+    });
+    return api;
+  };
+
   beforeAll(async () => {
     await app().app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app().app.getHttpServer().address() as AddressInfo).port}`;
   });
 
   it('lists published articles without credentials', async () => {
-    const api = createWellClinicClient(baseUrl);
+    const api = client();
     const { data, error, response } = await api.GET('/api/v1/articles', { params: { query: { pageSize: 5 } } });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
@@ -28,7 +48,7 @@ describe('typed client (openapi-fetch + clients/typescript)', () => {
   });
 
   it('submits a testimonial and gets a typed receipt', async () => {
-    const api = createWellClinicClient(baseUrl);
+    const api = client();
     const { data, response } = await api.POST('/api/v1/testimonials/submissions', {
       body: {
         quote: 'Our sessions helped us listen before we answer.',
@@ -66,7 +86,7 @@ describe('typed client (openapi-fetch + clients/typescript)', () => {
   });
 
   it('types errors as problem+json', async () => {
-    const api = createWellClinicClient(baseUrl);
+    const api = client();
     const { data, error, response } = await api.GET('/api/v1/admin/contact-requests', {});
     expect(data).toBeUndefined();
     expect(response.status).toBe(401);
@@ -90,7 +110,7 @@ describe('typed client (openapi-fetch + clients/typescript)', () => {
   });
 
   it('rejects calls the document does not allow, at compile time', () => {
-    const api = createWellClinicClient(baseUrl);
+    const api = client();
     // Each line would fail `tsc`: an unknown path, a wrong query type, a missing required body field.
     const unchecked = () => {
       // @ts-expect-error no such path

@@ -997,7 +997,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
-            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -1022,7 +1022,7 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
-            review: components["schemas"]["ReviewResponse"] | null;
+            review: components["schemas"]["ReviewResponse"] | (null);
             scheduled: boolean;
             seo: components["schemas"]["SeoResponse"];
             /** @example being-kind-to-yourself */
@@ -1047,7 +1047,7 @@ export interface components {
         };
         AdminArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
-            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
@@ -1102,7 +1102,7 @@ export interface components {
             rejectedAt: string | null;
             /** Format: uuid */
             rejectedBy: string | null;
-            service: (string & components["schemas"]["TestimonialService"]) | null;
+            service: components["schemas"]["TestimonialService"] | (null);
             sortOrder: number;
             source: components["schemas"]["TestimonialSource"];
             spam: boolean;
@@ -1155,7 +1155,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
-            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
             /** @example Treat yourself as you would a <mark>friend</mark> … */
@@ -1169,7 +1169,7 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
-            review: components["schemas"]["ReviewResponse"] | null;
+            review: components["schemas"]["ReviewResponse"] | (null);
             seo: components["schemas"]["SeoResponse"];
             /** @example being-kind-to-yourself */
             slug: string;
@@ -1203,7 +1203,7 @@ export interface components {
         ArticleStatus: "draft" | "published" | "archived";
         ArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
-            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
             /** @example Treat yourself as you would a <mark>friend</mark> … */
@@ -1270,7 +1270,7 @@ export interface components {
         CalendarDayResponse: {
             /** Format: date */
             date: string;
-            exception: components["schemas"]["ExceptionLabel"] | null;
+            exception: components["schemas"]["ExceptionLabel"] | (null);
             periods: components["schemas"]["ResolvedPeriodResponse"][];
         };
         CalendarResponse: {
@@ -1362,10 +1362,10 @@ export interface components {
             notes: components["schemas"]["ContactRequestNoteResponse"][];
             /** @example +14155552671 */
             phone: string | null;
-            preferredTime: (string & components["schemas"]["PreferredTime"]) | null;
+            preferredTime: components["schemas"]["PreferredTime"] | (null);
             /** @example CR-7K3F9Q */
             reference: string;
-            serviceInterest: (string & components["schemas"]["ServiceInterest"]) | null;
+            serviceInterest: components["schemas"]["ServiceInterest"] | (null);
             status: components["schemas"]["ContactRequestStatus"];
             /** Format: date-time */
             statusChangedAt: string;
@@ -1391,10 +1391,10 @@ export interface components {
             name: string;
             /** @example +1 ••••••••71 */
             phoneMasked: string | null;
-            preferredTime: (string & components["schemas"]["PreferredTime"]) | null;
+            preferredTime: components["schemas"]["PreferredTime"] | (null);
             /** @example CR-7K3F9Q */
             reference: string;
-            serviceInterest: (string & components["schemas"]["ServiceInterest"]) | null;
+            serviceInterest: components["schemas"]["ServiceInterest"] | (null);
             status: components["schemas"]["ContactRequestStatus"];
             /** Format: date-time */
             updatedAt: string;
@@ -1441,12 +1441,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
-            coverImage?: components["schemas"]["CoverImageInput"] | null;
+            coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
             /** @description Null removes the review. */
-            review?: components["schemas"]["ReviewInput"] | null;
-            seo?: components["schemas"]["SeoInput"] | null;
+            review?: components["schemas"]["ReviewInput"] | (null);
+            seo?: components["schemas"]["SeoInput"] | (null);
             /** @example being-kind-to-yourself */
             slug?: string;
             /**
@@ -1624,7 +1624,7 @@ export interface components {
             quote: string;
             /** @example 5 */
             rating: number | null;
-            service: (string & components["schemas"]["TestimonialService"]) | null;
+            service: components["schemas"]["TestimonialService"] | (null);
             /**
              * @description Lower first, after the featured ones.
              * @example 0
@@ -1690,8 +1690,8 @@ export interface components {
             at: string;
             /** @description `at` in the schedule’s time zone. */
             atLocal: components["schemas"]["LocalTime"];
-            currentPeriod: components["schemas"]["ResolvedPeriodResponse"] | null;
-            exception: components["schemas"]["ExceptionLabel"] | null;
+            currentPeriod: components["schemas"]["ResolvedPeriodResponse"] | (null);
+            exception: components["schemas"]["ExceptionLabel"] | (null);
             isOpen: boolean;
             /** @example text-line */
             key: string;
@@ -1701,14 +1701,14 @@ export interface components {
              */
             nextClosesAt: string | null;
             /** @description `nextClosesAt` in the schedule’s time zone. */
-            nextClosesAtLocal: components["schemas"]["LocalTime"] | null;
+            nextClosesAtLocal: components["schemas"]["LocalTime"] | (null);
             /**
              * Format: date-time
              * @description The next opening after `at`; null when there is none within 400 days.
              */
             nextOpensAt: string | null;
             /** @description `nextOpensAt` in the schedule’s time zone. */
-            nextOpensAtLocal: components["schemas"]["LocalTime"] | null;
+            nextOpensAtLocal: components["schemas"]["LocalTime"] | (null);
             /** @example America/New_York */
             timeZone: string;
         };
@@ -1920,10 +1920,10 @@ export interface components {
             author: components["schemas"]["AuthorResponse"];
             /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
             body: string;
-            coverImage: components["schemas"]["CoverImageResponse"] | null;
+            coverImage: components["schemas"]["CoverImageResponse"] | (null);
             excerpt: string | null;
-            review: components["schemas"]["ReviewResponse"] | null;
-            seo: components["schemas"]["SeoOverridesResponse"] | null;
+            review: components["schemas"]["ReviewResponse"] | (null);
+            seo: components["schemas"]["SeoOverridesResponse"] | (null);
             /** @example being-kind-to-yourself */
             slug: string;
             /**
@@ -1989,7 +1989,7 @@ export interface components {
             changedAt: string;
             /** Format: uuid */
             changedBy: string | null;
-            fromStatus: (string & components["schemas"]["ContactRequestStatus"]) | null;
+            fromStatus: components["schemas"]["ContactRequestStatus"] | (null);
             toStatus: components["schemas"]["ContactRequestStatus"];
         };
         SubmitTestimonialRequest: {
@@ -2059,7 +2059,7 @@ export interface components {
             quote: string;
             /** @example 5 */
             rating: number | null;
-            service: (string & components["schemas"]["TestimonialService"]) | null;
+            service: components["schemas"]["TestimonialService"] | (null);
         };
         /** @enum {string} */
         TestimonialService: "individual-therapy" | "couples-therapy" | "family-therapy" | "group-therapy" | "other";
@@ -2108,12 +2108,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
-            coverImage?: components["schemas"]["CoverImageInput"] | null;
+            coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
             /** @description Null removes the review. */
-            review?: components["schemas"]["ReviewInput"] | null;
-            seo?: components["schemas"]["SeoInput"] | null;
+            review?: components["schemas"]["ReviewInput"] | (null);
+            seo?: components["schemas"]["SeoInput"] | (null);
             /** @example being-kind-to-yourself */
             slug?: string;
             /**
@@ -8442,6 +8442,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Problem: `rate_limited` */
             429: {

@@ -70,6 +70,7 @@ export class ArticlesController {
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Well Clinic</title>…</channel></rss>',
     },
   })
+  @ApiProblems('validation_failed')
   async feed(): Promise<string> {
     return articlesRss(
       await this.articles.feed(),

@@ -1,15 +1,18 @@
-import type { Type } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Writable } from 'node:stream';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import type { Clock } from '../../src/common/clock/clock.js';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
+import { buildOpenApiDocument } from '../../src/common/openapi/openapi.js';
 import {
   assertTestDatabaseUrl,
   createScratchDatabase,
   E2E_DATABASE_URL,
   E2E_EMBEDDED,
 } from '../setup/test-database.js';
+import { OpenApiResponseValidator } from './openapi-response-validator.js';
 
 /** Every log line the app wrote, raw, so tests can prove what is and is not logged. */
 export class LogCapture extends Writable {
@@ -41,8 +44,46 @@ export const logs = new LogCapture();
 export const testLogger = createRootLogger({ level: 'info', pretty: false }, logs);
 
 export interface TestApp extends RunningApp {
+  /** A supertest agent whose every response must match the app's own OpenAPI document, or the request fails. */
   http(): ReturnType<typeof request>;
   logs: LogCapture;
+  /** Checks responses against the app's live document (`/docs-json`, so mounted fixture routes are in it). */
+  responses: OpenApiResponseValidator;
+}
+
+/**
+ * Fetches the server's own document once and returns a supertest factory whose requests also assert, before
+ * any assertion of the test's own, that the response is one the document allows.
+ */
+export async function validatingRequest(
+  app: INestApplication,
+): Promise<{ http: () => ReturnType<typeof request>; validator: OpenApiResponseValidator }> {
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  const docs = await request(server).get('/docs-json');
+  // With DOCS_ENABLED=false the app serves no document: check against the one it would serve.
+  const document = docs.status === 200 ? (docs.body as OpenAPIObject) : buildOpenApiDocument(app);
+  const validator = new OpenApiResponseValidator(document);
+  const http = (): ReturnType<typeof request> =>
+    new Proxy(request(server), {
+      get(agent, key, receiver) {
+        const value: unknown = Reflect.get(agent, key, receiver);
+        if (typeof key !== 'string' || typeof value !== 'function') return value;
+        return (url: string, ...rest: unknown[]) => {
+          const test = (value as (...args: unknown[]) => unknown).call(agent, url, ...rest) as request.Test;
+          return test.expect((res: request.Response) => {
+            validator.assert({
+              method: key === 'del' ? 'delete' : key,
+              path: url,
+              status: res.status,
+              contentType: res.headers['content-type'],
+              body: res.body,
+              text: res.text,
+            });
+          });
+        };
+      },
+    });
+  return { http, validator };
 }
 
 export function e2eDatabaseUrl(): string {
@@ -89,10 +130,16 @@ export async function createTestApp(
     imports: options.imports,
     clock: options.clock,
   });
+  const { http, validator } = await validatingRequest(running.app).catch(async (error: unknown) => {
+    await running.close();
+    await scratch?.drop();
+    throw error;
+  });
   return {
     ...running,
     logs,
-    http: () => request(running.app.getHttpServer()),
+    http,
+    responses: validator,
     close: async () => {
       await running.close();
       await scratch?.drop();
@@ -102,12 +149,16 @@ export async function createTestApp(
 
 type TestAppOptions = Parameters<typeof createTestApp>[0];
 
+/** How long one app may take to boot before its suite fails. */
+export const APP_BOOT_TIMEOUT_MS = 120_000;
+
 /** One app for the enclosing describe block: booted before its tests, closed after them. */
 export function useTestApp(options?: TestAppOptions): () => TestApp {
   let app: TestApp | undefined;
+  // Booting migrates a fresh database: on a busy machine (the embedded database, a loaded CI box) it can take a while.
   beforeAll(async () => {
     app = await createTestApp(options);
-  });
+  }, APP_BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await app?.close();
   });

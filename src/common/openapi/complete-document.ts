@@ -186,18 +186,25 @@ function addSuccessHeaders(op: Operation, status: string, response: ResponseObje
 }
 
 /**
- * Nest wraps a property's named enum in a one-item `allOf`. Without siblings the wrapper says nothing: use the
- * reference itself. Next to `nullable`, OpenAPI 3.0 wants a `type` as well, so `null` is really allowed (and
- * generated clients type it `| null`): give it the referenced schema's.
+ * Nest wraps a property's named schema in a one-item `allOf`. Without siblings the wrapper says nothing: use the
+ * reference itself. Next to `nullable` it is wrong: OpenAPI 3.0.3 says `nullable` does not reach into `allOf`, so a
+ * validator refuses `null` there. Such a property is either the referenced schema or `null`, said with `anyOf`.
  */
+/** OpenAPI 3.0 has no `null` type: a nullable type whose only value is `null`. */
+const NULL_ONLY: SchemaObject = { type: 'string', nullable: true, enum: [null] };
+
 function simplifyReferences(schemas: Record<string, SchemaObject>): void {
   for (const schema of Object.values(schemas)) {
     const properties = schema.properties ?? {};
     for (const [name, property] of Object.entries(properties)) {
       if ('$ref' in property || property.allOf?.length !== 1 || !('$ref' in property.allOf[0])) continue;
       const ref = property.allOf[0];
-      if (Object.keys(property).length === 1) properties[name] = ref;
-      else if (property.nullable && !property.type) property.type = schemas[ref.$ref.split('/').pop() ?? '']?.type;
+      if (Object.keys(property).length === 1) {
+        properties[name] = ref;
+      } else if (property.nullable) {
+        const { allOf: _allOf, nullable: _nullable, type: _type, ...rest } = property;
+        properties[name] = { ...rest, anyOf: [ref, NULL_ONLY] };
+      }
     }
   }
 }
@@ -233,6 +240,7 @@ function exampleOf(schema: SchemaObject | ReferenceObject, context: ExampleConte
   if (schema.example !== undefined) return schema.example;
   if (schema.allOf?.length === 1) return exampleOf(schema.allOf[0], context, at);
   if (schema.oneOf?.length) return exampleOf(schema.oneOf[0], context, at);
+  if (schema.anyOf?.length) return exampleOf(schema.anyOf[0], context, at);
   if (schema.enum?.length) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
   if (schema.type === 'array' && schema.items) return [exampleOf(schema.items, context, `${at}[]`)];

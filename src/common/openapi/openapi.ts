@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, type ResponseObject, SwaggerModule } from '@nestjs/swagger';
 import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
-import { FieldError, ProblemDetails } from '../errors/problem-details.js';
+import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
 import { PageMeta } from '../pagination/pagination.js';
 import { completeDocument } from './complete-document.js';
+import { problemExampleName } from './problem-examples.js';
 
 export const BEARER_AUTH = 'bearer';
 export const API_KEY_AUTH = 'apiKey';
@@ -86,6 +87,7 @@ function describeAccess(document: OpenAPIObject): void {
       if (!op['x-public'] && !scope && !op['x-roles']) {
         op['x-roles'] = ['admin'];
         op.security = [{ [BEARER_AUTH]: [] }];
+        addProblems(op.responses as Record<string, ResponseObject>, ['unauthorized', 'forbidden']);
       }
       // Said explicitly, so no reader (or linter) wonders whether a credential was forgotten.
       if (op['x-public']) op.security = [];
@@ -102,6 +104,17 @@ function describeAccess(document: OpenAPIObject): void {
     }
   }
 }
+/** What `@ApiProblems` documents, for operations the access guard protects without saying so. */
+function addProblems(responses: Record<string, ResponseObject>, codes: ProblemCode[]): void {
+  for (const code of codes) {
+    const response = (responses[String(PROBLEMS[code].status)] ??= { description: '' });
+    const media = ((response.content ??= {})[PROBLEM_CONTENT_TYPE] ??= {
+      schema: { $ref: '#/components/schemas/ProblemDetails' },
+    });
+    media.examples = { ...media.examples, [code]: { $ref: `#/components/examples/${problemExampleName(code)}` } };
+  }
+}
+
 /** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */
 export function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
