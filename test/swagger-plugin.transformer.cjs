@@ -3,5 +3,9 @@
 const plugin = require('@nestjs/swagger/plugin');
 
 module.exports.name = 'nestjs-swagger-transformer';
-module.exports.version = 1;
-module.exports.factory = (cs) => plugin.before({ introspectComments: true, classValidatorShim: true }, cs.program);
+module.exports.version = 2; // bump when the options change: ts-jest keys its cache on it
+module.exports.factory = (cs) =>
+  plugin.before(
+    { introspectComments: true, classValidatorShim: true, controllerKeyOfComment: 'description' },
+    cs.program,
+  );

@@ -18,7 +18,9 @@ export interface paths {
         put?: never;
         /**
          * Create an integration key
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description The response is the only time the secret is shown: store it in the integration right away.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -43,7 +45,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke an integration key
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Revocation is immediate and final; revoking a revoked key changes nothing.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -66,7 +70,9 @@ export interface paths {
         put?: never;
         /**
          * Create a draft article
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Creates a draft.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["createArticle"];
         delete?: never;
@@ -98,7 +104,9 @@ export interface paths {
         head?: never;
         /**
          * Edit an article
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Changes the fields sent. A new slug keeps the old one working as a redirect.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         patch: operations["updateArticle"];
         trace?: never;
@@ -134,7 +142,9 @@ export interface paths {
         put?: never;
         /**
          * Publish now, or schedule
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description From draft or archived. `publishedAt` in the future schedules it; the body must not be empty.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["publishArticle"];
         delete?: never;
@@ -174,7 +184,9 @@ export interface paths {
         put?: never;
         /**
          * Restore a revision
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description The revision's editable fields become current again as a new version; nothing is lost.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["restoreArticleRevision"];
         delete?: never;
@@ -194,7 +206,9 @@ export interface paths {
         put?: never;
         /**
          * Back to draft
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description A published (or scheduled) article goes back to draft.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["unpublishArticle"];
         delete?: never;
@@ -232,7 +246,9 @@ export interface paths {
         };
         /**
          * List contact requests
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Newest first; phone and email shown masked. Listing is audited (which requests, not their contents).
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         get: operations["listContactRequests"];
         put?: never;
@@ -252,21 +268,27 @@ export interface paths {
         };
         /**
          * One contact request, in full
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Decrypted, with notes and status history. Every read writes an audit event.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         get: operations["getContactRequest"];
         put?: never;
         post?: never;
         /**
          * Erase a contact request
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Erasure on the person's request: the request, its notes and history are deleted; the audit log keeps that it happened.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         delete: operations["eraseContactRequest"];
         options?: never;
         head?: never;
         /**
          * Move the status or assign a contact request
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description `status`: new → in_progress → contacted → closed, or any → spam (final). `assignedTo`: an active staff member.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         patch: operations["updateContactRequest"];
         trace?: never;
@@ -280,7 +302,9 @@ export interface paths {
         };
         /**
          * The audit events of one contact request
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Who read or changed it, oldest first (also after erasure).
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         get: operations["listContactRequestAudit"];
         put?: never;
@@ -302,7 +326,9 @@ export interface paths {
         put?: never;
         /**
          * Add an internal note
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Internal, encrypted like the message.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         post: operations["addContactRequestNote"];
         delete?: never;
@@ -321,13 +347,17 @@ export interface paths {
         get?: never;
         /**
          * Create or replace a schedule
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Creates the schedule (201) or replaces its name, zone, description and weekly periods (200).
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         put: operations["putSchedule"];
         post?: never;
         /**
          * Delete a schedule
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Deletes the schedule and its exceptions.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         delete: operations["deleteSchedule"];
         options?: never;
@@ -418,7 +448,9 @@ export interface paths {
         put?: never;
         /**
          * Enter a testimonial
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description For testimonials received by email or in person, with the client's consent on record. Starts `pending`.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["createTestimonial"];
         delete?: never;
@@ -443,14 +475,18 @@ export interface paths {
         post?: never;
         /**
          * Delete a testimonial
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Removes it for good; if it was public, integrations receive a delete.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         delete: operations["deleteTestimonial"];
         options?: never;
         head?: never;
         /**
          * Edit a testimonial
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Changes the fields sent. An approved testimonial's edits reach the public site and integrations at once.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         patch: operations["updateTestimonial"];
         trace?: never;
@@ -466,7 +502,9 @@ export interface paths {
         put?: never;
         /**
          * Approve: show it publicly
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description From pending or rejected: it becomes public (and reaches integrations as an upsert).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["approveTestimonial"];
         delete?: never;
@@ -486,7 +524,9 @@ export interface paths {
         put?: never;
         /**
          * Reject: keep it off the public site
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description From pending or approved; an approved one leaves the public site and integrations receive a delete.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["rejectTestimonial"];
         delete?: never;
@@ -506,7 +546,10 @@ export interface paths {
         put?: never;
         /**
          * Withdraw consent: erase and unpublish for good
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description The author withdrew consent: the quote, name and rating are erased for good, it leaves the public site, and
+         *     integrations receive a delete. It can never be approved again.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["withdrawTestimonial"];
         delete?: never;
@@ -525,7 +568,9 @@ export interface paths {
         get?: never;
         /**
          * Set the order of testimonials
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Sets `sortOrder` of several testimonials at once (all or nothing).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         put: operations["reorderTestimonials"];
         post?: never;
@@ -582,7 +627,9 @@ export interface paths {
         head?: never;
         /**
          * Update a staff account
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Change the display name or role, deactivate or reactivate, or reset the password.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -616,7 +663,9 @@ export interface paths {
         };
         /**
          * One published article with its body, HTML, contents and JSON-LD
-         * @description **Access:** public, no credentials.
+         * @description An old slug of a renamed article answers 301 with the current address in `Location`.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getArticle"];
         put?: never;
@@ -678,7 +727,10 @@ export interface paths {
         put?: never;
         /**
          * Change your own password
-         * @description **Access:** any signed-in staff member (bearer token).
+         * @description Ends every session of the user, this one included: sign in again afterwards. Rate limited like sign-in (per
+         *     IP): a stolen token must not become a way to guess the current password.
+         *
+         *     **Access:** any signed-in staff member (bearer token).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -698,7 +750,9 @@ export interface paths {
         put?: never;
         /**
          * Sign in as staff
-         * @description **Access:** public, no credentials.
+         * @description Exchange email and password for a bearer token (rate limited per IP and per email).
+         *
+         *     **Access:** public, no credentials.
          */
         post: operations["login"];
         delete?: never;
@@ -738,7 +792,11 @@ export interface paths {
         put?: never;
         /**
          * Ask the clinic to contact you
-         * @description **Access:** public, no credentials.
+         * @description Stores the request (encrypted) and answers with a reference and when to expect a reply, from the opening hours.
+         *     Send an `Idempotency-Key` to retry safely: the same key and body replay the first answer
+         *     (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours.
+         *
+         *     **Access:** public, no credentials.
          */
         post: operations["createContactRequest"];
         delete?: never;
@@ -816,7 +874,9 @@ export interface paths {
         };
         /**
          * schema.org OpeningHoursSpecification (JSON-LD)
-         * @description **Access:** public, no credentials.
+         * @description For the website's structured data (`<script type="application/ld+json">`).
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getHoursSchemaOrg"];
         put?: never;
@@ -836,7 +896,9 @@ export interface paths {
         };
         /**
          * Whether a schedule is open, and its next change
-         * @description **Access:** public, no credentials.
+         * @description Open now (or at `at`)? The response is cached no longer than until the next opening or closing.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getHoursStatus"];
         put?: never;
@@ -876,7 +938,11 @@ export interface paths {
         };
         /**
          * Changes to the public set since a cursor
-         * @description **Access:** integrations with an API key carrying the `testimonials:read` scope.
+         * @description Every change to the public set after `cursor`, in commit order: `upsert` when a testimonial is approved or
+         *     edited, `delete` when it is rejected, withdrawn or deleted. Polling with each `nextCursor` sees every
+         *     change exactly once. A withdrawn testimonial's earlier upserts are removed from the feed.
+         *
+         *     **Access:** integrations with an API key carrying the `testimonials:read` scope.
          */
         get: operations["listTestimonialChanges"];
         put?: never;
@@ -938,7 +1004,10 @@ export interface paths {
         put?: never;
         /**
          * Send the clinic a testimonial
-         * @description **Access:** public, no credentials.
+         * @description Stored as `pending` until staff approve it. Only the last name's initial is kept. `consent` must be `true`.
+         *     There is no way to read a submission back.
+         *
+         *     **Access:** public, no credentials.
          */
         post: operations["submitTestimonial"];
         delete?: never;
@@ -956,7 +1025,9 @@ export interface paths {
         };
         /**
          * Readiness probe (checks the database)
-         * @description **Access:** public, no credentials.
+         * @description Readiness: 200 when the database answers within 1.5 s, else 503 problem+json with Retry-After.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -976,7 +1047,9 @@ export interface paths {
         };
         /**
          * Liveness probe
-         * @description **Access:** public, no credentials.
+         * @description Liveness: 200 while the process can answer HTTP at all.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getLiveness"];
         put?: never;
