@@ -26,8 +26,9 @@ const realPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABA
 
 export default {
   maxWorkers: realPostgres ? 2 : 1,
-  // e2e suites boot whole apps (and, in one suite, two embedded databases); unit tests finish in milliseconds.
-  testTimeout: 30_000,
+  // e2e suites boot whole apps, some several in one test (a restart, a key rotation), each migrating a fresh
+  // database: on the embedded database and a busy machine that takes tens of seconds. Unit tests take milliseconds.
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
