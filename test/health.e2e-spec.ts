@@ -41,6 +41,14 @@ describe('health and database outages', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('refuses unknown query parameters on both probes, as on every route (400, documented)', async () => {
+    for (const path of ['/health', '/health/live']) {
+      const res = await t.http().get(path).query({ verbose: 'true' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'verbose' }] });
+    }
+  });
+
   it('turns a database outage into 503 problem+json with Retry-After, and recovers by itself', async () => {
     expect((await t.http().get('/api/v1/fixtures/db')).body).toEqual({ one: 1 });
 

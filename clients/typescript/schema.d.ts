@@ -874,7 +874,7 @@ export interface paths {
         };
         /**
          * schema.org OpeningHoursSpecification (JSON-LD)
-         * @description For the website's structured data (`<script type="application/ld+json">`).
+         * @description For the website's structured data: embed it as a JSON-LD script element.
          *
          *     **Access:** public, no credentials.
          */
@@ -10129,6 +10129,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthCheckResponse"];
                 };
             };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Problem: `internal_error` */
             500: {
                 headers: {
@@ -10170,6 +10179,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["LivenessResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Problem: `internal_error` */

@@ -23,7 +23,8 @@ export class HealthController {
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness probe (checks the database)' })
   @ApiOkResponse({ type: HealthCheckResponse })
-  @ApiProblems('service_unavailable')
+  // Like every route, it refuses query parameters it does not know.
+  @ApiProblems('validation_failed', 'service_unavailable')
   readiness() {
     return this.health.check([() => this.db.pingCheck('database').withTimeout(1500)]);
   }
@@ -32,6 +33,7 @@ export class HealthController {
   @Get('live')
   @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness probe' })
   @ApiOkResponse({ type: LivenessResponse })
+  @ApiProblems('validation_failed')
   liveness(): LivenessResponse {
     return { status: 'ok' };
   }

@@ -121,7 +121,7 @@ export class HoursController {
     };
   }
 
-  /** For the website's structured data (`<script type="application/ld+json">`). */
+  /** For the website's structured data: embed it as a JSON-LD script element. */
   @Get(':key/schema-org')
   @PublicCache()
   @Header('content-type', 'application/ld+json; charset=utf-8')
