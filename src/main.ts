@@ -7,7 +7,7 @@ startServer({
   env: process.env,
   exit: (code) => process.exit(code),
   stderr: process.stderr,
-  once: (signal, listener) => process.once(signal, listener),
+  on: (signal, listener) => process.on(signal, listener),
 }).catch((error: unknown) => {
   process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

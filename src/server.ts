@@ -6,7 +6,7 @@ export interface ProcessPort {
   env: Record<string, string | undefined>;
   exit(code: number): void;
   stderr: { write(text: string): unknown };
-  once(signal: NodeJS.Signals, listener: () => void): unknown;
+  on(signal: NodeJS.Signals, listener: () => void): unknown;
 }
 
 /** Boots and listens. A configuration error prints one message naming every bad variable and exits 1. */
@@ -38,12 +38,20 @@ export async function startServer(proc: ProcessPort): Promise<RunningApp | undef
 /**
  * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, close the pool (and the
  * embedded database), then exit 0. If that takes longer than SHUTDOWN_TIMEOUT_MS, exit 1.
+ *
+ * The listeners stay registered for the life of the process (`on`, not `once`): when the last listener of a
+ * signal goes, Node restores the default action, and a second SIGTERM from a supervisor that repeats
+ * itself would kill the process mid-shutdown (exit 143) with requests in flight and the embedded
+ * database open. A repeated signal is logged and otherwise ignored; the timeout bounds the wait.
  */
 export function installShutdownHandlers(running: RunningApp, proc: ProcessPort): void {
   const { config, logger } = running;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn(`${signal} received again: shutdown already in progress`);
+      return;
+    }
     stopping = true;
     logger.info(`${signal} received: shutting down`);
     const timer = setTimeout(() => {
@@ -64,6 +72,6 @@ export function installShutdownHandlers(running: RunningApp, proc: ProcessPort):
       },
     );
   };
-  proc.once('SIGTERM', () => stop('SIGTERM'));
-  proc.once('SIGINT', () => stop('SIGINT'));
+  proc.on('SIGTERM', () => stop('SIGTERM'));
+  proc.on('SIGINT', () => stop('SIGINT'));
 }

@@ -19,15 +19,19 @@ import {
 function fakeProcess(env: Record<string, string | undefined>) {
   const listeners = new Map<string, () => void>();
   const stderr: string[] = [];
+  const exitCodes: number[] = [];
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const port: ProcessPort = {
     env,
-    exit: (code) => resolveExit(code),
+    exit: (code) => {
+      exitCodes.push(code);
+      resolveExit(code);
+    },
     stderr: { write: (text: string) => stderr.push(text) },
-    once: (signal, listener) => listeners.set(signal, listener),
+    on: (signal, listener) => listeners.set(signal, listener),
   };
-  return { port, exited, stderr, signal: (name: string) => listeners.get(name)?.() };
+  return { port, exited, exitCodes, stderr, signal: (name: string) => listeners.get(name)?.() };
 }
 
 describe('graceful shutdown', () => {
@@ -71,7 +75,11 @@ describe('graceful shutdown', () => {
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
     proc.signal('SIGTERM');
+    // A supervisor that repeats the signal (or a second Ctrl-C) must not cut the shutdown short.
+    proc.signal('SIGTERM');
+    proc.signal('SIGINT');
     expect(await proc.exited).toBe(0);
+    expect(proc.exitCodes).toEqual([0]);
     expect(running!.app.get(DataSource).isInitialized).toBe(false);
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
   });
