@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger as ContextLogger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { type Clock, systemClock } from './common/clock/clock.js';
@@ -202,12 +202,14 @@ async function buildApp(
   fastify.removeContentTypeParser('text/plain');
 
   let closing = false;
+  // What nestjs-pino's middleware would do, without the middleware pipeline (middie, pino-http) on every
+  // request: the rest of the request runs in a logging context whose logger carries the request id, so
+  // any log line written while serving it (Nest's Logger included) says which request it belongs to.
+  const contextLogger = new ContextLogger({ pinoHttp: { logger } });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
-    // nestjs-pino reads the id from the raw request.
-    (request.raw as { id?: string }).id = request.id;
-    if (!closing) return done();
+    if (!closing) return contextLogger.runInContext(done, { bindings: { reqId: request.id } });
     void reply.header('connection', 'close');
     done(
       new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
@@ -227,7 +229,12 @@ async function buildApp(
   });
   const clock = options.clock ?? systemClock;
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
-  registerHttpCaching(fastify, responseCache, SECURITY_HEADER_VALUES);
+  registerHttpCaching(fastify, {
+    cache: responseCache,
+    everyResponse: SECURITY_HEADER_VALUES,
+    maxAgeSeconds: config.cache.maxAgeSeconds,
+    staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
+  });
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock, responseCache }),

@@ -1,14 +1,12 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { type Clock, ClockModule } from './common/clock/clock.js';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter.js';
-import { CacheControlInterceptor } from './common/http/http-cache.js';
 import { ResponseCache, ResponseCacheModule } from './common/http/response-cache.js';
-import { serializeRequest } from './common/logging/logger.js';
-import { UndeclaredQueryInterceptor } from './common/validation/undeclared-query.interceptor.js';
+import { UndeclaredInputModule } from './common/validation/undeclared-input.guard.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -45,14 +43,10 @@ export class AppModule {
         ClockModule.forRoot(options.clock),
         ResponseCacheModule.forRoot(options.responseCache),
         LoggerModule.forRoot({
-          pinoHttp: {
-            logger: options.logger,
-            // Request completion is logged by an onResponse hook that knows the matched route.
-            autoLogging: false,
-            quietReqLogger: true,
-            genReqId: (req) => (req as { id?: string }).id ?? '',
-            serializers: { req: serializeRequest },
-          },
+          pinoHttp: { logger: options.logger },
+          // No per-request middleware: app.factory's onRequest hook opens each request's logging context
+          // (a child logger with its reqId) and an onResponse hook logs its completion.
+          forRoutes: [],
         }),
         DatabaseModule.forRoot(options.databaseUrl),
         ScheduleModule.forRoot(),
@@ -64,6 +58,7 @@ export class AppModule {
         RateLimitModule,
         AuditModule,
         AuthModule,
+        UndeclaredInputModule,
         HoursModule,
         ArticlesModule,
         TestimonialsModule,
@@ -73,8 +68,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: CacheControlInterceptor },
       ],
     };
   }

@@ -63,10 +63,10 @@ describe('authorization sweep over every route in the OpenAPI document', () => {
     operations = operationsOf((await app().http().get('/docs-json')).body);
   });
 
-  const call = (op: Operation, headers: Record<string, string> = {}) =>
+  const call = (op: Operation, headers: Record<string, string> = {}, query = '') =>
     app()
       .http()
-      [op.method as 'get' | 'post' | 'put' | 'patch' | 'delete'](concrete(op.path))
+      [op.method as 'get' | 'post' | 'put' | 'patch' | 'delete'](concrete(op.path) + query)
       .set(headers)
       .send(['post', 'put', 'patch'].includes(op.method) ? {} : undefined);
 
@@ -93,6 +93,25 @@ describe('authorization sweep over every route in the OpenAPI document', () => {
       });
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     }
+  });
+
+  it('checks credentials before input: an undeclared query parameter without credentials is still 401', async () => {
+    for (const op of operations.filter((o) => o.roles || o.scope)) {
+      const res = await call(op, {}, '?undeclared=1');
+      expect({ op: op.operationId, status: res.status, code: res.body.code }).toEqual({
+        op: op.operationId,
+        status: 401,
+        code: 'unauthorized',
+      });
+    }
+    // …and with credentials the same parameter is refused as input.
+    const path = `/api/v1/admin/users/${randomUUID()}`;
+    const res = await app().http().get(`${path}?undeclared=1`).set(staff.admin.auth);
+    expectProblem(
+      res,
+      { code: 'validation_failed', detail: '1 field is invalid', instance: path },
+      { errors: [{ field: 'undeclared', message: 'property undeclared should not exist' }] },
+    );
   });
 
   it('answers 403 to every staff route called with a role that lacks access', async () => {

@@ -1,21 +1,9 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-  SetMetadata,
-  applyDecorators,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
-import { AppConfig } from '../../config/app-config.js';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
-
-const PUBLIC_CACHE = 'wellclinic:public-cache';
 
 export interface PublicCacheOptions {
   /** Overrides CACHE_MAX_AGE_SECONDS for this route. */
@@ -27,12 +15,21 @@ export interface PublicCacheOptions {
   serverCacheTag?: string;
 }
 
-/** Fastify route config key naming the route's ResponseCache tag. */
-const ROUTE_CACHE_TAG = 'responseCacheTag';
+/** Fastify route config keys: the route's PublicCache options, and the Cache-Control value made of them. */
+const PUBLIC_CACHE = 'publicCache';
+const CACHE_CONTROL = 'publicCacheControl';
+
+interface CachingRouteConfig {
+  [PUBLIC_CACHE]?: PublicCacheOptions;
+  [CACHE_CONTROL]?: string;
+}
+
+function routeConfig(request: FastifyRequest): CachingRouteConfig | undefined {
+  return request.routeOptions.config as CachingRouteConfig | undefined;
+}
 
 function routeCacheTag(request: FastifyRequest): string | undefined {
-  const config = request.routeOptions.config as { [ROUTE_CACHE_TAG]?: string } | undefined;
-  return config?.[ROUTE_CACHE_TAG];
+  return routeConfig(request)?.[PUBLIC_CACHE]?.serverCacheTag;
 }
 
 /** The cache generation a request started under (a write during the request makes its response unstorable). */
@@ -40,39 +37,25 @@ const startedUnder = new WeakMap<FastifyRequest, number>();
 
 /**
  * Marks a public GET as cacheable: `Cache-Control: public, …`, a strong ETag, and 304 on If-None-Match.
- * Every other response is `no-store`.
+ * Every other response is `no-store`. The options travel in the Fastify route config, so the header is set
+ * by a hook (see registerHttpCaching) rather than by a Nest interceptor around every request.
  */
-export function PublicCache(options: PublicCacheOptions = {}): MethodDecorator & ClassDecorator {
+export function PublicCache(options: PublicCacheOptions = {}): MethodDecorator {
   return applyDecorators(
-    SetMetadata(PUBLIC_CACHE, options),
-    ...(options.serverCacheTag ? [RouteConfig({ [ROUTE_CACHE_TAG]: options.serverCacheTag })] : []),
+    RouteConfig({ [PUBLIC_CACHE]: options }),
     ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier response.' }),
     ApiResponse({ status: 304, description: 'Not modified: the representation matches If-None-Match.' }),
   );
 }
 
-@Injectable()
-export class CacheControlInterceptor implements NestInterceptor {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly config: AppConfig,
-  ) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const options = this.reflector.getAllAndOverride<PublicCacheOptions | undefined>(PUBLIC_CACHE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (options && context.getType() === 'http') {
-      const reply = context.switchToHttp().getResponse<FastifyReply>();
-      const { maxAgeSeconds, staleWhileRevalidateSeconds } = this.config.cache;
-      void reply.header(
-        'cache-control',
-        publicCacheControl(options.maxAgeSeconds ?? maxAgeSeconds, staleWhileRevalidateSeconds),
-      );
-    }
-    return next.handle();
-  }
+export interface HttpCachingOptions {
+  /** Keeps public 200 responses of routes with a `serverCacheTag` in memory. */
+  cache?: ResponseCache;
+  /** What every response carries besides X-Request-Id (the security headers): part of a hit's header block. */
+  everyResponse?: Readonly<Record<string, string>>;
+  /** CACHE_MAX_AGE_SECONDS and CACHE_STALE_WHILE_REVALIDATE_SECONDS. */
+  maxAgeSeconds: number;
+  staleWhileRevalidateSeconds: number;
 }
 
 /**
@@ -109,12 +92,25 @@ function addVary(reply: FastifyReply, field: string): void {
  * request-id and security headers when the request has no Origin, else in preHandler once CORS has run.
  * Register it right after the request-id hook, and before @fastify/compress.
  */
-export function registerHttpCaching(
-  fastify: FastifyInstance,
-  cache?: ResponseCache,
-  /** What every response carries besides X-Request-Id (the security headers): part of a hit's header block. */
-  everyResponse: Readonly<Record<string, string>> = {},
-): void {
+export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachingOptions): void {
+  const { cache, everyResponse = {}, maxAgeSeconds, staleWhileRevalidateSeconds } = options;
+  // Each public route's Cache-Control value, made once when the route is added.
+  fastify.addHook('onRoute', (route) => {
+    const config: CachingRouteConfig | undefined = route.config;
+    const publicCache = config?.[PUBLIC_CACHE];
+    if (config && publicCache) {
+      config[CACHE_CONTROL] = publicCacheControl(
+        publicCache.maxAgeSeconds ?? maxAgeSeconds,
+        staleWhileRevalidateSeconds,
+      );
+    }
+  });
+  /** Public routes say so before the controller runs; an error answer replaces it with `no-store`. */
+  const setCacheControl = (request: FastifyRequest, reply: FastifyReply): void => {
+    const cacheControl = routeConfig(request)?.[CACHE_CONTROL];
+    if (cacheControl !== undefined) void reply.header('cache-control', cacheControl);
+  };
+
   if (cache?.enabled) {
     /** Answers from the cache, or notes the generation a miss starts under (so it is looked up once). */
     const serveHit = (request: FastifyRequest, reply: FastifyReply): boolean => {
@@ -137,6 +133,12 @@ export function registerHttpCaching(
     fastify.addHook('preHandler', (request, reply, done) => {
       if (!startedUnder.has(request) && serveHit(request, reply)) return;
       if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
+      setCacheControl(request, reply);
+      done();
+    });
+  } else {
+    fastify.addHook('preHandler', (request, reply, done) => {
+      setCacheControl(request, reply);
       done();
     });
   }

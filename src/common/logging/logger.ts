@@ -33,6 +33,8 @@ export function createRootLogger(log: AppConfig['log'], destination?: Destinatio
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label: string) => ({ level: label }) },
+    // Should a request ever be logged, only its id, method and path are written.
+    serializers: { req: serializeRequest },
   };
   if (destination) return pino(options, destination);
   if (log.pretty) return pino({ ...options, transport: { target: 'pino-pretty' } });

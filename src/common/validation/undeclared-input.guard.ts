@@ -1,8 +1,8 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/internal';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
 import { validationFailed } from './validation-pipe.js';
 
 interface RouteArg {
@@ -21,14 +21,18 @@ function isEmptyBody(body: unknown): boolean {
  * DTO or a body. This closes the gaps: on a route that declares no query (or only named parameters), any
  * other parameter is a validation error, and so is a body sent to a route that declares none (a DELETE or
  * an action), instead of being silently ignored.
+ *
+ * A guard rather than an interceptor: it only inspects the request before the handler, and an interceptor
+ * would wrap every request of the API in an Observable pipeline for nothing. It never refuses access: it
+ * passes or throws a validation error, after the rate limit and authentication guards (see its module).
  */
 @Injectable()
-export class UndeclaredQueryInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+export class UndeclaredInputGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const keys = Object.keys((request.query as Record<string, unknown> | undefined) ?? {});
-    if (keys.length === 0 && isEmptyBody(request.body)) return next.handle();
+    if (keys.length === 0 && isEmptyBody(request.body)) return true;
 
     const args = Object.entries(
       (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<
@@ -45,13 +49,20 @@ export class UndeclaredQueryInterceptor implements NestInterceptor {
 
     const queryArgs = argsOf(RouteParamtypes.QUERY);
     // A whole-query DTO is validated (and unknown keys rejected) by the validation pipe.
-    if (queryArgs.some((arg) => arg.data === undefined)) return next.handle();
+    if (queryArgs.some((arg) => arg.data === undefined)) return true;
 
     const declared = new Set(queryArgs.map((arg) => String(arg.data)));
     const unknown = keys.filter((key) => !declared.has(key));
     if (unknown.length > 0) {
       throw validationFailed(unknown.map((field) => ({ field, message: `property ${field} should not exist` })));
     }
-    return next.handle();
+    return true;
   }
 }
+
+/**
+ * Global guards run in the order their modules are first imported: import this one after RateLimitModule
+ * and AuthModule, so that refused credentials and rate limits come before complaints about the input.
+ */
+@Module({ providers: [{ provide: APP_GUARD, useClass: UndeclaredInputGuard }] })
+export class UndeclaredInputModule {}
