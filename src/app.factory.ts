@@ -202,14 +202,10 @@ async function buildApp(
   fastify.removeContentTypeParser('text/plain');
 
   let closing = false;
-  // What nestjs-pino's middleware would do, without the middleware pipeline (middie, pino-http) on every
-  // request: the rest of the request runs in a logging context whose logger carries the request id, so
-  // any log line written while serving it (Nest's Logger included) says which request it belongs to.
-  const contextLogger = new ContextLogger({ pinoHttp: { logger } });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
-    if (!closing) return contextLogger.runInContext(done, { bindings: { reqId: request.id } });
+    if (!closing) return done();
     void reply.header('connection', 'close');
     done(
       new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
@@ -234,6 +230,14 @@ async function buildApp(
     everyResponse: SECURITY_HEADER_VALUES,
     maxAgeSeconds: config.cache.maxAgeSeconds,
     staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
+  });
+  // What nestjs-pino's middleware would do, without the middleware pipeline (middie, pino-http) on every
+  // request: the rest of the request runs in a logging context whose logger carries the request id, so
+  // any log line written while serving it (Nest's Logger included) says which request it belongs to.
+  // After the response cache's own onRequest hook: a hit served there needs no context.
+  const contextLogger = new ContextLogger({ pinoHttp: { logger } });
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    contextLogger.runInContext(done, { bindings: { reqId: request.id } });
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(
