@@ -202,6 +202,15 @@ async function buildApp(
   fastify.removeContentTypeParser('text/plain');
 
   let closing = false;
+  const clock = options.clock ?? systemClock;
+  const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
+  registerHttpCaching(fastify, {
+    cache: responseCache,
+    everyResponse: SECURITY_HEADER_VALUES,
+    maxAgeSeconds: config.cache.maxAgeSeconds,
+    staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
+    accepting: () => !closing,
+  });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
@@ -222,14 +231,6 @@ async function buildApp(
   fastify.addHook('onResponse', (request, reply, done) => {
     logCompleted(request, reply);
     done();
-  });
-  const clock = options.clock ?? systemClock;
-  const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
-  registerHttpCaching(fastify, {
-    cache: responseCache,
-    everyResponse: SECURITY_HEADER_VALUES,
-    maxAgeSeconds: config.cache.maxAgeSeconds,
-    staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
   });
   // What nestjs-pino's middleware would do, without the middleware pipeline (middie, pino-http) on every
   // request: the rest of the request runs in a logging context whose logger carries the request id, so

@@ -667,7 +667,12 @@ describe('articles', () => {
       expect(identity.body).toEqual(miss.body);
 
       const compressed = await http().get(url).set('Accept-Encoding', 'gzip').set('X-Request-Id', 'hit-gzip');
-      expect(compressed.headers).toMatchObject({ ...security, ...cached, 'content-encoding': 'gzip' });
+      expect(compressed.headers).toMatchObject({
+        ...security,
+        ...cached,
+        'x-request-id': 'hit-gzip',
+        'content-encoding': 'gzip',
+      });
       expect(compressed.body).toEqual(miss.body);
 
       const completed = logs.json().filter((line) => line.msg === 'request completed');

@@ -53,6 +53,8 @@ export interface HttpCachingOptions {
   cache?: ResponseCache;
   /** What every response carries besides X-Request-Id (the security headers): part of a hit's header block. */
   everyResponse?: Readonly<Record<string, string>>;
+  /** False once the server is shutting down: hits are then left to the hook that answers 503. */
+  accepting?: () => boolean;
   /** CACHE_MAX_AGE_SECONDS and CACHE_STALE_WHILE_REVALIDATE_SECONDS. */
   maxAgeSeconds: number;
   staleWhileRevalidateSeconds: number;
@@ -65,10 +67,20 @@ export interface HttpCachingOptions {
  * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be
  * compressed goes through `send`, so that @fastify/compress negotiates the encoding.
  */
-function answerFromCache(request: FastifyRequest, reply: FastifyReply, hit: CachedResponse): void {
+function answerFromCache(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hit: CachedResponse,
+  everyResponse: Readonly<Record<string, string>>,
+): void {
   const notModified = ifNoneMatchSatisfied(request.headers['if-none-match'], hit.etag);
   if (!notModified && request.headers['accept-encoding']) {
-    void reply.headers(hit.headers).header('content-type', hit.contentType).send(hit.payload);
+    void reply
+      .header('x-request-id', request.id)
+      .headers(everyResponse)
+      .headers(hit.headers)
+      .header('content-type', hit.contentType)
+      .send(hit.payload);
     return;
   }
   const headers = (notModified ? hit.notModifiedBlock : hit.okBlock).slice();
@@ -88,12 +100,13 @@ function addVary(reply: FastifyReply, field: string): void {
  * Runs after serialization, before compression: defaults every response to `no-store`, and gives public
  * 200 responses their ETag, `Vary: accept-encoding` (they may be sent compressed) and 304 handling. With a
  * ResponseCache, routes marked with `serverCacheTag` are answered from memory before the controller, its
- * guards and pipes (a stored response was already valid for that exact URL): in onRequest right after the
- * request-id and security headers when the request has no Origin, else in preHandler once CORS has run.
- * Register it right after the request-id hook, and before @fastify/compress.
+ * guards and pipes (a stored response was already valid for that exact URL): in onRequest when the request
+ * has no Origin, else in preHandler once CORS has run. Register it before the hook that sets X-Request-Id
+ * and the security headers (a hit carries them in its stored header block, so a hit answered in onRequest
+ * does not set them one by one first), and before @fastify/compress.
  */
 export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachingOptions): void {
-  const { cache, everyResponse = {}, maxAgeSeconds, staleWhileRevalidateSeconds } = options;
+  const { cache, everyResponse = {}, maxAgeSeconds, staleWhileRevalidateSeconds, accepting = () => true } = options;
   // Each public route's Cache-Control value, made once when the route is added.
   fastify.addHook('onRoute', (route) => {
     const config: CachingRouteConfig | undefined = route.config;
@@ -121,13 +134,13 @@ export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachi
         startedUnder.set(request, cache.generation(tag));
         return false;
       }
-      answerFromCache(request, reply, hit);
+      answerFromCache(request, reply, hit, everyResponse);
       return true;
     };
     // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
     // Nest middleware runs; answering from a hook means not calling done().
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.headers.origin !== undefined || !serveHit(request, reply)) done();
+      if (request.headers.origin !== undefined || !accepting() || !serveHit(request, reply)) done();
     });
     // Cross-origin reads: after the CORS hook has set its headers. A miss found earlier is not looked up again.
     fastify.addHook('preHandler', (request, reply, done) => {
