@@ -4874,7 +4874,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The request’s ETag (`"v<version>"`): 412 if it changed. */
+                /** @description The contact request’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
                 "If-Match"?: string;
             };
             path: {

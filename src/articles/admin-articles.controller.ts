@@ -1,17 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock/clock.js';
-import { versionEtag } from '../common/http/if-match.js';
+import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
@@ -33,12 +26,6 @@ import {
   mapRevision,
 } from './dto/article.responses.js';
 import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
-
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The article’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since.',
-};
 
 /** Drafting, editing and publishing articles. Every response carries the article's ETag. */
 @ApiTags('articles')
@@ -96,14 +83,14 @@ export class AdminArticlesController {
 
   /** Changes the fields sent. A new slug keeps the old one working as a redirect. */
   @Patch(':id')
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'updateArticle', summary: 'Edit an article' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found', 'conflict', 'precondition_failed')
   async update(
     @UuidParam('id') id: string,
     @Body() body: UpdateArticleRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
@@ -112,13 +99,13 @@ export class AdminArticlesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'deleteArticle', summary: 'Delete an article with its revisions and redirects' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems('validation_failed', 'not_found', 'precondition_failed')
   async remove(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
   ): Promise<void> {
     await this.articles.remove(id, ifMatch, ctx);
@@ -127,14 +114,14 @@ export class AdminArticlesController {
   /** From draft or archived. `publishedAt` in the future schedules it; the body must not be empty. */
   @Post(':id/publish')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'publishArticle', summary: 'Publish now, or schedule' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   async publish(
     @UuidParam('id') id: string,
     @Body() body: PublishArticleRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
@@ -144,13 +131,13 @@ export class AdminArticlesController {
   /** A published (or scheduled) article goes back to draft. */
   @Post(':id/unpublish')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'unpublishArticle', summary: 'Back to draft' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   async unpublish(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
@@ -159,13 +146,13 @@ export class AdminArticlesController {
 
   @Post(':id/archive')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'archiveArticle', summary: 'Archive (off the public site, kept for the record)' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   async archive(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
@@ -186,14 +173,14 @@ export class AdminArticlesController {
   /** The revision's editable fields become current again as a new version; nothing is lost. */
   @Post(':id/revisions/:revisionId/restore')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('article')
   @ApiOperation({ operationId: 'restoreArticleRevision', summary: 'Restore a revision' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found', 'conflict', 'precondition_failed')
   async restore(
     @UuidParam('id') id: string,
     @UuidParam('revisionId') revisionId: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {

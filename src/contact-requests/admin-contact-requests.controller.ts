@@ -1,17 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { AuditEventResponse, mapAuditEvent } from '../audit/dto/audit-event.response.js';
 import { Audit, Roles } from '../auth/decorators.js';
-import { versionEtag } from '../common/http/if-match.js';
+import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
@@ -69,18 +62,14 @@ export class AdminContactRequestsController {
 
   /** `status`: new → in_progress → contacted → closed, or any → spam (final). `assignedTo`: an active staff member. */
   @Patch(':id')
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The request’s ETag (`"v<version>"`): 412 if it changed.',
-  })
+  @ApiIfMatch('contact request')
   @ApiOperation({ operationId: 'updateContactRequest', summary: 'Move the status or assign a contact request' })
   @ApiOkResponse({ type: ContactRequestResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   async update(
     @UuidParam('id') id: string,
     @Body() body: UpdateContactRequestRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactRequestResponse> {

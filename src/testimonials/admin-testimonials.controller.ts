@@ -1,16 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
 import { Audit, Roles } from '../auth/decorators.js';
-import { versionEtag } from '../common/http/if-match.js';
+import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
@@ -25,12 +18,6 @@ import { AdminTestimonialResponse, mapAdminTestimonial } from './dto/testimonial
 import type { TestimonialAction } from './testimonial-content.js';
 import type { Testimonial } from './testimonial.entity.js';
 import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
-
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The testimonial’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since.',
-};
 
 /** Moderation of testimonials. Every single-testimonial response carries its ETag. */
 @ApiTags('testimonials')
@@ -100,14 +87,14 @@ export class AdminTestimonialsController {
 
   /** Changes the fields sent. An approved testimonial's edits reach the public site and integrations at once. */
   @Patch(':id')
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('testimonial')
   @ApiOperation({ operationId: 'updateTestimonial', summary: 'Edit a testimonial' })
   @ApiOkResponse({ type: AdminTestimonialResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   async update(
     @UuidParam('id') id: string,
     @Body() body: UpdateTestimonialRequest,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
@@ -117,13 +104,13 @@ export class AdminTestimonialsController {
   /** Removes it for good; if it was public, integrations receive a delete. */
   @Delete(':id')
   @HttpCode(204)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('testimonial')
   @ApiOperation({ operationId: 'deleteTestimonial', summary: 'Delete a testimonial' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems('validation_failed', 'not_found', 'precondition_failed')
   async remove(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
   ): Promise<void> {
     await this.testimonials.remove(id, ifMatch, ctx);
@@ -132,13 +119,13 @@ export class AdminTestimonialsController {
   /** From pending or rejected: it becomes public (and reaches integrations as an upsert). */
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('testimonial')
   @ApiOperation({ operationId: 'approveTestimonial', summary: 'Approve: show it publicly' })
   @ApiOkResponse({ type: AdminTestimonialResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   approve(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
@@ -148,13 +135,13 @@ export class AdminTestimonialsController {
   /** From pending or approved; an approved one leaves the public site and integrations receive a delete. */
   @Post(':id/reject')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('testimonial')
   @ApiOperation({ operationId: 'rejectTestimonial', summary: 'Reject: keep it off the public site' })
   @ApiOkResponse({ type: AdminTestimonialResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   reject(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
@@ -167,13 +154,13 @@ export class AdminTestimonialsController {
    */
   @Post(':id/withdraw')
   @HttpCode(200)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch('testimonial')
   @ApiOperation({ operationId: 'withdrawTestimonial', summary: 'Withdraw consent: erase and unpublish for good' })
   @ApiOkResponse({ type: AdminTestimonialResponse })
   @ApiProblems('validation_failed', 'not_found', 'invalid_transition', 'precondition_failed')
   withdraw(
     @UuidParam('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {

@@ -1,3 +1,5 @@
+import { Headers } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { AppException } from '../errors/app-exception.js';
 
 /** The strong ETag of a versioned resource's staff representation: its version. */
@@ -17,3 +19,15 @@ export function assertIfMatch(header: string | undefined, version: number, what:
     });
   }
 }
+
+/** Documents the optional `If-Match` of a write to a versioned resource; `what` names it ("article"). */
+export function ApiIfMatch(what: string): MethodDecorator {
+  return ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: `The ${what}’s ETag (\`"v<version>"\`) from your last read: 412 if someone changed it since.`,
+  });
+}
+
+/** The request's `If-Match` header, for assertIfMatch. */
+export const IfMatch = (): ParameterDecorator => Headers('if-match');
