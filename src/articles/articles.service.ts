@@ -47,20 +47,9 @@ export function toView(row: SummaryRow): ArticleView {
   };
 }
 
-/** Every field written out (no spread of toView): this runs on every uncached article read. */
 function toDetailView(row: DetailRow): ArticleDetailView {
   return {
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    excerpt: row.excerpt,
-    coverImageUrl: row.cover_image_url,
-    coverImageAlt: row.cover_image_alt,
-    tags: row.tags,
-    authorName: row.author_name,
-    authorCredentials: row.author_credentials,
-    publishedAt: row.published_at,
-    readingTimeMinutes: row.reading_time_minutes,
+    ...toView(row),
     body: row.body,
     bodyHtml: row.body_html,
     toc: row.toc,
