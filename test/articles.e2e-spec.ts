@@ -12,6 +12,7 @@ import {
   UUID,
 } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
+import { NO_BODY } from './utils/field-errors.js';
 import { logs, type TestApp, useTestApp } from './utils/test-app.js';
 
 const ADMIN = '/api/v1/admin/articles';
@@ -427,7 +428,6 @@ describe('articles', () => {
       id = (await create(article({ title: 'Input target' }))).body.id as string;
     });
 
-    const noBody = [{ field: 'body', message: 'this operation takes no request body' }];
     const cases: [
       string,
       () => ReturnType<ReturnType<typeof http>['get']>,
@@ -456,13 +456,13 @@ describe('articles', () => {
         'unpublish with a body',
         () => http().post(`${ADMIN}/${id}/unpublish`).set(editor.auth).send({ reason: 'x' }),
         `${ADMIN}/:id/unpublish`,
-        noBody,
+        NO_BODY,
       ],
       [
         'archive with a body',
         () => http().post(`${ADMIN}/${id}/archive`).set(editor.auth).send({ reason: 'x' }),
         `${ADMIN}/:id/archive`,
-        noBody,
+        NO_BODY,
       ],
       [
         'restore of a malformed revision id',

@@ -10,6 +10,7 @@ import { AppConfig } from '../src/config/app-config.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
 import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
+import { PERSON } from './fixtures/contact-request.js';
 import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { createScratchDatabase } from './setup/test-database.js';
@@ -26,17 +27,6 @@ const REFERENCE = /^CR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/;
 /** New York is UTC-5 in late November 2026; 2026-11-23 is a Monday and 2026-11-26 (Thanksgiving) a holiday. */
 const NY = (local: string) => new Date(`${local}-05:00`);
 
-const PERSON = {
-  name: 'Robin Achterberg',
-  phone: '(415) 555-2671',
-  email: 'Robin.A@Example.org',
-  preferredChannel: 'text',
-  preferredTime: 'evening',
-  serviceInterest: 'individual-therapy',
-  message: 'I have been feeling anxious at night and would like to talk to someone.',
-  consentToContact: true,
-  consentToText: true,
-};
 /** Every personal value a request carries, as sent and as normalized. */
 const PERSONAL = [
   'Robin',

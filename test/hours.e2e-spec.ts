@@ -4,6 +4,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { expectInvalid, expectProblem, ISO } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
+import { NO_BODY } from './utils/field-errors.js';
 import { useTestApp } from './utils/test-app.js';
 
 const ADMIN_BASE = '/api/v1/admin/hours';
@@ -370,7 +371,7 @@ describe('operating hours', () => {
         expectInvalid(
           await app().http().delete(path).set(frontdesk.auth).type('json').send(JSON.stringify(body)),
           path,
-          [{ field: 'body', message: 'this operation takes no request body' }],
+          NO_BODY,
         );
       }
       expect((await app().http().delete(path).set(frontdesk.auth).send({})).status).toBe(204);

@@ -14,6 +14,17 @@ import {
 } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
 import { useTestApp } from './utils/test-app.js';
+import {
+  empty,
+  expectJsonBodyOnly,
+  fieldError as err,
+  mustBeString,
+  NO_BODY,
+  NOT_OBJECT,
+  singleLine,
+  tooLong,
+  unknownField,
+} from './utils/field-errors.js';
 
 const SUBMIT = '/api/v1/testimonials/submissions';
 const PUBLIC = '/api/v1/testimonials';
@@ -55,17 +66,6 @@ const entry = (overrides: Record<string, unknown> = {}, consent: Record<string, 
   consent: { ...CONSENT, ...consent },
   ...overrides,
 });
-
-const err = (field: string, message: string): FieldError => ({ field, message });
-const mustBeString = (field: string, name = field) => err(field, `${name} must be a string`);
-const tooLong = (field: string, max: number, name = field) =>
-  err(field, `${name} must be shorter than or equal to ${max} characters`);
-const empty = (field: string, name = field) => err(field, `${name} must be longer than or equal to 1 characters`);
-const unknownField = (field: string, name = field.split('.').at(-1)!) =>
-  err(field, `property ${name} should not exist`);
-const singleLine = (field: string) => err(field, `${field} must not contain control characters or line breaks`);
-const notObject = [err('body', 'the request body must be a JSON object')];
-const noBody = [err('body', 'this operation takes no request body')];
 
 type BodyCase = [string, unknown, FieldError[]];
 
@@ -197,9 +197,9 @@ describe('testimonials: bad input', () => {
         [unknownField('email'), unknownField('status')],
       ],
       ['a spam flag', submission({ spam: false }), [unknownField('spam')]],
-      ['an array body', [submission()], notObject],
-      ['a string body', 'hello', notObject],
-      ['a null body', null, notObject],
+      ['an array body', [submission()], NOT_OBJECT],
+      ['a string body', 'hello', NOT_OBJECT],
+      ['a null body', null, NOT_OBJECT],
     ];
     it.each(cases)('refuses %s (400)', async (_case, body, errors) => {
       expectInvalid(await submit(body), SUBMIT, errors);
@@ -257,23 +257,7 @@ describe('testimonials: bad input', () => {
       });
     });
     it('refuses a request without a body, malformed JSON and a non-JSON content type', async () => {
-      expectInvalid(await http().post(SUBMIT), SUBMIT, notObject);
-      expectProblem(await http().post(SUBMIT).set('Content-Type', 'application/json').send('{"quote":'), {
-        code: 'malformed_json',
-        detail: 'The request body is not valid JSON.',
-        instance: SUBMIT,
-      });
-      expectProblem(
-        await http()
-          .post(SUBMIT)
-          .type('form')
-          .send(submission({ rating: '5', consent: 'true' })),
-        {
-          code: 'unsupported_media_type',
-          detail: 'This content type is not accepted; send application/json.',
-          instance: SUBMIT,
-        },
-      );
+      await expectJsonBodyOnly(() => http().post(SUBMIT), SUBMIT, submission({ rating: '5', consent: 'true' }));
     });
 
     it('refuses a quote whose length only fits without its variation selector (400, not 500)', async () => {
@@ -392,9 +376,9 @@ describe('testimonials: bad input', () => {
       ['a spam flag', entry({ spam: true }), [unknownField('spam')]],
       ['an approval time', entry({ approvedAt: NOW }), [unknownField('approvedAt')]],
       ['a website honeypot', entry({ website: '' }), [unknownField('website')]],
-      ['an array body', [entry()], notObject],
-      ['a string body', 'hello', notObject],
-      ['a null body', null, notObject],
+      ['an array body', [entry()], NOT_OBJECT],
+      ['a string body', 'hello', NOT_OBJECT],
+      ['a null body', null, NOT_OBJECT],
     ];
     it.each(cases)('refuses %s (400)', async (_case, body, errors) => {
       expectInvalid(await send('post', ADMIN, body), ADMIN, errors);
@@ -446,16 +430,16 @@ describe('testimonials: bad input', () => {
       ['a consent record', { consent: CONSENT }, [unknownField('consent')]],
       ['a source', { source: 'website' }, [unknownField('source')]],
       ['a version', { version: 1 }, [unknownField('version')]],
-      ['an array body', [{ quote: 'x' }], notObject],
-      ['a string body', 'hello', notObject],
-      ['a null body', null, notObject],
+      ['an array body', [{ quote: 'x' }], NOT_OBJECT],
+      ['a string body', 'hello', NOT_OBJECT],
+      ['a null body', null, NOT_OBJECT],
     ];
     it.each(cases)('refuses %s (400)', async (_case, body, errors) => {
       expectInvalid(await send('patch', `${ADMIN}/${id}`, body), `${ADMIN}/${id}`, errors);
     });
 
     it('refuses a request without a body (400)', async () => {
-      expectInvalid(await http().patch(`${ADMIN}/${id}`).set(editor.auth), `${ADMIN}/${id}`, notObject);
+      expectInvalid(await http().patch(`${ADMIN}/${id}`).set(editor.auth), `${ADMIN}/${id}`, NOT_OBJECT);
     });
 
     it('leaves the testimonial unchanged after all those refusals', async () => {
@@ -516,9 +500,9 @@ describe('testimonials: bad input', () => {
         [unknownField('items.1.featured')],
       ],
       ['an unknown top-level field', { items: [{ id: other, sortOrder: 1 }], dryRun: true }, [unknownField('dryRun')]],
-      ['an array body', [{ id: other, sortOrder: 1 }], notObject],
-      ['a string body', 'hello', notObject],
-      ['a null body', null, notObject],
+      ['an array body', [{ id: other, sortOrder: 1 }], NOT_OBJECT],
+      ['a string body', 'hello', NOT_OBJECT],
+      ['a null body', null, NOT_OBJECT],
     ];
     it.each(cases)('refuses %s (400)', async (_case, body, errors) => {
       expectInvalid(await send('put', ORDER, body), ORDER, errors);
@@ -532,7 +516,7 @@ describe('testimonials: bad input', () => {
     });
 
     it('refuses a request without a body (400)', async () => {
-      expectInvalid(await http().put(ORDER).set(editor.auth), ORDER, notObject);
+      expectInvalid(await http().put(ORDER).set(editor.auth), ORDER, NOT_OBJECT);
     });
 
     it('answers 404 naming an id that no testimonial has', async () => {
@@ -592,12 +576,12 @@ describe('testimonials: bad input', () => {
 
     it.each(['approve', 'reject', 'withdraw'])('%s refuses a request body (400)', async (action) => {
       const url = `${ADMIN}/${id}/${action}`;
-      expectInvalid(await http().post(url).set(editor.auth).send({ reason: 'x' }), url, noBody);
+      expectInvalid(await http().post(url).set(editor.auth).send({ reason: 'x' }), url, NO_BODY);
     });
 
     it('DELETE refuses a request body (400)', async () => {
       const url = `${ADMIN}/${id}`;
-      expectInvalid(await http().delete(url).set(editor.auth).send({ force: true }), url, noBody);
+      expectInvalid(await http().delete(url).set(editor.auth).send({ force: true }), url, NO_BODY);
     });
 
     it.each(['GET', 'DELETE'])('%s refuses a query parameter (400)', async (method) => {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import { PERSON } from '../fixtures/contact-request.js';
 import { createStaff, type StaffMember } from '../utils/staff.js';
 import { createTestApp, type TestApp } from '../utils/test-app.js';
 
@@ -45,19 +46,6 @@ function describeWithChromium(name: string, body: () => void): void {
     describe.skip(`${name} [skipped: no Chromium at ${CHROMIUM}]`, body);
   }
 }
-
-/** A valid submission, so the staff list has something to show. */
-const PERSON = {
-  name: 'Robin Achterberg',
-  phone: '(415) 555-2671',
-  email: 'Robin.A@Example.org',
-  preferredChannel: 'text',
-  preferredTime: 'evening',
-  serviceInterest: 'individual-therapy',
-  message: 'I have been feeling anxious at night and would like to talk to someone.',
-  consentToContact: true,
-  consentToText: true,
-};
 
 interface Execution {
   /** The request the page sent, as the network saw it. */
