@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { Agent, get, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { startServer, type ProcessPort } from '../src/server.js';
-import { FixturesModule, Gate } from './fixtures/fixtures.module.js';
+import { FixturesModule, Gate, ShutdownHold } from './fixtures/fixtures.module.js';
 import {
   createTestApp,
   e2eDatabaseUrl,
@@ -34,6 +35,28 @@ function fakeProcess(env: Record<string, string | undefined>) {
   return { port, exited, exitCodes, stderr, signal: (name: string) => listeners.get(name)?.() };
 }
 
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  reusedSocket: boolean;
+}
+
+/** A GET through a given agent, so that a test controls which connection carries it. */
+function getThrough(agent: Agent, url: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body, reusedSocket: request.reusedSocket }),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
 describe('graceful shutdown', () => {
   it('stops accepting, lets the in-flight request finish, then closes the pool', async () => {
     const t = await createTestApp({ imports: [FixturesModule] });
@@ -57,6 +80,46 @@ describe('graceful shutdown', () => {
 
     await closed;
     expect(dataSource.isInitialized).toBe(false);
+  });
+
+  it('answers a request that arrives on an open connection during shutdown with 503, then closes it', async () => {
+    const t = await createTestApp({ imports: [FixturesModule] });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const base = `http://127.0.0.1:${port}`;
+    const hold = t.app.get(ShutdownHold);
+    hold.held = true;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const before = await getThrough(agent, `${base}/health/live`);
+      expect(before.status).toBe(200);
+      expect(before.headers.connection).toBe('keep-alive');
+
+      const closed = t.close();
+      await hold.entered;
+      const during = await getThrough(agent, `${base}/health/live`);
+      expect(during.reusedSocket).toBe(true);
+      expect(during.status).toBe(503);
+      expect(during.headers).toMatchObject({
+        'content-type': 'application/problem+json; charset=utf-8',
+        'retry-after': '1',
+        connection: 'close',
+        'cache-control': 'no-store',
+      });
+      expect(during.headers['x-request-id']).toEqual(expect.any(String));
+      expect(JSON.parse(during.body)).toMatchObject({
+        status: 503,
+        code: 'service_unavailable',
+        detail: 'The server is shutting down. Retry shortly.',
+        instance: '/health/live',
+      });
+
+      hold.release();
+      await closed;
+      await expect(fetch(`${base}/health/live`)).rejects.toThrow('fetch failed');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('exits 0 on SIGTERM after closing', async () => {
