@@ -24,9 +24,20 @@ export function embeddedDataKey(pgliteDataDir: string): Buffer {
   return key;
 }
 
+const ciphers = new WeakMap<AppConfig, DataCipher>();
+
+/**
+ * The cipher of a configuration, made once: the boot's demo seeding and the app's providers must share it, or an
+ * in-memory database would seed under one generated key and read under another.
+ */
 export function dataCipherFor(config: AppConfig): DataCipher {
-  const { currentKey, previousKeys } = config.dataEncryption;
-  return new DataCipher(currentKey ?? embeddedDataKey(config.database.pgliteDataDir), previousKeys);
+  let cipher = ciphers.get(config);
+  if (!cipher) {
+    const { currentKey, previousKeys } = config.dataEncryption;
+    cipher = new DataCipher(currentKey ?? embeddedDataKey(config.database.pgliteDataDir), previousKeys);
+    ciphers.set(config, cipher);
+  }
+  return cipher;
 }
 
 @Global()
