@@ -77,6 +77,9 @@ export function createRateLimitRedis(url: string, keyPrefix: string): Redis {
     connectTimeout: 2000,
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    // How long a disconnecting socket may take to close before it is destroyed (default 2 s). ioredis arms this
+    // timer even when the socket is already closed (Redis down at shutdown), and it holds the process that long.
+    disconnectTimeout: 200,
   });
 }
 
