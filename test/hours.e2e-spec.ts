@@ -196,6 +196,10 @@ describe('operating hours', () => {
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
       });
+      const fetched = await app().http().get(created.headers.location).set(frontdesk.auth);
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers['cache-control']).toBe('no-store');
+      expect(fetched.body).toEqual(created.body);
 
       const clash = await addException('text-line', {
         startDate: inDays(19),
@@ -226,11 +230,39 @@ describe('operating hours', () => {
       expect(list.body).toEqual({ data: [changed.body], meta: { page: 1, pageSize: 20, total: 1, totalPages: 1 } });
 
       expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
-      expectProblem(await app().http().delete(path).set(frontdesk.auth), {
+      for (const method of ['get', 'delete'] as const) {
+        expectProblem(await app().http()[method](path).set(frontdesk.auth), {
+          code: 'not_found',
+          detail: 'No exception with this id on this schedule.',
+          instance: path,
+        });
+      }
+    });
+
+    it('finds an exception only through its own schedule, and only by a UUID', async () => {
+      expect((await put('front-desk', { ...TEXT_LINE, name: 'Front desk' })).status).toBe(201);
+      const created = await addException('text-line', { startDate: inDays(40), closed: true, label: 'Inventory' });
+      const elsewhere = `${ADMIN_BASE}/front-desk/exceptions/${created.body.id}`;
+      expectProblem(await app().http().get(elsewhere).set(frontdesk.auth), {
         code: 'not_found',
         detail: 'No exception with this id on this schedule.',
-        instance: path,
+        instance: elsewhere,
       });
+      const unknownSchedule = `${ADMIN_BASE}/no-such-line/exceptions/${created.body.id}`;
+      expectProblem(await app().http().get(unknownSchedule).set(frontdesk.auth), {
+        code: 'not_found',
+        detail: 'No schedule with the key no-such-line.',
+        instance: unknownSchedule,
+      });
+      const badId = `${ADMIN_BASE}/text-line/exceptions/not-a-uuid`;
+      expectProblem(
+        await app().http().get(badId).set(frontdesk.auth),
+        { code: 'validation_failed', detail: '1 field is invalid', instance: badId },
+        { errors: [{ field: 'id', message: 'id must be a UUID' }] },
+      );
+      expect((await app().http().delete(`${ADMIN_BASE}/front-desk`).set(frontdesk.auth)).status).toBe(204);
+      const path = `${ADMIN_BASE}/text-line/exceptions/${created.body.id}`;
+      expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
     });
 
     it.each([

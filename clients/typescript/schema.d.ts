@@ -12,7 +12,11 @@ export interface paths {
         };
         /**
          * List integration keys (never their secrets)
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Newest first, revoked and expired keys included: a key no longer works once `revokedAt` is set or `expiresAt`
+         *     has passed. `prefix` (the secret's first characters) tells keys apart. `lastUsedAt` counts only requests the
+         *     key was allowed to make and may be up to a minute behind.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -38,7 +42,10 @@ export interface paths {
         };
         /**
          * One integration key (never its secret)
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Only a hash of the secret is stored, so a lost secret cannot be recovered: revoke the key and create a new one.
+         *     Revoked and expired keys are still returned; check `revokedAt` and `expiresAt`.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["getApiKey"];
         put?: never;
@@ -64,7 +71,10 @@ export interface paths {
         };
         /**
          * Articles in every status (summaries, no body)
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Filter by `status`, `tag` and `q`. Default order: last updated first, or best match first with `q` (which also
+         *     gives each item a `highlight`). `scheduled` marks published articles whose `publishedAt` is still ahead.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["adminListArticles"];
         put?: never;
@@ -90,14 +100,19 @@ export interface paths {
         };
         /**
          * One article in any status
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Never cached (`no-store`). Its `ETag` (`"v<version>"`) is what `If-Match` expects on later changes.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["adminGetArticle"];
         put?: never;
         post?: never;
         /**
          * Delete an article with its revisions and redirects
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Any status, published included: its URL and old slugs answer 404 afterwards, and its slug is free again. It
+         *     cannot be undone; the audit log keeps an `article.deleted` event. Without `If-Match` the delete is unconditional.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         delete: operations["deleteArticle"];
         options?: never;
@@ -122,7 +137,10 @@ export interface paths {
         put?: never;
         /**
          * Archive (off the public site, kept for the record)
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description From draft or published (scheduled included); an archived one is 409 `invalid_transition`. Its public URL then
+         *     answers 404 and `publishedAt` is kept; it can be published again later. Records a revision and an audit event.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["archiveArticle"];
         delete?: never;
@@ -162,7 +180,10 @@ export interface paths {
         };
         /**
          * Every saved state of an article, newest first
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description One per saved change (created, updated, published, unpublished, archived, restored): who made it and the editable
+         *     fields as they then stood, without status or `publishedAt`. Restore one by its `id`.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["listArticleRevisions"];
         put?: never;
@@ -226,7 +247,11 @@ export interface paths {
         };
         /**
          * List audit events, newest first
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Filters combine: `action` and `entityType` match exactly; `from` and `to` are inclusive (`to` before `from` is
+         *     a 400). `sort=occurredAt` lists oldest first. Events are never changed or deleted, so they outlive the users and
+         *     contact requests they name; `metadata` holds ids, field names and reasons, never personal data.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -374,13 +399,21 @@ export interface paths {
         };
         /**
          * Every exception of a schedule, by start date
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Past and far-off ones included, unlike a schedule's public `exceptions`, which only show the next 90 days. Dates
+         *     are local dates in the schedule's `timeZone`.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         get: operations["listHoursExceptions"];
         put?: never;
         /**
          * Close or change the hours for a date range
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description `startDate` to `endDate` (inclusive; default `startDate`) are local dates in the schedule's `timeZone`, at most 366
+         *     days. `closed: true` closes every date of the range; `closed: false` replaces its weekly periods with `periods` (at
+         *     least one). 409 when the range shares a date with another exception of this schedule (the detail names it).
+         *     Recorded in the audit log.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         post: operations["createHoursException"];
         delete?: never;
@@ -396,19 +429,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One exception of a schedule
+         * @description Where a created exception's `Location` points. 404 if it belongs to another schedule.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        get: operations["getHoursException"];
         put?: never;
         post?: never;
         /**
          * Delete an exception
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Its dates follow the weekly periods again. 404 if it belongs to another schedule. Recorded in the audit log.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         delete: operations["deleteHoursException"];
         options?: never;
         head?: never;
         /**
          * Change an exception
-         * @description **Access:** staff with the role admin or frontdesk (bearer token).
+         * @description Changes the fields sent; the result is checked as on create, 409 included. Moving the `startDate` of a one-day
+         *     exception without sending `endDate` moves `endDate` too. `closed: true` drops its periods; `closed: false` needs
+         *     `periods` unless it already has some. Recorded in the audit log.
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         patch: operations["updateHoursException"];
         trace?: never;
@@ -422,7 +467,11 @@ export interface paths {
         };
         /**
          * Webhook deliveries: delivered, retrying and failed, newest first
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description One delivery per event and configured webhook URL. `status`, `event` (exact name) and `entityId` filter and
+         *     combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
+         *     `failed` are final. `url` is shown without its query string or credentials.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["listNotificationDeliveries"];
         put?: never;
@@ -441,8 +490,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Testimonials in every status, newest first
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * Testimonials in every status
+         * @description Filter by `status`, `service`, `featured` and `spam` (honeypot catches), combined. `sort` takes `createdAt`,
+         *     `updatedAt`, `approvedAt` and `sortOrder` (default `-createdAt`); ties go by `id`, so pages are stable. Withdrawn
+         *     ones appear too, erased.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["adminListTestimonials"];
         put?: never;
@@ -468,7 +521,11 @@ export interface paths {
         };
         /**
          * One testimonial in any status
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description Answers with `ETag: "v<version>"`: send it as `If-Match` to edit, delete, approve, reject or withdraw it, and get
+         *     412 instead of overwriting someone else's change. A withdrawn one is still found, with `quote`, the name and
+         *     `rating` null.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["adminGetTestimonial"];
         put?: never;
@@ -589,13 +646,21 @@ export interface paths {
         };
         /**
          * List staff accounts
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Sorted by `email` unless `sort` says otherwise; with `lastLoginAt`, accounts that never signed in come last in
+         *     either direction. `role` and `active` filter and combine; deactivated accounts are included unless
+         *     `active=true`. Password hashes are never returned.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Create a staff account with a role
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description The email is trimmed and lower-cased; one that already exists, in any case, is a 409 `conflict`. The password
+         *     must be 12 to 128 characters, not the email address (or its part before the @) and not a common password; it
+         *     is stored only as an argon2id hash and never returned. The creation is recorded in the audit log.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         post: operations["createUser"];
         delete?: never;
@@ -613,14 +678,20 @@ export interface paths {
         };
         /**
          * One staff account
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Deactivated accounts are returned too (`active: false`); `lastLoginAt` is null until the first sign-in.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         get: operations["getUser"];
         put?: never;
         post?: never;
         /**
          * Delete a staff account
-         * @description **Access:** staff with the role admin (bearer token).
+         * @description Permanent: the account's tokens stop working at once and its email can be used again. The last active admin
+         *     cannot be deleted (409 `last_admin`); to block access but keep the account, deactivate it instead. The audit
+         *     log keeps the account's events and records the deletion; integration keys it created keep working.
+         *
+         *     **Access:** staff with the role admin (bearer token).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -643,7 +714,11 @@ export interface paths {
         };
         /**
          * Published articles (summaries, no body), newest first; filter by tag, search with q
-         * @description **Access:** public, no credentials.
+         * @description Live only: a scheduled article appears once its `publishedAt` passes. With `q`, best match first unless `sort`
+         *     says otherwise, and each item has a `highlight`. For deep pages send `meta.nextCursor` as `cursor` instead of
+         *     `page` (not when sorting by relevance). Cacheable: `ETag`, and 304 on `If-None-Match`.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["listArticles"];
         put?: never;
@@ -685,7 +760,11 @@ export interface paths {
         };
         /**
          * Published articles sharing the most tags with this one, newest first
-         * @description **Access:** public, no credentials.
+         * @description At most `limit` (default 3, up to 10), never the article itself, and none when it has no tags. `meta.total`
+         *     counts every article sharing a tag, but there is no `page`. Only a live article's current slug works: an old
+         *     slug is 404 here, not a redirect.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["listRelatedArticles"];
         put?: never;
@@ -705,7 +784,10 @@ export interface paths {
         };
         /**
          * RSS 2.0 feed of the 20 newest published articles
-         * @description **Access:** public, no credentials.
+         * @description Live articles only; each item has the title, excerpt, tags (as categories) and a link to the public website. The
+         *     bytes, and so the `ETag`, change only when its articles do. Takes no query parameters.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["articlesFeed"];
         put?: never;
@@ -770,7 +852,10 @@ export interface paths {
         };
         /**
          * The signed-in staff member
-         * @description **Access:** any signed-in staff member (bearer token).
+         * @description Reads the account as it is now, not the token's claims; never the password hash. A 401 means the token no
+         *     longer works: it expired, the password or role changed, or the account was deactivated or deleted.
+         *
+         *     **Access:** any signed-in staff member (bearer token).
          */
         get: operations["getCurrentUser"];
         put?: never;
@@ -813,8 +898,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every schedule with its weekly periods and upcoming exceptions
-         * @description **Access:** public, no credentials.
+         * Schedules with their weekly periods and upcoming exceptions
+         * @description Sorted by `key`. Each schedule's `exceptions` are those that end today or later and start at most 90 days from
+         *     today (today in the schedule's own `timeZone`), by `startDate`. A cached copy may lag an admin change for as long
+         *     as its `Cache-Control` allows.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["listSchedules"];
         put?: never;
@@ -834,7 +923,10 @@ export interface paths {
         };
         /**
          * One schedule with its weekly periods and upcoming exceptions
-         * @description **Access:** public, no credentials.
+         * @description `exceptions` holds those that end today or later and start at most 90 days from today (today in the schedule's
+         *     `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getSchedule"];
         put?: never;
@@ -854,7 +946,12 @@ export interface paths {
         };
         /**
          * Resolved opening hours for each local date
-         * @description **Access:** public, no credentials.
+         * @description `days` local dates (default 7, at most 62) from `from` (default: today in the schedule's `timeZone`). Each day
+         *     lists the periods that open on it, so one running past midnight appears only on the day it opens; an exception
+         *     replaces the weekly periods on its dates and is named in `exception`. `opens` and `closes` are local times,
+         *     `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["getHoursCalendar"];
         put?: never;
@@ -918,7 +1015,11 @@ export interface paths {
         };
         /**
          * The whole public set now, with the cursor the change feed continues from
-         * @description **Access:** integrations with an API key carrying the `testimonials:read` scope.
+         * @description Every approved testimonial in one response (no paging), in the public site's order, each with its `sortOrder`.
+         *     `meta.nextCursor` is the feed position the set was read at: pass it as `cursor` to `listTestimonialChanges` to get
+         *     every later change exactly once, none missed.
+         *
+         *     **Access:** integrations with an API key carrying the `testimonials:read` scope.
          */
         get: operations["getTestimonialSnapshot"];
         put?: never;
@@ -962,7 +1063,10 @@ export interface paths {
         };
         /**
          * Tags of published articles with how many use each, most used first
-         * @description **Access:** public, no credentials.
+         * @description Counts live articles only: tags used only by drafts, archived or scheduled articles are absent. Equal counts are
+         *     in alphabetical order. Cacheable: `ETag`, and 304 on `If-None-Match`.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["listTags"];
         put?: never;
@@ -982,7 +1086,10 @@ export interface paths {
         };
         /**
          * Approved testimonials: featured first, then in the clinic’s order, then newest
-         * @description **Access:** public, no credentials.
+         * @description Filter by `service` and `featured`. May be answered from server memory (`X-Cache: HIT`) until that copy expires
+         *     or a staff change clears it; browsers and CDNs may keep their copy for as long as `Cache-Control` allows.
+         *
+         *     **Access:** public, no credentials.
          */
         get: operations["listTestimonials"];
         put?: never;
@@ -5832,6 +5939,118 @@ export interface operations {
             };
             /** @description Problem: `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getHoursException: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The schedule’s key (a slug). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "closed": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "endDate": "2026-12-26",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "key": "text-line",
+                     *       "label": "Christmas",
+                     *       "periods": [
+                     *         {
+                     *           "closes": "21:00",
+                     *           "opens": "09:00"
+                     *         }
+                     *       ],
+                     *       "startDate": "2026-12-24",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExceptionResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

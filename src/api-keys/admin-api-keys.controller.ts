@@ -17,6 +17,11 @@ import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 export class AdminApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
+  /**
+   * Newest first, revoked and expired keys included: a key no longer works once `revokedAt` is set or `expiresAt`
+   * has passed. `prefix` (the secret's first characters) tells keys apart. `lastUsedAt` counts only requests the
+   * key was allowed to make and may be up to a minute behind.
+   */
   @Get()
   @ApiOperation({ operationId: 'listApiKeys', summary: 'List integration keys (never their secrets)' })
   @ApiPageResponse(ApiKeyResponse)
@@ -40,6 +45,10 @@ export class AdminApiKeysController {
     return { ...mapApiKey(key), secret };
   }
 
+  /**
+   * Only a hash of the secret is stored, so a lost secret cannot be recovered: revoke the key and create a new one.
+   * Revoked and expired keys are still returned; check `revokedAt` and `expiresAt`.
+   */
   @Get(':id')
   @ApiOperation({ operationId: 'getApiKey', summary: 'One integration key (never its secret)' })
   @ApiOkResponse({ type: ApiKeyResponse })

@@ -27,7 +27,7 @@ import {
 } from './dto/article.responses.js';
 import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
-/** Drafting, editing and publishing articles. Every response carries the article's ETag. */
+/** Drafting, editing and publishing articles. Every response with one article carries its ETag. */
 @ApiTags('articles')
 @Roles('editor')
 @Controller('admin/articles')
@@ -44,6 +44,10 @@ export class AdminArticlesController {
     return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
   }
 
+  /**
+   * Filter by `status`, `tag` and `q`. Default order: last updated first, or best match first with `q` (which also
+   * gives each item a `highlight`). `scheduled` marks published articles whose `publishedAt` is still ahead.
+   */
   @Get()
   @ApiOperation({ operationId: 'adminListArticles', summary: 'Articles in every status (summaries, no body)' })
   @ApiPageResponse(AdminArticleSummaryResponse)
@@ -70,6 +74,7 @@ export class AdminArticlesController {
     return this.respond(article, reply);
   }
 
+  /** Never cached (`no-store`). Its `ETag` (`"v<version>"`) is what `If-Match` expects on later changes. */
   @Get(':id')
   @ApiOperation({ operationId: 'adminGetArticle', summary: 'One article in any status' })
   @ApiOkResponse({ type: AdminArticleResponse })
@@ -97,6 +102,10 @@ export class AdminArticlesController {
     return this.respond(await this.articles.update(id, body, ifMatch, ctx), reply);
   }
 
+  /**
+   * Any status, published included: its URL and old slugs answer 404 afterwards, and its slug is free again. It
+   * cannot be undone; the audit log keeps an `article.deleted` event. Without `If-Match` the delete is unconditional.
+   */
   @Delete(':id')
   @HttpCode(204)
   @ApiIfMatch('article')
@@ -144,6 +153,10 @@ export class AdminArticlesController {
     return this.respond(await this.articles.unpublish(id, ifMatch, ctx), reply);
   }
 
+  /**
+   * From draft or published (scheduled included); an archived one is 409 `invalid_transition`. Its public URL then
+   * answers 404 and `publishedAt` is kept; it can be published again later. Records a revision and an audit event.
+   */
   @Post(':id/archive')
   @HttpCode(200)
   @ApiIfMatch('article')
@@ -159,6 +172,10 @@ export class AdminArticlesController {
     return this.respond(await this.articles.archive(id, ifMatch, ctx), reply);
   }
 
+  /**
+   * One per saved change (created, updated, published, unpublished, archived, restored): who made it and the editable
+   * fields as they then stood, without status or `publishedAt`. Restore one by its `id`.
+   */
   @Get(':id/revisions')
   @ApiOperation({ operationId: 'listArticleRevisions', summary: 'Every saved state of an article, newest first' })
   @ApiPageResponse(ArticleRevisionResponse)

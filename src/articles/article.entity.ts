@@ -82,11 +82,11 @@ export class Article {
   @Column({ type: 'enum', enum: ARTICLE_STATUSES, enumName: 'article_status', default: 'draft' })
   status!: ArticleStatus;
 
-  /** Set by publishing; in the future means scheduled. Kept when unpublished or archived (history). */
+  /** Set by publishing; in the future means scheduled. Cleared by unpublishing; kept when archived. */
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
-  /** Optimistic concurrency: bumped by every change, exposed as the ETag `"<version>"`. */
+  /** Optimistic concurrency: bumped by every change, exposed as the ETag `"v<version>"`. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
 

@@ -39,6 +39,11 @@ export class ArticlesController {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Live only: a scheduled article appears once its `publishedAt` passes. With `q`, best match first unless `sort`
+   * says otherwise, and each item has a `highlight`. For deep pages send `meta.nextCursor` as `cursor` instead of
+   * `page` (not when sorting by relevance). Cacheable: `ETag`, and 304 on `If-None-Match`.
+   */
   @Get('articles')
   @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
   @ApiOperation({
@@ -57,6 +62,10 @@ export class ArticlesController {
     return { data: page.data, meta: { ...page.meta, nextCursor: list.nextCursor } };
   }
 
+  /**
+   * Live articles only; each item has the title, excerpt, tags (as categories) and a link to the public website. The
+   * bytes, and so the `ETag`, change only when its articles do. Takes no query parameters.
+   */
   @Get('articles/feed.xml')
   @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
   @Header('content-type', 'application/rss+xml; charset=utf-8')
@@ -102,6 +111,11 @@ export class ArticlesController {
     return mapArticle(found.article, this.config.publicSiteUrl);
   }
 
+  /**
+   * At most `limit` (default 3, up to 10), never the article itself, and none when it has no tags. `meta.total`
+   * counts every article sharing a tag, but there is no `page`. Only a live article's current slug works: an old
+   * slug is 404 here, not a redirect.
+   */
   @Get('articles/:slug/related')
   @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
   @ApiParam(SLUG_PARAM)
@@ -123,6 +137,10 @@ export class ArticlesController {
     );
   }
 
+  /**
+   * Counts live articles only: tags used only by drafts, archived or scheduled articles are absent. Equal counts are
+   * in alphabetical order. Cacheable: `ETag`, and 304 on `If-None-Match`.
+   */
   @Get('tags')
   @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
   @ApiOperation({

@@ -13,6 +13,11 @@ import { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
 export class AdminAuditEventsController {
   constructor(private readonly audit: AuditService) {}
 
+  /**
+   * Filters combine: `action` and `entityType` match exactly; `from` and `to` are inclusive (`to` before `from` is
+   * a 400). `sort=occurredAt` lists oldest first. Events are never changed or deleted, so they outlive the users and
+   * contact requests they name; `metadata` holds ids, field names and reasons, never personal data.
+   */
   @Get()
   @Roles('admin')
   @ApiOperation({ operationId: 'listAuditEvents', summary: 'List audit events, newest first' })

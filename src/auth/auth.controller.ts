@@ -33,6 +33,10 @@ export class AuthController {
     return { accessToken: token, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: mapUser(user) };
   }
 
+  /**
+   * Reads the account as it is now, not the token's claims; never the password hash. A 401 means the token no
+   * longer works: it expired, the password or role changed, or the account was deactivated or deleted.
+   */
   @Get('me')
   @Authenticated()
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'The signed-in staff member' })

@@ -56,6 +56,10 @@ export class AdminHoursController {
     await this.hours.remove(key, ctx);
   }
 
+  /**
+   * Past and far-off ones included, unlike a schedule's public `exceptions`, which only show the next 90 days. Dates
+   * are local dates in the schedule's `timeZone`.
+   */
   @Get(':key/exceptions')
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'listHoursExceptions', summary: 'Every exception of a schedule, by start date' })
@@ -68,6 +72,12 @@ export class AdminHoursController {
     return mapPage(await this.hours.listExceptions(key, query), (e) => mapException(key, e));
   }
 
+  /**
+   * `startDate` to `endDate` (inclusive; default `startDate`) are local dates in the schedule's `timeZone`, at most 366
+   * days. `closed: true` closes every date of the range; `closed: false` replaces its weekly periods with `periods` (at
+   * least one). 409 when the range shares a date with another exception of this schedule (the detail names it).
+   * Recorded in the audit log.
+   */
   @Post(':key/exceptions')
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'createHoursException', summary: 'Close or change the hours for a date range' })
@@ -84,6 +94,21 @@ export class AdminHoursController {
     return mapException(key, exception);
   }
 
+  /** Where a created exception's `Location` points. 404 if it belongs to another schedule. */
+  @Get(':key/exceptions/:id')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ operationId: 'getHoursException', summary: 'One exception of a schedule' })
+  @ApiOkResponse({ type: ExceptionResponse })
+  @ApiProblems('validation_failed', 'not_found')
+  async getException(@SlugParam('key') key: string, @UuidParam('id') id: string): Promise<ExceptionResponse> {
+    return mapException(key, await this.hours.getException(key, id));
+  }
+
+  /**
+   * Changes the fields sent; the result is checked as on create, 409 included. Moving the `startDate` of a one-day
+   * exception without sending `endDate` moves `endDate` too. `closed: true` drops its periods; `closed: false` needs
+   * `periods` unless it already has some. Recorded in the audit log.
+   */
   @Patch(':key/exceptions/:id')
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'updateHoursException', summary: 'Change an exception' })
@@ -98,6 +123,7 @@ export class AdminHoursController {
     return mapException(key, await this.hours.updateException(key, id, body, ctx));
   }
 
+  /** Its dates follow the weekly periods again. 404 if it belongs to another schedule. Recorded in the audit log. */
   @Delete(':key/exceptions/:id')
   @HttpCode(204)
   @ApiParam(KEY_PARAM)

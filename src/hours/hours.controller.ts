@@ -45,11 +45,16 @@ export class HoursController {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Sorted by `key`. Each schedule's `exceptions` are those that end today or later and start at most 90 days from
+   * today (today in the schedule's own `timeZone`), by `startDate`. A cached copy may lag an admin change for as long
+   * as its `Cache-Control` allows.
+   */
   @Get()
   @PublicCache()
   @ApiOperation({
     operationId: 'listSchedules',
-    summary: 'Every schedule with its weekly periods and upcoming exceptions',
+    summary: 'Schedules with their weekly periods and upcoming exceptions',
   })
   @ApiPageResponse(ScheduleResponse)
   @ApiProblems('validation_failed')
@@ -57,6 +62,10 @@ export class HoursController {
     return mapPage(await this.hours.list(query), ({ schedule, upcoming }) => mapSchedule(schedule, upcoming));
   }
 
+  /**
+   * `exceptions` holds those that end today or later and start at most 90 days from today (today in the schedule's
+   * `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows.
+   */
   @Get(':key')
   @PublicCache()
   @ApiParam(KEY_PARAM)
@@ -106,6 +115,12 @@ export class HoursController {
     };
   }
 
+  /**
+   * `days` local dates (default 7, at most 62) from `from` (default: today in the schedule's `timeZone`). Each day
+   * lists the periods that open on it, so one running past midnight appears only on the day it opens; an exception
+   * replaces the weekly periods on its dates and is named in `exception`. `opens` and `closes` are local times,
+   * `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included.
+   */
   @Get(':key/calendar')
   @PublicCache()
   @ApiParam(KEY_PARAM)

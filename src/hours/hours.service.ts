@@ -129,6 +129,11 @@ export class HoursService {
     return toPage(rows, total, query);
   }
 
+  async getException(key: string, id: string): Promise<HoursException> {
+    const schedule = await this.find(key);
+    return this.findException(this.dataSource.manager, schedule.id, id);
+  }
+
   createException(key: string, body: ExceptionRequest, ctx: AuditContext): Promise<HoursException> {
     return this.dataSource.transaction(async (manager) => {
       const schedule = await this.find(key, manager, true);

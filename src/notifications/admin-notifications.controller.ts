@@ -13,6 +13,11 @@ import { NotificationDeliveriesService } from './notification-deliveries.service
 export class AdminNotificationsController {
   constructor(private readonly deliveries: NotificationDeliveriesService) {}
 
+  /**
+   * One delivery per event and configured webhook URL. `status`, `event` (exact name) and `entityId` filter and
+   * combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
+   * `failed` are final. `url` is shown without its query string or credentials.
+   */
   @Get()
   @Roles()
   @ApiOperation({

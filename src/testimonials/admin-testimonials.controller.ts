@@ -41,8 +41,13 @@ export class AdminTestimonialsController {
     return this.respond(await this.testimonials.moderate(id, action, ifMatch, ctx), reply);
   }
 
+  /**
+   * Filter by `status`, `service`, `featured` and `spam` (honeypot catches), combined. `sort` takes `createdAt`,
+   * `updatedAt`, `approvedAt` and `sortOrder` (default `-createdAt`); ties go by `id`, so pages are stable. Withdrawn
+   * ones appear too, erased.
+   */
   @Get()
-  @ApiOperation({ operationId: 'adminListTestimonials', summary: 'Testimonials in every status, newest first' })
+  @ApiOperation({ operationId: 'adminListTestimonials', summary: 'Testimonials in every status' })
   @ApiPageResponse(AdminTestimonialResponse)
   @ApiProblems('validation_failed')
   async list(@Query() query: AdminListTestimonialsQuery): Promise<Page<AdminTestimonialResponse>> {
@@ -74,6 +79,11 @@ export class AdminTestimonialsController {
     await this.testimonials.reorder(body, ctx);
   }
 
+  /**
+   * Answers with `ETag: "v<version>"`: send it as `If-Match` to edit, delete, approve, reject or withdraw it, and get
+   * 412 instead of overwriting someone else's change. A withdrawn one is still found, with `quote`, the name and
+   * `rating` null.
+   */
   @Get(':id')
   @ApiOperation({ operationId: 'adminGetTestimonial', summary: 'One testimonial in any status' })
   @ApiOkResponse({ type: AdminTestimonialResponse })

@@ -17,6 +17,11 @@ import { feedView } from './testimonial-content.js';
 export class IntegrationTestimonialsController {
   constructor(private readonly feed: TestimonialChangeFeed) {}
 
+  /**
+   * Every approved testimonial in one response (no paging), in the public site's order, each with its `sortOrder`.
+   * `meta.nextCursor` is the feed position the set was read at: pass it as `cursor` to `listTestimonialChanges` to get
+   * every later change exactly once, none missed.
+   */
   @Get()
   @ApiOperation({
     operationId: 'getTestimonialSnapshot',

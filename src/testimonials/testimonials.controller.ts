@@ -17,6 +17,10 @@ import { TESTIMONIALS_CACHE_TAG, TestimonialsService } from './testimonials.serv
 export class TestimonialsController {
   constructor(private readonly testimonials: TestimonialsService) {}
 
+  /**
+   * Filter by `service` and `featured`. May be answered from server memory (`X-Cache: HIT`) until that copy expires
+   * or a staff change clears it; browsers and CDNs may keep their copy for as long as `Cache-Control` allows.
+   */
   @Get()
   @PublicCache({ serverCacheTag: TESTIMONIALS_CACHE_TAG })
   @ApiOperation({

@@ -17,6 +17,11 @@ import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
+  /**
+   * Sorted by `email` unless `sort` says otherwise; with `lastLoginAt`, accounts that never signed in come last in
+   * either direction. `role` and `active` filter and combine; deactivated accounts are included unless
+   * `active=true`. Password hashes are never returned.
+   */
   @Get()
   @ApiOperation({ operationId: 'listUsers', summary: 'List staff accounts' })
   @ApiPageResponse(UserResponse)
@@ -25,6 +30,11 @@ export class AdminUsersController {
     return mapPage(await this.users.list(query), mapUser);
   }
 
+  /**
+   * The email is trimmed and lower-cased; one that already exists, in any case, is a 409 `conflict`. The password
+   * must be 12 to 128 characters, not the email address (or its part before the @) and not a common password; it
+   * is stored only as an argon2id hash and never returned. The creation is recorded in the audit log.
+   */
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a staff account with a role' })
   @ApiCreatedResponse({ type: UserResponse, headers: LOCATION_HEADER })
@@ -39,6 +49,7 @@ export class AdminUsersController {
     return mapUser(user);
   }
 
+  /** Deactivated accounts are returned too (`active: false`); `lastLoginAt` is null until the first sign-in. */
   @Get(':id')
   @ApiOperation({ operationId: 'getUser', summary: 'One staff account' })
   @ApiOkResponse({ type: UserResponse })
@@ -60,6 +71,11 @@ export class AdminUsersController {
     return mapUser(await this.users.update(id, body, ctx));
   }
 
+  /**
+   * Permanent: the account's tokens stop working at once and its email can be used again. The last active admin
+   * cannot be deleted (409 `last_admin`); to block access but keep the account, deactivate it instead. The audit
+   * log keeps the account's events and records the deletion; integration keys it created keep working.
+   */
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a staff account' })

@@ -79,7 +79,7 @@ export class ArticleSummaryResponse {
   @ApiProperty({ type: AuthorResponse })
   readonly author!: AuthorResponse;
 
-  /** Null only for staff views of articles never published. */
+  /** Null only in staff views, for drafts (never published, or unpublished). */
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readonly publishedAt!: string | null;
 

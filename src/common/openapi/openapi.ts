@@ -44,11 +44,13 @@ The public article list also returns \`meta.nextCursor\`: pass it back as \`curs
 an index (keyset) however deep; \`page\` works too, served by an index-only scan.
 
 ## Caching
-Public GETs send a strong \`ETag\` and \`Cache-Control: public, max-age=60, stale-while-revalidate=300\`; send the
-ETag back in \`If-None-Match\` to get \`304 Not Modified\`. Every other response is \`Cache-Control: no-store\`.
-Public article reads are also kept in the server's memory for \`RESPONSE_CACHE_TTL_MS\` (2 s by default; \`X-Cache:
-HIT\`); a change on the same instance clears them at once. Staff article responses carry \`ETag: "v<version>"\`:
-send it as \`If-Match\` on a change to get \`412\` instead of overwriting someone else's edit.
+Public GETs send a strong \`ETag\` and \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` (both
+configurable); send the ETag back in \`If-None-Match\` to get \`304 Not Modified\`. The open-now status is the
+exception: it may be kept only until the next opening or closing, with no stale-while-revalidate. Every other
+response is \`Cache-Control: no-store\`. Public article reads and the public testimonial list are also kept in the
+server's memory for \`RESPONSE_CACHE_TTL_MS\` (2 s by default; \`X-Cache: HIT\`); a change on the same instance
+clears them at once. Staff responses with one article, testimonial or contact request carry
+\`ETag: "v<version>"\`: send it as \`If-Match\` on a change to get \`412\` instead of overwriting someone else's edit.
 
 ## Conventions
 camelCase JSON, timestamps in ISO 8601 UTC (\`Z\`), dates \`YYYY-MM-DD\`, times of day \`HH:mm\`, ids are UUIDs.
