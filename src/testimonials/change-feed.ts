@@ -5,7 +5,7 @@ import { Clock } from '../common/clock/clock.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { type ChangeOp, TestimonialChange } from './testimonial-change.entity.js';
 import { feedView, publicChange, type TestimonialFeedView } from './testimonial-content.js';
-import { Testimonial } from './testimonial.entity.js';
+import { PUBLIC_ORDER, Testimonial } from './testimonial.entity.js';
 
 const CURSOR_KIND = 'testimonial-changes';
 
@@ -121,7 +121,7 @@ export class TestimonialChangeFeed {
       );
       const testimonials = await manager.find(Testimonial, {
         where: { status: 'approved' },
-        order: { featured: 'DESC', sortOrder: 'ASC', approvedAt: 'DESC', id: 'ASC' },
+        order: PUBLIC_ORDER,
       });
       return { testimonials, seq: Number(seq) };
     });

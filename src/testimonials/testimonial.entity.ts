@@ -118,3 +118,6 @@ export class Testimonial {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** The public order (the website's list and the integrations' snapshot): featured first, the staff's order, newest. */
+export const PUBLIC_ORDER = { featured: 'DESC', sortOrder: 'ASC', approvedAt: 'DESC', id: 'ASC' } as const;

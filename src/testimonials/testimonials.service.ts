@@ -6,13 +6,10 @@ import { Clock } from '../common/clock/clock.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import type { ListTestimonialsQuery, SubmitTestimonialRequest } from './dto/testimonial.requests.js';
 import { lastInitialOf, normalizeName } from './testimonial-content.js';
-import { Testimonial } from './testimonial.entity.js';
+import { PUBLIC_ORDER, Testimonial } from './testimonial.entity.js';
 
 /** The response cache tag of the public testimonial list: cleared by every staff change. */
 export const TESTIMONIALS_CACHE_TAG = 'testimonials';
-
-/** The public order: featured first, then the staff's order, then newest. */
-export const PUBLIC_ORDER = { featured: 'DESC', sortOrder: 'ASC', approvedAt: 'DESC', id: 'ASC' } as const;
 
 /** The website's side: the approved testimonials, and visitors' submissions. */
 @Injectable()
