@@ -8,6 +8,7 @@ import { RetentionService } from '../src/contact-requests/retention.js';
 import { demoContactRequestsSeeder } from '../src/contact-requests/demo-contact-requests.seeder.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
+import { type DeliveryStatus, OutboxDelivery } from '../src/notifications/outbox-delivery.entity.js';
 import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { PERSON } from './fixtures/contact-request.js';
@@ -546,6 +547,34 @@ describe('contact requests', () => {
       clock.advance(180 * 24 * 60 * 60 * 1000 + 1000);
       const recentClosed = await closeNow();
 
+      // Webhook deliveries: finished ones older than the period go, pending and recent ones stay.
+      const cutoff = new Date(clock.now().getTime() - 180 * 24 * 60 * 60 * 1000);
+      const delivery = async (status: DeliveryStatus, createdAt: Date) =>
+        (
+          await db().getRepository(OutboxDelivery).save({
+            event: 'contact_request.created',
+            entityId: null,
+            payload: {},
+            url: 'https://hooks.example.org/x',
+            status,
+            nextAttemptAt: createdAt,
+            giveUpAt: createdAt,
+            createdAt,
+          })
+        ).id;
+      const before = new Date(cutoff.getTime() - 1000);
+      const after = new Date(cutoff.getTime() + 1000);
+      const oldDeliveries = [await delivery('delivered', before), await delivery('failed', before)];
+      const keptDeliveries = [
+        await delivery('pending', before),
+        await delivery('delivered', after),
+        await delivery('failed', after),
+      ];
+
+      const [{ n: dueDeliveries }] = await db().query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM outbox_deliveries WHERE status IN ('delivered', 'failed') AND created_at < $1`,
+        [cutoff],
+      );
       const due = await db().query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM contact_requests WHERE status IN ('closed', 'spam') AND status_changed_at < $1`,
         [new Date(clock.now().getTime() - 180 * 24 * 60 * 60 * 1000)],
@@ -558,6 +587,11 @@ describe('contact requests', () => {
       expect(left).not.toContain(oldSpam);
       expect(left).toContain(oldOpen);
       expect(left).toContain(recentClosed);
+      const deliveriesLeft = (await db().getRepository(OutboxDelivery).find()).map((d) => d.id);
+      expect(dueDeliveries).toBeGreaterThanOrEqual(2);
+      expect(result.notificationDeliveries).toBe(dueDeliveries);
+      for (const id of oldDeliveries) expect(deliveriesLeft).not.toContain(id);
+      for (const id of keptDeliveries) expect(deliveriesLeft).toContain(id);
       const [event] = await db()
         .getRepository(AuditEvent)
         .find({ where: { action: 'contact_request.purged' }, order: { occurredAt: 'DESC' }, take: 1 });
@@ -565,7 +599,8 @@ describe('contact requests', () => {
       expect(event.metadata).toEqual({
         contactRequests: result.contactRequests,
         idempotencyKeys: result.idempotencyKeys,
-        cutoff: new Date(clock.now().getTime() - 180 * 24 * 60 * 60 * 1000).toISOString(),
+        notificationDeliveries: dueDeliveries,
+        cutoff: cutoff.toISOString(),
         retentionDays: 180,
       });
       clock.set(NY('2026-11-23T12:00'));

@@ -1,6 +1,6 @@
 /**
- * `npm run purge`: deletes contact requests closed or marked spam longer than CONTACT_RETENTION_DAYS ago, and
- * expired idempotency keys, as the daily job does. Audited with counts only.
+ * `npm run purge`: deletes contact requests closed or marked spam longer than CONTACT_RETENTION_DAYS ago, webhook
+ * deliveries finished that long ago, and expired idempotency keys, as the daily job does. Audited with counts only.
  */
 import 'reflect-metadata';
 import { purgeExpired } from '../contact-requests/retention.js';
@@ -12,6 +12,7 @@ await withCliDataSource(async (dataSource, config, target) => {
   );
   console.log(
     `Purged ${target}: ${result.contactRequests} contact requests closed or spam since before ${result.cutoff}, ` +
+      `${result.notificationDeliveries} webhook deliveries finished before then, ` +
       `${result.idempotencyKeys} expired idempotency keys.`,
   );
 });

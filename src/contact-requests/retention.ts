@@ -6,6 +6,7 @@ import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { purgeExpiredIdempotencyKeys } from '../common/idempotency/idempotency.js';
 import { AppConfig } from '../config/app-config.js';
+import { purgeFinishedDeliveries } from '../notifications/outbox.js';
 import { ContactRequest } from './contact-request.entity.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,12 +14,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface PurgeResult {
   contactRequests: number;
   idempotencyKeys: number;
+  notificationDeliveries: number;
   cutoff: string;
 }
 
 /**
  * Deletes requests that have been `closed` or `spam` for longer than the retention period (their notes and
- * history go with them), and expired idempotency keys. Audited with counts only.
+ * history go with them), webhook deliveries finished that long ago, and expired idempotency keys. Audited with
+ * counts only.
  */
 export async function purgeExpired(manager: EntityManager, now: Date, retentionDays: number): Promise<PurgeResult> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
@@ -31,6 +34,7 @@ export async function purgeExpired(manager: EntityManager, now: Date, retentionD
   const result = {
     contactRequests: deleted.affected ?? 0,
     idempotencyKeys: await purgeExpiredIdempotencyKeys(manager, now),
+    notificationDeliveries: await purgeFinishedDeliveries(manager, cutoff),
     cutoff: cutoff.toISOString(),
   };
   await recordAuditEvent(manager, SYSTEM_CONTEXT, {
@@ -57,7 +61,8 @@ export class RetentionService {
     try {
       const result = await this.purge();
       this.logger.log(
-        `Retention: purged ${result.contactRequests} contact requests and ${result.idempotencyKeys} idempotency keys`,
+        `Retention: purged ${result.contactRequests} contact requests, ${result.notificationDeliveries} webhook ` +
+          `deliveries and ${result.idempotencyKeys} idempotency keys`,
       );
     } catch (error) {
       this.logger.error(`Retention purge failed: ${(error as Error).name}`);

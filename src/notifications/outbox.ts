@@ -38,3 +38,17 @@ export class Outbox {
     if (rows.length > 0) await manager.save(OutboxDelivery, rows);
   }
 }
+
+/**
+ * Deletes finished deliveries (delivered or failed) created before `cutoff`, so the outbox does not grow forever.
+ * Pending ones stay: they end by `giveUpAt`, which is at most a week after they were written.
+ */
+export async function purgeFinishedDeliveries(manager: EntityManager, cutoff: Date): Promise<number> {
+  const deleted = await manager
+    .createQueryBuilder()
+    .delete()
+    .from(OutboxDelivery)
+    .where("status IN ('delivered', 'failed') AND created_at < :cutoff", { cutoff })
+    .execute();
+  return deleted.affected ?? 0;
+}
