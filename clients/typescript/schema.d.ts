@@ -469,7 +469,8 @@ export interface paths {
          * Webhook deliveries: delivered, retrying and failed, newest first
          * @description One delivery per event and configured webhook URL. `status`, `event` (exact name) and `entityId` filter and
          *     combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
-         *     `failed` are final. `url` is shown without its query string or credentials.
+         *     `failed` are final, and deleted by the retention purge once older than `CONTACT_RETENTION_DAYS`. `url` is shown
+         *     without its query string or credentials.
          *
          *     **Access:** staff with the role admin (bearer token).
          */

@@ -16,7 +16,8 @@ export class AdminNotificationsController {
   /**
    * One delivery per event and configured webhook URL. `status`, `event` (exact name) and `entityId` filter and
    * combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
-   * `failed` are final. `url` is shown without its query string or credentials.
+   * `failed` are final, and deleted by the retention purge once older than `CONTACT_RETENTION_DAYS`. `url` is shown
+   * without its query string or credentials.
    */
   @Get()
   @Roles()
