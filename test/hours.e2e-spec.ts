@@ -17,6 +17,8 @@ const TEXT_LINE = {
 };
 /** A date `days` from today in New York, as YYYY-MM-DD. */
 const inDays = (days: number) => DateTime.now().setZone('America/New_York').plus({ days }).toISODate() ?? '';
+/** A time of day (`HH:mm:ss`) today in New York, as an instant. */
+const todayAt = (time: string) => DateTime.fromISO(`${inDays(0)}T${time}`, { zone: 'America/New_York' }).toJSDate();
 
 describe('operating hours', () => {
   // The real time unless a test sets it (and puts it back).
@@ -427,7 +429,10 @@ describe('operating hours', () => {
     });
 
     it('lists schedules with their upcoming exceptions, cacheable with an ETag', async () => {
+      // Midday in New York: far enough from midnight for the configured Cache-Control.
+      clock.set(todayAt('12:00:00'));
       const res = await app().http().get('/api/v1/hours');
+      clock.set(new Date());
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
       expect(res.body.meta).toEqual({ page: 1, pageSize: 20, total: 1, totalPages: 1 });
@@ -560,6 +565,28 @@ describe('operating hours', () => {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
       expect(res.body.errors[0].field).toBe(field);
+    });
+
+    it('caches what depends on today no longer than the schedule’s next local midnight', async () => {
+      const cacheControl = async (path: string) =>
+        (await app().http().get(`/api/v1/hours${path}`)).headers['cache-control'];
+      const dependOnToday = ['', '/text-line', '/text-line/calendar', '/text-line/schema-org'];
+      try {
+        clock.set(todayAt('23:58:30')); // 90 s to midnight: a full max-age, then 30 s of stale life
+        for (const path of dependOnToday) {
+          expect([path, await cacheControl(path)]).toEqual([path, 'public, max-age=60, stale-while-revalidate=30']);
+        }
+        // A calendar from a given date does not depend on today.
+        expect(await cacheControl('/text-line/calendar?from=2027-03-02')).toBe(
+          'public, max-age=60, stale-while-revalidate=300',
+        );
+        clock.set(todayAt('23:59:40'));
+        for (const path of dependOnToday) {
+          expect([path, await cacheControl(path)]).toEqual([path, 'public, max-age=20, stale-while-revalidate=0']);
+        }
+      } finally {
+        clock.set(new Date());
+      }
     });
 
     it('serves schema.org OpeningHoursSpecification as JSON-LD', async () => {

@@ -902,7 +902,7 @@ export interface paths {
          * Schedules with their weekly periods and upcoming exceptions
          * @description Sorted by `key`. Each schedule's `exceptions` are those that end today or later and start at most 90 days from
          *     today (today in the schedule's own `timeZone`), by `startDate`. A cached copy may lag an admin change for as long
-         *     as its `Cache-Control` allows.
+         *     as its `Cache-Control` allows, which never reaches past the next local midnight of a schedule listed.
          *
          *     **Access:** public, no credentials.
          */
@@ -925,7 +925,8 @@ export interface paths {
         /**
          * One schedule with its weekly periods and upcoming exceptions
          * @description `exceptions` holds those that end today or later and start at most 90 days from today (today in the schedule's
-         *     `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows.
+         *     `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows,
+         *     which never reaches past the schedule's next local midnight.
          *
          *     **Access:** public, no credentials.
          */
@@ -950,7 +951,8 @@ export interface paths {
          * @description `days` local dates (default 7, at most 62) from `from` (default: today in the schedule's `timeZone`). Each day
          *     lists the periods that open on it, so one running past midnight appears only on the day it opens; an exception
          *     replaces the weekly periods on its dates and is named in `exception`. `opens` and `closes` are local times,
-         *     `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included.
+         *     `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included. Without `from`, the
+         *     response is cached no longer than the schedule's next local midnight.
          *
          *     **Access:** public, no credentials.
          */
@@ -972,7 +974,8 @@ export interface paths {
         };
         /**
          * schema.org OpeningHoursSpecification (JSON-LD)
-         * @description For the website's structured data: embed it as a JSON-LD script element.
+         * @description For the website's structured data: embed it as a JSON-LD script element. Its special opening hours are the
+         *     upcoming exceptions, so it is cached no longer than the schedule's next local midnight.
          *
          *     **Access:** public, no credentials.
          */

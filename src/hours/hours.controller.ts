@@ -20,7 +20,7 @@ import {
 } from './dto/hours.responses.js';
 import { HoursService } from './hours.service.js';
 import { openingHoursJsonLd } from './schema-org.js';
-import { type ResolvedPeriod, secondsUntilNextChange } from './schedule.js';
+import { type ResolvedPeriod, secondsUntilNextChange, secondsUntilNextLocalDay } from './schedule.js';
 
 const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key.' };
 
@@ -48,7 +48,7 @@ export class HoursController {
   /**
    * Sorted by `key`. Each schedule's `exceptions` are those that end today or later and start at most 90 days from
    * today (today in the schedule's own `timeZone`), by `startDate`. A cached copy may lag an admin change for as long
-   * as its `Cache-Control` allows.
+   * as its `Cache-Control` allows, which never reaches past the next local midnight of a schedule listed.
    */
   @Get()
   @PublicCache()
@@ -58,13 +58,22 @@ export class HoursController {
   })
   @ApiPageResponse(ScheduleResponse)
   @ApiProblems('validation_failed')
-  async list(@Query() query: PaginationQueryDto): Promise<Page<ScheduleResponse>> {
-    return mapPage(await this.hours.list(query), ({ schedule, upcoming }) => mapSchedule(schedule, upcoming));
+  async list(
+    @Query() query: PaginationQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page<ScheduleResponse>> {
+    const page = await this.hours.list(query);
+    this.cacheUntilNextLocalDay(
+      reply,
+      page.data.map(({ schedule }) => schedule.timeZone),
+    );
+    return mapPage(page, ({ schedule, upcoming }) => mapSchedule(schedule, upcoming));
   }
 
   /**
    * `exceptions` holds those that end today or later and start at most 90 days from today (today in the schedule's
-   * `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows.
+   * `timeZone`), by `startDate`. A cached copy may lag an admin change for as long as its `Cache-Control` allows,
+   * which never reaches past the schedule's next local midnight.
    */
   @Get(':key')
   @PublicCache()
@@ -72,8 +81,9 @@ export class HoursController {
   @ApiOperation({ operationId: 'getSchedule', summary: 'One schedule with its weekly periods and upcoming exceptions' })
   @ApiOkResponse({ type: ScheduleResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(@SlugParam('key') key: string): Promise<ScheduleResponse> {
+  async get(@SlugParam('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ScheduleResponse> {
     const { schedule, upcoming } = await this.hours.get(key);
+    this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
     return mapSchedule(schedule, upcoming);
   }
 
@@ -119,7 +129,8 @@ export class HoursController {
    * `days` local dates (default 7, at most 62) from `from` (default: today in the schedule's `timeZone`). Each day
    * lists the periods that open on it, so one running past midnight appears only on the day it opens; an exception
    * replaces the weekly periods on its dates and is named in `exception`. `opens` and `closes` are local times,
-   * `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included.
+   * `opensAt` and `closesAt` the UTC instants they fall on, daylight-saving changes included. Without `from`, the
+   * response is cached no longer than the schedule's next local midnight.
    */
   @Get(':key/calendar')
   @PublicCache()
@@ -127,8 +138,13 @@ export class HoursController {
   @ApiOperation({ operationId: 'getHoursCalendar', summary: 'Resolved opening hours for each local date' })
   @ApiOkResponse({ type: CalendarResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async calendar(@SlugParam('key') key: string, @Query() query: CalendarQuery): Promise<CalendarResponse> {
+  async calendar(
+    @SlugParam('key') key: string,
+    @Query() query: CalendarQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CalendarResponse> {
     const { schedule, days } = await this.hours.calendar(key, query.from, query.days);
+    if (query.from === undefined) this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
     return {
       key: schedule.key,
       timeZone: schedule.timeZone,
@@ -136,7 +152,10 @@ export class HoursController {
     };
   }
 
-  /** For the website's structured data: embed it as a JSON-LD script element. */
+  /**
+   * For the website's structured data: embed it as a JSON-LD script element. Its special opening hours are the
+   * upcoming exceptions, so it is cached no longer than the schedule's next local midnight.
+   */
   @Get(':key/schema-org')
   @PublicCache()
   @Header('content-type', 'application/ld+json; charset=utf-8')
@@ -164,8 +183,25 @@ export class HoursController {
     },
   })
   @ApiProblems('validation_failed', 'not_found')
-  async schemaOrg(@SlugParam('key') key: string): Promise<Record<string, unknown>> {
+  async schemaOrg(
+    @SlugParam('key') key: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { schedule, upcoming } = await this.hours.get(key);
+    this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
     return openingHoursJsonLd(schedule, upcoming);
+  }
+
+  /**
+   * For a response that depends on "today" in these zones (upcoming exceptions, a calendar that starts today): its
+   * fresh and its stale life both end at the next local midnight, so no cache serves yesterday's window after it.
+   */
+  private cacheUntilNextLocalDay(reply: FastifyReply, zones: string[]): void {
+    if (zones.length === 0) return;
+    const now = this.clock.now();
+    const left = Math.min(...zones.map((zone) => secondsUntilNextLocalDay(zone, now)));
+    const maxAge = Math.min(this.config.cache.maxAgeSeconds, left);
+    const stale = Math.min(this.config.cache.staleWhileRevalidateSeconds, left - maxAge);
+    void reply.header('cache-control', publicCacheControl(maxAge, stale));
   }
 }

@@ -10,6 +10,7 @@ import {
   type ResolvedPeriod,
   type Schedule,
   secondsUntilNextChange,
+  secondsUntilNextLocalDay,
   status,
   type TimeRange,
   todayIn,
@@ -596,6 +597,22 @@ describe('todayIn', () => {
     ['Asia/Kolkata', '2026-06-15T18:30:00Z', '2026-06-16'],
   ])('in %s at %s is %s', (zone, at, expected) => {
     expect(todayIn(zone, new Date(at))).toBe(expected);
+  });
+});
+
+describe('secondsUntilNextLocalDay', () => {
+  it.each([
+    ['New York, a minute and a half before midnight', NY, '2026-06-16T03:58:30Z', 90],
+    ['New York, at midnight: a whole day', NY, '2026-06-16T04:00:00Z', 86_400],
+    ['New York, a fraction of a second rounded up', NY, '2026-06-16T03:59:59.200Z', 1],
+    ['UTC at noon', 'UTC', '2026-06-15T12:00:00Z', 43_200],
+    ['Kolkata (UTC+5:30)', 'Asia/Kolkata', '2026-06-15T18:00:00Z', 1800],
+    ['New York on the spring-forward day (23 hours)', NY, '2026-03-08T05:00:00Z', 23 * 3600],
+    ['New York on the fall-back day (25 hours)', NY, '2026-11-01T04:00:00Z', 25 * 3600],
+    // Santiago springs forward at midnight: 2026-09-06 begins at 01:00 local (04:00Z).
+    ['Santiago, where midnight is skipped', 'America/Santiago', '2026-09-06T03:00:00Z', 3600],
+  ])('%s', (_label, zone, at, seconds) => {
+    expect(secondsUntilNextLocalDay(zone, new Date(at))).toBe(seconds);
   });
 });
 

@@ -260,6 +260,19 @@ function localInstant(date: string, minutes: number, zone: string, earliest: boo
   return earliest ? Math.min(...candidates) : Math.max(...candidates);
 }
 
+/**
+ * Whole seconds (rounded up) from `at` to the next local midnight in a zone: when "today" there changes. Counted
+ * on the clock, so a daylight-saving day is 23 or 25 hours long; a zone whose midnight is skipped starts its day
+ * at the first instant that exists.
+ */
+export function secondsUntilNextLocalDay(timeZone: string, at: Date): number {
+  assertZone(timeZone);
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  if (!local.isValid) throw new RangeError('Not a valid instant');
+  const next = local.startOf('day').plus({ days: 1 });
+  return Math.ceil((next.toMillis() - at.getTime()) / 1000);
+}
+
 /** The local date (`YYYY-MM-DD`) of an instant in a zone. */
 export function todayIn(timeZone: string, at: Date): string {
   assertZone(timeZone);
