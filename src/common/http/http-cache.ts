@@ -118,43 +118,35 @@ export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachi
       );
     }
   });
-  /** Public routes say so before the controller runs; an error answer replaces it with `no-store`. */
-  const setCacheControl = (request: FastifyRequest, reply: FastifyReply): void => {
-    const cacheControl = routeConfig(request)?.[CACHE_CONTROL];
-    if (cacheControl !== undefined) void reply.header('cache-control', cacheControl);
+  /** Answers from the cache, or notes the generation a miss starts under (so it is looked up once). */
+  const serveHit = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
+    if (!tag || !cache) return false;
+    const hit = cache.get(tag, request.url);
+    if (!hit) {
+      startedUnder.set(request, cache.generation(tag));
+      return false;
+    }
+    answerFromCache(request, reply, hit, everyResponse);
+    return true;
   };
-
   if (cache?.enabled) {
-    /** Answers from the cache, or notes the generation a miss starts under (so it is looked up once). */
-    const serveHit = (request: FastifyRequest, reply: FastifyReply): boolean => {
-      const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
-      if (!tag) return false;
-      const hit = cache.get(tag, request.url);
-      if (!hit) {
-        startedUnder.set(request, cache.generation(tag));
-        return false;
-      }
-      answerFromCache(request, reply, hit, everyResponse);
-      return true;
-    };
     // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
     // Nest middleware runs; answering from a hook means not calling done().
     fastify.addHook('onRequest', (request, reply, done) => {
       if (request.headers.origin !== undefined || !accepting() || !serveHit(request, reply)) done();
     });
-    // Cross-origin reads: after the CORS hook has set its headers. A miss found earlier is not looked up again.
-    fastify.addHook('preHandler', (request, reply, done) => {
-      if (!startedUnder.has(request) && serveHit(request, reply)) return;
-      if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
-      setCacheControl(request, reply);
-      done();
-    });
-  } else {
-    fastify.addHook('preHandler', (request, reply, done) => {
-      setCacheControl(request, reply);
-      done();
-    });
   }
+  // Cross-origin reads are answered from the cache here, after the CORS hook has set its headers (a miss found
+  // earlier is not looked up again). Everything else gets its route's Cache-Control before the controller runs.
+  const cacheEnabled = cache?.enabled === true;
+  fastify.addHook('preHandler', (request, reply, done) => {
+    if (cacheEnabled && !startedUnder.has(request) && serveHit(request, reply)) return;
+    if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
+    const cacheControl = routeConfig(request)?.[CACHE_CONTROL];
+    if (cacheControl !== undefined) void reply.header('cache-control', cacheControl);
+    done();
+  });
 
   fastify.addHook('onSend', (request, reply, payload, done) => done(null, withValidators(request, reply, payload)));
 
