@@ -44,8 +44,8 @@ export class AppModule {
         ResponseCacheModule.forRoot(options.responseCache),
         LoggerModule.forRoot({
           pinoHttp: { logger: options.logger },
-          // No per-request middleware: app.factory's onRequest hook opens each request's logging context
-          // (a child logger with its reqId) and an onResponse hook logs its completion.
+          // No per-request middleware and no logging context (see app.factory): an onResponse hook logs each
+          // request's completion with its reqId.
           forRoutes: [],
         }),
         DatabaseModule.forRoot(options.databaseUrl),

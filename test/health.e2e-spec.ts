@@ -69,6 +69,10 @@ describe('health and database outages', () => {
       detail: 'The database is not reachable right now. Retry shortly.',
       instance: '/api/v1/fixtures/db',
     });
+    expect(t.logs.json().find((line) => line.msg === 'Database unavailable; answered 503')).toMatchObject({
+      level: 'warn',
+      reqId: query.body.requestId,
+    });
 
     const live = await t.http().get('/health/live');
     expect(live.status).toBe(200);

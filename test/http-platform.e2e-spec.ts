@@ -288,13 +288,20 @@ describe('HTTP platform', () => {
     });
   });
 
-  it('tags log lines written while serving a request with its request id', async () => {
+  it('names the request on its completion line, and keeps no logging context for what services write', async () => {
     const res = await app().http().get('/api/v1/fixtures/log').set('X-Request-Id', 'trace-me-1');
     expect(res.status).toBe(200);
-    const line = app()
-      .logs.json()
-      .find((l) => l.msg === 'a line from inside a request');
-    expect(line).toMatchObject({ level: 'info', reqId: 'trace-me-1', context: 'Fixtures' });
+    const lines = app().logs.json();
+    expect(lines.find((l) => l.msg === 'request completed' && l.path === '/api/v1/fixtures/log')).toMatchObject({
+      level: 'info',
+      reqId: 'trace-me-1',
+      statusCode: 200,
+    });
+    // No AsyncLocalStorage per request (README, "No per-request logging context"): the service's own line is
+    // written, without the request's id.
+    const line = lines.find((l) => l.msg === 'a line from inside a request');
+    expect(line).toMatchObject({ level: 'info', context: 'Fixtures' });
+    expect(line).not.toHaveProperty('reqId');
   });
 
   it('never logs credentials, cookies, API keys, query strings or bodies', async () => {

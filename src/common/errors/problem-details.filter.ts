@@ -42,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'Unhandled error',
       );
     } else if (problem.body.code === 'database_unavailable') {
-      this.logger.warn('Database unavailable; answered 503');
+      this.logger.warn({ reqId: request.id }, 'Database unavailable; answered 503');
     }
 
     if (!reply.sent) sendProblem(reply, problem);
