@@ -1,7 +1,6 @@
 import compress from '@fastify/compress';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import helmetMiddleware from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,6 +14,7 @@ import { toProblem } from './common/errors/to-problem.js';
 import { registerHttpCaching } from './common/http/http-cache.js';
 import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
+import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
 import { resolveRequestId } from './common/http/request-id.js';
 import { createRootLogger } from './common/logging/logger.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
@@ -42,41 +42,6 @@ export interface RunningApp {
 }
 
 const API_PREFIX = 'api';
-
-/** Content-Security-Policy that keeps Swagger UI (self-hosted assets, inline styles) working. */
-const CONTENT_SECURITY_POLICY = {
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-};
-
-const SECURITY_HEADERS = {
-  contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-  crossOriginEmbedderPolicy: false,
-};
-/**
- * Helmet's headers for this fixed policy, computed once: they do not depend on the request, and the Fastify
- * plugin would rebuild them on every one. Set by the first hook, and on the responses no hook sees.
- */
-const SECURITY_HEADER_VALUES: Record<string, string> = (() => {
-  const headers: Record<string, string> = {};
-  const response = {
-    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
-    removeHeader: () => undefined,
-  };
-  helmetMiddleware(SECURITY_HEADERS)({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
-  return headers;
-})();
 
 /** Logging, plugins, routing and OpenAPI on a created app, then init (migrations run here). */
 async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
@@ -187,7 +152,7 @@ async function buildApp(
     // The router rejects a malformed URL (`/hours/%`) or an over-long path segment before any hook runs:
     // answer it here like every other error, with the headers the hooks would have set.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      void reply.headers(SECURITY_HEADER_VALUES);
+      void reply.headers(securityHeadersFor(request.url));
       const problem = toProblem(error, {
         instance: requestPath(request.url),
         requestId: request.id,
@@ -206,14 +171,14 @@ async function buildApp(
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
   registerHttpCaching(fastify, {
     cache: responseCache,
-    everyResponse: SECURITY_HEADER_VALUES,
+    everyResponse: API_SECURITY_HEADERS,
     maxAgeSeconds: config.cache.maxAgeSeconds,
     staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
     accepting: () => !closing,
   });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id).headers(SECURITY_HEADER_VALUES);
+    void reply.header('x-request-id', request.id).headers(securityHeadersFor(request.url));
     if (!closing) return done();
     void reply.header('connection', 'close');
     done(

@@ -22,7 +22,6 @@ const SITE = 'https://wellclinic.test';
 /** The security headers every response carries (see app.factory.ts), cache hits included. */
 const SECURITY_HEADERS = [
   'content-security-policy',
-  'cross-origin-opener-policy',
   'cross-origin-resource-policy',
   'referrer-policy',
   'strict-transport-security',

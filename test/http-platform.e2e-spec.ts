@@ -4,14 +4,24 @@ import { expectProblem, PROBLEM_JSON, UUID } from './utils/expect-problem.js';
 import { logs, useTestApp, withTestApp } from './utils/test-app.js';
 
 const validItem = { name: 'calm', period: { opens: '09:00', closes: '21:00' } };
+/** What every API response carries (src/common/http/security-headers.ts). */
 const SECURITY_HEADERS = {
-  'content-security-policy': expect.stringContaining("default-src 'self'"),
+  'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-frame-options': 'SAMEORIGIN',
+  'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
 };
+/** Helmet's headers for documents, which JSON does not need. */
+const DOCUMENT_ONLY = [
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
 
 describe('HTTP platform', () => {
   const app = useTestApp({ imports: [FixturesModule] });
@@ -41,8 +51,25 @@ describe('HTTP platform', () => {
     for (const path of ['/health/live', '/api/v1/nowhere']) {
       const res = await app().http().get(path);
       expect(res.headers).toMatchObject(SECURITY_HEADERS);
+      for (const name of DOCUMENT_ONLY) expect(res.headers).not.toHaveProperty(name);
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it('sends the Swagger UI pages and assets helmet’s document headers, with a CSP they work under', async () => {
+    for (const path of ['/docs', '/docs/swagger-ui.css']) {
+      const res = await app().http().get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers).toMatchObject({
+        'content-security-policy': expect.stringMatching(/^default-src 'self';.*style-src 'self' 'unsafe-inline';/),
+        'cross-origin-opener-policy': 'same-origin',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-content-type-options': 'nosniff',
+        'x-xss-protection': '0',
+      });
+    }
+    const json = await app().http().get('/docs-json');
+    expect(json.headers).toMatchObject(SECURITY_HEADERS);
   });
 
   it('sends Cache-Control: no-store by default', async () => {
