@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
-import { registerHttpCaching } from './common/http/http-cache.js';
+import { cacheHitResponder, registerHttpCaching, serverAnsweringFirst } from './common/http/http-cache.js';
 import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
@@ -126,26 +126,48 @@ async function buildApp(
   options: CreateAppOptions,
 ): Promise<RunningApp> {
   const hops = config.http.trustProxy;
-  const logCompleted = (request: FastifyRequest, reply: FastifyReply): void => {
-    const level = reply.statusCode >= 500 ? 'warn' : 'info';
+  /** The request log: one line per response, whoever answered it. */
+  const logCompleted = (line: {
+    reqId: string;
+    method: string;
+    route: string | null;
+    url: string;
+    statusCode: number;
+    durationMs: number;
+  }): void => {
+    const level = line.statusCode >= 500 ? 'warn' : 'info';
     // Every response passes here, cache hits included: build the line only when it will be written.
     if (!logger.isLevelEnabled(level)) return;
+    const { url, durationMs, ...fields } = line;
     logger[level](
-      {
-        reqId: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? null,
-        path: requestPath(request.url),
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      },
+      { ...fields, path: requestPath(url), durationMs: Math.round(durationMs * 10) / 10 },
       'request completed',
     );
   };
+  const logReply = (request: FastifyRequest, reply: FastifyReply): void =>
+    logCompleted({
+      reqId: request.id,
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      url: request.url,
+      statusCode: reply.statusCode,
+      durationMs: reply.elapsedTime,
+    });
+
+  let closing = false;
+  const clock = options.clock ?? systemClock;
+  const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
+  // Stored responses are answered before Fastify routes the request (see cacheHitResponder).
+  const answerHit = cacheHitResponder({
+    cache: responseCache,
+    accepting: () => !closing,
+    answered: ({ requestId, ...hit }) => logCompleted({ reqId: requestId, ...hit }),
+  });
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
     genReqId: (req: IncomingMessage) => resolveRequestId(req.headers['x-request-id']),
+    ...(responseCache.enabled ? { serverFactory: serverAnsweringFirst(answerHit) } : {}),
     requestIdHeader: false,
     // Answered by our own hook below, as problem+json.
     return503OnClosing: false,
@@ -159,22 +181,18 @@ async function buildApp(
         retryAfterSeconds: config.database.retryAfterSeconds,
       });
       sendProblem(reply.header('x-request-id', request.id), problem);
-      logCompleted(request, reply);
+      logReply(request, reply);
     },
   });
   const fastify = adapter.getInstance();
   // JSON only: anything else is 415.
   fastify.removeContentTypeParser('text/plain');
 
-  let closing = false;
-  const clock = options.clock ?? systemClock;
-  const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
   registerHttpCaching(fastify, {
     cache: responseCache,
     everyResponse: API_SECURITY_HEADERS,
     maxAgeSeconds: config.cache.maxAgeSeconds,
     staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
-    accepting: () => !closing,
   });
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -194,7 +212,7 @@ async function buildApp(
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    logCompleted(request, reply);
+    logReply(request, reply);
     done();
   });
   // No per-request logging context (nestjs-pino's middleware or PinoLogger.runInContext). It is an

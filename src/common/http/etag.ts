@@ -8,6 +8,8 @@ export function strongEtag(payload: string | Buffer): string {
 /** RFC 9110 §13.1.2: If-None-Match uses weak comparison, and `*` matches any current representation. */
 export function ifNoneMatchSatisfied(header: string | undefined, etag: string): boolean {
   if (!header) return false;
+  // The usual case, a client sending back the one tag it was given, needs no parsing.
+  if (header === etag) return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   const wanted = opaque(etag);
   return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === wanted);

@@ -1,8 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory } from 'fastify';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
+import { resolveRequestId } from './request-id.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 
 export interface PublicCacheOptions {
@@ -53,19 +56,24 @@ export interface HttpCachingOptions {
   cache?: ResponseCache;
   /** What every response carries besides X-Request-Id (the security headers): part of a hit's header block. */
   everyResponse?: Readonly<Record<string, string>>;
-  /** False once the server is shutting down: hits are then left to the hook that answers 503. */
-  accepting?: () => boolean;
   /** CACHE_MAX_AGE_SECONDS and CACHE_STALE_WHILE_REVALIDATE_SECONDS. */
   maxAgeSeconds: number;
   staleWhileRevalidateSeconds: number;
 }
 
+/** Writes a stored response, or its 304, with its whole header block in one go, under this request's id. */
+function writeHit(res: ServerResponse, hit: CachedResponse, notModified: boolean, requestId: string): void {
+  const headers = (notModified ? hit.notModifiedBlock : hit.okBlock).slice();
+  headers[1] = requestId;
+  res.writeHead(notModified ? 304 : 200, headers).end(notModified ? undefined : hit.payload);
+}
+
 /**
- * Answers a request from a stored response. A 304, or a 200 to a client that accepts no compression, is
- * written straight to the socket with the stored header block: it already went through the onSend hooks
- * when it was stored. X-Request-Id is this request's; CORS headers, which Nest's hook copies to the raw
- * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be
- * compressed goes through `send`, so that @fastify/compress negotiates the encoding.
+ * Answers a routed request (one with an Origin, once CORS has run) from a stored response. A 304, or a 200 to
+ * a client that accepts no compression, is written straight to the socket with the stored header block: it
+ * already went through the onSend hooks when it was stored. CORS headers, which Nest's hook copies to the raw
+ * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be compressed
+ * goes through `send`, so that @fastify/compress negotiates the encoding.
  */
 function answerFromCache(
   request: FastifyRequest,
@@ -83,10 +91,84 @@ function answerFromCache(
       .send(hit.payload);
     return;
   }
-  const headers = (notModified ? hit.notModifiedBlock : hit.okBlock).slice();
-  headers[1] = request.id;
   void reply.hijack();
-  reply.raw.writeHead(notModified ? 304 : 200, headers).end(notModified ? undefined : hit.payload);
+  writeHit(reply.raw, hit, notModified, request.id);
+}
+
+/** A request answered from the cache before Fastify saw it, as the request log records it. */
+export interface AnsweredHit {
+  requestId: string;
+  method: string;
+  /** The route that made the stored response. */
+  route: string;
+  url: string;
+  statusCode: number;
+  durationMs: number;
+}
+
+export interface CacheHitResponderOptions {
+  cache: ResponseCache;
+  /** False once the server is shutting down: requests are then left to the hook that answers 503. */
+  accepting?: () => boolean;
+  /** Told of each hit once it is written (the request log). */
+  answered?: (hit: AnsweredHit) => void;
+}
+
+/**
+ * Answers a same-origin or server-side GET or HEAD from the cache in Node's request listener, before Fastify
+ * routes it: no request and reply objects, no hooks, no router. This is safe because a stored response was
+ * already valid for that exact URL, and its stored header block holds everything a response carries except its
+ * request id (security headers, Cache-Control, ETag, Vary). It answers a 304, and a 200 to a client that accepts
+ * no compression. It returns false, having touched nothing, for everything else: cross-origin requests (CORS
+ * runs in Fastify), 200s that may be compressed, misses, and every request once shutdown began.
+ */
+export function cacheHitResponder(
+  options: CacheHitResponderOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { cache, accepting = () => true, answered } = options;
+  return (req, res) => {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    if (req.headers.origin !== undefined || !accepting()) return false;
+    const url = req.url ?? '/';
+    const hit = cache.find(url);
+    if (!hit) return false;
+    const notModified = ifNoneMatchSatisfied(req.headers['if-none-match'], hit.etag);
+    if (!notModified && req.headers['accept-encoding']) return false;
+    const started = performance.now();
+    const requestId = resolveRequestId(req.headers['x-request-id']);
+    writeHit(res, hit, notModified, requestId);
+    answered?.({
+      requestId,
+      method,
+      route: hit.route,
+      url,
+      statusCode: res.statusCode,
+      durationMs: performance.now() - started,
+    });
+    return true;
+  };
+}
+
+/**
+ * A Fastify `serverFactory`: the HTTP/1.1 server Fastify would create, with the same timeouts, whose request
+ * listener offers each request to `first` and hands Fastify the ones it declines.
+ */
+export function serverAnsweringFirst(
+  first: (req: IncomingMessage, res: ServerResponse) => boolean,
+): FastifyServerFactory {
+  return (handler, options) => {
+    const server = createServer((req, res) => {
+      if (!first(req, res)) handler(req, res);
+    });
+    // Fastify's defaults are filled in before the factory is called.
+    server.keepAliveTimeout = options.keepAliveTimeout as number;
+    server.requestTimeout = options.requestTimeout as number;
+    server.setTimeout(options.connectionTimeout as number);
+    const perSocket = options.maxRequestsPerSocket as number | null | undefined;
+    if (perSocket) server.maxRequestsPerSocket = perSocket;
+    return server;
+  };
 }
 
 /** Adds a field name to Vary unless it is already listed (the same check @fastify/compress makes). */
@@ -99,14 +181,13 @@ function addVary(reply: FastifyReply, field: string): void {
 /**
  * Runs after serialization, before compression: defaults every response to `no-store`, and gives public
  * 200 responses their ETag, `Vary: accept-encoding` (they may be sent compressed) and 304 handling. With a
- * ResponseCache, routes marked with `serverCacheTag` are answered from memory before the controller, its
- * guards and pipes (a stored response was already valid for that exact URL): in onRequest when the request
- * has no Origin, else in preHandler once CORS has run. Register it before the hook that sets X-Request-Id
- * and the security headers (a hit carries them in its stored header block, so a hit answered in onRequest
- * does not set them one by one first), and before @fastify/compress.
+ * ResponseCache, 200s of routes marked with `serverCacheTag` are stored, and the requests that reach Fastify
+ * although their URL is stored (cross-origin ones, and 200s that may be compressed; cacheHitResponder answers
+ * the rest before routing) are answered in preHandler, after CORS and before the guards, pipes and controller.
+ * Register it before @fastify/compress.
  */
 export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachingOptions): void {
-  const { cache, everyResponse = {}, maxAgeSeconds, staleWhileRevalidateSeconds, accepting = () => true } = options;
+  const { cache, everyResponse = {}, maxAgeSeconds, staleWhileRevalidateSeconds } = options;
   // Each public route's Cache-Control value, made once when the route is added.
   fastify.addHook('onRoute', (route) => {
     const config: CachingRouteConfig | undefined = route.config;
@@ -118,7 +199,7 @@ export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachi
       );
     }
   });
-  /** Answers from the cache, or notes the generation a miss starts under (so it is looked up once). */
+  /** Answers from the cache, or notes the generation a miss starts under. */
   const serveHit = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const tag = request.method === 'GET' || request.method === 'HEAD' ? routeCacheTag(request) : undefined;
     if (!tag || !cache) return false;
@@ -130,18 +211,11 @@ export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachi
     answerFromCache(request, reply, hit, everyResponse);
     return true;
   };
-  if (cache?.enabled) {
-    // Callback-style hooks (no promise per request). Same-origin and server-side reads: answered before the
-    // Nest middleware runs; answering from a hook means not calling done().
-    fastify.addHook('onRequest', (request, reply, done) => {
-      if (request.headers.origin !== undefined || !accepting() || !serveHit(request, reply)) done();
-    });
-  }
-  // Cross-origin reads are answered from the cache here, after the CORS hook has set its headers (a miss found
-  // earlier is not looked up again). Everything else gets its route's Cache-Control before the controller runs.
+  // Hits that reach Fastify are answered here, after the CORS hook has set its headers. Everything else gets
+  // its route's Cache-Control before the controller runs. Callback-style: no promise per request.
   const cacheEnabled = cache?.enabled === true;
   fastify.addHook('preHandler', (request, reply, done) => {
-    if (cacheEnabled && !startedUnder.has(request) && serveHit(request, reply)) return;
+    if (cacheEnabled && serveHit(request, reply)) return;
     if (startedUnder.has(request)) void reply.header('x-cache', 'MISS');
     const cacheControl = routeConfig(request)?.[CACHE_CONTROL];
     if (cacheControl !== undefined) void reply.header('cache-control', cacheControl);
@@ -183,6 +257,7 @@ export function registerHttpCaching(fastify: FastifyInstance, options: HttpCachi
         const notModifiedBlock = ['x-request-id', '', ...Object.entries({ ...everyResponse, ...headers }).flat()];
         const okBlock = [...notModifiedBlock, 'content-type', contentType, 'content-length', String(bytes.length)];
         cache.set(tag, request.url, generation, {
+          route: request.routeOptions.url ?? request.url,
           payload: bytes,
           etag,
           contentType,

@@ -5,6 +5,7 @@ const TTL = 5_000;
 const MAX_BYTES = 80_000;
 
 const response = (body = '{"data":[]}', etag = '"v1"'): CachedResponse => ({
+  route: '/api/v1/articles',
   payload: Buffer.from(body),
   etag,
   contentType: 'application/json; charset=utf-8',
@@ -93,6 +94,43 @@ describe('ResponseCache', () => {
     expect(cache.get('articles', '/a')).toBeUndefined();
   });
 
+  describe('find (by URL alone, before routing)', () => {
+    it('returns what was stored for the URL, whichever tag it is under', () => {
+      const { cache } = setup();
+      cache.set('hours', '/api/v1/hours/clinic', 0, response('hours'));
+      expect(cache.find('/api/v1/hours/clinic')).toEqual(response('hours'));
+      expect(cache.find('/api/v1/hours/clinic?x=1')).toBeUndefined();
+    });
+
+    it('misses once the tag is invalidated, and forgets the entry', () => {
+      const { cache } = setup();
+      cache.set('articles', '/a', 0, response());
+      cache.invalidate('articles');
+      expect(cache.find('/a')).toBeUndefined();
+      // Stored again under the new generation: found again.
+      cache.set('articles', '/a', 1, response('new'));
+      expect(cache.find('/a')).toEqual(response('new'));
+    });
+
+    it('misses once the entry expired', () => {
+      const { cache, clock } = setup();
+      cache.set('articles', '/a', 0, response());
+      clock.advance(TTL);
+      expect(cache.find('/a')).toBeUndefined();
+    });
+
+    it('is what get() agrees with for the right tag only', () => {
+      const { cache } = setup();
+      const stored = response();
+      cache.set('articles', '/a', 0, stored);
+      expect([cache.find('/a'), cache.get('articles', '/a'), cache.get('hours', '/a')]).toEqual([
+        stored,
+        stored,
+        undefined,
+      ]);
+    });
+  });
+
   describe('invalidate', () => {
     it('makes every entry of the tag miss', () => {
       const { cache } = setup();
@@ -105,10 +143,11 @@ describe('ResponseCache', () => {
     it('keeps the entries of other tags', () => {
       const { cache } = setup();
       cache.set('articles', '/a', 0, response('articles'));
-      cache.set('hours', '/a', 0, response('hours'));
+      cache.set('hours', '/h', 0, response('hours'));
       cache.invalidate('articles');
       expect(cache.get('articles', '/a')).toBeUndefined();
-      expect(cache.get('hours', '/a')).toEqual(response('hours'));
+      expect(cache.get('hours', '/h')).toEqual(response('hours'));
+      expect(cache.find('/h')).toEqual(response('hours'));
     });
 
     it('advances the tag’s generation, and only that tag’s', () => {
@@ -174,10 +213,10 @@ describe('ResponseCache', () => {
   });
 
   describe('size limits', () => {
-    // An entry's size is its payload's bytes, its key's length and 200; at most an eighth of maxBytes.
+    // An entry's size is its payload's bytes, its URL's length and 200; at most an eighth of maxBytes.
     const maxBytes = 8_000;
     const url = '/a';
-    const overhead = `articles ${url}`.length + 200;
+    const overhead = url.length + 200;
 
     it('stores an entry of exactly an eighth of the cache', () => {
       const { cache } = setup(TTL, maxBytes);

@@ -3,6 +3,8 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock/clock.js';
 
 export interface CachedResponse {
+  /** The route that made it (`/api/v1/articles/:slug`), for the request log of a hit. */
+  route: string;
   /** The body as sent, in bytes (a string would be encoded again on every hit). */
   payload: Buffer;
   etag: string;
@@ -19,14 +21,15 @@ export interface CachedResponse {
 
 interface Entry {
   response: CachedResponse;
+  tag: string;
   generation: number;
   expiresAt: number;
 }
 
 /**
- * Public content responses kept in memory for a short time, by tag (`articles`) and URL. A write clears
- * its tag on this instance at once; other instances (Postgres mode) see it when the TTL ends, which is
- * well within the `max-age` browsers are already told to cache for.
+ * Public content responses kept in memory for a short time, by URL (a URL names one route), each under its
+ * route's tag (`articles`). A write clears its tag on this instance at once; other instances (Postgres mode)
+ * see it when the TTL ends, which is well within the `max-age` browsers are already told to cache for.
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry> | undefined;
@@ -57,12 +60,17 @@ export class ResponseCache {
     return this.generations.get(tag) ?? 0;
   }
 
+  /** The live response stored for this URL under this tag. */
   get(tag: string, url: string): CachedResponse | undefined {
-    const key = `${tag} ${url}`;
-    const entry = this.entries?.get(key);
+    return this.entries?.peek(url)?.tag === tag ? this.find(url) : undefined;
+  }
+
+  /** The live response stored for this URL, whichever route made it (before the request is routed). */
+  find(url: string): CachedResponse | undefined {
+    const entry = this.entries?.get(url);
     if (!entry) return undefined;
-    if (entry.generation !== this.generation(tag) || entry.expiresAt <= this.clock.now().getTime()) {
-      this.entries?.delete(key);
+    if (entry.generation !== this.generation(entry.tag) || entry.expiresAt <= this.clock.now().getTime()) {
+      this.entries?.delete(url);
       return undefined;
     }
     return entry.response;
@@ -70,7 +78,7 @@ export class ResponseCache {
 
   set(tag: string, url: string, generation: number, response: CachedResponse): void {
     if (!this.entries || generation !== this.generation(tag)) return;
-    this.entries.set(`${tag} ${url}`, { response, generation, expiresAt: this.clock.now().getTime() + this.ttlMs });
+    this.entries.set(url, { response, tag, generation, expiresAt: this.clock.now().getTime() + this.ttlMs });
   }
 
   /** Forgets every response of the tag (call it after the change commits). */
