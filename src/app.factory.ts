@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
-import { cacheHitResponder, registerHttpCaching, serverAnsweringFirst } from './common/http/http-cache.js';
+import { answerFirst, cacheHitResponder, registerHttpCaching } from './common/http/http-cache.js';
 import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
@@ -167,7 +167,6 @@ async function buildApp(
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
     genReqId: (req: IncomingMessage) => resolveRequestId(req.headers['x-request-id']),
-    ...(responseCache.enabled ? { serverFactory: serverAnsweringFirst(answerHit) } : {}),
     requestIdHeader: false,
     // Answered by our own hook below, as problem+json.
     return503OnClosing: false,
@@ -185,6 +184,7 @@ async function buildApp(
     },
   });
   const fastify = adapter.getInstance();
+  if (responseCache.enabled) answerFirst(fastify.server, answerHit);
   // JSON only: anything else is 415.
   fastify.removeContentTypeParser('text/plain');
 

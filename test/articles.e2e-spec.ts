@@ -19,7 +19,7 @@ const ADMIN = '/api/v1/admin/articles';
 const PUBLIC = '/api/v1/articles';
 const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300';
 const SITE = 'https://wellclinic.test';
-/** The security headers every response carries (see app.factory.ts), cache hits included. */
+/** The security headers every API response carries (src/common/http/security-headers.ts), cache hits included. */
 const SECURITY_HEADERS = [
   'content-security-policy',
   'cross-origin-resource-policy',

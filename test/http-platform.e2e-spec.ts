@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FixturesModule } from './fixtures/fixtures.module.js';
+import { FastifyRequestProbe, FixturesModule } from './fixtures/fixtures.module.js';
 import { expectProblem, PROBLEM_JSON, UUID } from './utils/expect-problem.js';
 import { logs, useTestApp, withTestApp } from './utils/test-app.js';
 
@@ -70,6 +70,28 @@ describe('HTTP platform', () => {
     }
     const json = await app().http().get('/docs-json');
     expect(json.headers).toMatchObject(SECURITY_HEADERS);
+  });
+
+  it('answers same-origin cache hits before Fastify sees them; cross-origin and compressible ones in Fastify', async () => {
+    const probe = app().app.get(FastifyRequestProbe);
+    const url = '/api/v1/tags?pageSize=7';
+    const miss = await app().http().get(url);
+    expect([miss.status, miss.headers['x-cache']]).toEqual([200, 'MISS']);
+    expect(probe.seen).toContain(url);
+    probe.seen.length = 0;
+    const etag = String(miss.headers.etag);
+
+    const notModified = await app().http().get(url).set('If-None-Match', etag);
+    const identity = await app().http().get(url).unset('Accept-Encoding');
+    expect([notModified.status, notModified.headers['x-cache']]).toEqual([304, 'HIT']);
+    expect([identity.status, identity.headers['x-cache'], identity.text]).toEqual([200, 'HIT', miss.text]);
+    expect(probe.seen).toEqual([]);
+
+    const compressible = await app().http().get(url).set('Accept-Encoding', 'gzip');
+    const crossOrigin = await app().http().get(url).set('Origin', 'https://site.example').set('If-None-Match', etag);
+    expect([compressible.status, compressible.headers['x-cache']]).toEqual([200, 'HIT']);
+    expect([crossOrigin.status, crossOrigin.headers['x-cache']]).toEqual([304, 'HIT']);
+    expect(probe.seen).toEqual([url, url]);
   });
 
   it('sends Cache-Control: no-store by default', async () => {

@@ -43,9 +43,9 @@ interface RawResponse {
 }
 
 /** A GET through a given agent, so that a test controls which connection carries it. */
-function getThrough(agent: Agent, url: string): Promise<RawResponse> {
+function getThrough(agent: Agent, url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const request = get(url, { agent }, (res) => {
+    const request = get(url, { agent, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -90,14 +90,18 @@ describe('graceful shutdown', () => {
     const hold = t.app.get(ShutdownHold);
     hold.held = true;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // A URL in the response cache: not even a hit that needs no routing is answered once shutdown began.
+    const cached = '/api/v1/tags';
     try {
-      const before = await getThrough(agent, `${base}/health/live`);
+      expect((await getThrough(agent, `${base}${cached}`)).headers['x-cache']).toBe('MISS');
+      const before = await getThrough(agent, `${base}${cached}`);
       expect(before.status).toBe(200);
+      expect(before.headers['x-cache']).toBe('HIT');
       expect(before.headers.connection).toBe('keep-alive');
 
       const closed = t.close();
       await hold.entered;
-      const during = await getThrough(agent, `${base}/health/live`);
+      const during = await getThrough(agent, `${base}${cached}`, { 'If-None-Match': String(before.headers.etag) });
       expect(during.reusedSocket).toBe(true);
       expect(during.status).toBe(503);
       expect(during.headers).toMatchObject({
@@ -111,13 +115,16 @@ describe('graceful shutdown', () => {
         status: 503,
         code: 'service_unavailable',
         detail: 'The server is shutting down. Retry shortly.',
-        instance: '/health/live',
+        instance: cached,
       });
+      expect(during.headers['x-cache']).toBeUndefined();
 
       hold.release();
       await closed;
       await expect(fetch(`${base}/health/live`)).rejects.toThrow('fetch failed');
     } finally {
+      // Also when an assertion failed: the held shutdown and the kept-alive socket must not outlive the test.
+      hold.release();
       agent.destroy();
     }
   });

@@ -1,7 +1,7 @@
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../clock/clock.js';
-import { type AnsweredHit, cacheHitResponder, serverAnsweringFirst } from './http-cache.js';
+import { type AnsweredHit, answerFirst, cacheHitResponder } from './http-cache.js';
 import { type CachedResponse, ResponseCache } from './response-cache.js';
 
 const URL_PATH = '/api/v1/articles?page=1';
@@ -62,15 +62,12 @@ describe('cacheHitResponder, in front of Fastify', () => {
     answered = [];
     passedOn = [];
     const responder = cacheHitResponder({ cache, accepting: () => accepting, answered: (hit) => answered.push(hit) });
-    // What stands for Fastify: records what it was handed.
-    const factory = serverAnsweringFirst(responder);
-    server = factory(
-      (req, res) => {
-        passedOn.push(`${req.method} ${req.url}`);
-        res.writeHead(299).end('fastify');
-      },
-      { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0, maxRequestsPerSocket: 0 },
-    );
+    // What stands for Fastify's request listener: records what it was handed.
+    server = createServer((req, res) => {
+      passedOn.push(`${req.method} ${req.url}`);
+      res.writeHead(299).end('fastify');
+    });
+    answerFirst(server, responder);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 
@@ -167,21 +164,18 @@ describe('cacheHitResponder, in front of Fastify', () => {
   });
 });
 
-describe('serverAnsweringFirst', () => {
-  const serverWith = (timeouts: [number, number, number, number]) => {
-    const [keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket] = timeouts;
-    const options = { keepAliveTimeout, requestTimeout, connectionTimeout, maxRequestsPerSocket };
-    return serverAnsweringFirst(() => false)(() => undefined, options);
-  };
-
-  it('gives the server the timeouts Fastify would have', () => {
-    const server = serverWith([72_000, 30_000, 5_000, 100]);
-    expect([server.keepAliveTimeout, server.requestTimeout, server.timeout, server.maxRequestsPerSocket]).toEqual([
-      72_000, 30_000, 5_000, 100,
-    ]);
+describe('answerFirst', () => {
+  it('replaces the one request listener, so that a request reaches only one of them', () => {
+    const server = createServer(() => undefined);
+    answerFirst(server, () => true);
+    expect(server.listenerCount('request')).toBe(1);
   });
 
-  it('leaves maxRequestsPerSocket unlimited when Fastify says 0', () => {
-    expect(serverWith([72_000, 0, 0, 0]).maxRequestsPerSocket).toBeFalsy();
+  it.each([0, 2])('refuses a server with %i request listeners: it could not tell which is Fastify’s', (count) => {
+    const server = createServer();
+    for (let i = 0; i < count; i++) server.on('request', () => undefined);
+    expect(() => answerFirst(server, () => true)).toThrow(
+      `Expected the server to have one request listener (Fastify's), found ${count}`,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory } from 'fastify';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
 import { resolveRequestId } from './request-id.js';
@@ -69,9 +69,10 @@ function writeHit(res: ServerResponse, hit: CachedResponse, notModified: boolean
 }
 
 /**
- * Answers a routed request (one with an Origin, once CORS has run) from a stored response. A 304, or a 200 to
- * a client that accepts no compression, is written straight to the socket with the stored header block: it
- * already went through the onSend hooks when it was stored. CORS headers, which Nest's hook copies to the raw
+ * Answers a routed request from a stored response: one cacheHitResponder left to Fastify (a cross-origin
+ * request, once CORS has run, or a 200 that may be compressed). A 304, or a 200 to a client that accepts no
+ * compression, is written straight to the socket with the stored header block: it already went through the
+ * onSend hooks when it was stored. CORS headers, which Nest's hook copies to the raw
  * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be compressed
  * goes through `send`, so that @fastify/compress negotiates the encoding.
  */
@@ -127,6 +128,7 @@ export function cacheHitResponder(
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { cache, accepting = () => true, answered } = options;
   return (req, res) => {
+    const started = performance.now();
     const method = req.method;
     if (method !== 'GET' && method !== 'HEAD') return false;
     if (req.headers.origin !== undefined || !accepting()) return false;
@@ -135,7 +137,6 @@ export function cacheHitResponder(
     if (!hit) return false;
     const notModified = ifNoneMatchSatisfied(req.headers['if-none-match'], hit.etag);
     if (!notModified && req.headers['accept-encoding']) return false;
-    const started = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     writeHit(res, hit, notModified, requestId);
     answered?.({
@@ -150,25 +151,23 @@ export function cacheHitResponder(
   };
 }
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * A Fastify `serverFactory`: the HTTP/1.1 server Fastify would create, with the same timeouts, whose request
- * listener offers each request to `first` and hands Fastify the ones it declines.
+ * Puts `first` in front of the server's request listener (Fastify's): each request is offered to it, and the
+ * ones it declines go on to Fastify. The server stays the one Fastify made, with its options, timeouts,
+ * bindings and close handling.
  */
-export function serverAnsweringFirst(
-  first: (req: IncomingMessage, res: ServerResponse) => boolean,
-): FastifyServerFactory {
-  return (handler, options) => {
-    const server = createServer((req, res) => {
-      if (!first(req, res)) handler(req, res);
-    });
-    // Fastify's defaults are filled in before the factory is called.
-    server.keepAliveTimeout = options.keepAliveTimeout as number;
-    server.requestTimeout = options.requestTimeout as number;
-    server.setTimeout(options.connectionTimeout as number);
-    const perSocket = options.maxRequestsPerSocket as number | null | undefined;
-    if (perSocket) server.maxRequestsPerSocket = perSocket;
-    return server;
-  };
+export function answerFirst(server: Server, first: (req: IncomingMessage, res: ServerResponse) => boolean): void {
+  const listeners = server.listeners('request') as RequestListener[];
+  if (listeners.length !== 1) {
+    throw new Error(`Expected the server to have one request listener (Fastify's), found ${listeners.length}`);
+  }
+  const [next] = listeners;
+  server.removeListener('request', next);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!first(req, res)) next(req, res);
+  });
 }
 
 /** Adds a field name to Vary unless it is already listed (the same check @fastify/compress makes). */

@@ -1,5 +1,6 @@
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DOCS_PATH } from '../openapi/docs-path.js';
 
 /**
  * What the API's own responses (JSON, problem+json, the RSS feed) carry: a response that is data, never a page,
@@ -58,12 +59,12 @@ export const API_SECURITY_HEADERS = headersOf(API_POLICY);
 export const DOCUMENT_SECURITY_HEADERS = headersOf(DOCUMENT_POLICY);
 
 /** Where Swagger UI's page and assets are served (its JSON and YAML documents, `/docs-json`, are data). */
-const DOCS_PATH = '/docs';
+const DOCS_PREFIX = `/${DOCS_PATH}`;
 
 /** The security headers for a request target: the Swagger UI pages get the document set, all else the API set. */
 export function securityHeadersFor(url: string): Readonly<Record<string, string>> {
-  if (!url.startsWith(DOCS_PATH)) return API_SECURITY_HEADERS;
-  const next = url.charCodeAt(DOCS_PATH.length);
+  if (!url.startsWith(DOCS_PREFIX)) return API_SECURITY_HEADERS;
+  const next = url.charCodeAt(DOCS_PREFIX.length);
   // End of the URL, `/` or `?`: /docs, /docs/swagger-ui.css, /docs?x. Not /docs-json.
   return Number.isNaN(next) || next === 0x2f || next === 0x3f ? DOCUMENT_SECURITY_HEADERS : API_SECURITY_HEADERS;
 }

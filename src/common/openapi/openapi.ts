@@ -4,6 +4,7 @@ import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes
 import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
 import { PageMeta } from '../pagination/pagination.js';
 import { completeDocument } from './complete-document.js';
+import { DOCS_PATH } from './docs-path.js';
 import { problemExampleName } from './problem-examples.js';
 
 export const BEARER_AUTH = 'bearer';
@@ -119,9 +120,9 @@ function addProblems(responses: Record<string, ResponseObject>, codes: ProblemCo
 
 /** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */
 export function setupOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs-json',
-    yamlDocumentUrl: 'docs-yaml',
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    yamlDocumentUrl: `${DOCS_PATH}-yaml`,
     customSiteTitle: 'Well Clinic API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: false },
   });
