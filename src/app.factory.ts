@@ -11,7 +11,12 @@ import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
-import { answerFirst, cacheHitResponder, registerHttpCaching } from './common/http/http-cache.js';
+import {
+  answerFirst,
+  cacheHitResponder,
+  type CompletedRequest,
+  registerHttpCaching,
+} from './common/http/http-cache.js';
 import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
@@ -127,14 +132,7 @@ async function buildApp(
 ): Promise<RunningApp> {
   const hops = config.http.trustProxy;
   /** The request log: one line per response, whoever answered it. */
-  const logCompleted = (line: {
-    reqId: string;
-    method: string;
-    route: string | null;
-    url: string;
-    statusCode: number;
-    durationMs: number;
-  }): void => {
+  const logCompleted = (line: CompletedRequest): void => {
     const level = line.statusCode >= 500 ? 'warn' : 'info';
     // Every response passes here, cache hits included: build the line only when it will be written.
     if (!logger.isLevelEnabled(level)) return;
@@ -161,7 +159,7 @@ async function buildApp(
   const answerHit = cacheHitResponder({
     cache: responseCache,
     accepting: () => !closing,
-    answered: ({ requestId, ...hit }) => logCompleted({ reqId: requestId, ...hit }),
+    answered: logCompleted,
   });
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../clock/clock.js';
-import { type AnsweredHit, answerFirst, cacheHitResponder } from './http-cache.js';
+import { type CompletedRequest, answerFirst, cacheHitResponder } from './http-cache.js';
 import { type CachedResponse, ResponseCache } from './response-cache.js';
 
 const URL_PATH = '/api/v1/articles?page=1';
@@ -51,7 +51,7 @@ function send(server: Server, path: string, headers: Record<string, string> = {}
 describe('cacheHitResponder, in front of Fastify', () => {
   let cache: ResponseCache;
   let accepting: boolean;
-  let answered: AnsweredHit[];
+  let answered: CompletedRequest[];
   let passedOn: string[];
   let server: Server;
 
@@ -91,7 +91,7 @@ describe('cacheHitResponder, in front of Fastify', () => {
     expect(passedOn).toEqual([]);
     expect(answered).toEqual([
       {
-        requestId: 'edge-1',
+        reqId: 'edge-1',
         method: 'GET',
         route: '/api/v1/articles',
         url: URL_PATH,
@@ -111,7 +111,7 @@ describe('cacheHitResponder, in front of Fastify', () => {
       etag: ETAG,
     });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(answered).toEqual([expect.objectContaining({ requestId: res.headers['x-request-id'], statusCode: 200 })]);
+    expect(answered).toEqual([expect.objectContaining({ reqId: res.headers['x-request-id'], statusCode: 200 })]);
     expect(passedOn).toEqual([]);
   });
 

@@ -72,9 +72,9 @@ function writeHit(res: ServerResponse, hit: CachedResponse, notModified: boolean
  * Answers a routed request from a stored response: one cacheHitResponder left to Fastify (a cross-origin
  * request, once CORS has run, or a 200 that may be compressed). A 304, or a 200 to a client that accepts no
  * compression, is written straight to the socket with the stored header block: it already went through the
- * onSend hooks when it was stored. CORS headers, which Nest's hook copies to the raw
- * response, are merged in by Node. onResponse hooks (the request log) still run. A 200 that may be compressed
- * goes through `send`, so that @fastify/compress negotiates the encoding.
+ * onSend hooks when it was stored. CORS headers, which Nest's hook copies to the raw response, are merged in by
+ * Node. onResponse hooks (the request log) still run. A 200 that may be compressed goes through `send`, so that
+ * @fastify/compress negotiates the encoding.
  */
 function answerFromCache(
   request: FastifyRequest,
@@ -96,12 +96,12 @@ function answerFromCache(
   writeHit(reply.raw, hit, notModified, request.id);
 }
 
-/** A request answered from the cache before Fastify saw it, as the request log records it. */
-export interface AnsweredHit {
-  requestId: string;
+/** What the request log records of a response, whoever answered it (Fastify, or cacheHitResponder). */
+export interface CompletedRequest {
+  reqId: string;
   method: string;
-  /** The route that made the stored response. */
-  route: string;
+  /** The route's pattern (`/api/v1/articles/:slug`); null when no route matched. */
+  route: string | null;
   url: string;
   statusCode: number;
   durationMs: number;
@@ -111,8 +111,8 @@ export interface CacheHitResponderOptions {
   cache: ResponseCache;
   /** False once the server is shutting down: requests are then left to the hook that answers 503. */
   accepting?: () => boolean;
-  /** Told of each hit once it is written (the request log). */
-  answered?: (hit: AnsweredHit) => void;
+  /** Told of each hit once it is written (the request log); `route` is the route that made the stored response. */
+  answered?: (hit: CompletedRequest) => void;
 }
 
 /**
@@ -137,10 +137,10 @@ export function cacheHitResponder(
     if (!hit) return false;
     const notModified = ifNoneMatchSatisfied(req.headers['if-none-match'], hit.etag);
     if (!notModified && req.headers['accept-encoding']) return false;
-    const requestId = resolveRequestId(req.headers['x-request-id']);
-    writeHit(res, hit, notModified, requestId);
+    const reqId = resolveRequestId(req.headers['x-request-id']);
+    writeHit(res, hit, notModified, reqId);
     answered?.({
-      requestId,
+      reqId,
       method,
       route: hit.route,
       url,

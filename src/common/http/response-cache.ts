@@ -62,18 +62,24 @@ export class ResponseCache {
 
   /** The live response stored for this URL under this tag. */
   get(tag: string, url: string): CachedResponse | undefined {
-    return this.entries?.peek(url)?.tag === tag ? this.find(url) : undefined;
+    const entry = this.live(url);
+    return entry?.tag === tag ? entry.response : undefined;
   }
 
   /** The live response stored for this URL, whichever route made it (before the request is routed). */
   find(url: string): CachedResponse | undefined {
+    return this.live(url)?.response;
+  }
+
+  /** The URL's entry unless its tag was invalidated or it expired (then it is dropped). */
+  private live(url: string): Entry | undefined {
     const entry = this.entries?.get(url);
     if (!entry) return undefined;
     if (entry.generation !== this.generation(entry.tag) || entry.expiresAt <= this.clock.now().getTime()) {
       this.entries?.delete(url);
       return undefined;
     }
-    return entry.response;
+    return entry;
   }
 
   set(tag: string, url: string, generation: number, response: CachedResponse): void {
