@@ -9,6 +9,8 @@ const tsJest = [
   },
 ];
 
+const esmRequiredByCjs = ['htmlparser2', 'domhandler', 'domutils', 'dom-serializer', 'domelementtype', 'entities'];
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -18,7 +20,17 @@ const common = {
     // build is the same code.
     '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
   },
-  transform: { '^.+\\.ts$': tsJest },
+  transform: {
+    '^.+\\.ts$': tsJest,
+    // sanitize-html (CommonJS) requires htmlparser2 12 and its ES-module-only dependencies; Node runs that
+    // through require(esm), Jest only from Node 24.9, so below that they are compiled to CommonJS where required
+    // (ts-jest emits ES modules where they are imported, as markdown-it imports entities).
+    [`/node_modules/(${esmRequiredByCjs.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      { useESM: true, tsconfig: { allowJs: true, moduleResolution: 'bundler' } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmRequiredByCjs.join('|')})/)`],
 };
 
 /** PGlite is one Postgres session: with the embedded database the e2e suites must share it one at a time. */
