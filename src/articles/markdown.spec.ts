@@ -100,7 +100,6 @@ describe('renderBody: links', () => {
 describe('renderBody: images', () => {
   it.each([
     ['an https', '![alt](https://img.example/a.png)', '<img src="https://img.example/a.png" alt="alt" />'],
-    ['an http', '![alt](http://img.example/a.png)', '<img src="http://img.example/a.png" alt="alt" />'],
     ['an upper-case HTTPS', '![x](HTTPS://img.example/a.png)', '<img src="HTTPS://img.example/a.png" alt="x" />'],
     [
       'a title and an https',
@@ -114,6 +113,8 @@ describe('renderBody: images', () => {
   });
 
   it.each([
+    ['http:', '![x](http://img.example/a.png)'],
+    ['HTTP:', '![x](HTTP://img.example/a.png)'],
     ['mailto:', '![x](mailto:a@b.co)'],
     ['tel:', '![x](tel:123)'],
   ])('drops a %s source (a link scheme, not an image one)', (_label, source) => {
@@ -379,7 +380,7 @@ function decodeAttribute(value: string): string {
 /** Schemes a rendered attribute may resolve to (relative URLs resolve to the page's https:). */
 const PAGE_SCHEMES: Record<string, string[]> = {
   href: ['http:', 'https:', 'mailto:', 'tel:', 'invalid'],
-  src: ['http:', 'https:', 'invalid'],
+  src: ['https:', 'invalid'],
 };
 
 function browserScheme(url: string): string {
@@ -441,6 +442,7 @@ const FRAGMENTS = [
   'vbscript:',
   'data:text/html,',
   'https://',
+  'http://',
   'mailto:',
   'alert(1)',
   'script',

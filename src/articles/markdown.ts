@@ -27,7 +27,8 @@ export const DERIVED_EXCERPT_LENGTH = 300;
 export const WORDS_PER_MINUTE = 230;
 
 const LINK_SCHEMES = ['http', 'https', 'mailto', 'tel'];
-const IMAGE_SCHEMES = ['http', 'https'];
+// Images load by themselves as the page opens: plain http would be mixed content and readable on the way.
+const IMAGE_SCHEMES = ['https'];
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
 /** Relative URLs (no scheme) and the allowed schemes; everything else (javascript:, data:, …) is dropped. */
