@@ -4,7 +4,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
-import { useTestApp, withTestApp } from './utils/test-app.js';
+import { TEST_JWT_SECRET, useTestApp, withTestApp } from './utils/test-app.js';
 
 const LOGIN = '/api/v1/auth/login';
 const ME = '/api/v1/auth/me';
@@ -171,6 +171,21 @@ describe('staff sign-in', () => {
         expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: ME });
         expect(res.headers['www-authenticate']).toBe('Bearer');
       }
+    });
+
+    it('401 for a token signed with our secret but without an expiry', async () => {
+      const signer = new JwtService({ secret: TEST_JWT_SECRET });
+      const claims = { sub: frontdesk.user.id, role: 'frontdesk', ver: 0 };
+      const endless = await signer.signAsync(claims, { issuer: 'well-clinic-api' });
+      const expiring = await signer.signAsync(claims, { issuer: 'well-clinic-api', expiresIn: 60 });
+      expect(JSON.parse(Buffer.from(endless.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
+
+      const res = await app().http().get(ME).set('Authorization', `Bearer ${endless}`);
+      expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: ME });
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      const control = await app().http().get(ME).set('Authorization', `Bearer ${expiring}`);
+      expect(control.status).toBe(200);
+      expect(control.body.email).toBe(frontdesk.email);
     });
 
     it('accept the scheme name in any case, as RFC 9110 wants', async () => {

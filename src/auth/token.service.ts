@@ -8,6 +8,7 @@ export interface AccessTokenClaims {
   role: string;
   /** The user's token version when the token was issued. */
   ver: number;
+  exp?: number;
 }
 
 @Injectable()
@@ -30,7 +31,9 @@ export class TokenService {
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
     try {
       const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
-      return typeof claims.sub === 'string' && Number.isInteger(claims.ver) ? claims : undefined;
+      // jsonwebtoken accepts a token without `exp` forever; ours always carry one, so one without is not ours.
+      const valid = typeof claims.sub === 'string' && Number.isInteger(claims.ver) && Number.isFinite(claims.exp);
+      return valid ? claims : undefined;
     } catch {
       return undefined;
     }
