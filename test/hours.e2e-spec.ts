@@ -15,14 +15,20 @@ const TEXT_LINE = {
   description: 'When we answer texts.',
   periods: weekdays.map((day) => ({ day, opens: '09:00', closes: '21:00' })),
 };
-/** A date `days` from today in New York, as YYYY-MM-DD. */
-const inDays = (days: number) => DateTime.now().setZone('America/New_York').plus({ days }).toISODate() ?? '';
-/** A time of day (`HH:mm:ss`) today in New York, as an instant. */
+/**
+ * "Now" for the whole suite: Monday 2026-11-16, noon in New York. Pinned, so no test depends on the real date, the
+ * machine's zone or the time of day: the fixed dates below (2027-03-01 to 2027-03-04) stay more than 90 days after
+ * "today", outside a schedule's list of upcoming exceptions, whenever the suite runs.
+ */
+const NOW = DateTime.fromISO('2026-11-16T12:00:00', { zone: 'America/New_York' });
+/** A date `days` from the suite's today in New York, as YYYY-MM-DD. */
+const inDays = (days: number) => NOW.plus({ days }).toISODate() ?? '';
+/** A time of day (`HH:mm:ss`) on the suite's today in New York, as an instant. */
 const todayAt = (time: string) => DateTime.fromISO(`${inDays(0)}T${time}`, { zone: 'America/New_York' }).toJSDate();
 
 describe('operating hours', () => {
-  // The real time unless a test sets it (and puts it back).
-  const clock = new ManualClock();
+  // The suite's "now" unless a test sets it (and puts it back).
+  const clock = new ManualClock(NOW.toJSDate());
   const app = useTestApp({ isolatedDatabase: true, clock });
   let frontdesk: StaffMember;
   let editor: StaffMember;
@@ -394,7 +400,7 @@ describe('operating hours', () => {
         );
         expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
       } finally {
-        clock.set(new Date());
+        clock.set(NOW.toJSDate());
       }
     });
 
@@ -432,7 +438,7 @@ describe('operating hours', () => {
       // Midday in New York: far enough from midnight for the configured Cache-Control.
       clock.set(todayAt('12:00:00'));
       const res = await app().http().get('/api/v1/hours');
-      clock.set(new Date());
+      clock.set(NOW.toJSDate());
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
       expect(res.body.meta).toEqual({ page: 1, pageSize: 20, total: 1, totalPages: 1 });
@@ -504,7 +510,7 @@ describe('operating hours', () => {
         expect(beforeClosing.body.at).toBe('2027-03-02T01:59:00.000Z');
         expect(beforeClosing.headers['cache-control']).toBe('public, max-age=20, stale-while-revalidate=0');
       } finally {
-        clock.set(new Date());
+        clock.set(NOW.toJSDate());
       }
     });
 
@@ -585,7 +591,7 @@ describe('operating hours', () => {
           expect([path, await cacheControl(path)]).toEqual([path, 'public, max-age=20, stale-while-revalidate=0']);
         }
       } finally {
-        clock.set(new Date());
+        clock.set(NOW.toJSDate());
       }
     });
 
