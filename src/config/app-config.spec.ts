@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
-import { AppConfig, ConfigValidationError, loadConfig } from './app-config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AppConfig, ConfigValidationError, loadConfig, type SecretFileReader } from './app-config.js';
 
 /** Runs `loadConfig` and returns the error it throws, failing the test when it does not throw. */
-function configError(env: Record<string, string | undefined>): ConfigValidationError {
+function configError(env: Record<string, string | undefined>, readFile?: SecretFileReader): ConfigValidationError {
   try {
-    loadConfig(env);
+    loadConfig(env, readFile);
   } catch (error) {
     if (error instanceof ConfigValidationError) return error;
     throw error;
@@ -46,6 +48,7 @@ const DEFAULTS = {
     corsOrigins: false,
     trustProxy: false,
     shutdownTimeoutMs: 10_000,
+    shutdownDrainMs: 0,
   },
   database: {
     url: undefined,
@@ -53,6 +56,7 @@ const DEFAULTS = {
     poolMax: 1,
     connectTimeoutMs: 5000,
     statementTimeoutMs: 15_000,
+    queryTimeoutMs: 5000,
     migrateOnStart: true,
     seedOnStart: true,
     retryAfterSeconds: 5,
@@ -107,6 +111,7 @@ describe('loadConfig', () => {
         DB_POOL_MAX: '25',
         DB_CONNECT_TIMEOUT_MS: '2000',
         DB_STATEMENT_TIMEOUT_MS: '30000',
+        DB_QUERY_TIMEOUT_MS: '2500',
         DB_MIGRATE_ON_START: 'false',
         DB_SEED_ON_START: 'true',
         DB_RETRY_AFTER_SECONDS: '30',
@@ -122,6 +127,7 @@ describe('loadConfig', () => {
         RESPONSE_CACHE_MAX_MB: '1',
         PUBLIC_SITE_URL: 'https://wellclinic.example/site/',
         SHUTDOWN_TIMEOUT_MS: '500',
+        SHUTDOWN_DRAIN_MS: '1500',
         JWT_SECRET: 'j'.repeat(40),
         JWT_TTL: '15m',
         ADMIN_EMAIL: 'owner@wellclinic.example',
@@ -157,6 +163,7 @@ describe('loadConfig', () => {
           corsOrigins: ['https://wellclinic.example'],
           trustProxy: 1,
           shutdownTimeoutMs: 500,
+          shutdownDrainMs: 1500,
         },
         database: {
           url: 'postgresql://app:pw@db.internal:5432/wellclinic',
@@ -164,6 +171,7 @@ describe('loadConfig', () => {
           poolMax: 25,
           connectTimeoutMs: 2000,
           statementTimeoutMs: 30_000,
+          queryTimeoutMs: 2500,
           migrateOnStart: false,
           seedOnStart: true,
           retryAfterSeconds: 30,
@@ -232,6 +240,10 @@ describe('loadConfig', () => {
       ['PUBLIC_SITE_URL', 'ftp://wellclinic.example'],
       ['PUBLIC_SITE_URL', 'https://wellclinic.example/?q=1'],
       ['SHUTDOWN_TIMEOUT_MS', '120001'],
+      ['DB_QUERY_TIMEOUT_MS', '99'],
+      ['SHUTDOWN_DRAIN_MS', '-1'],
+      ['SHUTDOWN_DRAIN_MS', '120001'],
+      ['SHUTDOWN_DRAIN_MS', '1.5'],
     ])('rejects %s=%j (out of range)', (name, raw) => {
       expect(badVariables({ ...PG, [name]: raw })).toEqual([name]);
     });
@@ -283,6 +295,20 @@ describe('loadConfig', () => {
 
     it('rejects a bad DB_SEED_ON_START', () => {
       expect(badVariables({ DB_SEED_ON_START: 'sometimes' })).toEqual(['DB_SEED_ON_START']);
+    });
+  });
+
+  describe('SHUTDOWN_DRAIN_MS', () => {
+    it('drains 5 s by default in production only (behind a load balancer), not in development or tests', () => {
+      expect(loadConfig({ ...PG, NODE_ENV: 'production' }).http.shutdownDrainMs).toBe(5000);
+      expect(loadConfig({ NODE_ENV: 'development' }).http.shutdownDrainMs).toBe(0);
+      expect(loadConfig({ NODE_ENV: 'test' }).http.shutdownDrainMs).toBe(0);
+    });
+
+    it('takes an explicit value, 0 included, in any environment; empty means unset', () => {
+      expect(loadConfig({ ...PG, NODE_ENV: 'production', SHUTDOWN_DRAIN_MS: '0' }).http.shutdownDrainMs).toBe(0);
+      expect(loadConfig({ NODE_ENV: 'test', SHUTDOWN_DRAIN_MS: '1500' }).http.shutdownDrainMs).toBe(1500);
+      expect(loadConfig({ ...PG, NODE_ENV: 'production', SHUTDOWN_DRAIN_MS: ' ' }).http.shutdownDrainMs).toBe(5000);
     });
   });
 
@@ -497,7 +523,7 @@ describe('loadConfig', () => {
     });
 
     it.each(['development', 'production', 'test'])('accepts NODE_ENV=%s', (nodeEnv) => {
-      expect(loadConfig({ NODE_ENV: nodeEnv }).nodeEnv).toBe(nodeEnv);
+      expect(loadConfig({ NODE_ENV: nodeEnv, ...PG }).nodeEnv).toBe(nodeEnv);
     });
 
     it('rejects unknown values, case-sensitively', () => {
@@ -568,6 +594,112 @@ describe('loadConfig', () => {
 
       expect(error.problems).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// URL']);
       expect(error.message).not.toContain('Hunter2Secret');
+    });
+  });
+
+  describe('production (NODE_ENV=production)', () => {
+    const PRODUCTION = { NODE_ENV: 'production', ...PG };
+
+    it('names every missing variable in one message: the database, the token secret and the data key', () => {
+      expect(configError({ NODE_ENV: 'production' }).problems).toEqual([
+        'DATABASE_URL: is required in production (or DATABASE_URL_FILE); to run on the embedded database anyway, set ALLOW_EMBEDDED_IN_PRODUCTION=true',
+        'DATA_ENCRYPTION_KEY: is required in production (or DATA_ENCRYPTION_KEY_FILE): openssl rand -base64 32',
+        'JWT_SECRET: is required in production (or JWT_SECRET_FILE), at least 32 characters',
+      ]);
+    });
+
+    it('boots with the three, without demo content unless DB_SEED_ON_START says so', () => {
+      const config = loadConfig(PRODUCTION);
+      expect(config.production).toBe(true);
+      expect(config.database.seedOnStart).toBe(false);
+      expect(config.auth.jwtSecretGenerated).toBe(false);
+      expect(loadConfig({ ...PRODUCTION, DB_SEED_ON_START: 'true' }).database.seedOnStart).toBe(true);
+    });
+
+    it('refuses the embedded database unless ALLOW_EMBEDDED_IN_PRODUCTION=true, and even then needs the secrets', () => {
+      const secrets = { NODE_ENV: 'production', JWT_SECRET: PG.JWT_SECRET, DATA_ENCRYPTION_KEY: KEY };
+      expect(badVariables(secrets)).toEqual(['DATABASE_URL']);
+      expect(badVariables({ ...secrets, ALLOW_EMBEDDED_IN_PRODUCTION: 'false' })).toEqual(['DATABASE_URL']);
+      const embedded = loadConfig({ ...secrets, ALLOW_EMBEDDED_IN_PRODUCTION: 'true' });
+      expect(embedded.embeddedDatabase).toBe(true);
+      // No demo content (and so no demo admin) on a production embedded database either.
+      expect(embedded.database.seedOnStart).toBe(false);
+      expect(badVariables({ NODE_ENV: 'production', ALLOW_EMBEDDED_IN_PRODUCTION: 'true' })).toEqual([
+        'DATA_ENCRYPTION_KEY',
+        'JWT_SECRET',
+      ]);
+    });
+
+    it('leaves development and tests as they were: embedded, seeded, a generated token secret', () => {
+      for (const NODE_ENV of ['development', 'test']) {
+        const config = loadConfig({ NODE_ENV });
+        expect([config.production, config.embeddedDatabase, config.database.seedOnStart]).toEqual([false, true, true]);
+        expect(config.auth.jwtSecretGenerated).toBe(true);
+      }
+    });
+  });
+
+  describe('secrets from files (<NAME>_FILE)', () => {
+    const files: Record<string, string> = {
+      '/run/secrets/jwt': `${'j'.repeat(40)}\n`,
+      '/run/secrets/key': `${KEY}\r\n`,
+      '/run/secrets/db': 'postgres://app:s3cret@db/wellclinic',
+      '/run/secrets/empty': '\n',
+    };
+    const read = (path: string): string => {
+      if (path in files) return files[path];
+      throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+    };
+
+    it('reads each secret from its file, less the final line break', () => {
+      const config = loadConfig(
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL_FILE: '/run/secrets/db',
+          JWT_SECRET_FILE: '/run/secrets/jwt',
+          DATA_ENCRYPTION_KEY_FILE: '/run/secrets/key',
+        },
+        read,
+      );
+      expect(config.database.url).toBe('postgres://app:s3cret@db/wellclinic');
+      expect(config.auth.jwtSecret).toBe('j'.repeat(40));
+      expect(config.dataEncryption.currentKey).toEqual(Buffer.alloc(32, 1));
+    });
+
+    it('validates what a file holds like the variable itself, without echoing it', () => {
+      files['/run/secrets/short'] = 'tooshort-s3cret';
+      const error = configError({ JWT_SECRET_FILE: '/run/secrets/short' }, read);
+      expect(error.problems).toEqual(['JWT_SECRET: must be at least 32 characters']);
+      expect(error.message).not.toContain('tooshort-s3cret');
+    });
+
+    it('reports a missing or empty file, and a variable given both ways, naming each and no content', () => {
+      const error = configError(
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://h/db',
+          DATABASE_URL_FILE: '/run/secrets/db',
+          JWT_SECRET_FILE: '/run/secrets/nope',
+          DATA_ENCRYPTION_KEY_FILE: '/run/secrets/empty',
+        },
+        read,
+      );
+      expect(error.problems).toEqual([
+        'DATABASE_URL_FILE: cannot be set together with DATABASE_URL',
+        'DATA_ENCRYPTION_KEY_FILE: the file is empty',
+        'JWT_SECRET_FILE: the file cannot be read (ENOENT)',
+      ]);
+      expect(error.message).not.toContain('s3cret');
+    });
+
+    it('reads real files by default', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wellclinic-secrets-'));
+      try {
+        writeFileSync(join(dir, 'jwt'), `${'r'.repeat(32)}\n`, { mode: 0o600 });
+        expect(loadConfig({ JWT_SECRET_FILE: join(dir, 'jwt') }).auth.jwtSecret).toBe('r'.repeat(32));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EnvironmentVariables, type LogLevel, type NodeEnv, splitList } from './environment.js';
 
@@ -28,6 +29,8 @@ export class AppConfig {
     readonly corsOrigins: true | string[] | false;
     readonly trustProxy: TrustProxy;
     readonly shutdownTimeoutMs: number;
+    /** After SIGTERM: readiness fails and requests are still served this long, before the listener closes. */
+    readonly shutdownDrainMs: number;
   };
   readonly database: {
     /** Undefined means the embedded PGlite database. */
@@ -36,6 +39,8 @@ export class AppConfig {
     readonly poolMax: number;
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
+    /** Client-side deadline of each query a request makes (migrations at startup are exempt). */
+    readonly queryTimeoutMs: number;
     readonly migrateOnStart: boolean;
     readonly seedOnStart: boolean;
     readonly retryAfterSeconds: number;
@@ -88,6 +93,7 @@ export class AppConfig {
       corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? (env.NODE_ENV === 'production' ? 5000 : 0),
     };
     this.database = {
       url: env.DATABASE_URL,
@@ -95,8 +101,9 @@ export class AppConfig {
       poolMax: env.DATABASE_URL ? env.DB_POOL_MAX : 1,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
       migrateOnStart: env.DB_MIGRATE_ON_START,
-      seedOnStart: env.DB_SEED_ON_START ?? !env.DATABASE_URL,
+      seedOnStart: env.DB_SEED_ON_START ?? (!env.DATABASE_URL && env.NODE_ENV !== 'production'),
       retryAfterSeconds: env.DB_RETRY_AFTER_SECONDS,
     };
     this.log = { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY };
@@ -148,6 +155,10 @@ export class AppConfig {
   get embeddedDatabase(): boolean {
     return this.database.url === undefined;
   }
+
+  get production(): boolean {
+    return this.nodeEnv === 'production';
+  }
 }
 
 export class ConfigValidationError extends Error {
@@ -161,6 +172,7 @@ export class ConfigValidationError extends Error {
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
   'DB_SEED_ON_START',
+  'SHUTDOWN_DRAIN_MS',
   'JWT_SECRET',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
@@ -170,18 +182,67 @@ const OPTIONAL_VARIABLES = [
 ];
 
 /**
+ * Secrets that can also be given as a file, `<NAME>_FILE`: the convention of Docker and Kubernetes secrets, which
+ * keeps them out of the process environment (and so out of `ps e`, crash dumps and child processes).
+ */
+export const FILE_VARIABLES = [
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'DATA_ENCRYPTION_KEY',
+  'DATA_ENCRYPTION_KEYS',
+  'ADMIN_PASSWORD',
+  'NOTIFY_WEBHOOK_SECRET',
+  'REDIS_URL',
+] as const;
+
+export type SecretFileReader = (path: string) => string;
+const readSecretFile: SecretFileReader = (path) => readFileSync(path, 'utf8');
+
+/** Resolves `<NAME>_FILE` into `<NAME>`; the problems name the variable, never the file's content. */
+function resolveFileVariables(
+  env: Record<string, string | undefined>,
+  read: SecretFileReader,
+): { values: Record<string, string>; problems: string[] } {
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const name of FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`${name}_FILE: cannot be set together with ${name}`);
+      continue;
+    }
+    let content: string;
+    try {
+      content = read(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`${name}_FILE: the file cannot be read (${code})`);
+      continue;
+    }
+    // The whole content, less the line break that editors and `echo` leave at the end.
+    content = content.replace(/\r?\n$/, '');
+    if (content.trim() === '') problems.push(`${name}_FILE: the file is empty`);
+    else values[name] = content;
+  }
+  return { values, problems };
+}
+
+/**
  * Validates every variable at once. Values are never echoed: some of them (DATABASE_URL) are secrets.
  */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(env: Record<string, string | undefined>, readFile = readSecretFile): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const relevant: Record<string, string> = {};
   for (const key of [...known, ...OPTIONAL_VARIABLES]) {
     const value = env[key];
     if (value !== undefined) relevant[key] = value;
   }
+  const fromFiles = resolveFileVariables(env, readFile);
+  Object.assign(relevant, fromFiles.values);
   const parsed = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: true, stopAtFirstError: true });
-  const problems = errors.map(describe);
+  const problems = [...fromFiles.problems, ...errors.map(describe)];
   problems.push(...crossFieldProblems(parsed, problems));
   if (problems.length > 0) throw new ConfigValidationError(problems.sort());
   return new AppConfig(parsed);
@@ -189,19 +250,45 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 /** Rules that involve more than one variable; skipped for variables that are already invalid. */
 function crossFieldProblems(env: EnvironmentVariables, already: string[]): string[] {
-  const bad = new Set(already.map((p) => p.split(':')[0]));
+  const bad = new Set(already.map((p) => p.split(':')[0].replace(/_FILE$/, '')));
   const problems: string[] = [];
-  if (env.DATABASE_URL && !env.JWT_SECRET && !bad.has('JWT_SECRET') && !bad.has('DATABASE_URL')) {
-    problems.push('JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)');
-  }
-  if (env.DATABASE_URL && !env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY') && !bad.has('DATABASE_URL')) {
-    problems.push('DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)');
+  if (env.NODE_ENV === 'production') {
+    problems.push(...productionProblems(env, bad));
+  } else {
+    if (env.DATABASE_URL && !env.JWT_SECRET && !bad.has('JWT_SECRET') && !bad.has('DATABASE_URL')) {
+      problems.push('JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)');
+    }
+    if (env.DATABASE_URL && !env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY') && !bad.has('DATABASE_URL')) {
+      problems.push('DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)');
+    }
   }
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);
+  }
+  return problems;
+}
+
+/**
+ * Production never runs on what is convenient in development: a token secret that dies with the process, a key
+ * generated next to the data it protects, or the single-process embedded database by accident.
+ */
+function productionProblems(env: EnvironmentVariables, bad: Set<string>): string[] {
+  const problems: string[] = [];
+  if (!env.DATABASE_URL && !env.ALLOW_EMBEDDED_IN_PRODUCTION && !bad.has('DATABASE_URL')) {
+    problems.push(
+      'DATABASE_URL: is required in production (or DATABASE_URL_FILE); to run on the embedded database anyway, set ALLOW_EMBEDDED_IN_PRODUCTION=true',
+    );
+  }
+  if (!env.JWT_SECRET && !bad.has('JWT_SECRET')) {
+    problems.push('JWT_SECRET: is required in production (or JWT_SECRET_FILE), at least 32 characters');
+  }
+  if (!env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY')) {
+    problems.push(
+      'DATA_ENCRYPTION_KEY: is required in production (or DATA_ENCRYPTION_KEY_FILE): openssl rand -base64 32',
+    );
   }
   return problems;
 }

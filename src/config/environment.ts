@@ -154,10 +154,18 @@ export class EnvironmentVariables {
   @EnvInt(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
 
+  /** Client-side deadline of one query: a database that keeps the connection open but stops answering. */
+  @EnvInt(100, 600_000)
+  DB_QUERY_TIMEOUT_MS = 5000;
+
   @EnvBool()
   DB_MIGRATE_ON_START = true;
 
-  /** Unset means "seed the embedded database, never a real one". */
+  /** With NODE_ENV=production the embedded database is refused unless this says yes, explicitly. */
+  @EnvBool()
+  ALLOW_EMBEDDED_IN_PRODUCTION = false;
+
+  /** Unset means "seed the embedded database outside production, never a real one". */
   @Transform((params) => toBool({ value: emptyToUndefined(params) }))
   @IsOptional()
   @IsBoolean()
@@ -208,7 +216,18 @@ export class EnvironmentVariables {
   @EnvInt(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  /** Required when DATABASE_URL is set (checked in loadConfig); embedded mode makes a random one per run. */
+  /** Unset means 5000 in production (a load balancer keeps routing for a while after SIGTERM), else 0. */
+  @Transform((params) => toInt({ value: emptyToUndefined(params) }))
+  @IsOptional()
+  @Max(120_000)
+  @Min(0)
+  @IsInt()
+  SHUTDOWN_DRAIN_MS?: number;
+
+  /**
+   * Required when DATABASE_URL is set and in production (checked in loadConfig); embedded mode outside production
+   * makes a random one per run.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @MinLength(32, { message: 'must be at least 32 characters' })
