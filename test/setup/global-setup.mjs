@@ -3,11 +3,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 /**
  * One fresh database per test run: on the Postgres server named by TEST_DATABASE_URL or DATABASE_URL
- * when set, else an in-memory PGlite served on a loopback port. Dropped by the global teardown.
+ * when set, else an in-memory PGlite served on a Unix socket. Dropped by the global teardown.
  */
 export default async function globalSetup() {
   const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
@@ -26,11 +29,14 @@ export default async function globalSetup() {
     url = u.toString();
     globalThis.__wellclinicTestDb = { server, name };
   } else {
+    // As the app serves its embedded database (src/database/embedded-database.ts): a Unix socket in a 0700
+    // directory, never a TCP port.
     const db = await PGlite.create();
-    const socket = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+    const socketDir = await mkdtemp(join(tmpdir(), 'wellclinic-e2e-pglite-'));
+    const socket = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), maxConnections: 1 });
     await socket.start();
-    url = `postgres://postgres@${socket.getServerConn()}/wellclinic_test`;
-    globalThis.__wellclinicTestDb = { db, socket };
+    url = `postgres://postgres@localhost:5432/wellclinic_test?host=${encodeURIComponent(socketDir)}`;
+    globalThis.__wellclinicTestDb = { db, socket, socketDir };
     process.env.WELLCLINIC_E2E_EMBEDDED = 'true';
   }
   process.env.WELLCLINIC_E2E_DATABASE_URL = url;

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 
 export default async function globalTeardown() {
@@ -7,6 +8,7 @@ export default async function globalTeardown() {
   if (state.socket) {
     await state.socket.stop();
     await state.db.close();
+    await rm(state.socketDir, { recursive: true, force: true });
     return;
   }
   if (!/test/i.test(state.name)) throw new Error(`Refusing to drop database "${state.name}"`);
