@@ -9,6 +9,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
+import { createClientErrorHandler } from './common/errors/client-error.js';
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
 import {
@@ -23,6 +24,7 @@ import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security
 import { resolveRequestId } from './common/http/request-id.js';
 import { createRootLogger } from './common/logging/logger.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { registerJsonBodyParser } from './common/validation/json-body.js';
 import { type AppConfig, loadConfig } from './config/app-config.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
@@ -168,6 +170,13 @@ async function buildApp(
     requestIdHeader: false,
     // Answered by our own hook below, as problem+json.
     return503OnClosing: false,
+    // What Node's HTTP parser refuses (431 for an over-long URL or header, a malformed request line) is answered
+    // as problem+json too, instead of Fastify's own JSON.
+    clientErrorHandler: createClientErrorHandler({
+      headers: API_SECURITY_HEADERS,
+      requestId: () => resolveRequestId(undefined),
+      answered: (line) => logger.info(line, 'client error'),
+    }),
     // The router rejects a malformed URL (`/hours/%`) or an over-long path segment before any hook runs:
     // answer it here like every other error, with the headers the hooks would have set.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -185,6 +194,8 @@ async function buildApp(
   if (responseCache.enabled) answerFirst(fastify.server, answerHit);
   // JSON only: anything else is 415.
   fastify.removeContentTypeParser('text/plain');
+  // JSON nested too deep for the validation layer is refused before it is parsed.
+  registerJsonBodyParser(fastify);
 
   registerHttpCaching(fastify, {
     cache: responseCache,

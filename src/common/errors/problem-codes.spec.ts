@@ -29,6 +29,7 @@ describe('PROBLEMS', () => {
       not_found: 404,
       method_not_allowed: 405,
       not_acceptable: 406,
+      request_timeout: 408,
       conflict: 409,
       last_admin: 409,
       invalid_transition: 409,
@@ -38,6 +39,7 @@ describe('PROBLEMS', () => {
       unsupported_media_type: 415,
       unprocessable_entity: 422,
       rate_limited: 429,
+      headers_too_large: 431,
       internal_error: 500,
       not_implemented: 501,
       bad_gateway: 502,
@@ -95,7 +97,7 @@ describe('problemCodeForStatus', () => {
     expect(problemCodeForStatus(status)).toBe(code);
   });
 
-  it.each([402, 408, 418, 451, 499])('maps the unknown client status %i to bad_request', (status) => {
+  it.each([402, 417, 418, 451, 499])('maps the unknown client status %i to bad_request', (status) => {
     expect(problemCodeForStatus(status)).toBe('bad_request');
   });
 

@@ -38,8 +38,22 @@ export class ProblemDetails {
   })
   readonly requestId!: string;
 
-  @ApiPropertyOptional({ type: [FieldError], description: 'Present on validation_failed.' })
+  @ApiPropertyOptional({
+    type: [FieldError],
+    description: 'Present on validation_failed: at most the first 50 errors found.',
+    maxItems: 50,
+  })
   readonly errors?: FieldError[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 51,
+    example: 30000,
+    description:
+      'Present when `errors` had to leave some out: how many errors were found. Validation stops early on input ' +
+      'with that many problems (thousands of unknown members, say), so the request may have more.',
+  })
+  readonly errorCount?: number;
 }
 
 /** The body as built by the filter: the documented members plus any extension members. */

@@ -4,7 +4,12 @@ import { IsArray, IsEmail, IsOptional, IsString, MinLength, ValidateNested, vali
 import { AppException } from '../errors/app-exception.js';
 import { PaginationQueryDto } from '../pagination/pagination.js';
 import { IsTimeOfDay } from './decorators.js';
-import { createValidationPipe, flattenValidationErrors, validationFailed } from './validation-pipe.js';
+import {
+  createValidationPipe,
+  flattenValidationErrors,
+  MAX_REPORTED_ERRORS,
+  validationFailed,
+} from './validation-pipe.js';
 
 class PeriodDto {
   @IsTimeOfDay()
@@ -63,12 +68,19 @@ async function rejection(promise: Promise<unknown>): Promise<{
   status: number;
   detail: string;
   errors: unknown;
+  errorCount?: unknown;
 }> {
   try {
     await promise;
   } catch (e) {
     if (e instanceof AppException)
-      return { code: e.code, status: e.status, detail: e.detail, errors: e.options.errors };
+      return {
+        code: e.code,
+        status: e.status,
+        detail: e.detail,
+        errors: e.options.errors,
+        ...(e.options.extensions ? { errorCount: e.options.extensions.errorCount } : {}),
+      };
     throw e;
   }
   throw new Error('the pipe accepted the value');
@@ -191,6 +203,28 @@ describe('validationFailed', () => {
   it('copes with no errors', () => {
     expect(validationFailed([]).detail).toBe('0 fields are invalid');
   });
+
+  const many = (n: number) => Array.from({ length: n }, (_, i) => ({ field: `f${i}`, message: `f${i} is wrong` }));
+
+  it(`lists ${MAX_REPORTED_ERRORS} errors without a count`, () => {
+    const e = validationFailed(many(MAX_REPORTED_ERRORS));
+    expect(e.options.errors).toEqual(many(MAX_REPORTED_ERRORS));
+    expect(e.options.extensions).toBeUndefined();
+  });
+
+  it(`lists the first ${MAX_REPORTED_ERRORS} of more errors and counts them all`, () => {
+    const e = validationFailed(many(30_000));
+    expect(e.detail).toBe('30000 fields are invalid');
+    expect(e.options.errors).toEqual(many(MAX_REPORTED_ERRORS));
+    expect(e.options.extensions).toEqual({ errorCount: 30_000 });
+  });
+
+  it('takes the total from a caller that stopped looking', () => {
+    const e = validationFailed(many(MAX_REPORTED_ERRORS), 70);
+    expect(e.detail).toBe('70 fields are invalid');
+    expect(e.options.errors).toHaveLength(MAX_REPORTED_ERRORS);
+    expect(e.options.extensions).toEqual({ errorCount: 70 });
+  });
 });
 
 describe('createValidationPipe', () => {
@@ -299,5 +333,95 @@ describe('createValidationPipe', () => {
 
   it('passes a value with a primitive metatype through', async () => {
     expect(await pipe.transform('abc', { type: 'param', metatype: String, data: 'slug' })).toBe('abc');
+  });
+
+  it(`refuses more than ${MAX_REPORTED_ERRORS} unknown members from their names, listing the first ones`, async () => {
+    const value: Record<string, unknown> = { name: 'Jane', email: 'jane@example.com' };
+    for (let i = 0; i < 30_000; i++) value[`k${i}`] = 1;
+
+    expect(await rejection(pipe.transform(value, body(ContactDto)))).toEqual({
+      code: 'validation_failed',
+      status: 400,
+      detail: '30000 fields are invalid',
+      errors: Array.from({ length: MAX_REPORTED_ERRORS }, (_, i) => ({
+        field: `k${i}`,
+        message: `property k${i} should not exist`,
+      })),
+      errorCount: 30_000,
+    });
+  });
+
+  it(`validates ${MAX_REPORTED_ERRORS} unknown members as usual, with the other rules`, async () => {
+    const value: Record<string, unknown> = { name: 5, email: 'jane@example.com' };
+    for (let i = 0; i < MAX_REPORTED_ERRORS; i++) value[`k${i}`] = 1;
+
+    const result = await rejection(pipe.transform(value, body(ContactDto)));
+    expect(result.errors).toHaveLength(MAX_REPORTED_ERRORS);
+    expect(result.errorCount).toBe(MAX_REPORTED_ERRORS + 1);
+  });
+
+  it.each([
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', '\udc00'],
+    ['a NUL', '\u0000'],
+  ])('names a field holding %s that no rule of its own refuses', async (_label, bad) => {
+    expect(
+      await rejection(pipe.transform({ name: `Ja${bad}ne`, email: 'jane@example.com' }, body(ContactDto))),
+    ).toEqual({
+      code: 'validation_failed',
+      status: 400,
+      detail: '1 field is invalid',
+      errors: [{ field: 'name', message: 'name must not contain NUL characters or unpaired UTF-16 surrogates' }],
+    });
+  });
+
+  it("keeps a field's own message and the other fields' errors (validator.js would throw on the surrogate)", async () => {
+    expect(
+      await rejection(
+        pipe.transform({ name: 'J', email: 'jane\ud800@example.com', nested: { ['x\ud800']: 1 } }, body(ContactDto)),
+      ),
+    ).toEqual({
+      code: 'validation_failed',
+      status: 400,
+      detail: '4 fields are invalid',
+      errors: [
+        { field: 'nested', message: 'property nested should not exist' },
+        { field: 'name', message: 'name must be longer than or equal to 2 characters' },
+        { field: 'email', message: 'email must be an email' },
+        {
+          field: 'nested.x\ud800',
+          message: 'nested.x\ud800 must not contain NUL characters or unpaired UTF-16 surrogates',
+        },
+      ],
+    });
+  });
+
+  it('names a query parameter or path parameter holding NUL', async () => {
+    for (const type of ['query', 'param'] as const) {
+      expect(await rejection(pipe.transform('a\u0000b', { type, metatype: String, data: 'slug' }))).toEqual({
+        code: 'validation_failed',
+        status: 400,
+        detail: '1 field is invalid',
+        errors: [{ field: 'slug', message: 'slug must not contain NUL characters or unpaired UTF-16 surrogates' }],
+      });
+    }
+  });
+
+  it('names the member of a whole query holding a lone surrogate', async () => {
+    expect(
+      await rejection(pipe.transform({ page: '1\udfff' }, { type: 'query', metatype: PaginationQueryDto })),
+    ).toEqual({
+      code: 'validation_failed',
+      status: 400,
+      detail: '1 field is invalid',
+      errors: [{ field: 'page', message: 'page must be an integer number' }],
+    });
+  });
+
+  it('leaves paired surrogates (emoji) alone', async () => {
+    expect(await pipe.transform({ name: 'Jane 😊', email: 'jane@example.com' }, body(ContactDto))).toEqual({
+      name: 'Jane 😊',
+      email: 'jane@example.com',
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { AppException } from '../errors/app-exception.js';
 import type { FieldError } from '../errors/problem-details.js';
+import { findUnsafeText, unsafeTextMessage, withoutLoneSurrogates } from './hostile-input.js';
+
+/**
+ * A validation problem lists at most this many field errors (and says how many it found): thousands of unknown
+ * members must not buy thousands of error objects, a megabyte of response and the CPU to build them.
+ */
+export const MAX_REPORTED_ERRORS = 50;
 
 /** Flattens class-validator's tree into `{ field: "a.b.0.c", message }` entries, one per broken rule. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -14,11 +22,42 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
-export function validationFailed(errors: FieldError[]): AppException {
-  const fields = new Set(errors.map((e) => e.field)).size;
+/**
+ * The validation problem for these errors: the first MAX_REPORTED_ERRORS of them, and `errorCount` (all that were
+ * found, `total` when the caller stopped looking early) when some are left out.
+ */
+export function validationFailed(errors: FieldError[], total = errors.length): AppException {
+  const fields = new Set(errors.map((e) => e.field)).size + Math.max(0, total - errors.length);
+  const shown = errors.length > MAX_REPORTED_ERRORS ? errors.slice(0, MAX_REPORTED_ERRORS) : errors;
   return new AppException('validation_failed', `${fields} ${fields === 1 ? 'field is' : 'fields are'} invalid`, {
-    errors,
+    errors: shown,
+    ...(total > shown.length ? { extensions: { errorCount: total } } : {}),
   });
+}
+
+/** The properties a DTO declares, as class-validator's whitelist sees them. */
+function declaredProperties(metatype: abstract new (...args: never[]) => unknown): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', false, false)
+      .map((m) => m.propertyName),
+  );
+}
+
+/**
+ * More unknown members than a problem reports: refused from their names alone, before class-transformer copies
+ * and class-validator visits each of them.
+ */
+function rejectManyUnknownMembers(value: object, metatype: abstract new (...args: never[]) => unknown): void {
+  const declared = declaredProperties(metatype);
+  const unknown: FieldError[] = [];
+  let count = 0;
+  for (const key of Object.keys(value)) {
+    if (declared.has(key)) continue;
+    count++;
+    if (unknown.length < MAX_REPORTED_ERRORS) unknown.push({ field: key, message: `property ${key} should not exist` });
+  }
+  if (count > MAX_REPORTED_ERRORS) throw validationFailed(unknown, count);
 }
 
 const BODY_OPTIONAL = Symbol('wellclinic:body-optional');
@@ -43,7 +82,36 @@ class StrictValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && this.toValidate(metadata) && !isObject) {
       throw validationFailed([{ field: 'body', message: 'the request body must be a JSON object' }]);
     }
-    return super.transform(value, metadata) as Promise<unknown>;
+    if (metadata.type === 'custom') return super.transform(value, metadata) as Promise<unknown>;
+    if (isObject && metadata.metatype && this.toValidate(metadata))
+      rejectManyUnknownMembers(value as object, metadata.metatype);
+
+    // A named parameter (`@Query('q')`, `@Param('id')`) is reported by its name, a whole body or query by its fields.
+    const unsafe = findUnsafeText(value, metadata.data ?? '', MAX_REPORTED_ERRORS + 1);
+    if (unsafe.length === 0) return super.transform(value, metadata) as Promise<unknown>;
+    throw await this.withUnsafeText(value, metadata, unsafe);
+  }
+
+  /**
+   * NUL or lone surrogates were found. validator.js throws on a lone surrogate (its `encodeURI`), so the rules run
+   * on a copy where they are U+FFFD: fields whose own rule refuses the value (a name's "no control characters")
+   * keep that message, and every other field holding such a character gets one of its own.
+   */
+  private async withUnsafeText(value: unknown, metadata: ArgumentMetadata, unsafe: string[]): Promise<AppException> {
+    let own: FieldError[] = [];
+    let ownCount = 0;
+    try {
+      await super.transform(withoutLoneSurrogates(value), metadata);
+    } catch (error) {
+      if (!(error instanceof AppException) || error.code !== 'validation_failed') throw error;
+      own = error.options.errors ?? [];
+      ownCount = Number(error.options.extensions?.errorCount ?? own.length);
+    }
+    const reported = new Set(own.map((e) => e.field));
+    const more = unsafe
+      .filter((field) => !reported.has(field || 'body'))
+      .map((field) => ({ field: field || 'body', message: unsafeTextMessage(field || 'body') }));
+    return validationFailed([...own, ...more], ownCount + more.length);
   }
 }
 

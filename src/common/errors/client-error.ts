@@ -1,0 +1,78 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { PROBLEMS, problemType, type ProblemCode } from './problem-codes.js';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-details.js';
+
+/** What Node's HTTP parser reports on a connection, before any request object exists. */
+export interface ConnectionError extends Error {
+  code?: string;
+}
+
+const CLIENT_ERRORS: Record<string, { code: ProblemCode; detail: string }> = {
+  // The request line counts towards the limit too: an over-long URL lands here.
+  HPE_HEADER_OVERFLOW: {
+    code: 'headers_too_large',
+    detail: 'The request line and headers exceed the size limit (an over-long URL or header).',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { code: 'payload_too_large', detail: 'The chunk extensions exceed the size limit.' },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'request_timeout', detail: 'The request was not received in time.' },
+};
+const NOT_HTTP = { code: 'bad_request', detail: 'The request is not valid HTTP/1.1.' } as const;
+
+/**
+ * The problem for an error of Node's HTTP parser. There is no request, so no path: `instance` is `/`, and nothing
+ * of the raw request (it may be the over-long or malformed part) is echoed.
+ */
+export function clientErrorProblem(error: ConnectionError, requestId: string): ProblemBody {
+  const { code, detail } = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP;
+  const { status, title } = PROBLEMS[code];
+  return { type: problemType(code), title, status, detail, instance: '/', code, requestId };
+}
+
+/** The whole raw HTTP response for such a problem: the connection is closed after it. */
+export function rawProblemResponse(problem: ProblemBody, headers: Readonly<Record<string, string>>): string {
+  const body = JSON.stringify(problem);
+  const lines = [
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Error'}`,
+    `Content-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Cache-Control: no-store',
+    'Connection: close',
+    `X-Request-Id: ${problem.requestId}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Node's view of a socket that is writing a response: raw bytes must not be mixed into it. */
+interface HttpSocket extends Socket {
+  _httpMessage?: { headersSent?: boolean } | null;
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser refused a request (malformed request line, headers too large,
+ * a timeout) and Fastify would answer with its own `application/json`. This answers problem+json, as the API
+ * does everywhere else, then closes the connection (as Node does: the stream cannot be trusted any more).
+ */
+export function createClientErrorHandler(options: {
+  headers: Readonly<Record<string, string>>;
+  requestId: () => string;
+  answered: (line: { reqId: string; statusCode: number; code: ProblemCode; parserError: string | undefined }) => void;
+}): (error: ConnectionError, socket: Socket) => void {
+  return (error, socket) => {
+    // A reset connection is gone: there is nobody to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const busy = (socket as HttpSocket)._httpMessage?.headersSent === true;
+    if (socket.writable && !busy) {
+      const problem = clientErrorProblem(error, options.requestId());
+      socket.write(rawProblemResponse(problem, options.headers));
+      options.answered({
+        reqId: problem.requestId,
+        statusCode: problem.status,
+        code: problem.code,
+        parserError: error.code,
+      });
+    }
+    socket.destroy(error);
+  };
+}
