@@ -167,7 +167,7 @@ describe('articles', () => {
         },
         review: null,
         updatedAt: expect.stringMatching(ISO),
-        jsonLd: expect.objectContaining({ '@type': 'BlogPosting', url: `${SITE}/articles/quiet-mornings-a-practice` }),
+        jsonLd: expect.any(String),
         status: 'draft',
         scheduled: false,
         version: 1,
@@ -177,6 +177,9 @@ describe('articles', () => {
         createdBy: editor.user.id,
         updatedBy: editor.user.id,
       });
+      expect(JSON.parse(res.body.jsonLd)).toEqual(
+        expect.objectContaining({ '@type': 'BlogPosting', url: `${SITE}/articles/quiet-mornings-a-practice` }),
+      );
       expect(await auditActions(res.body.id)).toEqual(['article.created']);
     });
 
@@ -598,7 +601,8 @@ describe('articles', () => {
         seo: { title: 'Reviewed piece', description: res.body.excerpt },
         review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: '2026-11-02' },
         updatedAt: expect.stringMatching(ISO),
-        jsonLd: {
+        // Nothing to escape here: the plain serialization of the schema.org object, in this member order.
+        jsonLd: JSON.stringify({
           '@context': 'https://schema.org',
           '@type': 'MedicalWebPage',
           headline: 'Reviewed piece',
@@ -614,7 +618,7 @@ describe('articles', () => {
           lastReviewed: '2026-11-02',
           reviewedBy: { '@type': 'Person', name: 'Dr. Samuel Okafor, PsyD' },
           inLanguage: 'en',
-        },
+        }),
       });
 
       const hit = await http().get(`${PUBLIC}/${slug}`);
@@ -627,6 +631,35 @@ describe('articles', () => {
       const notModified = await http().get(`${PUBLIC}/${slug}`).set('If-None-Match', res.headers.etag);
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
+    });
+
+    it('escapes <, >, & and U+2028/U+2029 in the JSON-LD so a title cannot end the script element', async () => {
+      const title = 'Calm</script><script>alert(1)</script> & more';
+      const { slug } = await published({
+        title,
+        excerpt: 'Tea <!-- and --> biscuits\u2028and\u2029rest',
+        author: { name: '<img src=x onerror=alert(1)>', credentials: null },
+      });
+      const res = await http().get(`${PUBLIC}/${slug}`);
+      expect(res.status).toBe(200);
+      const url = `${SITE}/articles/${slug}`;
+      expect(res.body.jsonLd).toBe(
+        '{"@context":"https://schema.org","@type":"BlogPosting",' +
+          '"headline":"Calm\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026 more",' +
+          '"description":"Tea \\u003c!-- and --\\u003e biscuits\\u2028and\\u2029rest",' +
+          `"url":"${url}","mainEntityOfPage":"${url}",` +
+          `"datePublished":"${res.body.publishedAt}","dateModified":"${res.body.updatedAt}",` +
+          '"wordCount":51,"keywords":"self-compassion, stress",' +
+          '"author":{"@type":"Person","name":"\\u003cimg src=x onerror=alert(1)\\u003e"},"inLanguage":"en"}',
+      );
+      // Embedded verbatim, it neither closes the element nor opens a comment; parsed, it is the same data.
+      const page = `<script type="application/ld+json">${res.body.jsonLd}</script>`;
+      expect(page.match(/<\/script/gi)).toHaveLength(1);
+      expect(JSON.parse(res.body.jsonLd)).toMatchObject({
+        headline: title,
+        description: 'Tea <!-- and --> biscuits\u2028and\u2029rest',
+        author: { '@type': 'Person', name: '<img src=x onerror=alert(1)>' },
+      });
     });
 
     it('answers hits from the cache with the headers of every response, and logs them', async () => {

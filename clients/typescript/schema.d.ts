@@ -974,8 +974,10 @@ export interface paths {
         };
         /**
          * schema.org OpeningHoursSpecification (JSON-LD)
-         * @description For the website's structured data: embed it as a JSON-LD script element. Its special opening hours are the
-         *     upcoming exceptions, so it is cached no longer than the schedule's next local midnight.
+         * @description For the website's structured data: embed the body verbatim as a JSON-LD script element (`<`, `>`, `&`, U+2028
+         *     and U+2029 in names and labels are written as `\u003c`-style escapes, so no text can end the element). Its
+         *     special opening hours are the upcoming exceptions, so it is cached no longer than the schedule's next local
+         *     midnight.
          *
          *     **Access:** public, no credentials.
          */
@@ -1193,9 +1195,11 @@ export interface components {
             highlight?: string;
             /** Format: uuid */
             id: string;
-            jsonLd: {
-                [key: string]: unknown;
-            };
+            /**
+             * @description schema.org `BlogPosting`, or `MedicalWebPage` with `lastReviewed`/`reviewedBy` when reviewed, as JSON text to place verbatim inside a script element of type `application/ld+json`: `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`-style escapes, so a title that closes the script tag cannot end the element. `JSON.parse` gives the schema.org object. Embed the string as it is: serializing the parsed object again (JSON.stringify) brings the raw characters back.
+             * @example {"@context":"https://schema.org","@type":"BlogPosting","headline":"Tea \u0026 calm"}
+             */
+            jsonLd: string;
             /**
              * @example [
              *       "be-kind-to-yourself"
@@ -1346,9 +1350,11 @@ export interface components {
             highlight?: string;
             /** Format: uuid */
             id: string;
-            jsonLd: {
-                [key: string]: unknown;
-            };
+            /**
+             * @description schema.org `BlogPosting`, or `MedicalWebPage` with `lastReviewed`/`reviewedBy` when reviewed, as JSON text to place verbatim inside a script element of type `application/ld+json`: `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`-style escapes, so a title that closes the script tag cannot end the element. `JSON.parse` gives the schema.org object. Embed the string as it is: serializing the parsed object again (JSON.stringify) brings the raw characters back.
+             * @example {"@context":"https://schema.org","@type":"BlogPosting","headline":"Tea \u0026 calm"}
+             */
+            jsonLd: string;
             /** Format: date-time */
             publishedAt: string | null;
             /** @example 6 */
@@ -3078,7 +3084,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -3241,7 +3247,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -3524,7 +3530,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -3708,7 +3714,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -3883,7 +3889,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -4215,7 +4221,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -4381,7 +4387,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "previousSlugs": [
                      *         "be-kind-to-yourself"
                      *       ],
@@ -8478,7 +8484,7 @@ export interface operations {
                      *       "excerpt": "Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step.",
                      *       "highlight": "Treat yourself as you would a <mark>friend</mark> …",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "jsonLd": {},
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
                      *       "review": {

@@ -1,4 +1,4 @@
-import { articleJsonLd, articleUrl, type JsonLdSource } from './json-ld.js';
+import { articleJsonLd, articleJsonLdScript, articleUrl, type JsonLdSource } from './json-ld.js';
 
 const SITE = 'https://wellclinic.example';
 
@@ -108,5 +108,26 @@ describe('articleJsonLd', () => {
   it('serializes to JSON without losing members', () => {
     const jsonLd = articleJsonLd(REVIEWED, SITE);
     expect(JSON.parse(JSON.stringify(jsonLd))).toEqual(jsonLd);
+  });
+});
+
+describe('articleJsonLdScript', () => {
+  const hostile: JsonLdSource = {
+    ...REVIEWED,
+    title: 'Calm</script><script>alert(1)</script>',
+    excerpt: 'Fish & chips <!-- or not -->\u2028next',
+    authorName: '<img src=x onerror=alert(1)>',
+  };
+
+  it('escapes what could end a script element, and parses back to the JSON-LD', () => {
+    const script = articleJsonLdScript(hostile, SITE);
+    expect(script).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(script).toContain('"headline":"Calm\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"');
+    expect(script).toContain('"description":"Fish \\u0026 chips \\u003c!-- or not --\\u003e\\u2028next"');
+    expect(JSON.parse(script)).toEqual(articleJsonLd(hostile, SITE));
+  });
+
+  it('is the plain serialization when nothing needs escaping', () => {
+    expect(articleJsonLdScript(REVIEWED, SITE)).toBe(JSON.stringify(articleJsonLd(REVIEWED, SITE)));
   });
 });

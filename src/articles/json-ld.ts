@@ -1,3 +1,4 @@
+import { scriptSafeJson } from '../common/http/script-safe-json.js';
 import type { Article } from './article.entity.js';
 
 export type JsonLdSource = Pick<
@@ -53,4 +54,12 @@ export function articleJsonLd(article: JsonLdSource, siteUrl: string): Record<st
       : {}),
     inLanguage: 'en',
   };
+}
+
+/**
+ * The JSON-LD as the text of a `<script type="application/ld+json">` element, `<`, `>`, `&`, U+2028 and U+2029
+ * escaped: a title such as `</script>…` cannot end the element, and `JSON.parse` gives back `articleJsonLd`.
+ */
+export function articleJsonLdScript(article: JsonLdSource, siteUrl: string): string {
+  return scriptSafeJson(articleJsonLd(article, siteUrl));
 }

@@ -19,7 +19,7 @@ import {
   ScheduleResponse,
 } from './dto/hours.responses.js';
 import { HoursService } from './hours.service.js';
-import { openingHoursJsonLd } from './schema-org.js';
+import { openingHoursJsonLdScript } from './schema-org.js';
 import { type ResolvedPeriod, secondsUntilNextChange, secondsUntilNextLocalDay } from './schedule.js';
 
 const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key.' };
@@ -153,8 +153,10 @@ export class HoursController {
   }
 
   /**
-   * For the website's structured data: embed it as a JSON-LD script element. Its special opening hours are the
-   * upcoming exceptions, so it is cached no longer than the schedule's next local midnight.
+   * For the website's structured data: embed the body verbatim as a JSON-LD script element (`<`, `>`, `&`, U+2028
+   * and U+2029 in names and labels are written as `\u003c`-style escapes, so no text can end the element). Its
+   * special opening hours are the upcoming exceptions, so it is cached no longer than the schedule's next local
+   * midnight.
    */
   @Get(':key/schema-org')
   @PublicCache()
@@ -183,13 +185,10 @@ export class HoursController {
     },
   })
   @ApiProblems('validation_failed', 'not_found')
-  async schemaOrg(
-    @SlugParam('key') key: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Record<string, unknown>> {
+  async schemaOrg(@SlugParam('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const { schedule, upcoming } = await this.hours.get(key);
     this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
-    return openingHoursJsonLd(schedule, upcoming);
+    return openingHoursJsonLdScript(schedule, upcoming);
   }
 
   /**

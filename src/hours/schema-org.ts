@@ -1,3 +1,4 @@
+import { scriptSafeJson } from '../common/http/script-safe-json.js';
 import type { HoursException } from './hours-exception.entity.js';
 import type { HoursSchedule } from './hours-schedule.entity.js';
 
@@ -38,4 +39,9 @@ export function openingHoursJsonLd(schedule: HoursSchedule, exceptions: HoursExc
     ...(schedule.description ? { description: schedule.description } : {}),
     openingHoursSpecification: [...weekly, ...special],
   };
+}
+
+/** The JSON-LD as served: text that can go verbatim into `<script type="application/ld+json">`. */
+export function openingHoursJsonLdScript(schedule: HoursSchedule, exceptions: HoursException[]): string {
+  return scriptSafeJson(openingHoursJsonLd(schedule, exceptions));
 }

@@ -3,7 +3,7 @@ import { PageMeta } from '../../common/pagination/pagination.js';
 import type { ArticleRevision } from '../article-revision.entity.js';
 import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../article.entity.js';
 import { seoOf } from '../article-content.js';
-import { articleJsonLd } from '../json-ld.js';
+import { articleJsonLdScript } from '../json-ld.js';
 
 export class CoverImageResponse {
   @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg' })
@@ -123,9 +123,17 @@ export class ArticleResponse extends ArticleSummaryResponse {
   @ApiProperty({ format: 'date-time' })
   readonly updatedAt!: string;
 
-  /** schema.org `BlogPosting`, or `MedicalWebPage` with `lastReviewed`/`reviewedBy` when reviewed: embed as JSON-LD. */
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  readonly jsonLd!: Record<string, unknown>;
+  // A string, not an object: re-serializing a parsed object with JSON.stringify would undo the escaping.
+  @ApiProperty({
+    description:
+      'schema.org `BlogPosting`, or `MedicalWebPage` with `lastReviewed`/`reviewedBy` when reviewed, as JSON text ' +
+      'to place verbatim inside a script element of type `application/ld+json`: `<`, `>`, `&`, U+2028 and U+2029 ' +
+      'are written as `\\u003c`-style escapes, so a title that closes the script tag cannot end the element. ' +
+      '`JSON.parse` gives the schema.org object. Embed the string as it is: serializing the parsed object again ' +
+      '(JSON.stringify) brings the raw characters back.',
+    example: '{"@context":"https://schema.org","@type":"BlogPosting","headline":"Tea \\u0026 calm"}',
+  })
+  readonly jsonLd!: string;
 }
 
 export class ArticlePageMeta extends PageMeta {
@@ -320,7 +328,7 @@ export function mapArticle(a: ArticleDetailView, siteUrl: string): ArticleRespon
     seo: seoOf(a),
     review: a.reviewedBy && a.reviewedAt ? { reviewedBy: a.reviewedBy, reviewedAt: a.reviewedAt } : null,
     updatedAt: a.updatedAt.toISOString(),
-    jsonLd: articleJsonLd(a, siteUrl),
+    jsonLd: articleJsonLdScript(a, siteUrl),
   };
 }
 
