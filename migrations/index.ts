@@ -5,6 +5,7 @@ import { OperatingHours1795638926728 } from './1795638926728-OperatingHours.js';
 import { Articles1795649191508 } from './1795649191508-Articles.js';
 import { Testimonials1795658995904 } from './1795658995904-Testimonials.js';
 import { ContactRequests1795659873475 } from './1795659873475-ContactRequests.js';
+import { AuditClientRequestId1796590534504 } from './1796590534504-AuditClientRequestId.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Articles1795649191508,
   Testimonials1795658995904,
   ContactRequests1795659873475,
+  AuditClientRequestId1796590534504,
 ];

@@ -1,6 +1,5 @@
 import compress from '@fastify/compress';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,7 +20,7 @@ import {
 import { ResponseCache } from './common/http/response-cache.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
-import { resolveRequestId } from './common/http/request-id.js';
+import { clientRequestId, newRequestId } from './common/http/request-id.js';
 import { createRootLogger } from './common/logging/logger.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { registerJsonBodyParser } from './common/validation/json-body.js';
@@ -147,6 +146,7 @@ async function buildApp(
   const logReply = (request: FastifyRequest, reply: FastifyReply): void =>
     logCompleted({
       reqId: request.id,
+      clientRequestId: clientRequestId(request.headers['x-request-id']),
       method: request.method,
       route: request.routeOptions.url ?? null,
       url: request.url,
@@ -166,7 +166,8 @@ async function buildApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
-    genReqId: (req: IncomingMessage) => resolveRequestId(req.headers['x-request-id']),
+    // Ours, always: a caller's X-Request-Id is only logged and audited beside it, as clientRequestId.
+    genReqId: () => newRequestId(),
     requestIdHeader: false,
     // Answered by our own hook below, as problem+json.
     return503OnClosing: false,
@@ -174,7 +175,7 @@ async function buildApp(
     // as problem+json too, instead of Fastify's own JSON.
     clientErrorHandler: createClientErrorHandler({
       headers: API_SECURITY_HEADERS,
-      requestId: () => resolveRequestId(undefined),
+      requestId: newRequestId,
       answered: (line) => logger.info(line, 'client error'),
     }),
     // The router rejects a malformed URL (`/hours/%`) or an over-long path segment before any hook runs:

@@ -682,7 +682,12 @@ describe('articles', () => {
       const notModified = await http().get(url).set('If-None-Match', miss.headers.etag).set('X-Request-Id', 'hit-304');
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
-      expect(notModified.headers).toMatchObject({ ...security, ...cached, 'x-request-id': 'hit-304' });
+      // The caller's X-Request-Id is only logged beside the server's own (clientRequestId).
+      expect(notModified.headers).toMatchObject({
+        ...security,
+        ...cached,
+        'x-request-id': expect.stringMatching(UUID),
+      });
       expect(notModified.headers['content-type']).toBeUndefined();
       expect(notModified.headers['content-length']).toBeUndefined();
 
@@ -691,7 +696,7 @@ describe('articles', () => {
       expect(identity.headers).toMatchObject({
         ...security,
         ...cached,
-        'x-request-id': 'hit-200',
+        'x-request-id': expect.stringMatching(UUID),
         'content-type': JSON_TYPE,
         'content-length': String(Buffer.byteLength(JSON.stringify(miss.body))),
       });
@@ -702,14 +707,15 @@ describe('articles', () => {
       expect(compressed.headers).toMatchObject({
         ...security,
         ...cached,
-        'x-request-id': 'hit-gzip',
+        'x-request-id': expect.stringMatching(UUID),
         'content-encoding': 'gzip',
       });
       expect(compressed.body).toEqual(miss.body);
 
       const completed = logs.json().filter((line) => line.msg === 'request completed');
-      const logged = (reqId: string, statusCode: number) => ({
-        reqId,
+      const logged = (res: { headers: Record<string, string> }, clientRequestId: string, statusCode: number) => ({
+        reqId: res.headers['x-request-id'],
+        clientRequestId,
         method: 'GET',
         route: '/api/v1/articles/:slug',
         path: url,
@@ -717,9 +723,9 @@ describe('articles', () => {
         durationMs: expect.any(Number),
       });
       expect(completed).toEqual([
-        expect.objectContaining(logged('hit-304', 304)),
-        expect.objectContaining(logged('hit-200', 200)),
-        expect.objectContaining(logged('hit-gzip', 200)),
+        expect.objectContaining(logged(notModified, 'hit-304', 304)),
+        expect.objectContaining(logged(identity, 'hit-200', 200)),
+        expect.objectContaining(logged(compressed, 'hit-gzip', 200)),
       ]);
     });
 

@@ -22,12 +22,19 @@ interface AuditEventJson {
   entityType: string;
   entityId: string | null;
   requestId: string | null;
+  clientRequestId: string | null;
   metadata: Record<string, unknown>;
 }
 
 const suffix = () => randomBytes(4).toString('hex');
-/** A request id of our own, so each event can be traced to the request that caused it. */
+/** A request id of the caller's own: kept as clientRequestId, while requestId is always the server's. */
 const requestId = (label: string) => `${label}-${suffix()}`;
+/** The server's id of a request, from its response; never the caller's. */
+const serverId = (res: ResponseLike): string => {
+  const id = res.headers['x-request-id'];
+  expect(id).toMatch(UUID);
+  return id;
+};
 
 /** A whole event as the API returns it; `id` and `occurredAt` are the server's. */
 function event(fields: Omit<AuditEventJson, 'id' | 'occurredAt'>): Record<string, unknown> {
@@ -71,7 +78,7 @@ describe('/api/v1/admin/audit-events', () => {
       .set('X-Request-Id', ids[0])
       .send({ email, displayName: 'Riley Quinn', role: 'frontdesk', password });
     expect(created.status).toBe(201);
-    expect(created.headers['x-request-id']).toBe(ids[0]);
+    const server = [serverId(created)];
     const id = created.body.id as string;
 
     const changes: object[] = [
@@ -88,21 +95,23 @@ describe('/api/v1/admin/audit-events', () => {
         .set('X-Request-Id', ids[i + 1])
         .send(body);
       expect(res.status).toBe(200);
+      server.push(serverId(res));
     }
-    // Without an X-Request-Id of ours: the event carries the one the server generated.
+    // Without an X-Request-Id of ours: no clientRequestId.
     const deleted = await app().http().delete(`${USERS}/${id}`).set(admin.auth);
     expect(deleted.status).toBe(204);
-    const generated = deleted.headers['x-request-id'];
-    expect(generated).toMatch(UUID);
+    const generated = serverId(deleted);
+    expect(new Set([...server, generated]).size).toBe(6);
 
     const by = { actorType: 'user', actorId: admin.user.id, entityType: 'user', entityId: id };
+    const req = (i: number) => ({ requestId: server[i], clientRequestId: ids[i] });
     const expected = [
-      event({ ...by, action: 'user.created', requestId: ids[0], metadata: { role: 'frontdesk' } }),
-      event({ ...by, action: 'user.updated', requestId: ids[1], metadata: { fields: ['displayName'] } }),
-      event({ ...by, action: 'user.updated', requestId: ids[2], metadata: { fields: ['password', 'role'] } }),
-      event({ ...by, action: 'user.deactivated', requestId: ids[3], metadata: { fields: ['active'] } }),
-      event({ ...by, action: 'user.updated', requestId: ids[4], metadata: { fields: ['active'] } }),
-      event({ ...by, action: 'user.deleted', requestId: generated, metadata: {} }),
+      event({ ...by, action: 'user.created', ...req(0), metadata: { role: 'frontdesk' } }),
+      event({ ...by, action: 'user.updated', ...req(1), metadata: { fields: ['displayName'] } }),
+      event({ ...by, action: 'user.updated', ...req(2), metadata: { fields: ['password', 'role'] } }),
+      event({ ...by, action: 'user.deactivated', ...req(3), metadata: { fields: ['active'] } }),
+      event({ ...by, action: 'user.updated', ...req(4), metadata: { fields: ['active'] } }),
+      event({ ...by, action: 'user.deleted', requestId: generated, clientRequestId: null, metadata: {} }),
     ];
 
     const oldestFirst = await events(`entityType=user&entityId=${id}&sort=occurredAt`);
@@ -116,6 +125,58 @@ describe('/api/v1/admin/audit-events', () => {
     }
   });
 
+  it("cannot be filed under another request's id: requestId is the server's, the caller's claim is kept apart", async () => {
+    const first = await app()
+      .http()
+      .post(KEYS)
+      .set(admin.auth)
+      .send({ name: `Claimed ${suffix()}`, scopes: ['hours:read'] });
+    expect(first.status).toBe(201);
+    const taken = serverId(first);
+    // Another staff action that claims the first one's id, then one with an id unfit for a log line.
+    const claiming = await app().http().delete(`${KEYS}/${first.body.id}`).set(admin.auth).set('X-Request-Id', taken);
+    expect(claiming.status).toBe(204);
+    expect(serverId(claiming)).not.toBe(taken);
+    const second = await app()
+      .http()
+      .post(KEYS)
+      .set(admin.auth)
+      .set('X-Request-Id', 'two words')
+      .send({ name: `Unfit ${suffix()}`, scopes: ['hours:read'] });
+    expect(second.status).toBe(201);
+
+    const by = { actorType: 'user', actorId: admin.user.id, entityType: 'api_key' };
+    const revocation = await events(`entityId=${first.body.id}&action=api_key.revoked`);
+    expectPage(
+      revocation,
+      [
+        event({
+          ...by,
+          entityId: first.body.id,
+          action: 'api_key.revoked',
+          requestId: serverId(claiming),
+          clientRequestId: taken,
+          metadata: {},
+        }),
+      ],
+      meta(1),
+    );
+    expectPage(
+      await events(`entityId=${second.body.id}`),
+      [
+        event({
+          ...by,
+          entityId: second.body.id,
+          action: 'api_key.created',
+          requestId: serverId(second),
+          clientRequestId: null,
+          metadata: { scopes: ['hours:read'] },
+        }),
+      ],
+      meta(1),
+    );
+  });
+
   it('records the creation and the revocation of an API key, without its name or secret', async () => {
     const name = `Partner ${suffix()}`;
     const [createId, revokeId, againId] = ['key-create', 'key-revoke', 'key-revoke-again'].map(requestId);
@@ -127,9 +188,11 @@ describe('/api/v1/admin/audit-events', () => {
       .send({ name, scopes: ['testimonials:read', 'hours:read'] });
     expect(created.status).toBe(201);
     const { id, secret } = created.body as { id: string; secret: string };
+    const revoked: string[] = [];
     for (const rid of [revokeId, againId]) {
       const res = await app().http().delete(`${KEYS}/${id}`).set(admin.auth).set('X-Request-Id', rid);
       expect(res.status).toBe(204);
+      revoked.push(serverId(res));
     }
 
     const by = { actorType: 'user', actorId: admin.user.id, entityType: 'api_key', entityId: id };
@@ -140,11 +203,12 @@ describe('/api/v1/admin/audit-events', () => {
         event({
           ...by,
           action: 'api_key.created',
-          requestId: createId,
+          requestId: serverId(created),
+          clientRequestId: createId,
           metadata: { scopes: ['hours:read', 'testimonials:read'] },
         }),
         // Revoking a revoked key changes nothing, so it records nothing.
-        event({ ...by, action: 'api_key.revoked', requestId: revokeId, metadata: {} }),
+        event({ ...by, action: 'api_key.revoked', requestId: revoked[0], clientRequestId: revokeId, metadata: {} }),
       ],
       meta(2),
     );
@@ -154,22 +218,22 @@ describe('/api/v1/admin/audit-events', () => {
 
   describe('sign-in', () => {
     let member: StaffMember;
-    const attempts: Record<string, { requestId: string; body: Record<string, unknown> }> = {};
-    let deactivateId: string;
+    const attempts: Record<string, { requestId: string; clientRequestId: string; body: Record<string, unknown> }> = {};
+    let deactivation: { requestId: string; clientRequestId: string };
 
     beforeAll(async () => {
       member = await createStaff(app(), 'frontdesk');
       const login = async (label: string, email: string, password: string) => {
         const rid = requestId(label);
         const res = await app().http().post(LOGIN).set('X-Request-Id', rid).send({ email, password });
-        attempts[label] = { requestId: rid, body: res.body };
+        attempts[label] = { requestId: serverId(res), clientRequestId: rid, body: res.body };
         return res;
       };
 
       expect((await login('success', member.email, member.password)).status).toBe(200);
       expectProblem(await login('wrong-password', member.email, `${member.password}-nope`), BAD_LOGIN);
       expectProblem(await login('unknown-email', `nobody-${suffix()}@wellclinic.test`, member.password), BAD_LOGIN);
-      deactivateId = requestId('deactivate');
+      const deactivateId = requestId('deactivate');
       const deactivated = await app()
         .http()
         .patch(`${USERS}/${member.user.id}`)
@@ -177,6 +241,7 @@ describe('/api/v1/admin/audit-events', () => {
         .set('X-Request-Id', deactivateId)
         .send({ active: false });
       expect(deactivated.status).toBe(200);
+      deactivation = { requestId: serverId(deactivated), clientRequestId: deactivateId };
       expectProblem(await login('inactive', member.email, member.password), BAD_LOGIN);
     });
 
@@ -193,6 +258,10 @@ describe('/api/v1/admin/audit-events', () => {
       const res = await events(`entityType=user&entityId=${member.user.id}&sort=occurredAt`);
       const on = { entityType: 'user', entityId: member.user.id };
       const anonymous = { actorType: 'anonymous', actorId: null };
+      const ids = (label: string) => ({
+        requestId: attempts[label].requestId,
+        clientRequestId: attempts[label].clientRequestId,
+      });
       expectPage(
         res,
         [
@@ -201,14 +270,14 @@ describe('/api/v1/admin/audit-events', () => {
             actorType: 'user',
             actorId: member.user.id,
             action: 'auth.login_succeeded',
-            requestId: attempts.success.requestId,
+            ...ids('success'),
             metadata: {},
           }),
           event({
             ...on,
             ...anonymous,
             action: 'auth.login_failed',
-            requestId: attempts['wrong-password'].requestId,
+            ...ids('wrong-password'),
             metadata: { reason: 'wrong_password' },
           }),
           event({
@@ -216,14 +285,14 @@ describe('/api/v1/admin/audit-events', () => {
             actorType: 'user',
             actorId: admin.user.id,
             action: 'user.deactivated',
-            requestId: deactivateId,
+            ...deactivation,
             metadata: { fields: ['active'] },
           }),
           event({
             ...on,
             ...anonymous,
             action: 'auth.login_failed',
-            requestId: attempts.inactive.requestId,
+            ...ids('inactive'),
             metadata: { reason: 'inactive' },
           }),
         ],
@@ -247,6 +316,7 @@ describe('/api/v1/admin/audit-events', () => {
           entityType: 'user',
           entityId: null,
           requestId: attempts['unknown-email'].requestId,
+          clientRequestId: attempts['unknown-email'].clientRequestId,
           metadata: { reason: 'unknown_email' },
         }),
       ]);

@@ -32,17 +32,26 @@ describe('HTTP platform', () => {
       expect(res.headers['x-request-id']).toMatch(UUID);
     });
 
-    it('reuses a sane id from the caller, in the header and the problem body', async () => {
+    it("never takes the caller's: its own in the header, the problem body and the log, the caller's beside it", async () => {
+      logs.lines.length = 0;
       const res = await app().http().get('/nowhere').set('X-Request-Id', 'edge-42.abc:1_z');
-      expect(res.headers['x-request-id']).toBe('edge-42.abc:1_z');
-      expect(res.body.requestId).toBe('edge-42.abc:1_z');
+      const own = res.headers['x-request-id'];
+      expect(own).toMatch(UUID);
+      expect(res.body.requestId).toBe(own);
+      expect(logs.json()).toContainEqual(
+        expect.objectContaining({ msg: 'request completed', reqId: own, clientRequestId: 'edge-42.abc:1_z' }),
+      );
     });
 
     it.each([['has spaces in it'], ['x'.repeat(129)], ['quote"inside'], ['new\\nline']])(
-      'replaces an unsafe id %#',
+      'generates its own and leaves out an unsafe caller id %#',
       async (id) => {
+        logs.lines.length = 0;
         const res = await app().http().get('/health/live').set('X-Request-Id', id);
         expect(res.headers['x-request-id']).toMatch(UUID);
+        const line = logs.json().find((l) => l.msg === 'request completed' && l.reqId === res.headers['x-request-id']);
+        expect(line).toBeDefined();
+        expect(line).not.toHaveProperty('clientRequestId');
       },
     );
   });
@@ -132,10 +141,16 @@ describe('HTTP platform', () => {
       logs.lines.length = 0;
       const res = await app().http().get(path).set('X-Request-Id', 'router-error-1');
       expectProblem(res, { code: 'bad_request', detail, instance: path });
-      expect(res.headers['x-request-id']).toBe('router-error-1');
+      expect(res.headers['x-request-id']).toMatch(UUID);
       expect(res.headers).toMatchObject(SECURITY_HEADERS);
       expect(logs.json()).toContainEqual(
-        expect.objectContaining({ msg: 'request completed', reqId: 'router-error-1', path, statusCode: 400 }),
+        expect.objectContaining({
+          msg: 'request completed',
+          reqId: res.headers['x-request-id'],
+          clientRequestId: 'router-error-1',
+          path,
+          statusCode: 400,
+        }),
       );
     });
 
@@ -343,7 +358,8 @@ describe('HTTP platform', () => {
     const lines = app().logs.json();
     expect(lines.find((l) => l.msg === 'request completed' && l.path === '/api/v1/fixtures/log')).toMatchObject({
       level: 'info',
-      reqId: 'trace-me-1',
+      reqId: res.headers['x-request-id'],
+      clientRequestId: 'trace-me-1',
       statusCode: 200,
     });
     // No AsyncLocalStorage per request (README, "No per-request logging context"): the service's own line is

@@ -1423,6 +1423,8 @@ export interface components {
             /** Format: uuid */
             actorId: string | null;
             actorType: components["schemas"]["AuditActorType"];
+            /** @description The `X-Request-Id` the caller sent, when it was a sane token (up to 128 of `A-Za-z0-9._:-`): as claimed by the caller, so never proof of anything. */
+            clientRequestId: string | null;
             /** Format: uuid */
             entityId: string | null;
             /** @example user */
@@ -1441,6 +1443,7 @@ export interface components {
             };
             /** Format: date-time */
             occurredAt: string;
+            /** @description The id the server gave the request (its `X-Request-Id` response header); null for system jobs. */
             requestId: string | null;
         };
         /** @enum {string} */
@@ -2017,13 +2020,18 @@ export interface components {
         /** @enum {string} */
         PreferredTime: "morning" | "afternoon" | "evening" | "any";
         /** @enum {string} */
-        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "last_admin" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable_entity" | "rate_limited" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
+        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "last_admin" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "unprocessable_entity" | "rate_limited" | "headers_too_large" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
         ProblemDetails: {
             /** @example validation_failed */
             code: components["schemas"]["ProblemCode"];
             /** @example 1 field is invalid */
             detail: string;
-            /** @description Present on validation_failed. */
+            /**
+             * @description Present when `errors` had to leave some out: how many errors were found. Validation stops early on input with that many problems (thousands of unknown members, say), so the request may have more.
+             * @example 30000
+             */
+            errorCount?: number;
+            /** @description Present on validation_failed: at most the first 50 errors found. */
             errors?: components["schemas"]["FieldError"][];
             /**
              * @description The request path (without query string).

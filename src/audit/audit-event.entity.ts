@@ -36,6 +36,10 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 128, nullable: true })
   requestId!: string | null;
 
+  /** The caller's own X-Request-Id, when it sent a sane one; `requestId` is always the server's. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  clientRequestId!: string | null;
+
   @Column({ type: 'jsonb' })
   metadata!: Record<string, unknown>;
 }

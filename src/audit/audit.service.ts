@@ -10,14 +10,27 @@ import type { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
 /** Who did it and within which request: built once per request, passed to services that record changes. */
 export interface AuditContext {
   actor: { type: ActorType; id: string | null };
+  /** The server's id of the request. */
   requestId: string | null;
+  /** The caller's X-Request-Id (when sane): what the caller says, kept apart from what the server knows. */
+  clientRequestId: string | null;
 }
 
-export const SYSTEM_CONTEXT: AuditContext = { actor: { type: 'system', id: null }, requestId: null };
+export const SYSTEM_CONTEXT: AuditContext = {
+  actor: { type: 'system', id: null },
+  requestId: null,
+  clientRequestId: null,
+};
 
-export function auditContextFor(principal: Principal | undefined, requestId: string): AuditContext {
-  if (!principal) return { actor: { type: 'anonymous', id: null }, requestId };
-  return { actor: { type: principal.kind === 'user' ? 'user' : 'api_key', id: principal.id }, requestId };
+export function auditContextFor(
+  principal: Principal | undefined,
+  requestId: string,
+  clientRequestId: string | null = null,
+): AuditContext {
+  const actor: AuditContext['actor'] = principal
+    ? { type: principal.kind === 'user' ? 'user' : 'api_key', id: principal.id }
+    : { type: 'anonymous', id: null };
+  return { actor, requestId, clientRequestId };
 }
 
 export interface AuditRecord {
@@ -37,6 +50,7 @@ export async function recordAuditEvent(manager: EntityManager, ctx: AuditContext
     entityType: record.entityType,
     entityId: record.entityId ?? null,
     requestId: ctx.requestId,
+    clientRequestId: ctx.clientRequestId,
     metadata: record.metadata ?? {},
   });
   await manager.save(event);

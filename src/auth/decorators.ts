@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyScope as Scope } from '../api-keys/scopes.js';
 import { auditContextFor, type AuditContext } from '../audit/audit.service.js';
+import { clientRequestId } from '../common/http/request-id.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { API_KEY_AUTH, BEARER_AUTH } from '../common/openapi/openapi.js';
 import type { Role } from '../users/roles.js';
@@ -67,5 +68,5 @@ export const CurrentPrincipal = createParamDecorator(
 /** Actor and request id for audit records. */
 export const Audit = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuditContext => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-  return auditContextFor(request.principal, String(request.id));
+  return auditContextFor(request.principal, request.id, clientRequestId(request.headers['x-request-id']) ?? null);
 });

@@ -23,8 +23,21 @@ export class AuditEventResponse {
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   readonly entityId!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The id the server gave the request (its `X-Request-Id` response header); null for system jobs.',
+  })
   readonly requestId!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'The `X-Request-Id` the caller sent, when it was a sane token (up to 128 of `A-Za-z0-9._:-`): as claimed ' +
+      'by the caller, so never proof of anything.',
+  })
+  readonly clientRequestId!: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { fields: ['role'] } })
   readonly metadata!: Record<string, unknown>;
@@ -40,6 +53,7 @@ export function mapAuditEvent(e: AuditEvent): AuditEventResponse {
     entityType: e.entityType,
     entityId: e.entityId,
     requestId: e.requestId,
+    clientRequestId: e.clientRequestId,
     metadata: e.metadata,
   };
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ifNoneMatchSatisfied, publicCacheControl, strongEtag } from './etag.js';
-import { resolveRequestId } from './request-id.js';
+import { clientRequestId, newRequestId } from './request-id.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 
 export interface PublicCacheOptions {
@@ -99,6 +99,8 @@ function answerFromCache(
 /** What the request log records of a response, whoever answered it (Fastify, or cacheHitResponder). */
 export interface CompletedRequest {
   reqId: string;
+  /** The caller's own X-Request-Id, when it sent a sane one. */
+  clientRequestId?: string;
   method: string;
   /** The route's pattern (`/api/v1/articles/:slug`); null when no route matched. */
   route: string | null;
@@ -137,10 +139,11 @@ export function cacheHitResponder(
     if (!hit) return false;
     const notModified = ifNoneMatchSatisfied(req.headers['if-none-match'], hit.etag);
     if (!notModified && req.headers['accept-encoding']) return false;
-    const reqId = resolveRequestId(req.headers['x-request-id']);
+    const reqId = newRequestId();
     writeHit(res, hit, notModified, reqId);
     answered?.({
       reqId,
+      clientRequestId: clientRequestId(req.headers['x-request-id']),
       method,
       route: hit.route,
       url,

@@ -1,8 +1,17 @@
-import { resolveRequestId } from './request-id.js';
+import { clientRequestId, newRequestId } from './request-id.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('resolveRequestId', () => {
+describe('newRequestId', () => {
+  it('is a random UUID, different each time', () => {
+    const ids = new Set(Array.from({ length: 20 }, () => newRequestId()));
+
+    expect(ids.size).toBe(20);
+    for (const id of ids) expect(id).toMatch(UUID);
+  });
+});
+
+describe('clientRequestId', () => {
   it.each([
     '5b0f3c1e-9a8e-4a57-8f3e-1c2d3e4f5a6b',
     'abc-123_x.y:z',
@@ -10,7 +19,7 @@ describe('resolveRequestId', () => {
     'x'.repeat(128),
     'trace:00-4bf92f3577b34da6-01',
   ])('keeps the sane id %j', (id) => {
-    expect(resolveRequestId(id)).toBe(id);
+    expect(clientRequestId(id)).toBe(id);
   });
 
   it.each([
@@ -25,30 +34,19 @@ describe('resolveRequestId', () => {
     ['with a slash', 'a/b'],
     ['with non-ASCII letters', 'ünïcode'],
     ['with a trailing newline', 'abc\n'],
-  ])('replaces an id that is %s with a new UUID', (_label, header) => {
-    const id = resolveRequestId(header);
-
-    expect(id).toMatch(UUID);
-    expect(id).not.toBe(header);
+  ])('drops an id that is %s', (_label, header) => {
+    expect(clientRequestId(header)).toBeUndefined();
   });
 
   it('uses the first value of a repeated header', () => {
-    expect(resolveRequestId(['first-id', 'second-id'])).toBe('first-id');
+    expect(clientRequestId(['first-id', 'second-id'])).toBe('first-id');
   });
 
   it('does not fall back to a later value when the first one is not sane', () => {
-    const id = resolveRequestId(['bad id', 'good-id']);
-
-    expect(id).toMatch(UUID);
+    expect(clientRequestId(['bad id', 'good-id'])).toBeUndefined();
   });
 
-  it('generates an id for an empty array', () => {
-    expect(resolveRequestId([])).toMatch(UUID);
-  });
-
-  it('generates a different id each time', () => {
-    const ids = new Set(Array.from({ length: 20 }, () => resolveRequestId(undefined)));
-
-    expect(ids.size).toBe(20);
+  it('is undefined for an empty array', () => {
+    expect(clientRequestId([])).toBeUndefined();
   });
 });

@@ -55,7 +55,9 @@ clears them at once. Staff responses with one article, testimonial or contact re
 
 ## Conventions
 camelCase JSON, timestamps in ISO 8601 UTC (\`Z\`), dates \`YYYY-MM-DD\`, times of day \`HH:mm\`, ids are UUIDs.
-Every response carries \`X-Request-Id\` (yours, if it is a sane token of up to 128 characters).
+Every response carries \`X-Request-Id\`, always made by the server: it names the request in problem bodies, logs and
+the audit log. An \`X-Request-Id\` you send (a token of up to 128 of \`A-Za-z0-9._:-\`) is recorded beside it as
+\`clientRequestId\` in the request log and in audit events, so you can find your request by it.
 `.trim();
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
