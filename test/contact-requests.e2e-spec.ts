@@ -49,6 +49,8 @@ describe('contact requests', () => {
     clock,
     env: {
       RATE_LIMIT_SUBMISSION_LIMIT: '10000',
+      // Idempotency keys are scoped to the client's address: tests vary it with X-Forwarded-For.
+      TRUST_PROXY: 'true',
       NOTIFY_WEBHOOK_URLS: 'http://127.0.0.1:9/hook',
       NOTIFY_WEBHOOK_SECRET: 'test-webhook-secret-123',
     },
@@ -204,6 +206,41 @@ describe('contact requests', () => {
       expect(later.headers['idempotent-replayed']).toBeUndefined();
       expect((later.body as Json).reference).not.toBe((first.body as Json).reference);
       clock.set(NY('2026-11-23T12:00'));
+    });
+
+    it("scopes a key to its client: the same key from another address is a new key, never the other's answer", async () => {
+      const key = 'shared-key-0005';
+      const fromA = (body: Json) => submit(body, { 'Idempotency-Key': key, 'X-Forwarded-For': '203.0.113.10' });
+      const fromB = (body: Json) => submit(body, { 'Idempotency-Key': key, 'X-Forwarded-For': '198.51.100.20' });
+      const first = await fromA(PERSON);
+      expect(first.status).toBe(201);
+
+      // Same key and body from B: created anew, not a replay of A's receipt.
+      const other = await fromB(PERSON);
+      expectJson(other, 201, { ...first.body, reference: expect.stringMatching(REFERENCE) });
+      expect(other.headers['idempotent-replayed']).toBeUndefined();
+      expect(other.body.reference).not.toBe(first.body.reference);
+      // Same key, another body from B: its own key again (a replay of B's first), not A's 422.
+      const otherBody = await fromB({ ...PERSON, message: 'Something else entirely' });
+      expectProblem(otherBody, {
+        code: 'unprocessable_entity',
+        detail: 'This Idempotency-Key was already used with a different request body.',
+        instance: PUBLIC,
+      });
+      const thirdClient = await submit(
+        { ...PERSON, message: 'A third body' },
+        { 'Idempotency-Key': key, 'X-Forwarded-For': '192.0.2.30' },
+      );
+      expect(thirdClient.status).toBe(201);
+      expect(thirdClient.headers['idempotent-replayed']).toBeUndefined();
+
+      // A's retry still gets A's answer.
+      const retry = await fromA(PERSON);
+      expectJson(retry, 201, first.body);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      // Stored as a keyed hash of (client, key): neither the key nor the address is kept.
+      const dump = JSON.stringify(await db().query('SELECT * FROM idempotency_keys'));
+      for (const kept of [key, '203.0.113.10', '198.51.100.20']) expect(dump).not.toContain(kept);
     });
 
     it('creates one request when several requests with one key race', async () => {

@@ -880,7 +880,9 @@ export interface paths {
          * Ask the clinic to contact you
          * @description Stores the request (encrypted) and answers with a reference and when to expect a reply, from the opening hours.
          *     Send an `Idempotency-Key` to retry safely: the same key and body replay the first answer
-         *     (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours.
+         *     (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours. A key is yours alone:
+         *     it is scoped to your credential or, without one, to your IP address, so the same key from another client is a
+         *     different key (retry from the same network).
          *
          *     **Access:** public, no credentials.
          */
@@ -9091,7 +9093,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID) per request; reuse it only to retry that same request. */
+                /** @description Any unique string (a UUID) per request; reuse it only to retry that same request, from the same client (credential, or IP address without one): another client never meets your key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuditContext } from '../audit/audit.service.js';
@@ -19,7 +19,9 @@ export class ContactRequestsController {
   /**
    * Stores the request (encrypted) and answers with a reference and when to expect a reply, from the opening hours.
    * Send an `Idempotency-Key` to retry safely: the same key and body replay the first answer
-   * (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours.
+   * (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours. A key is yours alone:
+   * it is scoped to your credential or, without one, to your IP address, so the same key from another client is a
+   * different key (retry from the same network).
    */
   @Post()
   @HttpCode(201)
@@ -27,7 +29,9 @@ export class ContactRequestsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Any unique string (a UUID) per request; reuse it only to retry that same request.',
+    description:
+      'Any unique string (a UUID) per request; reuse it only to retry that same request, from the same client ' +
+      '(credential, or IP address without one): another client never meets your key.',
   })
   @ApiOperation({ operationId: 'createContactRequest', summary: 'Ask the clinic to contact you' })
   @ApiCreatedResponse({
@@ -44,9 +48,10 @@ export class ContactRequestsController {
     @Body() body: CreateContactRequestRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Audit() ctx: AuditContext,
+    @Ip() ip: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactRequestReceiptResponse> {
-    const { receipt, replayed } = await this.requests.submit(body, idempotencyKey, ctx);
+    const { receipt, replayed } = await this.requests.submit(body, { key: idempotencyKey, ip }, ctx);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return receipt;
   }

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock/clock.js';
 import { DataCipher } from '../common/crypto/data-cipher.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { sqlState } from '../common/errors/database-errors.js';
-import { Idempotency, idempotencyKeyOf } from '../common/idempotency/idempotency.js';
+import { Idempotency, idempotencyClientOf, idempotencyKeyOf } from '../common/idempotency/idempotency.js';
 import { AppConfig } from '../config/app-config.js';
 import { HoursService } from '../hours/hours.service.js';
 import { Outbox } from '../notifications/outbox.js';
@@ -43,10 +43,11 @@ export class ContactRequestsService {
    */
   async submit(
     body: CreateContactRequestRequest,
-    idempotencyKeyHeader: string | undefined,
+    idempotency: { key: string | undefined; ip: string },
     ctx: AuditContext,
   ): Promise<{ receipt: ContactRequestReceiptResponse; replayed: boolean }> {
-    const key = idempotencyKeyOf(idempotencyKeyHeader);
+    const key = idempotencyKeyOf(idempotency.key);
+    const client = idempotencyClientOf(ctx.actor, idempotency.ip);
     const details = contactDetailsOf(body, this.config.contactRequests.defaultRegion);
     const spam = typeof body.website === 'string' && body.website.trim() !== '';
     const now = this.clock.now();
@@ -55,6 +56,7 @@ export class ContactRequestsService {
       try {
         const result = await this.idempotency.run<ContactRequestReceiptResponse>(
           IDEMPOTENCY_SCOPE,
+          client,
           key,
           body,
           async (manager) => {

@@ -11,6 +11,7 @@ export class IdempotencyKey {
   @PrimaryColumn({ type: 'varchar', length: 60 })
   scope!: string;
 
+  /** HMAC of (client, Idempotency-Key): the key is the client's own, and neither it nor the client is stored. */
   @PrimaryColumn({ type: 'varchar', length: 255 })
   key!: string;
 

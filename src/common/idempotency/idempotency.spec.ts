@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AppException } from '../errors/app-exception.js';
-import { canonicalJson, idempotencyKeyOf } from './idempotency.js';
+import { canonicalJson, idempotencyClientOf, idempotencyKeyOf } from './idempotency.js';
 
 describe('canonicalJson', () => {
   it.each<[string, unknown, string]>([
@@ -151,5 +151,22 @@ describe('idempotencyKeyOf', () => {
   it('never echoes the key in the error', () => {
     const error = refusal('secret key with spaces');
     expect(JSON.stringify({ message: error.message, errors: error.options.errors })).not.toContain('secret');
+  });
+});
+
+describe('idempotencyClientOf', () => {
+  it('is the credential when there is one, wherever it calls from', () => {
+    const user = { type: 'user', id: '7d3c0f0e-1b2a-4c5d-8e9f-0a1b2c3d4e5f' };
+    expect(idempotencyClientOf(user, '203.0.113.10')).toBe('user:7d3c0f0e-1b2a-4c5d-8e9f-0a1b2c3d4e5f');
+    expect(idempotencyClientOf(user, '198.51.100.20')).toBe(idempotencyClientOf(user, '203.0.113.10'));
+    expect(idempotencyClientOf({ type: 'api_key', id: user.id }, '203.0.113.10')).not.toBe(
+      idempotencyClientOf(user, '203.0.113.10'),
+    );
+  });
+
+  it('is the address for an anonymous caller', () => {
+    const anonymous = { type: 'anonymous', id: null };
+    expect(idempotencyClientOf(anonymous, '203.0.113.10')).toBe('ip:203.0.113.10');
+    expect(idempotencyClientOf(anonymous, '198.51.100.20')).not.toBe(idempotencyClientOf(anonymous, '203.0.113.10'));
   });
 });

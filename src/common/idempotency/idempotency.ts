@@ -34,6 +34,15 @@ export function idempotencyKeyOf(header: string | undefined): string | undefined
   return header;
 }
 
+/**
+ * Whose key it is: the credential when there is one (the same user or API key from anywhere), else the address.
+ * Keys are the client's own choice, so one client must never meet another's: not replay its answer, not probe
+ * which keys exist, not block its retry with a 422.
+ */
+export function idempotencyClientOf(actor: { type: string; id: string | null }, ip: string): string {
+  return actor.id !== null ? `${actor.type}:${actor.id}` : `ip:${ip}`;
+}
+
 export interface StoredResponse<T> {
   status: number;
   body: T;
@@ -41,7 +50,9 @@ export interface StoredResponse<T> {
 
 /**
  * `Idempotency-Key` for operations that create something: a retry with the same key and the same body replays the
- * first response; the same key with another body is 422; keys expire after 24 hours.
+ * first response; the same key with another body is 422; keys expire after 24 hours. A key belongs to its client
+ * (`idempotencyClientOf`): the row stores a keyed hash of (client, key), so the same key from another client is
+ * another key, and neither the raw key nor the client's address is kept.
  *
  * The key row is inserted first, in the same transaction as the change, with `ON CONFLICT DO NOTHING`: of two
  * concurrent requests with one key, the second waits on the unique index until the first commits, then finds its
@@ -58,13 +69,16 @@ export class Idempotency {
 
   async run<T>(
     scope: string,
-    key: string | undefined,
+    client: string,
+    clientKey: string | undefined,
     body: unknown,
     work: (manager: EntityManager) => Promise<StoredResponse<T>>,
   ): Promise<StoredResponse<T> & { replayed: boolean }> {
-    if (key === undefined) {
+    if (clientKey === undefined) {
       return { ...(await this.dataSource.transaction(work)), replayed: false };
     }
+    // Length-prefixed, so no (client, key) pair reads as another.
+    const key = this.cipher.blindIndex(`${client.length}:${client}:${clientKey}`, `idempotency-key:${scope}`);
     const requestHash = this.cipher.blindIndex(canonicalJson(body), `idempotency:${scope}`);
     return this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
