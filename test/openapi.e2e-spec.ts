@@ -38,8 +38,10 @@ describe('OpenAPI document and Swagger UI', () => {
         errors: {
           type: 'array',
           items: { $ref: '#/components/schemas/FieldError' },
-          description: 'Present on validation_failed.',
+          maxItems: 50,
+          description: 'Present on validation_failed: at most the first 50 errors found.',
         },
+        errorCount: expect.objectContaining({ type: 'integer', minimum: 51 }),
       }),
     });
     expect(doc.components.schemas.ProblemCode).toEqual({ type: 'string', enum: Object.keys(PROBLEMS) });
