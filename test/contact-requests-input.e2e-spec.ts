@@ -372,10 +372,13 @@ describe('contact requests: bad input', () => {
         expect(app().logs.text).not.toContain('SECRET');
       });
 
-      it('in the answer to an invalid phone in the staff search', async () => {
-        const res = await list({ phone: '+1 555 SECRET-NUMBER' });
-        expectInvalid(res, ADMIN, [badPhone]);
-        expect(res.text).not.toContain('SECRET');
+      it('in the answer to an invalid phone or email in the staff search, nor in the logs', async () => {
+        app().logs.lines.length = 0;
+        const phone = await send('post', `${ADMIN}/search`, { phone: '+1 555 SECRET-NUMBER' });
+        expectInvalid(phone, `${ADMIN}/search`, [badPhone]);
+        const email = await send('post', `${ADMIN}/search`, { email: 'secret.person@@SECRET-DOMAIN' });
+        expectInvalid(email, `${ADMIN}/search`, [notEmail]);
+        expect(phone.text + email.text + app().logs.text).not.toContain('SECRET');
       });
     });
 
@@ -475,17 +478,9 @@ describe('contact requests: bad input', () => {
         [err('to', 'to must not be earlier than from')],
       ],
       [{ from: 'soon', to: 'later' }, [err('from', ISO_MESSAGE('from')), err('to', ISO_MESSAGE('to'))]],
-      [{ phone: '12345' }, [badPhone]],
-      [{ phone: 'not a phone' }, [badPhone]],
-      [{ phone: '' }, [empty('phone')]],
-      [{ phone: '4'.repeat(41) }, [tooLong('phone', 40)]],
-      ['phone=4155552671&phone=4155552672', [mustBeString('phone')]],
-      [{ email: 'alex@' }, [notEmail]],
-      [{ email: '' }, [notEmail]],
-      [
-        { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.org` },
-        [tooLong('email', 254)],
-      ],
+      // Contact details never go in a URL: they are searched with POST …/search.
+      [{ phone: '4155552671' }, [unknownField('phone')]],
+      [{ email: 'alex@example.org' }, [unknownField('email')]],
       [{ page: 0 }, [err('page', 'page must not be less than 1')]],
       [{ page: 'abc' }, [err('page', 'page must be an integer number')]],
       [{ page: '1.5' }, [err('page', 'page must be an integer number')]],
@@ -511,12 +506,66 @@ describe('contact requests: bad input', () => {
     it('accepts from equal to to, and a phone or email in any common form (200)', async () => {
       for (const query of [
         { from: NOW, to: NOW },
-        { phone: '(415) 555-2671' },
-        { phone: '+1 415 555 2671' },
-        { email: 'ALEX@example.org' },
         { status: 'new', channel: 'text', page: 2, pageSize: 100 },
       ]) {
         const res = await list(query);
+        expect(res.status).toBe(200);
+        expect(res.headers['cache-control']).toBe('no-store');
+      }
+    });
+  });
+
+  describe('POST /admin/contact-requests/search', () => {
+    const SEARCH = `${ADMIN}/search`;
+    const search = (body: unknown) => send('post', SEARCH, body);
+    const termRequired = 'phone or email is required to search; list without them';
+
+    it.each<[unknown, FieldError[]]>([
+      [{}, [err('phone', termRequired), err('email', termRequired)]],
+      [{ status: 'new', page: 2 }, [err('phone', termRequired), err('email', termRequired)]],
+      [{ phone: '12345' }, [badPhone]],
+      [{ phone: 'not a phone' }, [badPhone]],
+      [{ phone: '' }, [empty('phone')]],
+      [{ phone: 4155552671 }, [mustBeString('phone')]],
+      [{ phone: '4'.repeat(41) }, [tooLong('phone', 40)]],
+      [{ phone: ['4155552671', '4155552672'] }, [mustBeString('phone')]],
+      [{ phone: null }, [mustBeString('phone')]],
+      [{ email: 'alex@' }, [notEmail]],
+      [{ email: '' }, [notEmail]],
+      [{ email: 42 }, [mustBeString('email')]],
+      [
+        { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.org` },
+        [tooLong('email', 254)],
+      ],
+      [{ email: "' OR 1=1 --@example.org" }, [notEmail]],
+      [{ phone: '4155552671', status: 'open' }, [err('status', `status must be one of: ${STATUSES}`)]],
+      [{ phone: '4155552671', from: 'yesterday' }, [err('from', ISO_MESSAGE('from'))]],
+      [{ phone: '4155552671', page: 0 }, [err('page', 'page must not be less than 1')]],
+      [{ phone: '4155552671', page: 1.5 }, [err('page', 'page must be an integer number')]],
+      [{ phone: '4155552671', pageSize: 101 }, [err('pageSize', 'pageSize must not be greater than 100')]],
+      [{ phone: '4155552671', q: 'alex' }, [unknownField('q')]],
+      [{ phone: '4155552671', name: "'; DROP TABLE contact_requests; --" }, [unknownField('name')]],
+      [{ phone: '4155552671', sort: '-createdAt' }, [unknownField('sort')]],
+      [[{ phone: '4155552671' }], NOT_OBJECT],
+      ['4155552671', NOT_OBJECT],
+      [null, NOT_OBJECT],
+    ])('refuses the body %j (400)', async (body, errors) => {
+      expectInvalid(await search(body), SEARCH, errors);
+    });
+
+    it('takes JSON only', async () => {
+      await expectJsonBodyOnly(() => http().post(SEARCH).set(frontdesk.auth), SEARCH, { phone: '4155552671' });
+    });
+
+    it('accepts a phone or email in any common form, with the list filters (200, no-store)', async () => {
+      for (const body of [
+        { phone: '(415) 555-2671' },
+        { phone: '+1 415 555 2671' },
+        { email: 'ALEX@example.org' },
+        { email: 'alex@example.org', phone: '4155552671', status: 'new', channel: 'text', page: 2, pageSize: 100 },
+        { phone: '4155552671', from: NOW, to: NOW },
+      ]) {
+        const res = await search(body);
         expect(res.status).toBe(200);
         expect(res.headers['cache-control']).toBe('no-store');
       }

@@ -336,7 +336,7 @@ describe('contact requests', () => {
       app().logs.lines.length = 0;
       const { id } = await received();
       await http().get(`${ADMIN}/${id}`).set(frontdesk.auth);
-      await http().get(ADMIN).query({ phone: '415-555-2671' }).set(frontdesk.auth);
+      await http().post(`${ADMIN}/search`).send({ phone: '415-555-2671' }).set(frontdesk.auth);
       await http().post(`${ADMIN}/${id}/notes`).set(frontdesk.auth).send({ body: 'Robin prefers texts after 6 pm.' });
       await submit({ ...PERSON, phone: 'not a phone Achterberg' });
       await submit({ ...PERSON, website: 'spam' });
@@ -388,11 +388,91 @@ describe('contact requests', () => {
       const a = await received(person);
       const b = await received({ ...person, phone: '(202) 555-0199', email: 'same.person@example.org' });
       const other = await received({ ...PERSON, phone: '202-555-0198' });
-      const byPhone = await http().get(ADMIN).query({ phone: '202.555.0199' }).set(frontdesk.auth);
+      const byPhone = await http().post(`${ADMIN}/search`).send({ phone: '202.555.0199' }).set(frontdesk.auth);
       expect((byPhone.body as { data: Json[] }).data.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
-      const byEmail = await http().get(ADMIN).query({ email: 'SAME.person@example.ORG' }).set(frontdesk.auth);
+      const byEmail = await http()
+        .post(`${ADMIN}/search`)
+        .send({ email: 'SAME.person@example.ORG' })
+        .set(frontdesk.auth);
       expect((byEmail.body as { data: Json[] }).data.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
       expect((byPhone.body as { data: Json[] }).data.map((r) => r.id)).not.toContain(other.id);
+    });
+
+    it('searches by phone and email in the body: whole page, no-store, audited without the terms, never logged', async () => {
+      // Earlier than the requests of the other tests, whose time filters must not see these.
+      clock.set(NY('2026-11-05T12:00'));
+      const person = { ...PERSON, name: 'Search Target', phone: '+1 646 555 0142', email: 'Search.Target@Example.net' };
+      const older = await received(person);
+      clock.advance(60_000);
+      const newer = await received({ ...person, preferredChannel: 'call' });
+      const unrelated = await received({ ...PERSON, phone: '+1 646 555 0143', email: 'someone.else@example.net' });
+      clock.set(NY('2026-11-23T12:00'));
+      app().logs.lines.length = 0;
+
+      const terms = { phone: '(646) 555-0142', email: 'SEARCH.target@example.NET' };
+      const res = await http()
+        .post(`${ADMIN}/search`)
+        .set(admin.auth)
+        .send({ ...terms, pageSize: 1 });
+      const summary = (id: string, createdAt: string) => ({
+        id,
+        reference: expect.stringMatching(REFERENCE),
+        status: 'new',
+        channel: expect.any(String),
+        preferredTime: 'evening',
+        serviceInterest: 'individual-therapy',
+        name: 'Search Target',
+        phoneMasked: '+1 ••••••••42',
+        emailMasked: 's•••@example.net',
+        expectedReplyBy: expect.stringMatching(ISO),
+        assignedTo: null,
+        createdAt,
+        updatedAt: expect.stringMatching(ISO),
+      });
+      expectJson(res, 200, {
+        data: [summary(newer.id, NY('2026-11-05T12:01').toISOString())],
+        meta: { page: 1, pageSize: 1, total: 2, totalPages: 2 },
+      });
+      const second = await http()
+        .post(`${ADMIN}/search`)
+        .set(frontdesk.auth)
+        .send({ ...terms, page: 2, pageSize: 1 });
+      expectJson(second, 200, {
+        data: [summary(older.id, NY('2026-11-05T12:00').toISOString())],
+        meta: { page: 2, pageSize: 1, total: 2, totalPages: 2 },
+      });
+      // The list's filters apply too.
+      const onlyCalls = await http()
+        .post(`${ADMIN}/search`)
+        .set(frontdesk.auth)
+        .send({ email: terms.email, channel: 'call' });
+      expect((onlyCalls.body as { data: Json[] }).data.map((r) => r.id)).toEqual([newer.id]);
+      expect((onlyCalls.body as { data: Json[] }).data.map((r) => r.id)).not.toContain(unrelated.id);
+
+      const searched = await db()
+        .getRepository(AuditEvent)
+        .find({ where: { action: 'contact_request.searched' }, order: { occurredAt: 'ASC' } });
+      const mine = searched.filter((e) => e.requestId === res.headers['x-request-id']);
+      expect(mine.map((e) => [e.actorType, e.actorId, e.entityType, e.entityId, e.metadata])).toEqual([
+        ['user', admin.user.id, 'contact_request', null, { terms: ['email', 'phone'], ids: [newer.id], total: 2 }],
+      ]);
+      expect(searched.at(-1)?.metadata).toEqual({ terms: ['email'], ids: [newer.id], total: 1 });
+      const kept = JSON.stringify([searched, app().logs.text]);
+      const forms = ['+16465550142', '6465550142', '(646) 555-0142', 'earch.target', 'EARCH.target', 'example.NET'];
+      for (const value of [...forms, 'Search Target', 'example.net']) {
+        expect({ value, kept: kept.includes(value) }).toEqual({ value, kept: false });
+      }
+    });
+
+    it('no longer takes phone or email in the list URL (400 naming the parameter)', async () => {
+      for (const query of [{ phone: '4155552671' }, { email: 'robin.a@example.org' }]) {
+        const [field] = Object.keys(query);
+        expectProblem(
+          await http().get(ADMIN).query(query).set(frontdesk.auth),
+          { code: 'validation_failed', detail: '1 field is invalid', instance: ADMIN },
+          { errors: [{ field, message: `property ${field} should not exist` }] },
+        );
+      }
     });
 
     it('filters by status, channel and time', async () => {
@@ -551,6 +631,7 @@ describe('contact requests', () => {
       const { id } = await received();
       for (const [method, path] of [
         ['get', ADMIN],
+        ['post', `${ADMIN}/search`],
         ['get', `${ADMIN}/${id}`],
         ['patch', `${ADMIN}/${id}`],
         ['post', `${ADMIN}/${id}/notes`],
@@ -663,7 +744,7 @@ describe('contact request key rotation', () => {
       await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY, DATA_ENCRYPTION_KEYS: OLD_KEY }), async (t) => {
         const staff = await createStaff(t, 'frontdesk');
         const cipher = t.app.get(DataCipher);
-        const found = await t.http().get(ADMIN).query({ phone: '4155552671' }).set(staff.auth);
+        const found = await t.http().post(`${ADMIN}/search`).send({ phone: '4155552671' }).set(staff.auth);
         const [summary] = (found.body as { data: Json[] }).data;
         expect(summary).toMatchObject({ reference, name: 'Robin Achterberg' });
         const ds = t.app.get(DataSource);
@@ -683,7 +764,7 @@ describe('contact request key rotation', () => {
       });
       await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY }), async (t) => {
         const staff = await createStaff(t, 'frontdesk');
-        const found = await t.http().get(ADMIN).query({ phone: '+1 415 555 2671' }).set(staff.auth);
+        const found = await t.http().post(`${ADMIN}/search`).send({ phone: '+1 415 555 2671' }).set(staff.auth);
         const id = (found.body as { data: Json[] }).data[0].id as string;
         const full = await t.http().get(`${ADMIN}/${id}`).set(staff.auth);
         expect(full.body).toMatchObject({

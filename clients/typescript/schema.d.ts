@@ -271,7 +271,8 @@ export interface paths {
         };
         /**
          * List contact requests
-         * @description Newest first; phone and email shown masked. Listing is audited (which requests, not their contents).
+         * @description Newest first; phone and email shown masked. Listing is audited (which requests, not their contents). To find
+         *     someone by phone number or email address, use the search (`POST …/search`): those never go in a URL.
          *
          *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
@@ -356,6 +357,30 @@ export interface paths {
          *     **Access:** staff with the role admin or frontdesk (bearer token).
          */
         post: operations["addContactRequestNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/contact-requests/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find contact requests by phone or email
+         * @description The list's filters and pagination in a JSON body, plus `phone` and/or `email` (at least one; exact matches,
+         *     normalized like submissions). A body, because URLs end up in proxy, CDN and browser logs. The search is audited
+         *     (`contact_request.searched`: which kinds of terms were used, the ids found and the count, never the terms).
+         *
+         *     **Access:** staff with the role admin or frontdesk (bearer token).
+         */
+        post: operations["searchContactRequests"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2154,6 +2179,39 @@ export interface components {
             timeZone: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SearchContactRequestsRequest: {
+            channel?: components["schemas"]["ContactChannel"];
+            /**
+             * Format: email
+             * @example alex@example.org
+             */
+            email?: string;
+            /**
+             * Format: date-time
+             * @description Received at or after this instant. Years 1900 to 2200.
+             * @example 2026-12-24T17:00:00Z
+             */
+            from?: string;
+            /**
+             * @description Page number, starting at 1.
+             * @default 1
+             */
+            page: number;
+            /**
+             * @description Items per page.
+             * @default 20
+             */
+            pageSize: number;
+            /** @example +14155552671 */
+            phone?: string;
+            status?: components["schemas"]["ContactRequestStatus"];
+            /**
+             * Format: date-time
+             * @description Received at or before this instant. Years 1900 to 2200.
+             * @example 2026-12-24T17:00:00Z
+             */
+            to?: string;
         };
         SeoInput: {
             description?: string | null;
@@ -4654,16 +4712,12 @@ export interface operations {
         parameters: {
             query?: {
                 channel?: components["schemas"]["ContactChannel"];
-                /** @description Example: `alex@example.org`. */
-                email?: string;
                 /** @description Received at or after this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
                 from?: string;
                 /** @description Page number, starting at 1. */
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
-                /** @description Example: `+14155552671`. */
-                phone?: string;
                 status?: components["schemas"]["ContactRequestStatus"];
                 /** @description Received at or before this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
                 to?: string;
@@ -5362,6 +5416,151 @@ export interface operations {
             };
             /** @description Problem: `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    searchContactRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "text",
+                 *       "email": "alex@example.org",
+                 *       "from": "2026-12-24T17:00:00Z",
+                 *       "page": 1,
+                 *       "pageSize": 20,
+                 *       "phone": "+14155552671",
+                 *       "status": "new",
+                 *       "to": "2026-12-24T17:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SearchContactRequestsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "assignedTo": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "channel": "text",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "emailMasked": "a•••@example.org",
+                     *           "expectedReplyBy": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "name": "Alex Rivera",
+                     *           "phoneMasked": "+1 ••••••••71",
+                     *           "preferredTime": "morning",
+                     *           "reference": "CR-7K3F9Q",
+                     *           "serviceInterest": "individual-therapy",
+                     *           "status": "new",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ContactRequestSummaryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

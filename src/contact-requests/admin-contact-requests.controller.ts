@@ -12,6 +12,7 @@ import { AdminContactRequestsService, type RequestRecord } from './admin-contact
 import {
   CreateNoteRequest,
   ListContactRequestsQuery,
+  SearchContactRequestsRequest,
   UpdateContactRequestRequest,
 } from './dto/contact-request.requests.js';
 import {
@@ -35,7 +36,10 @@ export class AdminContactRequestsController {
     return mapRequest(record);
   }
 
-  /** Newest first; phone and email shown masked. Listing is audited (which requests, not their contents). */
+  /**
+   * Newest first; phone and email shown masked. Listing is audited (which requests, not their contents). To find
+   * someone by phone number or email address, use the search (`POST …/search`): those never go in a URL.
+   */
   @Get()
   @ApiOperation({ operationId: 'listContactRequests', summary: 'List contact requests' })
   @ApiPageResponse(ContactRequestSummaryResponse)
@@ -45,6 +49,23 @@ export class AdminContactRequestsController {
     @Audit() ctx: AuditContext,
   ): Promise<Page<ContactRequestSummaryResponse>> {
     return mapPage(await this.requests.list(query, ctx), mapSummary);
+  }
+
+  /**
+   * The list's filters and pagination in a JSON body, plus `phone` and/or `email` (at least one; exact matches,
+   * normalized like submissions). A body, because URLs end up in proxy, CDN and browser logs. The search is audited
+   * (`contact_request.searched`: which kinds of terms were used, the ids found and the count, never the terms).
+   */
+  @Post('search')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'searchContactRequests', summary: 'Find contact requests by phone or email' })
+  @ApiPageResponse(ContactRequestSummaryResponse)
+  @ApiProblems('validation_failed')
+  async search(
+    @Body() body: SearchContactRequestsRequest,
+    @Audit() ctx: AuditContext,
+  ): Promise<Page<ContactRequestSummaryResponse>> {
+    return mapPage(await this.requests.search(body, ctx), mapSummary);
   }
 
   /** Decrypted, with notes and status history. Every read writes an audit event. */

@@ -22,6 +22,7 @@ import { ContactRequest, type ContactRequestStatus } from './contact-request.ent
 import type {
   CreateNoteRequest,
   ListContactRequestsQuery,
+  SearchContactRequestsRequest,
   UpdateContactRequestRequest,
 } from './dto/contact-request.requests.js';
 
@@ -62,13 +63,44 @@ export class AdminContactRequestsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Newest first. Phone and email filters match exactly, through the blind index (under every known key). */
+  /** Newest first. */
   list(query: ListContactRequestsQuery, ctx: AuditContext): Promise<Page<OpenedRequest>> {
+    return this.page(query, {}, ctx, (rows, total) => ({
+      action: 'contact_request.listed',
+      metadata: { ids: rows.map((r) => r.id), total },
+    }));
+  }
+
+  /**
+   * The list, narrowed to a phone number and/or an email address matched exactly through the blind index (under
+   * every known key). Audited as a search: which kinds of terms were used and what was found, never the terms.
+   */
+  search(body: SearchContactRequestsRequest, ctx: AuditContext): Promise<Page<OpenedRequest>> {
+    const terms = (['email', 'phone'] as const).filter((term) => body[term] !== undefined);
+    if (terms.length === 0) {
+      const message = 'phone or email is required to search; list without them';
+      throw validationFailed([
+        { field: 'phone', message },
+        { field: 'email', message },
+      ]);
+    }
+    return this.page(body, this.byContact(body.phone, body.email), ctx, (rows, total) => ({
+      action: 'contact_request.searched',
+      metadata: { terms, ids: rows.map((r) => r.id), total },
+    }));
+  }
+
+  private page(
+    query: ListContactRequestsQuery,
+    byContact: FindOptionsWhere<ContactRequest>,
+    ctx: AuditContext,
+    audited: (rows: ContactRequest[], total: number) => { action: string; metadata: Record<string, unknown> },
+  ): Promise<Page<OpenedRequest>> {
     const where: FindOptionsWhere<ContactRequest> = {
       ...(query.status ? { status: query.status } : {}),
       ...(query.channel ? { channel: query.channel } : {}),
       ...withRange('createdAt', instantRange(query.from, query.to)),
-      ...this.byContact(query.phone, query.email),
+      ...byContact,
     };
     return this.dataSource.transaction(async (manager) => {
       const [rows, total] = await manager.findAndCount(ContactRequest, {
@@ -76,11 +108,7 @@ export class AdminContactRequestsService {
         order: { createdAt: 'DESC', id: 'ASC' },
         ...pageWindow(query),
       });
-      await this.audit.record(manager, ctx, {
-        action: 'contact_request.listed',
-        entityType: 'contact_request',
-        metadata: { ids: rows.map((r) => r.id), total },
-      });
+      await this.audit.record(manager, ctx, { entityType: 'contact_request', ...audited(rows, total) });
       return toPage(
         rows.map((request) => ({ request, details: open(this.cipher, request) })),
         total,

@@ -109,7 +109,13 @@ export class ListContactRequestsQuery extends PaginationQueryDto {
 
   @IsInstant({ optional: true, description: 'Received at or before this instant.' })
   readonly to?: string;
+}
 
+/**
+ * The list's filters and pagination plus a phone number and/or an email address. In a body, not a query string:
+ * URLs end up in proxy and CDN logs, and these are the person's contact details.
+ */
+export class SearchContactRequestsRequest extends ListContactRequestsQuery {
   /** Exact match (normalized like submissions), found through the blind index. */
   @IsText({ max: 40, optional: true, example: '+14155552671' })
   readonly phone?: string;
