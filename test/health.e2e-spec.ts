@@ -8,10 +8,10 @@ describe('health and database outages', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    const url = new URL(e2eDatabaseUrl());
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    // A TCP port or, for the embedded database, a Unix socket.
+    proxy = await TcpProxy.for(e2eDatabaseUrl());
     t = await createTestApp({
-      env: { DATABASE_URL: proxy.route(url.toString()), DB_RETRY_AFTER_SECONDS: '7', DB_CONNECT_TIMEOUT_MS: '1000' },
+      env: { DATABASE_URL: proxy.route(e2eDatabaseUrl()), DB_RETRY_AFTER_SECONDS: '7', DB_CONNECT_TIMEOUT_MS: '1000' },
       imports: [FixturesModule],
     });
   });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
@@ -8,6 +7,7 @@ import { AppException } from '../common/errors/app-exception.js';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { parseSort } from '../common/pagination/sort.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
+import { pgPool } from '../database/query-deadline.js';
 import { highlightHtml } from './article-content.js';
 import {
   countQuery,
@@ -99,10 +99,10 @@ export class ArticlesService {
   /**
    * The hottest reads in the API go straight to the driver's pg pool: TypeORM's query runner adds nothing
    * to a read-only statement but per-call overhead. Errors keep their SQLSTATE, so 503 handling still works.
+   * It is the same pool, so the same deadlines: waiting for a connection, and DB_QUERY_TIMEOUT_MS per query.
    */
   private async rows<T>(query: SqlQuery): Promise<T[]> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    return (await pool.query(query.text, query.values)).rows as T[];
+    return (await pgPool(this.dataSource).query(query.text, query.values)).rows as T[];
   }
 
   async list(query: ListArticlesQuery): Promise<ArticleList> {

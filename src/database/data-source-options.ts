@@ -8,6 +8,11 @@ export interface DatabaseConnectionSettings {
   poolMax: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /**
+   * Client-side deadline of each query (pg's `query_timeout`): the server's statement_timeout cannot help
+   * when the network stops carrying bytes. Unset for CLI scripts, whose work may be long.
+   */
+  queryTimeoutMs?: number;
   /** Called when an idle pooled connection dies (database restart, network cut). Must not throw. */
   onPoolError?: (error: Error) => void;
 }
@@ -28,12 +33,14 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     poolSize: settings.poolMax,
+    // pg-pool applies it both to opening a connection and to waiting for a pooled one.
     connectTimeoutMS: settings.connectTimeoutMs,
     poolErrorHandler: settings.onPoolError ?? (() => undefined),
     extra: {
       max: settings.poolMax,
       idleTimeoutMillis: 30_000,
       statement_timeout: settings.statementTimeoutMs,
+      ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs } : {}),
       application_name: 'well-clinic-api',
     },
   };

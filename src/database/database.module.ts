@@ -1,8 +1,10 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DatabaseBootstrapService } from './database-bootstrap.service.js';
+import { discardUnansweredConnections, pgPool } from './query-deadline.js';
 
 @Module({})
 export class DatabaseModule {
@@ -20,6 +22,7 @@ export class DatabaseModule {
               poolMax: config.database.poolMax,
               connectTimeoutMs: config.database.connectTimeoutMs,
               statementTimeoutMs: config.database.statementTimeoutMs,
+              queryTimeoutMs: config.database.queryTimeoutMs,
               // A pooled connection that dies while idle (restart, network cut) must not crash the process;
               // the pool replaces it on the next checkout.
               onPoolError: (error) => logger.warn(`Idle database connection lost: ${error.message}`),
@@ -27,6 +30,11 @@ export class DatabaseModule {
             retryAttempts: 3,
             retryDelay: 1000,
           }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            discardUnansweredConnections(pgPool(dataSource));
+            return dataSource;
+          },
         }),
       ],
       providers: [DatabaseBootstrapService],

@@ -101,6 +101,8 @@ describe('isDatabaseUnavailable', () => {
     'Connection terminated due to connection timeout',
     'connection timeout',
     'timeout exceeded when trying to connect',
+    // pg's query_timeout (DB_QUERY_TIMEOUT_MS): a database that stopped answering.
+    'Query read timeout',
     'Client has encountered a connection error and is not queryable',
     'sorry, too many connections for role "app"',
     'Connection is not established with mysql database',

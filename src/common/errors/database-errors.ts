@@ -19,7 +19,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const UNAVAILABLE_MESSAGES =
-  /connection terminated|connection timeout|timeout exceeded when trying to connect|client has encountered a connection error|too many connections|connection is not established|the database system is (starting up|shutting down)/i;
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|query read timeout|client has encountered a connection error|too many connections|connection is not established|the database system is (starting up|shutting down)/i;
 
 interface ErrorLike {
   code?: unknown;
