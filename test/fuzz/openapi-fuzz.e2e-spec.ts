@@ -349,19 +349,38 @@ function requestFor(ctx: Context, ops: Operation[]): fc.Arbitrary<FuzzRequest> {
     { weight: 3, arbitrary: fc.constant('none') },
     { weight: 1, arbitrary: fc.constantFrom('bad-bearer', 'bad-key') },
   );
+  // Off the document: other methods on documented paths, and paths that do not exist.
+  const offSpec = fc
+    .tuple(
+      fc.constantFrom('HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE', 'POST', 'GET'),
+      fc.oneof(
+        fc.constantFrom(...ops.map((op) => op.path.replace(/\{\w+\}/g, 'x'))),
+        nastyString.map((segment) => `/api/v1/${encode(segment)}`),
+        fc.constantFrom('/', '/api', '/api/v2/articles', '/docs/../health', '//health', '/health/', '/%2e%2e/health'),
+      ),
+      auth,
+    )
+    .map(([method, url, who]): FuzzRequest => ({
+      method,
+      url,
+      headers: who === 'admin' ? { authorization: `Bearer ${ctx.adminToken}` } : {},
+    }));
   return fc.oneof(
-    ...ops.map((op) =>
-      fc.tuple(partsFor(ctx, op), auth).map(([{ params, query, body, extra }, who]): FuzzRequest => {
-        let i = 0;
-        const path = op.path.replace(/\{\w+\}/g, () => params[i++]);
-        const headers: Record<string, string> = { ...extra };
-        if (body.type) headers['content-type'] = body.type;
-        if (who === 'admin') headers.authorization = `Bearer ${ctx.adminToken}`;
-        if (who === 'bad-bearer') headers.authorization = 'Bearer not.a.token';
-        if (who === 'bad-key') headers['x-api-key'] = 'wck_nope';
-        return { method: op.method.toUpperCase(), url: path + query, headers, body: body.body };
-      }),
-    ),
+    { weight: 2, arbitrary: offSpec },
+    ...ops
+      .map((op) =>
+        fc.tuple(partsFor(ctx, op), auth).map(([{ params, query, body, extra }, who]): FuzzRequest => {
+          let i = 0;
+          const path = op.path.replace(/\{\w+\}/g, () => params[i++]);
+          const headers: Record<string, string> = { ...extra };
+          if (body.type) headers['content-type'] = body.type;
+          if (who === 'admin') headers.authorization = `Bearer ${ctx.adminToken}`;
+          if (who === 'bad-bearer') headers.authorization = 'Bearer not.a.token';
+          if (who === 'bad-key') headers['x-api-key'] = 'wck_nope';
+          return { method: op.method.toUpperCase(), url: path + query, headers, body: body.body };
+        }),
+      )
+      .map((arbitrary) => ({ weight: 1, arbitrary })),
   );
 }
 
@@ -380,10 +399,12 @@ function operationsOf(document: OpenAPIObject): Operation[] {
 }
 
 /** What is wrong with a response, or undefined. */
-function verdict(status: number, headers: Headers, text: string): string | undefined {
+function verdict(method: string, status: number, headers: Headers, text: string): string | undefined {
   if (status >= 500) return `status ${status}: ${text.slice(0, 300)}`;
   if (status < 400) return undefined;
   if (headers.get('content-type') !== PROBLEM_JSON) return `content-type ${headers.get('content-type')}`;
+  // A HEAD answer has the headers of the GET answer and no body.
+  if (method === 'HEAD') return text === '' ? undefined : 'a body in a HEAD answer';
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -468,7 +489,7 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
           });
           const text = await res.text();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          problem = verdict(res.status, res.headers, text);
+          problem = verdict(r.method, res.status, res.headers, text);
         } catch (error) {
           problem = `no response: ${String((error as Error).cause ?? error)}`;
         }
