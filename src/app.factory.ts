@@ -8,7 +8,11 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { type Clock, systemClock } from './common/clock/clock.js';
 import { AppException } from './common/errors/app-exception.js';
-import { createClientErrorHandler } from './common/errors/client-error.js';
+import {
+  createClientErrorHandler,
+  type RawAnswerOptions,
+  registerServerAnswers,
+} from './common/errors/client-error.js';
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
 import {
@@ -163,6 +167,12 @@ async function buildApp(
     accepting: () => !closing,
     answered: logCompleted,
   });
+  /** How answers written outside Fastify (Node's parser errors, Expect, CONNECT) are made and logged. */
+  const clientErrorAnswers: RawAnswerOptions = {
+    headers: API_SECURITY_HEADERS,
+    requestId: newRequestId,
+    answered: (line) => logger.info(line, 'client error'),
+  };
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
@@ -173,11 +183,7 @@ async function buildApp(
     return503OnClosing: false,
     // What Node's HTTP parser refuses (431 for an over-long URL or header, a malformed request line) is answered
     // as problem+json too, instead of Fastify's own JSON.
-    clientErrorHandler: createClientErrorHandler({
-      headers: API_SECURITY_HEADERS,
-      requestId: newRequestId,
-      answered: (line) => logger.info(line, 'client error'),
-    }),
+    clientErrorHandler: createClientErrorHandler(clientErrorAnswers),
     // The router rejects a malformed URL (`/hours/%`) or an over-long path segment before any hook runs:
     // answer it here like every other error, with the headers the hooks would have set.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -215,6 +221,8 @@ async function buildApp(
       }),
     );
   });
+  // After the hook above, so that its refusals carry the request id and security headers.
+  registerServerAnswers(fastify, clientErrorAnswers);
   // A request that was in flight when shutdown began must not leave its keep-alive connection open:
   // the server would wait for it to time out before it could close.
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -237,6 +237,59 @@ describe('hostile and odd input: a 4xx problem, never a 500', () => {
       expectRawProblem(raw, 'HTTP/1.1 431 Request Header Fields Too Large', TOO_LARGE);
     });
 
+    it('answers an HTTP/1.1 request without Host with a 400 problem (Node would answer an empty 400)', async () => {
+      const res = parseRaw(await rawExchange(port, 'GET /health HTTP/1.1\r\nConnection: close\r\n\r\n'));
+      expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(res.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.body).toEqual({
+        type: '/problems/bad-request',
+        title: 'Bad request',
+        status: 400,
+        detail: 'An HTTP/1.1 request must have a Host header.',
+        instance: '/health',
+        code: 'bad_request',
+        requestId: res.headers['x-request-id'],
+      });
+    });
+
+    it('answers an unknown Expect with a 417 problem (Node would answer an empty 417)', async () => {
+      const raw = await rawExchange(
+        port,
+        'POST /api/v1/contact-requests?x=1 HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 2\r\n\r\n{}',
+      );
+      const res = parseRaw(raw.replace(/\r\nDate: [^\r]*/, ''));
+      expect(res.statusLine).toBe('HTTP/1.1 417 Expectation Failed');
+      expect(res.headers).toMatchObject({
+        'content-type': PROBLEM_JSON,
+        'cache-control': 'no-store',
+        connection: 'close',
+        'x-content-type-options': 'nosniff',
+      });
+      expect(res.body).toEqual({
+        type: '/problems/expectation-failed',
+        title: 'Expectation failed',
+        status: 417,
+        detail: 'Only "Expect: 100-continue" is supported.',
+        instance: '/api/v1/contact-requests',
+        code: 'expectation_failed',
+        requestId: res.headers['x-request-id'],
+      });
+    });
+
+    it('answers CONNECT with a 405 problem (Node would close the socket without a word)', async () => {
+      expectRawProblem(
+        await rawExchange(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
+        'HTTP/1.1 405 Method Not Allowed',
+        {
+          code: 'method_not_allowed',
+          title: 'Method not allowed',
+          status: 405,
+          detail: 'CONNECT is not supported: this is not a proxy.',
+        },
+      );
+    });
+
     it.each([
       ['a malformed request line', 'GARBAGE\r\n\r\n'],
       ['an invalid header name', 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n'],

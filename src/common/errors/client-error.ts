@@ -1,5 +1,9 @@
-import { STATUS_CODES } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { requestPath } from '../http/request-path.js';
+import { AppException } from './app-exception.js';
 import { PROBLEMS, problemType, type ProblemCode } from './problem-codes.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-details.js';
 
@@ -25,8 +29,12 @@ const NOT_HTTP = { code: 'bad_request', detail: 'The request is not valid HTTP/1
  */
 export function clientErrorProblem(error: ConnectionError, requestId: string): ProblemBody {
   const { code, detail } = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP;
+  return problemBody(code, detail, '/', requestId);
+}
+
+function problemBody(code: ProblemCode, detail: string, instance: string, requestId: string): ProblemBody {
   const { status, title } = PROBLEMS[code];
-  return { type: problemType(code), title, status, detail, instance: '/', code, requestId };
+  return { type: problemType(code), title, status, detail, instance, code, requestId };
 }
 
 /** The whole raw HTTP response for such a problem: the connection is closed after it. */
@@ -44,6 +52,74 @@ export function rawProblemResponse(problem: ProblemBody, headers: Readonly<Recor
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
+export interface RawAnswerOptions {
+  /** The security headers every response carries. */
+  headers: Readonly<Record<string, string>>;
+  requestId: () => string;
+  /** Called with each answer written, for the request log. */
+  answered: (line: { reqId: string; statusCode: number; code: ProblemCode; parserError: string | undefined }) => void;
+}
+
+/**
+ * The answers Node's HTTP server would otherwise write itself, bare and without a body: 400 to an HTTP/1.1 request
+ * without a Host header, 417 to an `Expect` other than `100-continue`, and nothing at all (a closed socket) to
+ * CONNECT. Each becomes a problem+json like every other answer.
+ */
+export function registerServerAnswers(fastify: FastifyInstance, options: RawAnswerOptions): void {
+  const server = fastify.server as Server & { requireHostHeader: boolean };
+  // Node's own check answers an empty 400; this hook answers the same refusal as a problem (RFC 9112, 3.2).
+  server.requireHostHeader = false;
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      done(new AppException('bad_request', 'An HTTP/1.1 request must have a Host header.'));
+      return;
+    }
+    done();
+  });
+
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const problem = problemBody(
+      'expectation_failed',
+      'Only "Expect: 100-continue" is supported.',
+      requestPath(request.url ?? '/'),
+      options.requestId(),
+    );
+    const body = JSON.stringify(problem);
+    response.writeHead(problem.status, {
+      ...options.headers,
+      'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      'x-request-id': problem.requestId,
+      connection: 'close',
+    });
+    response.end(body);
+    options.answered({
+      reqId: problem.requestId,
+      statusCode: problem.status,
+      code: problem.code,
+      parserError: undefined,
+    });
+  });
+
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    const problem = problemBody(
+      'method_not_allowed',
+      'CONNECT is not supported: this is not a proxy.',
+      '/',
+      options.requestId(),
+    );
+    socket.on('error', () => undefined);
+    socket.end(rawProblemResponse(problem, options.headers));
+    options.answered({
+      reqId: problem.requestId,
+      statusCode: problem.status,
+      code: problem.code,
+      parserError: undefined,
+    });
+  });
+}
+
 /** Node's view of a socket that is writing a response: raw bytes must not be mixed into it. */
 interface HttpSocket extends Socket {
   _httpMessage?: { headersSent?: boolean } | null;
@@ -54,11 +130,7 @@ interface HttpSocket extends Socket {
  * a timeout) and Fastify would answer with its own `application/json`. This answers problem+json, as the API
  * does everywhere else, then closes the connection (as Node does: the stream cannot be trusted any more).
  */
-export function createClientErrorHandler(options: {
-  headers: Readonly<Record<string, string>>;
-  requestId: () => string;
-  answered: (line: { reqId: string; statusCode: number; code: ProblemCode; parserError: string | undefined }) => void;
-}): (error: ConnectionError, socket: Socket) => void {
+export function createClientErrorHandler(options: RawAnswerOptions): (error: ConnectionError, socket: Socket) => void {
   return (error, socket) => {
     // A reset connection is gone: there is nobody to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;

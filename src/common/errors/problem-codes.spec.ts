@@ -37,6 +37,7 @@ describe('PROBLEMS', () => {
       precondition_failed: 412,
       payload_too_large: 413,
       unsupported_media_type: 415,
+      expectation_failed: 417,
       unprocessable_entity: 422,
       rate_limited: 429,
       headers_too_large: 431,
@@ -97,7 +98,7 @@ describe('problemCodeForStatus', () => {
     expect(problemCodeForStatus(status)).toBe(code);
   });
 
-  it.each([402, 417, 418, 451, 499])('maps the unknown client status %i to bad_request', (status) => {
+  it.each([402, 418, 421, 451, 499])('maps the unknown client status %i to bad_request', (status) => {
     expect(problemCodeForStatus(status)).toBe('bad_request');
   });
 

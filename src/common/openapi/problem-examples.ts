@@ -19,6 +19,7 @@ const DETAILS: Record<ProblemCode, string> = {
   precondition_failed: 'If-Match does not match the current version ("v3").',
   payload_too_large: 'The body exceeds the size limit.',
   unsupported_media_type: 'Send application/json.',
+  expectation_failed: 'Only "Expect: 100-continue" is supported.',
   unprocessable_entity: 'This Idempotency-Key was used with a different body.',
   rate_limited: 'Too many requests. Retry in 30 seconds.',
   headers_too_large: 'The request line and headers exceed the size limit.',
