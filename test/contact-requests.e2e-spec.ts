@@ -714,14 +714,89 @@ describe('contact requests', () => {
         .getRepository(AuditEvent)
         .find({ where: { action: 'contact_request.purged' }, order: { occurredAt: 'DESC' }, take: 1 });
       expect(event).toMatchObject({ actorType: 'system', entityId: null });
+      expect(result).toMatchObject({ closedOrSpam: due[0].n, pastMaxAge: 0, openPastMaxAge: 0 });
       expect(event.metadata).toEqual({
-        contactRequests: result.contactRequests,
-        idempotencyKeys: result.idempotencyKeys,
+        ...result,
         notificationDeliveries: dueDeliveries,
         cutoff: cutoff.toISOString(),
         retentionDays: 180,
+        maxAgeDays: 730,
+        staleOpenDays: 30,
       });
       clock.set(NY('2026-11-23T12:00'));
+    });
+
+    it('deletes every request past CONTACT_MAX_AGE_DAYS whatever its status, and counts the open ones still waiting', async () => {
+      const DAY = 24 * 60 * 60 * 1000;
+      const start = new Date('2024-03-04T15:00:00.000Z');
+      const isolated = new ManualClock(start);
+      await withTestApp(
+        {
+          isolatedDatabase: true,
+          clock: isolated,
+          env: { CONTACT_RETENTION_DAYS: '180', CONTACT_MAX_AGE_DAYS: '400', RATE_LIMIT_SUBMISSION_LIMIT: '10000' },
+        },
+        async (t) => {
+          const staff = await createStaff(t, 'frontdesk');
+          const receive = async () => {
+            const res = await t.http().post(PUBLIC).send(PERSON);
+            expect(res.status).toBe(201);
+            const list = await t.http().get(ADMIN).query({ pageSize: 1 }).set(staff.auth);
+            isolated.advance(60_000); // the next one is newer, so first in the list
+            return (list.body as { data: Json[] }).data[0].id as string;
+          };
+          const move = async (id: string, ...statuses: string[]) => {
+            for (const status of statuses) {
+              expect((await t.http().patch(`${ADMIN}/${id}`).set(staff.auth).send({ status })).status).toBe(200);
+            }
+          };
+          // Received 401 days before the purge: an untouched one, one in progress, one closed long ago, one
+          // closed only last week.
+          const oldNew = await receive();
+          const oldInProgress = await receive();
+          await move(oldInProgress, 'in_progress');
+          const oldClosed = await receive();
+          await move(oldClosed, 'in_progress', 'contacted', 'closed');
+          const oldClosedLately = await receive();
+          const purgeAt = new Date(start.getTime() + 401 * DAY);
+          isolated.set(new Date(purgeAt.getTime() - 7 * DAY));
+          await move(oldClosedLately, 'spam');
+          // Kept: open for 31 days (reported), open for 29 days, and a request closed 10 days ago.
+          isolated.set(new Date(purgeAt.getTime() - 31 * DAY));
+          const waiting = await receive();
+          isolated.set(new Date(purgeAt.getTime() - 29 * DAY));
+          const recent = await receive();
+          const recentClosed = await receive();
+          isolated.set(new Date(purgeAt.getTime() - 10 * DAY));
+          await move(recentClosed, 'spam');
+          isolated.set(purgeAt);
+
+          const result = await t.app.get(RetentionService).purge();
+          expect(result).toEqual({
+            contactRequests: 4,
+            closedOrSpam: 1,
+            pastMaxAge: 3,
+            openPastMaxAge: 2,
+            staleOpen: 1,
+            idempotencyKeys: 0,
+            notificationDeliveries: 0,
+            cutoff: new Date(purgeAt.getTime() - 180 * DAY).toISOString(),
+            maxAgeCutoff: new Date(purgeAt.getTime() - 400 * DAY).toISOString(),
+          });
+          const left = await t.app.get(DataSource).query<{ id: string }[]>('SELECT id FROM contact_requests');
+          expect(left.map((r) => r.id).sort()).toEqual([waiting, recent, recentClosed].sort());
+          for (const gone of [oldNew, oldInProgress, oldClosed, oldClosedLately]) {
+            expect((await t.http().get(`${ADMIN}/${gone}`).set(staff.auth)).status).toBe(404);
+          }
+          const [event] = await t.app
+            .get(DataSource)
+            .getRepository(AuditEvent)
+            .find({ where: { action: 'contact_request.purged' } });
+          expect(event.metadata).toEqual({ ...result, retentionDays: 180, maxAgeDays: 400, staleOpenDays: 30 });
+          // A second run finds nothing more to delete; the waiting request is still reported.
+          expect(await t.app.get(RetentionService).purge()).toMatchObject({ contactRequests: 0, staleOpen: 1 });
+        },
+      );
     });
   });
 });

@@ -1,18 +1,16 @@
 /**
- * `npm run purge`: deletes contact requests closed or marked spam longer than CONTACT_RETENTION_DAYS ago, webhook
- * deliveries finished that long ago, and expired idempotency keys, as the daily job does. Audited with counts only.
+ * `npm run purge`: deletes contact requests closed or marked spam longer than CONTACT_RETENTION_DAYS ago, every
+ * request received more than CONTACT_MAX_AGE_DAYS ago whatever its status, webhook deliveries finished before the
+ * retention cutoff, and expired idempotency keys, as the daily job does; then says how many open requests have
+ * waited more than 30 days. Audited with counts only.
  */
 import 'reflect-metadata';
-import { purgeExpired } from '../contact-requests/retention.js';
+import { describePurge, purgeExpired } from '../contact-requests/retention.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
-  const result = await dataSource.transaction((manager) =>
-    purgeExpired(manager, new Date(), config.contactRequests.retentionDays),
-  );
-  console.log(
-    `Purged ${target}: ${result.contactRequests} contact requests closed or spam since before ${result.cutoff}, ` +
-      `${result.notificationDeliveries} webhook deliveries finished before then, ` +
-      `${result.idempotencyKeys} expired idempotency keys.`,
-  );
+  const { retentionDays, maxAgeDays } = config.contactRequests;
+  const policy = { retentionDays, maxAgeDays };
+  const result = await dataSource.transaction((manager) => purgeExpired(manager, new Date(), policy));
+  console.log(`Purged ${target}: ${describePurge(result, policy)}`);
 });

@@ -31,6 +31,7 @@ const DEFAULT_CONTACT_REQUESTS = {
   scheduleByChannel: { text: 'text-line', call: 'text-line', email: 'text-line' },
   crisisNotice: expect.stringContaining('988'),
   retentionDays: 180,
+  maxAgeDays: 730,
 };
 
 const DEFAULT_RATE_LIMITS = {
@@ -148,6 +149,7 @@ describe('loadConfig', () => {
         CONTACT_SCHEDULE_EMAIL: 'inbox',
         CONTACT_CRISIS_NOTICE: 'Call 999 in an emergency.',
         CONTACT_RETENTION_DAYS: '90',
+        CONTACT_MAX_AGE_DAYS: '365',
         NOTIFY_WEBHOOK_URLS: 'https://hooks.example/a, https://hooks.example/b',
         NOTIFY_WEBHOOK_SECRET: 'w'.repeat(16),
         NOTIFY_DISPATCH_INTERVAL_MS: '0',
@@ -199,6 +201,7 @@ describe('loadConfig', () => {
           scheduleByChannel: { text: 'texts', call: 'office', email: 'inbox' },
           crisisNotice: 'Call 999 in an emergency.',
           retentionDays: 90,
+          maxAgeDays: 365,
         },
         notifications: {
           webhookUrls: ['https://hooks.example/a', 'https://hooks.example/b'],
@@ -244,6 +247,9 @@ describe('loadConfig', () => {
       ['SHUTDOWN_DRAIN_MS', '-1'],
       ['SHUTDOWN_DRAIN_MS', '120001'],
       ['SHUTDOWN_DRAIN_MS', '1.5'],
+      ['CONTACT_MAX_AGE_DAYS', '29'],
+      ['CONTACT_MAX_AGE_DAYS', '3651'],
+      ['CONTACT_MAX_AGE_DAYS', '1.5'],
     ])('rejects %s=%j (out of range)', (name, raw) => {
       expect(badVariables({ ...PG, [name]: raw })).toEqual([name]);
     });

@@ -76,6 +76,7 @@ export class AppConfig {
     readonly scheduleByChannel: Readonly<Record<'text' | 'call' | 'email', string>>;
     readonly crisisNotice: string;
     readonly retentionDays: number;
+    readonly maxAgeDays: number;
   };
   readonly notifications: {
     readonly webhookUrls: readonly string[];
@@ -143,6 +144,7 @@ export class AppConfig {
       },
       crisisNotice: env.CONTACT_CRISIS_NOTICE,
       retentionDays: env.CONTACT_RETENTION_DAYS,
+      maxAgeDays: env.CONTACT_MAX_AGE_DAYS,
     };
     this.notifications = {
       webhookUrls: splitList(env.NOTIFY_WEBHOOK_URLS),

@@ -311,6 +311,10 @@ export class EnvironmentVariables {
   @EnvInt(1, 3_650)
   CONTACT_RETENTION_DAYS = 180;
 
+  /** Every request, whatever its status, is deleted this many days after it was received. */
+  @EnvInt(30, 3_650)
+  CONTACT_MAX_AGE_DAYS = 730;
+
   /** Where `contact_request.created` is announced (signed JSON without personal data). Empty: nowhere. */
   @Validate(IsUrlList)
   NOTIFY_WEBHOOK_URLS = '';
