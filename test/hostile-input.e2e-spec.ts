@@ -179,6 +179,21 @@ describe('hostile and odd input: a 4xx problem, never a 500', () => {
       expect(elapsedMs).toBeLessThan(500);
     });
 
+    it('refuses 30,000 unknown members of a nested object the same way (staff)', async () => {
+      const consent: Record<string, number> = {};
+      for (let i = 0; i < 30_000; i++) consent[`k${i}`] = i;
+      const res = await http()
+        .post('/api/v1/admin/testimonials')
+        .set(admin.auth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ consent }));
+      expectProblem(
+        res,
+        { code: 'validation_failed', detail: '30000 fields are invalid', instance: '/api/v1/admin/testimonials' },
+        { errors: Array.from({ length: 50 }, (_, i) => unknownField(`consent.k${i}`)), errorCount: 30_000 },
+      );
+    });
+
     it('caps unknown query parameters the same way', async () => {
       const query = Array.from({ length: 60 }, (_, i) => `p${i}=1`).join('&');
       const res = await http().get(`/api/v1/hours?${query}`);

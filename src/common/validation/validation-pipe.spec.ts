@@ -351,6 +351,37 @@ describe('createValidationPipe', () => {
     });
   });
 
+  it.each([
+    ['a nested object', (extra: Record<string, unknown>) => ({ period: { opens: '09:00', ...extra } }), 'period'],
+    ['an array of nested objects', (extra: Record<string, unknown>) => ({ periods: [{}, extra] }), 'periods.1'],
+  ])(
+    `refuses more than ${MAX_REPORTED_ERRORS} unknown members in %s, by their dotted paths`,
+    async (_label, build, path) => {
+      const extra: Record<string, unknown> = {};
+      for (let i = 0; i < 30_000; i++) extra[`k${i}`] = 1;
+
+      const result = await rejection(pipe.transform({ name: 'Main', ...build(extra) }, body(OpeningHoursDto)));
+      expect(result.errorCount).toBe(30_000);
+      expect(result.errors).toEqual(
+        Array.from({ length: MAX_REPORTED_ERRORS }, (_, i) => ({
+          field: `${path}.k${i}`,
+          message: `property k${i} should not exist`,
+        })),
+      );
+    },
+  );
+
+  it('counts unknown members across levels before refusing', async () => {
+    const value: Record<string, unknown> = { name: 'Main', period: {}, periods: [{}] };
+    for (let i = 0; i < 30; i++) {
+      value[`top${i}`] = 1;
+      (value.period as Record<string, unknown>)[`p${i}`] = 1;
+    }
+    const result = await rejection(pipe.transform(value, body(OpeningHoursDto)));
+    expect(result.errorCount).toBeGreaterThanOrEqual(60);
+    expect(result.errors).toHaveLength(MAX_REPORTED_ERRORS);
+  });
+
   it(`validates ${MAX_REPORTED_ERRORS} unknown members as usual, with the other rules`, async () => {
     const value: Record<string, unknown> = { name: 5, email: 'jane@example.com' };
     for (let i = 0; i < MAX_REPORTED_ERRORS; i++) value[`k${i}`] = 1;

@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { getMetadataStorage } from 'class-validator';
 import { AppException } from '../errors/app-exception.js';
 import type { FieldError } from '../errors/problem-details.js';
@@ -35,8 +36,10 @@ export function validationFailed(errors: FieldError[], total = errors.length): A
   });
 }
 
+type DtoClass = abstract new (...args: never[]) => unknown;
+
 /** The properties a DTO declares, as class-validator's whitelist sees them. */
-function declaredProperties(metatype: abstract new (...args: never[]) => unknown): Set<string> {
+function declaredProperties(metatype: DtoClass): Set<string> {
   return new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(metatype, '', false, false)
@@ -44,18 +47,44 @@ function declaredProperties(metatype: abstract new (...args: never[]) => unknown
   );
 }
 
+/** The DTO class of a nested property (`@Type(() => PeriodDto)`), if it has one. */
+function nestedType(metatype: DtoClass, property: string): DtoClass | undefined {
+  const type = defaultMetadataStorage.findTypeMetadata(metatype, property)?.typeFunction() as DtoClass | undefined;
+  return typeof type === 'function' ? type : undefined;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * More unknown members than a problem reports: refused from their names alone, before class-transformer copies
- * and class-validator visits each of them.
+ * More unknown members than a problem reports, at any depth of the DTO: refused from their names alone, before
+ * class-transformer copies and class-validator visits each of them (30,000 of them took a second of CPU). A walk of
+ * the body along the DTO's nested types, without recursion; the same paths and messages as class-validator's.
  */
-function rejectManyUnknownMembers(value: object, metatype: abstract new (...args: never[]) => unknown): void {
-  const declared = declaredProperties(metatype);
+function rejectManyUnknownMembers(value: Record<string, unknown>, metatype: DtoClass): void {
   const unknown: FieldError[] = [];
   let count = 0;
-  for (const key of Object.keys(value)) {
-    if (declared.has(key)) continue;
-    count++;
-    if (unknown.length < MAX_REPORTED_ERRORS) unknown.push({ field: key, message: `property ${key} should not exist` });
+  const stack: [Record<string, unknown>, DtoClass, string][] = [[value, metatype, '']];
+  while (stack.length > 0) {
+    const [object, type, path] = stack.pop()!;
+    const declared = declaredProperties(type);
+    for (const key of Object.keys(object)) {
+      const field = path ? `${path}.${key}` : key;
+      if (!declared.has(key)) {
+        count++;
+        if (unknown.length < MAX_REPORTED_ERRORS) unknown.push({ field, message: `property ${key} should not exist` });
+        continue;
+      }
+      const nested = nestedType(type, key);
+      const child = object[key];
+      if (!nested) continue;
+      if (isPlainObject(child)) stack.push([child, nested, field]);
+      else if (Array.isArray(child)) {
+        child.forEach((item, index) => {
+          if (isPlainObject(item)) stack.push([item, nested, `${field}.${index}`]);
+        });
+      }
+    }
   }
   if (count > MAX_REPORTED_ERRORS) throw validationFailed(unknown, count);
 }
@@ -84,7 +113,7 @@ class StrictValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'custom') return super.transform(value, metadata) as Promise<unknown>;
     if (isObject && metadata.metatype && this.toValidate(metadata))
-      rejectManyUnknownMembers(value as object, metadata.metatype);
+      rejectManyUnknownMembers(value as Record<string, unknown>, metadata.metatype);
 
     // A named parameter (`@Query('q')`, `@Param('id')`) is reported by its name, a whole body or query by its fields.
     const unsafe = findUnsafeText(value, metadata.data ?? '', MAX_REPORTED_ERRORS + 1);
