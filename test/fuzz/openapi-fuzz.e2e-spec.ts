@@ -511,5 +511,6 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     expect(t.logs.lines.filter((line) => line.includes('Unhandled error'))).toEqual([]);
-  });
+    // About a minute alone on two cores; room for sharing them with another suite.
+  }, 240_000);
 });
