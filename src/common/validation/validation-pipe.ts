@@ -38,13 +38,17 @@ export function validationFailed(errors: FieldError[], total = errors.length): A
 
 type DtoClass = abstract new (...args: never[]) => unknown;
 
-/** The properties a DTO declares, as class-validator's whitelist sees them. */
+const declaredCache = new WeakMap<DtoClass, Set<string>>();
+
+/** The properties a DTO declares, as class-validator's whitelist sees them (decorators run once: cached). */
 function declaredProperties(metatype: DtoClass): Set<string> {
-  return new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(metatype, '', false, false)
-      .map((m) => m.propertyName),
-  );
+  let declared = declaredCache.get(metatype);
+  if (!declared) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false);
+    declared = new Set(metadata.map((m) => m.propertyName));
+    declaredCache.set(metatype, declared);
+  }
+  return declared;
 }
 
 /** The DTO class of a nested property (`@Type(() => PeriodDto)`), if it has one. */
