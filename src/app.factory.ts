@@ -31,6 +31,7 @@ import { registerJsonBodyParser } from './common/validation/json-body.js';
 import { type AppConfig, loadConfig } from './config/app-config.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
+import { Readiness } from './health/readiness.js';
 
 export interface CreateAppOptions {
   /** The environment to configure from; the one place it is read. */
@@ -47,6 +48,11 @@ export interface RunningApp {
   app: NestFastifyApplication;
   config: AppConfig;
   logger: PinoLogger;
+  /**
+   * The first step of a graceful shutdown: readiness (`/health`) answers 503 so load balancers stop routing here,
+   * while requests are still served, each response closing its connection. `close()` ends it.
+   */
+  drain(): void;
   /** Stops taking requests, lets in-flight ones finish, closes the pool and the embedded database. */
   close(): Promise<void>;
 }
@@ -159,6 +165,7 @@ async function buildApp(
     });
 
   let closing = false;
+  let draining = false;
   const clock = options.clock ?? systemClock;
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
   // Stored responses are answered before Fastify routes the request (see cacheHitResponder).
@@ -224,9 +231,9 @@ async function buildApp(
   // After the hook above, so that its refusals carry the request id and security headers.
   registerServerAnswers(fastify, clientErrorAnswers);
   // A request that was in flight when shutdown began must not leave its keep-alive connection open:
-  // the server would wait for it to time out before it could close.
+  // the server would wait for it to time out before it could close. Nor one in flight when the drain began.
   fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
+    if (closing || draining) void reply.header('connection', 'close');
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -249,11 +256,20 @@ async function buildApp(
     await app.close();
     throw error;
   }
+  // While draining, every response (cache hits answered before routing included) says `Connection: close`:
+  // kept-alive clients, a load balancer's pool among them, reconnect, to another instance once routing moved.
+  fastify.server.prependListener('request', (_request, response) => {
+    if (draining) response.setHeader('connection', 'close');
+  });
 
   return {
     app,
     config,
     logger,
+    drain: () => {
+      draining = true;
+      app.get(Readiness).drain();
+    },
     close: async () => {
       closing = true;
       try {

@@ -2,9 +2,15 @@ import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
+import { AppException } from '../common/errors/app-exception.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
+import { AppConfig } from '../config/app-config.js';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorators.js';
 import { HealthCheckResponse, LivenessResponse } from './dto/health.responses.js';
+import { Readiness } from './readiness.js';
+
+/** The longest a readiness check waits for the database. */
+const PING_TIMEOUT_MS = 1500;
 
 /** Probes for orchestrators and load balancers; outside `/api` and never cached. */
 @ApiTags('health')
@@ -15,9 +21,15 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly state: Readiness,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Readiness: 200 when the database answers within 1.5 s, else 503 problem+json with Retry-After. */
+  /**
+   * Readiness: 200 when the database answers within 1.5 s (or DB_QUERY_TIMEOUT_MS when shorter), else 503
+   * problem+json with Retry-After. Also 503, at once and with `draining: true`, from the moment the instance
+   * received SIGTERM: load balancers stop routing here while the requests that still arrive are served.
+   */
   @Get()
   // Terminus' own OpenAPI schema depends on how @nestjs/swagger is loaded: documented here instead.
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
@@ -26,7 +38,14 @@ export class HealthController {
   // Like every route, it refuses query parameters it does not know.
   @ApiProblems('validation_failed', 'service_unavailable')
   readiness() {
-    return this.health.check([() => this.db.pingCheck('database').withTimeout(1500)]);
+    if (this.state.draining) {
+      throw new AppException('service_unavailable', 'The server is shutting down. Retry shortly.', {
+        headers: { 'Retry-After': '1' },
+        extensions: { draining: true },
+      });
+    }
+    const timeout = Math.min(PING_TIMEOUT_MS, this.config.database.queryTimeoutMs);
+    return this.health.check([() => this.db.pingCheck('database').withTimeout(timeout)]);
   }
 
   /** Liveness: 200 while the process can answer HTTP at all. */
