@@ -301,6 +301,42 @@ describe('sign-in rate limit', () => {
       });
     }));
 
+  it('counts failures only: the owner signs in from another address while an attacker is refused', () =>
+    withTestApp(
+      { env: { TRUST_PROXY: 'true', RATE_LIMIT_LOGIN_LIMIT: '2', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '3' } },
+      async (t) => {
+        const owner = await createStaff(t, 'frontdesk');
+        const from = (ip: string, password: string) =>
+          t.http().post(LOGIN).set('X-Forwarded-For', ip).send({ email: owner.email, password });
+        // Signing in successfully, again and again, uses up nothing.
+        for (let i = 0; i < 4; i++) expect((await from('198.51.100.1', owner.password)).status).toBe(200);
+
+        // Three guesses from two addresses use up the email's failures (RATE_LIMIT_LOGIN_EMAIL_LIMIT = 3).
+        for (const ip of ['203.0.113.66', '203.0.113.66', '203.0.113.67']) {
+          expectProblem(await from(ip, 'guess-number-1'), BAD_LOGIN);
+        }
+        // The failing sources are refused, the right password notwithstanding (the first is also out of its own 2).
+        for (const ip of ['203.0.113.66', '203.0.113.67']) {
+          const refused = await from(ip, owner.password);
+          expectProblem(refused, {
+            code: 'rate_limited',
+            detail: expect.stringMatching(/^Too many requests\. Retry in \d+ seconds?\.$/),
+            instance: LOGIN,
+          });
+          expect(refused.headers).toMatchObject({
+            'retry-after': expect.stringMatching(/^\d+$/),
+            'ratelimit-remaining': '0',
+          });
+        }
+        // The owner, from an address that has not failed, still signs in, and still can from the usual one.
+        for (const ip of ['192.0.2.200', '198.51.100.1']) {
+          const ok = await from(ip, owner.password);
+          expect(ok.status).toBe(200);
+          expect(ok.body).toMatchObject({ tokenType: 'Bearer', user: { email: owner.email } });
+        }
+      },
+    ));
+
   it('also limits change-password, so a stolen token cannot guess the current password', () =>
     withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '2', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
       const member = await createStaff(t, 'editor');

@@ -125,13 +125,23 @@ function expectLimited(res: Res, instance: string, limit: number, retryAfter: nu
   });
 }
 
+/** A refused sign-in (401), with the IP's failure budget as it stood before the attempt. */
+function expectRefusedLogin(res: Res, limit: number, remaining: number, reset: number | RegExp) {
+  expectProblem(res, { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN });
+  expect(rateHeaders(res)).toEqual({
+    'ratelimit-limit': String(limit),
+    'ratelimit-remaining': String(remaining),
+    'ratelimit-reset': typeof reset === 'number' ? String(reset) : expect.stringMatching(reset),
+  });
+}
+
 const open = (t: TestApp, ip: string) => t.http().get(OPEN).set('X-Forwarded-For', ip);
 const login = (t: TestApp, ip: string, body: object) => t.http().post(LOGIN).set('X-Forwarded-For', ip).send(body);
 const submit = (t: TestApp, ip: string) =>
   t.http().post(SUBMIT).set('X-Forwarded-For', ip).send({ message: 'Please call me back.' });
 
 const OK = { ok: true };
-const SIGNED_OUT = { signedIn: false };
+const SIGNED_IN = { signedIn: true };
 const RECEIVED = { received: true };
 
 /** Limits small enough to exhaust in a test; windows long enough never to end on their own during one. */
@@ -140,6 +150,7 @@ const SMALL_LIMITS = {
   RATE_LIMIT_GENERAL_LIMIT: '10',
   RATE_LIMIT_GENERAL_WINDOW_SECONDS: '60',
   RATE_LIMIT_LOGIN_LIMIT: '3',
+  RATE_LIMIT_LOGIN_EMAIL_LIMIT: '5',
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60',
   RATE_LIMIT_SUBMISSION_LIMIT: '2',
   RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '600',
@@ -200,53 +211,80 @@ describe('rate limits (in memory, clock under test control)', () => {
     expectAllowed(await open(app(), '2001:db8:1:3::5'), 200, OK, 10, 9, 60);
   });
 
-  describe('login', () => {
-    it('limits one email across different IPs', async () => {
-      const body = { email: 'pat@example.com', password: 'wrong' };
-      expectAllowed(await login(app(), '203.0.113.1', body), 200, SIGNED_OUT, 3, 2, 60);
-      expectAllowed(await login(app(), '203.0.113.2', body), 200, SIGNED_OUT, 3, 1, 60);
-      expectAllowed(await login(app(), '203.0.113.3', body), 200, SIGNED_OUT, 3, 0, 60);
+  describe('login: failures only', () => {
+    const RIGHT = 'right';
+    /** A refused sign-in: 401, with this IP's failure budget as it stood before the attempt. */
+    const expectRefused = (res: Res, remaining: number) => expectRefusedLogin(res, 3, remaining, 60);
 
-      expectLimited(await login(app(), '203.0.113.4', body), LOGIN, 3, 60);
-      expectLimited(await login(app(), '203.0.113.5', { ...body, password: 'right' }), LOGIN, 3, 60);
-
-      // The refused attempt counted for 203.0.113.4's IP; another email from it still works.
+    it('never counts a successful sign-in, and refuses an IP once it has failed RATE_LIMIT_LOGIN_LIMIT times', async () => {
+      const ip = '203.0.113.1';
+      // (Four, to stay under the general ceiling of 10.)
+      for (let i = 0; i < 4; i++) {
+        expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
+      }
+      for (const [i, email] of ['a1@example.com', 'a2@example.com', 'a3@example.com'].entries()) {
+        expectRefused(await login(app(), ip, { email, password: 'wrong' }), 3 - i);
+      }
+      // Out of failures: refused before the password is even looked at, right or wrong, whatever the email.
+      expectLimited(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), LOGIN, 3, 60);
+      expectLimited(await login(app(), ip, { email: 'new@example.com' }), LOGIN, 3, 60);
+      // Another IP is not affected, not even for those emails.
       expectAllowed(
-        await login(app(), '203.0.113.4', { email: 'kim@example.com', password: 'right' }),
+        await login(app(), '203.0.113.2', { email: 'a1@example.com', password: RIGHT }),
         200,
-        { signedIn: true },
+        SIGNED_IN,
         3,
-        1,
+        3,
         60,
       );
+      clock.advance(60_000);
+      expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
     });
 
-    it('limits one IP across different emails', async () => {
-      const ip = '203.0.113.10';
-      for (const [i, email] of ['a1@example.com', 'a2@example.com', 'a3@example.com'].entries()) {
-        expectAllowed(await login(app(), ip, { email, password: 'x' }), 200, SIGNED_OUT, 3, 2 - i, 60);
+    it('lets the owner of an email under attack sign in from elsewhere; a 429 only to the failing sources', async () => {
+      const email = 'target@example.com';
+      const attackers = ['203.0.113.11', '203.0.113.12', '203.0.113.13', '203.0.113.14', '203.0.113.15'];
+      // RATE_LIMIT_LOGIN_EMAIL_LIMIT (5) failures on the email, one from each attacker.
+      for (const ip of attackers) expectRefused(await login(app(), ip, { email, password: 'guess' }), 3);
+      // Each failing source is now refused for that email, even with the right password...
+      for (const ip of attackers) {
+        expectLimited(await login(app(), ip, { email, password: RIGHT }), LOGIN, 5, 60);
       }
-      expectLimited(await login(app(), ip, { email: 'a4@example.com', password: 'x' }), LOGIN, 3, 60);
-
-      // The IP counter refused that attempt before the email's counter saw it.
-      expectAllowed(await login(app(), '203.0.113.11', { email: 'a4@example.com' }), 200, SIGNED_OUT, 3, 2, 60);
+      // ...but may still try others (its own IP budget has 2 failures left).
+      expectAllowed(
+        await login(app(), attackers[0], { email: 'other@example.com', password: RIGHT }),
+        200,
+        SIGNED_IN,
+        3,
+        2,
+        60,
+      );
+      // The owner, from an address that has not failed, signs in: not locked out by someone else's guesses.
+      expectAllowed(await login(app(), '198.51.100.50', { email, password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
+      // A new source gets one try at the email, then joins the refused ones.
+      const next = '203.0.113.16';
+      expectRefused(await login(app(), next, { email, password: 'guess' }), 3);
+      expectLimited(await login(app(), next, { email, password: 'guess' }), LOGIN, 5, 60);
     });
 
     it('treats the email case-insensitively and ignores surrounding spaces', async () => {
-      const spellings = ['  Sam@Example.COM ', 'sam@example.com', 'SAM@EXAMPLE.COM'];
-      for (const [i, email] of spellings.entries()) {
-        expectAllowed(await login(app(), `203.0.113.${20 + i}`, { email }), 200, SIGNED_OUT, 3, 2 - i, 60);
-      }
-      expectLimited(await login(app(), '203.0.113.23', { email: '\tsam@EXAMPLE.com' }), LOGIN, 3, 60);
+      const spellings = [
+        '  Sam@Example.COM ',
+        'sam@example.com',
+        'SAM@EXAMPLE.COM',
+        'sam@EXAMPLE.com',
+        'Sam@example.com',
+      ];
+      for (const [i, email] of spellings.entries())
+        expectRefused(await login(app(), `203.0.113.${20 + i}`, { email }), 3);
+      expectLimited(await login(app(), '203.0.113.20', { email: '\tsam@EXAMPLE.com' }), LOGIN, 5, 60);
     });
 
-    it('limits per IP only when the body has no email', async () => {
+    it('counts per IP only when the body has no email', async () => {
       const ip = '203.0.113.30';
-      for (let i = 0; i < 3; i++) {
-        expectAllowed(await login(app(), ip, { password: 'x' }), 200, SIGNED_OUT, 3, 2 - i, 60);
-      }
+      for (let i = 0; i < 3; i++) expectRefused(await login(app(), ip, { password: 'x' }), 3 - i);
       expectLimited(await login(app(), ip, {}), LOGIN, 3, 60);
-      expectAllowed(await login(app(), '203.0.113.31', {}), 200, SIGNED_OUT, 3, 2, 60);
+      expectRefused(await login(app(), '203.0.113.31', {}), 3);
     });
   });
 
@@ -263,7 +301,7 @@ describe('rate limits (in memory, clock under test control)', () => {
     const other = '203.0.113.41';
     for (let i = 0; i < 2; i++) await submit(app(), other);
     expectLimited(await submit(app(), other), SUBMIT, 2, 600);
-    expectAllowed(await login(app(), other, { email: 'max@example.com' }), 200, SIGNED_OUT, 3, 2, 60);
+    expectAllowed(await login(app(), other, { email: 'max@example.com', password: 'right' }), 200, SIGNED_IN, 3, 3, 60);
   });
 
   it('does not put a route without opt-in under the login or submission limits', async () => {
@@ -282,11 +320,11 @@ describe('rate limits in memory are per instance', () => {
     const body = { email: 'noa@example.com' };
     const options = { env: SMALL_LIMITS, imports: [RateLimitModule, RateLimitFixturesModule] };
     await withTestApp(options, async (t) => {
-      expectAllowed(await login(t, '192.0.2.1', body), 200, SIGNED_OUT, 3, 2, /^(59|60)$/);
-      expectAllowed(await login(t, '192.0.2.2', body), 200, SIGNED_OUT, 3, 1, /^(59|60)$/);
+      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 3, /^(59|60)$/);
+      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 2, /^(59|60)$/);
     });
     await withTestApp(options, async (t) => {
-      expectAllowed(await login(t, '192.0.2.3', body), 200, SIGNED_OUT, 3, 2, /^(59|60)$/);
+      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 3, /^(59|60)$/);
     });
   });
 });
@@ -304,7 +342,11 @@ describe('rate limits when Redis is unreachable', () => {
         expect(Date.now() - start).toBeLessThan(15_000);
         for (let i = 0; i < 6; i++) {
           const res = await login(t, '192.0.2.77', { email: 'Unreachable.Person@example.com' });
-          expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: SIGNED_OUT });
+          // Refused by the fixture (wrong password), never by the rate limit; no counter answered, so no headers.
+          expect({ status: res.status, code: (res.body as { code: string }).code }).toEqual({
+            status: 401,
+            code: 'unauthorized',
+          });
           expect(rateHeaders(res)).toEqual({});
         }
         for (let i = 0; i < 12; i++) expect((await open(t, '192.0.2.77')).status).toBe(200);
@@ -346,22 +388,28 @@ describeWithRedis('rate limits in Redis', () => {
     const prefix = `${RUN_PREFIX}shared:`;
     const body = { email: 'Lee.Patient@Example.com', password: 'x' };
     const almostAMinute = /^(5[5-9]|60)$/;
+    const digest = emailDigest('lee.patient@example.com');
 
     let storageA: RedisThrottlerStorage | undefined;
     await withTestApp(redisApp(prefix), async (a) => {
       storageA = a.app.get<RedisThrottlerStorage>(RATE_LIMIT_STORAGE);
       expect(storageA).toBeInstanceOf(RedisThrottlerStorage);
-      expectAllowed(await login(a, '192.0.2.10', body), 200, SIGNED_OUT, 3, 2, almostAMinute);
-      expectAllowed(await login(a, '192.0.2.11', body), 200, SIGNED_OUT, 3, 1, almostAMinute);
+      expectRefusedLogin(await login(a, '192.0.2.10', body), 3, 3, almostAMinute);
+      expectRefusedLogin(await login(a, '192.0.2.10', body), 3, 2, almostAMinute);
+      expectRefusedLogin(await login(a, '192.0.2.11', body), 3, 3, almostAMinute);
     });
     expect(storageA?.status).toBe('end');
 
-    // Instance B, same Redis: the email's counter continues where A left it.
+    // Instance B, same Redis: the IP's and the email's failures continue where A left them.
     await withTestApp(redisApp(prefix), async (b) => {
-      expectAllowed(await login(b, '192.0.2.12', body), 200, SIGNED_OUT, 3, 0, almostAMinute);
-      const refused = await login(b, '192.0.2.13', body);
+      expectRefusedLogin(await login(b, '192.0.2.10', body), 3, 1, almostAMinute);
+      expectRefusedLogin(await login(b, '192.0.2.12', body), 3, 3, almostAMinute);
+      // Five failures on the email (RATE_LIMIT_LOGIN_EMAIL_LIMIT): the sources that failed are refused for it...
+      const refused = await login(b, '192.0.2.11', { ...body, password: 'right' });
       expect(refused.headers['retry-after']).toMatch(almostAMinute);
-      expectLimited(refused, LOGIN, 3, Number(refused.headers['retry-after']));
+      expectLimited(refused, LOGIN, 5, Number(refused.headers['retry-after']));
+      // ...the owner, elsewhere, is not.
+      expectAllowed(await login(b, '192.0.2.13', { ...body, password: 'right' }), 200, SIGNED_IN, 3, 3, almostAMinute);
     });
 
     const keys = await keysUnder(redis, prefix);
@@ -371,15 +419,18 @@ describeWithRedis('rate limits in Redis', () => {
         `${prefix}general:ip:192.0.2.11`,
         `${prefix}general:ip:192.0.2.12`,
         `${prefix}general:ip:192.0.2.13`,
-        `${prefix}login:email:${emailDigest('lee.patient@example.com')}`,
-        `${prefix}login:ip:192.0.2.10`,
-        `${prefix}login:ip:192.0.2.11`,
-        `${prefix}login:ip:192.0.2.12`,
-        `${prefix}login:ip:192.0.2.13`,
+        `${prefix}login:failed:email:${digest}`,
+        `${prefix}login:failed:email-ip:${digest}:192.0.2.10`,
+        `${prefix}login:failed:email-ip:${digest}:192.0.2.11`,
+        `${prefix}login:failed:email-ip:${digest}:192.0.2.12`,
+        `${prefix}login:failed:ip:192.0.2.10`,
+        `${prefix}login:failed:ip:192.0.2.11`,
+        `${prefix}login:failed:ip:192.0.2.12`,
       ].sort(),
     );
     expect(keys.filter((key) => /lee|patient|example|@/i.test(key))).toEqual([]);
-    expect(await redis.get(`${prefix}login:email:${emailDigest('lee.patient@example.com')}`)).toBe('4');
+    expect(await redis.get(`${prefix}login:failed:email:${digest}`)).toBe('5');
+    expect(await redis.get(`${prefix}login:failed:ip:192.0.2.10`)).toBe('3');
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
   });
 

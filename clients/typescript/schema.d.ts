@@ -858,7 +858,14 @@ export interface paths {
         put?: never;
         /**
          * Sign in as staff
-         * @description Exchange email and password for a bearer token (rate limited per IP and per email).
+         * @description Exchange email and password for a bearer token.
+         *
+         *     Rate limits count failed sign-ins only, never successful ones. An IP address gets `RATE_LIMIT_LOGIN_LIMIT` (5)
+         *     failures per `RATE_LIMIT_LOGIN_WINDOW_SECONDS` (60), whatever the emails; then it gets 429 until the window
+         *     ends. An email gets more, `RATE_LIMIT_LOGIN_EMAIL_LIMIT` (20) failures from anywhere; past that, only the
+         *     addresses that failed on that email get 429 for it. So guesses cannot lock the account's owner out: the right
+         *     password from an address that has not failed still signs in. `RateLimit-*` headers show the address's failure
+         *     budget as it stood before the attempt.
          *
          *     **Access:** public, no credentials.
          */
@@ -1165,7 +1172,9 @@ export interface paths {
         };
         /**
          * Readiness probe (checks the database)
-         * @description Readiness: 200 when the database answers within 1.5 s, else 503 problem+json with Retry-After.
+         * @description Readiness: 200 when the database answers within 1.5 s (or DB_QUERY_TIMEOUT_MS when shorter), else 503
+         *     problem+json with Retry-After. Also 503, at once and with `draining: true`, from the moment the instance
+         *     received SIGTERM: load balancers stop routing here while the requests that still arrive are served.
          *
          *     **Access:** public, no credentials.
          */

@@ -20,7 +20,16 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
-  /** Exchange email and password for a bearer token (rate limited per IP and per email). */
+  /**
+   * Exchange email and password for a bearer token.
+   *
+   * Rate limits count failed sign-ins only, never successful ones. An IP address gets `RATE_LIMIT_LOGIN_LIMIT` (5)
+   * failures per `RATE_LIMIT_LOGIN_WINDOW_SECONDS` (60), whatever the emails; then it gets 429 until the window
+   * ends. An email gets more, `RATE_LIMIT_LOGIN_EMAIL_LIMIT` (20) failures from anywhere; past that, only the
+   * addresses that failed on that email get 429 for it. So guesses cannot lock the account's owner out: the right
+   * password from an address that has not failed still signs in. `RateLimit-*` headers show the address's failure
+   * budget as it stood before the attempt.
+   */
   @Post('login')
   @HttpCode(200)
   @Public()

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService, type AuditContext } from '../audit/audit.service.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
+import { credentialFailure } from '../rate-limit/login-failures.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/password.js';
 import { User } from '../users/user.entity.js';
 import { TokenService } from './token.service.js';
@@ -34,7 +35,8 @@ export class AuthService {
         entityId: user?.id ?? null,
         metadata: { reason },
       });
-      throw new AppException('unauthorized', INVALID_LOGIN);
+      // Counted against the sign-in budgets of this client (and email) only; a success counts nothing.
+      throw credentialFailure(new AppException('unauthorized', INVALID_LOGIN));
     }
 
     return this.dataSource.transaction(async (manager) => {
@@ -55,7 +57,9 @@ export class AuthService {
       const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new AppException('unauthorized', 'A valid bearer token is required.');
       if (!(await verifyPassword(user.passwordHash, current))) {
-        throw validationFailed([{ field: 'currentPassword', message: 'currentPassword is not correct' }]);
+        throw credentialFailure(
+          validationFailed([{ field: 'currentPassword', message: 'currentPassword is not correct' }]),
+        );
       }
       const problems = passwordProblems(next, user.email);
       if (next === current) problems.push('must differ from the current password');

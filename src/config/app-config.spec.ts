@@ -36,7 +36,7 @@ const DEFAULT_CONTACT_REQUESTS = {
 
 const DEFAULT_RATE_LIMITS = {
   general: { limit: 300, windowSeconds: 60 },
-  login: { limit: 5, windowSeconds: 60 },
+  login: { limit: 5, windowSeconds: 60, emailLimit: 20 },
   submission: { limit: 5, windowSeconds: 600 },
 };
 
@@ -150,6 +150,7 @@ describe('loadConfig', () => {
         CONTACT_CRISIS_NOTICE: 'Call 999 in an emergency.',
         CONTACT_RETENTION_DAYS: '90',
         CONTACT_MAX_AGE_DAYS: '365',
+        RATE_LIMIT_LOGIN_EMAIL_LIMIT: '40',
         NOTIFY_WEBHOOK_URLS: 'https://hooks.example/a, https://hooks.example/b',
         NOTIFY_WEBHOOK_SECRET: 'w'.repeat(16),
         NOTIFY_DISPATCH_INTERVAL_MS: '0',
@@ -191,7 +192,7 @@ describe('loadConfig', () => {
         redisUrl: 'redis://cache.internal:6379/2',
         rateLimits: {
           general: { limit: 1000, windowSeconds: 120 },
-          login: { limit: 10, windowSeconds: 300 },
+          login: { limit: 10, windowSeconds: 300, emailLimit: 40 },
           submission: { limit: 3, windowSeconds: 3600 },
         },
         dataEncryption: { currentKey: Buffer.alloc(32, 1), previousKeys: [Buffer.alloc(32, 2)] },
@@ -250,6 +251,7 @@ describe('loadConfig', () => {
       ['CONTACT_MAX_AGE_DAYS', '29'],
       ['CONTACT_MAX_AGE_DAYS', '3651'],
       ['CONTACT_MAX_AGE_DAYS', '1.5'],
+      ['RATE_LIMIT_LOGIN_EMAIL_LIMIT', '0'],
     ])('rejects %s=%j (out of range)', (name, raw) => {
       expect(badVariables({ ...PG, [name]: raw })).toEqual([name]);
     });

@@ -64,7 +64,10 @@ export class AppConfig {
     readonly initialAdmin?: { readonly email: string; readonly password: string };
   };
   readonly redisUrl?: string;
-  readonly rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>>;
+  readonly rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>> & {
+    /** `limit` counts failed attempts per IP; this one failed attempts per email (see the login policy). */
+    readonly login: { readonly emailLimit: number };
+  };
   readonly dataEncryption: {
     /** Undefined only with the embedded database, which keeps a generated key next to its files. */
     readonly currentKey?: Buffer;
@@ -126,7 +129,11 @@ export class AppConfig {
     this.redisUrl = env.REDIS_URL;
     this.rateLimits = {
       general: { limit: env.RATE_LIMIT_GENERAL_LIMIT, windowSeconds: env.RATE_LIMIT_GENERAL_WINDOW_SECONDS },
-      login: { limit: env.RATE_LIMIT_LOGIN_LIMIT, windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS },
+      login: {
+        limit: env.RATE_LIMIT_LOGIN_LIMIT,
+        windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+        emailLimit: env.RATE_LIMIT_LOGIN_EMAIL_LIMIT,
+      },
       submission: { limit: env.RATE_LIMIT_SUBMISSION_LIMIT, windowSeconds: env.RATE_LIMIT_SUBMISSION_WINDOW_SECONDS },
     };
     const key = (value: string) => Buffer.from(value, 'base64');

@@ -259,8 +259,16 @@ export class EnvironmentVariables {
   @EnvInt(1, 86_400)
   RATE_LIMIT_GENERAL_WINDOW_SECONDS = 60;
 
+  /** Failed sign-ins (and wrong current passwords) per client IP per window; then that IP gets 429. */
   @EnvInt(1, 10_000)
   RATE_LIMIT_LOGIN_LIMIT = 5;
+
+  /**
+   * Failed sign-ins per email per window, from anywhere. Past it, a client that has failed on that email gets 429
+   * for it; a client that has not (the account's owner, elsewhere) still signs in.
+   */
+  @EnvInt(1, 100_000)
+  RATE_LIMIT_LOGIN_EMAIL_LIMIT = 20;
 
   @EnvInt(1, 86_400)
   RATE_LIMIT_LOGIN_WINDOW_SECONDS = 60;

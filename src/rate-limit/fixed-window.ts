@@ -3,6 +3,23 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 /** What a store answers for one hit (throttler v6 does not export the type from its entry point). */
 export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
+/** A live counter, read without counting: its hits and the milliseconds until it ends. */
+export interface CounterReading {
+  hits: number;
+  msLeft: number;
+  /** The store could not be reached: nothing is known (and nothing is refused: fail open). */
+  unavailable?: true;
+}
+
+/**
+ * Both stores: throttler v6's `increment`, plus `peek`, which reads a counter without counting (undefined when
+ * there is none; `unavailable` when the store cannot be reached: fail open). Sign-in failures are read before an attempt and
+ * counted only once it has failed.
+ */
+export interface CounterStore extends ThrottlerStorage {
+  peek(key: string): Promise<CounterReading | undefined>;
+}
+
 /**
  * The counting rule both stores share (the Redis script mirrors `hitWindow` line for line): a fixed window
  * that starts with a key's first hit. The hit that goes over the limit starts a block of `blockMs`; the

@@ -7,6 +7,17 @@ function storageWithClock() {
 }
 
 describe('MemoryThrottlerStorage', () => {
+  it('reads a counter without counting, and nothing once its window is over', async () => {
+    const { storage, advance } = storageWithClock();
+    expect(await storage.peek('a')).toBeUndefined();
+    await storage.increment('a', 60_000, 5, 60_000);
+    advance(15_000);
+    expect(await storage.peek('a')).toEqual({ hits: 1, msLeft: 45_000 });
+    expect(await storage.peek('a')).toEqual({ hits: 1, msLeft: 45_000 });
+    advance(45_000);
+    expect(await storage.peek('a')).toBeUndefined();
+  });
+
   it('counts per key in a window, then blocks for blockDuration', async () => {
     const { storage, advance } = storageWithClock();
     expect(await storage.increment('a', 60_000, 2, 90_000)).toEqual({

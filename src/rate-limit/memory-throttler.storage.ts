@@ -1,6 +1,12 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import { hitWindow, type ThrottlerStorageRecord, toStorageRecord, type WindowState } from './fixed-window.js';
+import {
+  type CounterReading,
+  type CounterStore,
+  hitWindow,
+  type ThrottlerStorageRecord,
+  toStorageRecord,
+  type WindowState,
+} from './fixed-window.js';
 
 /** How often (by the store's clock) finished windows are dropped. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -9,7 +15,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * Counters in this process's memory: the default, right for a single instance (and for embedded mode).
  * The clock is injectable so tests can move time instead of waiting.
  */
-export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class MemoryThrottlerStorage implements CounterStore, OnApplicationShutdown {
   private readonly windows = new Map<string, WindowState>();
   private nextSweepAt = 0;
 
@@ -26,6 +32,14 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
     const state = hitWindow(this.windows.get(key), now, ttl, limit, blockDuration);
     this.windows.set(key, state);
     return Promise.resolve(toStorageRecord(state.hits, state.expiresAt - now, limit));
+  }
+
+  peek(key: string): Promise<CounterReading | undefined> {
+    const now = this.clock();
+    const state = this.windows.get(key);
+    return Promise.resolve(
+      state === undefined || state.expiresAt <= now ? undefined : { hits: state.hits, msLeft: state.expiresAt - now },
+    );
   }
 
   onApplicationShutdown(): void {

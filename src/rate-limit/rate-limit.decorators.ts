@@ -13,8 +13,10 @@ function OptIn(policy: Exclude<RateLimitPolicy, 'general'>): MethodDecorator & C
 }
 
 /**
- * Login attempts: limited per client IP and, when the JSON body has an `email`, per email (trimmed,
- * lower-cased), on top of the general ceiling. RATE_LIMIT_LOGIN_LIMIT per RATE_LIMIT_LOGIN_WINDOW_SECONDS.
+ * Sign-in attempts, on top of the general ceiling: FAILED attempts (an error marked `credentialFailure`) are
+ * counted per client IP (RATE_LIMIT_LOGIN_LIMIT), and when the JSON body has an `email` (trimmed, lower-cased)
+ * per email (RATE_LIMIT_LOGIN_EMAIL_LIMIT) and per (email, IP), all per RATE_LIMIT_LOGIN_WINDOW_SECONDS. An IP
+ * out of failures gets 429; an email out of failures gets 429 only from the clients that failed on it.
  */
 export const LoginRateLimit = (): MethodDecorator & ClassDecorator => OptIn('login');
 

@@ -1,8 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ThrottlerStorage } from '@nestjs/throttler';
-import { AppException } from '../common/errors/app-exception.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { CounterStore } from './fixed-window.js';
+import { loginFailureKeys } from './login-failures.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { LoginRateLimit, SkipRateLimit, SubmissionRateLimit } from './rate-limit.decorators.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
@@ -10,7 +10,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 const config = {
   rateLimits: {
     general: { limit: 100, windowSeconds: 60 },
-    login: { limit: 2, windowSeconds: 60 },
+    login: { limit: 2, windowSeconds: 60, emailLimit: 3 },
     submission: { limit: 1, windowSeconds: 600 },
   },
 } as AppConfig;
@@ -28,6 +28,11 @@ class PublicController {
 
 class PlainController {
   open(): void {}
+}
+
+class PlainLogin {
+  @LoginRateLimit()
+  login(): void {}
 }
 
 function call(
@@ -68,18 +73,58 @@ describe('RateLimitGuard', () => {
     const body = { email: 'Pat@Example.com' };
     const first = call(guard, { controller: PublicController, handler, body });
     await expect(first.result).resolves.toBe(true);
-    // general, submission (class), login per IP and per email.
-    expect(storage.size).toBe(4);
+    // general and submission (class) count the request; login only reads its failure counters.
+    expect(storage.size).toBe(2);
     // The submission counter (limit 1) is the most constrained.
     expect(first.headers).toEqual({ 'RateLimit-Limit': '1', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '600' });
+  });
 
-    const second = call(guard, { controller: PublicController, handler, body, ip: '192.0.2.2' });
-    await expect(second.result).resolves.toBe(true);
-    const third = call(guard, { controller: PublicController, handler, body, ip: '192.0.2.3' });
-    await expect(third.result).rejects.toEqual(expect.any(AppException));
-    await expect(third.result).rejects.toMatchObject({
-      code: 'rate_limited',
-      options: { headers: { 'Retry-After': '60', 'RateLimit-Limit': '2' } },
+  describe('login: failures only', () => {
+    const handler = PlainLogin.prototype.login;
+    const fail = async (ip: string, email = 'pat@example.com') => {
+      const keys = loginFailureKeys(ip, email);
+      for (const key of [keys.ip, keys.email, keys.emailFromIp]) {
+        if (key) await storage.increment(key, 60_000, Number.MAX_SAFE_INTEGER, 60_000);
+      }
+    };
+    const attempt = (ip: string, email = 'pat@example.com') =>
+      call(guard, { controller: PlainLogin, handler, body: { email, password: 'x' }, ip });
+
+    it('lets any number of attempts through while none fails, showing the failure budget', async () => {
+      for (let i = 0; i < 5; i++) {
+        const { result, headers } = attempt('192.0.2.1');
+        await expect(result).resolves.toBe(true);
+        expect(headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '2', 'RateLimit-Reset': '60' });
+      }
+    });
+
+    it('refuses an IP that used up its failures, whatever the email', async () => {
+      await fail('192.0.2.1', 'pat@example.com');
+      const half = attempt('192.0.2.1', 'kim@example.com');
+      await expect(half.result).resolves.toBe(true);
+      expect(half.headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '1', 'RateLimit-Reset': '60' });
+      await fail('192.0.2.1', 'kim@example.com');
+      await expect(attempt('192.0.2.1', 'lee@example.com').result).rejects.toMatchObject({
+        code: 'rate_limited',
+        options: { headers: { 'Retry-After': '60', 'RateLimit-Limit': '2', 'RateLimit-Remaining': '0' } },
+      });
+      await expect(attempt('192.0.2.2', 'lee@example.com').result).resolves.toBe(true);
+    });
+
+    it('refuses an email out of failures only to the clients that failed on it', async () => {
+      await fail('192.0.2.1');
+      await fail('192.0.2.2');
+      await fail('192.0.2.3');
+      for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) {
+        await expect(attempt(ip).result).rejects.toMatchObject({
+          code: 'rate_limited',
+          options: { headers: { 'Retry-After': '60', 'RateLimit-Limit': '3', 'RateLimit-Remaining': '0' } },
+        });
+      }
+      // A client that has not failed on it (the account's owner, elsewhere) may still try.
+      await expect(attempt('198.51.100.7').result).resolves.toBe(true);
+      // And the failing ones may still try other emails.
+      await expect(attempt('192.0.2.1', 'kim@example.com').result).resolves.toBe(true);
     });
   });
 
@@ -104,9 +149,10 @@ describe('RateLimitGuard', () => {
   });
 
   it('lets the request through without headers when the store could not count it', async () => {
-    const unavailable: ThrottlerStorage = {
+    const unavailable: CounterStore = {
       increment: () =>
         Promise.resolve({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0, unavailable: true }),
+      peek: () => Promise.resolve({ hits: 0, msLeft: 0, unavailable: true }),
     };
     const failOpen = new RateLimitGuard(new Reflector(), config, unavailable);
     const { result, headers } = call(failOpen, {

@@ -1,9 +1,10 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, type RateLimitPolicy } from '../config/app-config.js';
 import { RATE_LIMIT_OPT_INS, RATE_LIMIT_SKIP } from './rate-limit.decorators.js';
+import type { CounterStore } from './fixed-window.js';
+import { emailLockout, failureOutcome, loginFailureKeys } from './login-failures.js';
 import { clientKey, counterKeys, loginEmail } from './rate-limit.keys.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.options.js';
 import {
@@ -30,7 +31,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
-    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: CounterStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,8 +48,12 @@ export class RateLimitGuard implements CanActivate {
     const ip = clientKey(request.ip);
     const outcomes: CounterOutcome[] = [];
     for (const { policy, limit, windowMs } of policies) {
-      const email = policy === 'login' ? loginEmail(request.body) : undefined;
-      for (const key of counterKeys(policy, ip, email)) {
+      if (policy === 'login') {
+        const budget = await this.loginBudget(ip, loginEmail(request.body), limit, windowMs);
+        if (budget) outcomes.push(budget);
+        continue;
+      }
+      for (const key of counterKeys(policy, ip)) {
         const record = await this.storage.increment(key, windowMs, limit, windowMs, policy);
         if (isUncounted(record)) continue;
         const outcome: CounterOutcome = { ...record, limit };
@@ -60,5 +65,27 @@ export class RateLimitGuard implements CanActivate {
     const constrained = mostConstrained(outcomes);
     if (constrained) void context.switchToHttp().getResponse<FastifyReply>().headers(rateLimitHeaders(constrained));
     return true;
+  }
+
+  /**
+   * Sign-in counts failures only (LoginFailureInterceptor counts them), so a correct password is never refused
+   * because of someone else's guesses. This client is refused when its IP has used up its failures, or when the
+   * email has used up its own (larger) budget AND this client is one that failed on it: the account's owner,
+   * signing in from elsewhere, still gets in while an attacker is locked out. The outcome returned is this IP's
+   * failure budget as it stands before the attempt.
+   */
+  private async loginBudget(ip: string, email: string | undefined, limit: number, windowMs: number) {
+    const keys = loginFailureKeys(ip, email);
+    const byIp = failureOutcome(await this.storage.peek(keys.ip), limit, windowMs);
+    if (byIp?.isBlocked) throw rateLimitedException(byIp);
+    if (keys.email !== undefined && keys.emailFromIp !== undefined) {
+      const emailReading = await this.storage.peek(keys.email);
+      const emailLimit = this.config.rateLimits.login.emailLimit;
+      if (emailReading !== undefined && emailReading.hits >= emailLimit) {
+        const locked = emailLockout(emailReading, await this.storage.peek(keys.emailFromIp), emailLimit);
+        if (locked) throw rateLimitedException(locked);
+      }
+    }
+    return byIp;
   }
 }

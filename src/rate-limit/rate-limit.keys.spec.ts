@@ -64,16 +64,6 @@ describe('clientKey', () => {
 describe('counterKeys', () => {
   it('counts general and submission per IP', () => {
     expect(counterKeys('general', '192.0.2.1')).toEqual(['general:ip:192.0.2.1']);
-    expect(counterKeys('submission', '192.0.2.1', 'pat@example.com')).toEqual(['submission:ip:192.0.2.1']);
-  });
-
-  it('counts login per IP and per hashed email, never the address itself', () => {
-    const keys = counterKeys('login', '192.0.2.1', 'pat@example.com');
-    expect(keys).toEqual(['login:ip:192.0.2.1', `login:email:${emailDigest('pat@example.com')}`]);
-    expect(keys.join()).not.toMatch(/pat|example|@/);
-  });
-
-  it('counts login per IP only without an email', () => {
-    expect(counterKeys('login', '2001:db8:1:2::/64')).toEqual(['login:ip:2001:db8:1:2::/64']);
+    expect(counterKeys('submission', '2001:db8:1:2::/64')).toEqual(['submission:ip:2001:db8:1:2::/64']);
   });
 });

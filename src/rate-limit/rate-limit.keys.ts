@@ -48,13 +48,12 @@ export function emailDigest(normalizedEmail: string): string {
 }
 
 /**
- * The counters one request increments for a policy: always the client's IP; for `login`, also the email
- * when the body has one. Keys hold no route: a policy is one budget across every route that opts into it.
+ * The counters one request increments for a counting policy (`general`, `submission`): the client's IP. Keys
+ * hold no route: a policy is one budget across every route that opts into it. `login` counts failures instead
+ * (login-failures.ts).
  *
  * @param ip the client key (see `clientKey`)
  */
-export function counterKeys(policy: RateLimitPolicy, ip: string, email?: string): string[] {
-  const keys = [`${policy}:ip:${ip}`];
-  if (policy === 'login' && email !== undefined) keys.push(`login:email:${emailDigest(email)}`);
-  return keys;
+export function counterKeys(policy: Exclude<RateLimitPolicy, 'login'>, ip: string): string[] {
+  return [`${policy}:ip:${ip}`];
 }

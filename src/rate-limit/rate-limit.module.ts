@@ -1,7 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
+import type { CounterStore } from './fixed-window.js';
+import { LoginFailureInterceptor } from './login-failures.interceptor.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { REDIS_KEY_PREFIX } from './rate-limit.keys.js';
@@ -12,7 +13,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 export async function createRateLimitStorage(
   config: AppConfig,
   options: RateLimitStoreOptions | undefined,
-): Promise<ThrottlerStorage> {
+): Promise<CounterStore> {
   const logger = new Logger('RateLimit');
   if (config.redisUrl) {
     logger.log('Rate-limit counters in Redis, shared by every instance');
@@ -38,6 +39,7 @@ export async function createRateLimitStorage(
       inject: [AppConfig, { token: RATE_LIMIT_STORE_OPTIONS, optional: true }],
     },
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_INTERCEPTOR, useClass: LoginFailureInterceptor },
   ],
 })
 export class RateLimitModule {}

@@ -1,5 +1,5 @@
 import { AppException } from '../common/errors/app-exception.js';
-import { type AppConfig, RATE_LIMIT_POLICIES, type RateLimitPolicy } from '../config/app-config.js';
+import { RATE_LIMIT_POLICIES, type RateLimitPolicy } from '../config/app-config.js';
 import type { ThrottlerStorageRecord } from './fixed-window.js';
 
 /** A policy's numbers as the stores take them: the window (and the block after a refusal) in milliseconds. */
@@ -14,7 +14,7 @@ export interface PolicyLimit {
  * `login` and `submission` only where opted in; none at all under @SkipRateLimit().
  */
 export function applicablePolicies(
-  rateLimits: AppConfig['rateLimits'],
+  rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>>,
   route: { skip: boolean; optIns: readonly RateLimitPolicy[] },
 ): PolicyLimit[] {
   if (route.skip) return [];

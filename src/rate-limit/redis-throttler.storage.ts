@@ -1,7 +1,12 @@
 import { Logger, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
-import { effectiveBlockMs, type ThrottlerStorageRecord, toStorageRecord } from './fixed-window.js';
+import {
+  type CounterReading,
+  type CounterStore,
+  effectiveBlockMs,
+  type ThrottlerStorageRecord,
+  toStorageRecord,
+} from './fixed-window.js';
 
 /**
  * `hitWindow` (fixed-window.ts) in one atomic step: INCR, then PEXPIRE on the first hit (the window) or on
@@ -21,6 +26,13 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return { hits, ttl }
+`;
+
+/** A counter's hits and milliseconds left, or nil when there is none. KEYS[1] the counter. */
+export const PEEK_SCRIPT = `
+local hits = redis.call('GET', KEYS[1])
+if not hits then return nil end
+return { tonumber(hits), redis.call('PTTL', KEYS[1]) }
 `;
 
 /** A counter the store could not reach: the request was let through uncounted. */
@@ -85,13 +97,14 @@ export function createRateLimitRedis(url: string, keyPrefix: string): Redis {
 
 type RateLimitRedis = Redis & {
   rateLimitHit(key: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number]>;
+  rateLimitPeek(key: string): Promise<[number, number] | null>;
 };
 
 /**
  * Counters in Redis, shared by every instance of the API. One round trip per counter (a Lua script, so
  * concurrent requests on several instances count exactly).
  */
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdown {
   private readonly client: RateLimitRedis;
   private readonly logger: Pick<LoggerService, 'log' | 'warn'>;
   /** Undefined until the first connection attempt settles; transitions are logged once each. */
@@ -100,6 +113,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
 
   constructor(client: Redis, logger?: Pick<LoggerService, 'log' | 'warn'>) {
     client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    client.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     this.client = client as RateLimitRedis;
     this.logger = logger ?? new Logger('RateLimit');
     // Without an 'error' listener, ioredis would crash the process on the first connection failure.
@@ -135,6 +149,19 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       // the client's IP).
       this.markUnavailable(error);
       return { ...UNCOUNTED };
+    }
+  }
+
+  async peek(key: string): Promise<CounterReading | undefined> {
+    try {
+      const reading = await this.client.rateLimitPeek(key);
+      this.markAvailable();
+      if (reading === null || Number(reading[1]) <= 0) return undefined;
+      return { hits: Number(reading[0]), msLeft: Number(reading[1]) };
+    } catch (error) {
+      // Fail open, as `increment` does.
+      this.markUnavailable(error);
+      return { hits: 0, msLeft: 0, unavailable: true };
     }
   }
 
