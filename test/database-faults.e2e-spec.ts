@@ -125,6 +125,27 @@ describe('database faults', () => {
     }, 60_000);
   });
 
+  it('answers 503 within the deadline when the database goes silent inside a transaction', async () => {
+    const path = '/api/v1/fixtures/db/transaction';
+    expect((await t.http().get(path)).body).toEqual({ one: 1 });
+    proxy.partition();
+    let silent: Awaited<ReturnType<typeof timed>>;
+    try {
+      silent = await timed(path);
+    } finally {
+      proxy.heal();
+    }
+    process.stdout.write(`partition inside a transaction: 503 after ${Math.round(silent.ms)} ms\n`);
+    expectProblem(silent.res, {
+      code: 'database_unavailable',
+      detail: 'The database is not reachable right now. Retry shortly.',
+      instance: path,
+    });
+    // Its ROLLBACK, queued behind the unanswered statement, must not wait out a second deadline.
+    expect(silent.ms).toBeLessThan(2 * QUERY_TIMEOUT_MS);
+    expect((await t.http().get(path)).body).toEqual({ one: 1 });
+  }, 60_000);
+
   describe('an outage under concurrent contact submissions', () => {
     it('stores every acknowledged request exactly once, answers the rest 503, and recovers', async () => {
       await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
+import { DeadlineClient } from './query-deadline.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface DatabaseConnectionSettings {
@@ -40,7 +41,7 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
       max: settings.poolMax,
       idleTimeoutMillis: 30_000,
       statement_timeout: settings.statementTimeoutMs,
-      ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs } : {}),
+      ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs, Client: DeadlineClient } : {}),
       application_name: 'well-clinic-api',
     },
   };

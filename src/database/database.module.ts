@@ -1,10 +1,8 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DatabaseBootstrapService } from './database-bootstrap.service.js';
-import { discardUnansweredConnections, pgPool } from './query-deadline.js';
 
 @Module({})
 export class DatabaseModule {
@@ -30,11 +28,6 @@ export class DatabaseModule {
             retryAttempts: 3,
             retryDelay: 1000,
           }),
-          dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            discardUnansweredConnections(pgPool(dataSource));
-            return dataSource;
-          },
         }),
       ],
       providers: [DatabaseBootstrapService],

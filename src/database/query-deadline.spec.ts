@@ -1,47 +1,52 @@
-import { EventEmitter } from 'node:events';
-import type { Pool, PoolClient } from 'pg';
-import { discardUnansweredConnections, withoutQueryDeadline } from './query-deadline.js';
+import type { PoolClient } from 'pg';
+import { DeadlineClient, isQueryReadTimeout, withoutQueryDeadline } from './query-deadline.js';
 
-/** A pooled client as pg-pool hands it back: whether its last query was answered, and whether it was ended. */
-function client(readyForQuery: boolean) {
-  const c = { readyForQuery, ended: 0, connectionParameters: { query_timeout: 5000 as number | undefined } };
-  return Object.assign(c, { end: () => ((c.ended += 1), Promise.resolve()) });
+/** A client that never connects (every query goes unanswered), and counts how often it was closed. */
+function silentClient() {
+  const client = new DeadlineClient({ query_timeout: 1 });
+  const closed = { count: 0 };
+  client.end = () => {
+    closed.count += 1;
+    return Promise.resolve();
+  };
+  return { client, closed };
 }
 
-describe('discardUnansweredConnections', () => {
-  const pool = new EventEmitter();
-  discardUnansweredConnections(pool as unknown as Pool);
-
-  it('ends a connection released while its query is unanswered (query_timeout), so the pool drops it', () => {
-    const timedOut = client(false);
-    pool.emit('release', undefined, timedOut);
-    expect(timedOut.ended).toBe(1);
+describe('DeadlineClient', () => {
+  it('closes itself when a query hits query_timeout, before the caller sees the error', async () => {
+    const { client, closed } = silentClient();
+    const error = await client.query('SELECT 1').catch((e: unknown) => ({ e, closedThen: closed.count }));
+    expect(error).toEqual({ e: new Error('Query read timeout'), closedThen: 1 });
   });
 
-  it('leaves a connection whose query was answered to the pool', () => {
-    const healthy = client(true);
-    pool.emit('release', undefined, healthy);
-    expect(healthy.ended).toBe(0);
+  it('does the same for callback-style queries (pg-pool’s pool.query)', async () => {
+    const { client, closed } = silentClient();
+    const seen = await new Promise((resolve) =>
+      client.query('SELECT 1', [], (error: Error | null) => resolve({ message: error?.message, closed: closed.count })),
+    );
+    expect(seen).toEqual({ message: 'Query read timeout', closed: 1 });
   });
+});
 
-  it('leaves a connection released with an error to pg-pool, which removes it itself', () => {
-    const failed = client(false);
-    pool.emit('release', new Error('Query read timeout'), failed);
-    expect(failed.ended).toBe(0);
+describe('isQueryReadTimeout', () => {
+  it("recognizes pg's query_timeout error only", () => {
+    expect(isQueryReadTimeout(new Error('Query read timeout'))).toBe(true);
+    expect(isQueryReadTimeout(new Error('Connection terminated unexpectedly'))).toBe(false);
+    expect(isQueryReadTimeout({ message: 'Query read timeout' })).toBe(false);
   });
 });
 
 describe('withoutQueryDeadline', () => {
   it('lifts the deadline for the work only, and puts it back even when the work fails', async () => {
-    const c = client(true);
-    const seen = await withoutQueryDeadline(c as unknown as PoolClient, () =>
-      Promise.resolve(c.connectionParameters.query_timeout),
+    const connection = { connectionParameters: { query_timeout: 5000 as number | undefined } };
+    const seen = await withoutQueryDeadline(connection as unknown as PoolClient, () =>
+      Promise.resolve(connection.connectionParameters.query_timeout),
     );
     expect(seen).toBeUndefined();
-    expect(c.connectionParameters.query_timeout).toBe(5000);
+    expect(connection.connectionParameters.query_timeout).toBe(5000);
     await expect(
-      withoutQueryDeadline(c as unknown as PoolClient, () => Promise.reject(new Error('migration failed'))),
+      withoutQueryDeadline(connection as unknown as PoolClient, () => Promise.reject(new Error('migration failed'))),
     ).rejects.toThrow('migration failed');
-    expect(c.connectionParameters.query_timeout).toBe(5000);
+    expect(connection.connectionParameters.query_timeout).toBe(5000);
   });
 });

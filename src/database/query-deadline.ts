@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /** The driver's pg pool behind a TypeORM DataSource (TypeORM keeps it as `driver.master`). */
@@ -6,25 +6,46 @@ export function pgPool(dataSource: DataSource): Pool {
   return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
-/** What pg keeps on a client that its typings leave out. */
-interface ClientInternals {
-  /** False from the moment a query is sent until the server's ReadyForQuery. */
-  readyForQuery?: boolean;
-  connectionParameters: { query_timeout?: number };
+/** pg's error when a query outlives `query_timeout`. */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }
 
 /**
- * A query that hit `query_timeout` leaves its connection mid-protocol: the answer may still arrive, and
- * would be read as the answer to the next query. pg-pool only discards a connection released with an error,
- * and TypeORM releases without one: close every connection that comes back while a query is unanswered
- * (`end()` destroys the socket of a client with a query in flight), so the pool removes it instead of
- * reusing it. After a network partition, the pool then reconnects from scratch.
+ * The pool's client (pg-pool's `Client` option): one whose query hit `query_timeout` closes itself at once.
+ * Such a connection is mid-protocol (the answer may still arrive, and everything sent after it queues behind it),
+ * and nothing tells pg-pool so: TypeORM would send its ROLLBACK there and wait out a second deadline, then hand
+ * the connection back without an error, to be reused. Closed, the ROLLBACK fails at once, the pool drops the
+ * connection on release, and after a network partition it reconnects from scratch.
  */
-export function discardUnansweredConnections(pool: Pool): void {
-  pool.on('release', (error, client) => {
-    if (error || (client as unknown as ClientInternals).readyForQuery !== false) return;
-    void client.end();
-  });
+export class DeadlineClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const query = super.query.bind(this) as (...args: unknown[]) => unknown;
+    const closeOnTimeout = (error: unknown) => {
+      if (isQueryReadTimeout(error)) void this.end();
+    };
+    // An own property rather than an override: `query` has a dozen overloads, all of which this keeps.
+    this.query = ((...args: unknown[]) => {
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error: unknown, ...rest: unknown[]) => {
+          closeOnTimeout(error);
+          (callback as (...a: unknown[]) => unknown)(error, ...rest);
+        };
+      }
+      const result = query(...args);
+      // Registered before the caller's own handlers, so the client is closed before they run.
+      if (result instanceof Promise) result.catch(closeOnTimeout);
+      return result;
+    }) as pg.Client['query'];
+  }
+}
+
+/** What pg keeps on a client that its typings leave out. */
+interface ClientInternals {
+  connectionParameters: { query_timeout?: number };
 }
 
 /**
