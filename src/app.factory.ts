@@ -93,7 +93,7 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
   }
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live'] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
-  if (config.docs.enabled) setupOpenApi(app);
+  if (config.docs.enabled) setupOpenApi(app, { persistAuthorization: !config.production });
 
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -120,12 +120,21 @@ function addProblems(responses: Record<string, ResponseObject>, codes: ProblemCo
   }
 }
 
-/** Swagger UI at /docs, the document at /docs-json; assets are served by the app itself. */
-export function setupOpenApi(app: INestApplication): void {
+/**
+ * Swagger UI at /docs, the document at /docs-json; assets are served by the app itself.
+ *
+ * @param options.persistAuthorization keeps the pasted token in the browser's storage across reloads: a comfort in
+ *   development, a leak on a shared front-desk computer, so production turns it off (the token ends with the tab).
+ */
+export function setupOpenApi(app: INestApplication, options: { persistAuthorization: boolean }): void {
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     yamlDocumentUrl: `${DOCS_PATH}-yaml`,
     customSiteTitle: 'Well Clinic API',
-    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: false },
+    swaggerOptions: {
+      persistAuthorization: options.persistAuthorization,
+      displayRequestDuration: true,
+      tryItOutEnabled: false,
+    },
   });
 }
