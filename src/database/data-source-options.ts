@@ -16,6 +16,11 @@ export interface DatabaseConnectionSettings {
   queryTimeoutMs?: number;
   /** Called when an idle pooled connection dies (database restart, network cut). Must not throw. */
   onPoolError?: (error: Error) => void;
+  /**
+   * Never close an idle connection: the embedded database is one session, which another process could take
+   * while the pool holds none.
+   */
+  keepIdleConnection?: boolean;
 }
 
 /** The one DataSource definition, shared by the app, the TypeORM CLI and the test harness. */
@@ -39,7 +44,7 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     poolErrorHandler: settings.onPoolError ?? (() => undefined),
     extra: {
       max: settings.poolMax,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: settings.keepIdleConnection ? 0 : 30_000,
       statement_timeout: settings.statementTimeoutMs,
       ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs, Client: DeadlineClient } : {}),
       application_name: 'well-clinic-api',

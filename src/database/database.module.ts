@@ -6,7 +6,7 @@ import { DatabaseBootstrapService } from './database-bootstrap.service.js';
 
 @Module({})
 export class DatabaseModule {
-  /** @param url the resolved connection URL: DATABASE_URL, or the embedded database's loopback address. */
+  /** @param url the resolved connection URL: DATABASE_URL, or the embedded database's Unix socket. */
   static forRoot(url: string): DynamicModule {
     const logger = new Logger('Database');
     return {
@@ -20,6 +20,7 @@ export class DatabaseModule {
               poolMax: config.database.poolMax,
               connectTimeoutMs: config.database.connectTimeoutMs,
               statementTimeoutMs: config.database.statementTimeoutMs,
+              keepIdleConnection: config.embeddedDatabase,
               queryTimeoutMs: config.database.queryTimeoutMs,
               // A pooled connection that dies while idle (restart, network cut) must not crash the process;
               // the pool replaces it on the next checkout.
