@@ -125,7 +125,7 @@ function expectLimited(res: Res, instance: string, limit: number, retryAfter: nu
   });
 }
 
-/** A refused sign-in (401), with the IP's failure budget as it stood before the attempt. */
+/** A refused sign-in (401), with the IP's failure budget counting this failure. */
 function expectRefusedLogin(res: Res, limit: number, remaining: number, reset: number | RegExp) {
   expectProblem(res, { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN });
   expect(rateHeaders(res)).toEqual({
@@ -220,10 +220,11 @@ describe('rate limits (in memory, clock under test control)', () => {
       const ip = '203.0.113.1';
       // (Four, to stay under the general ceiling of 10.)
       for (let i = 0; i < 4; i++) {
-        expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
+        // The budget if this attempt had failed; it did not, so the next one sees the same.
+        expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 2, 60);
       }
       for (const [i, email] of ['a1@example.com', 'a2@example.com', 'a3@example.com'].entries()) {
-        expectRefused(await login(app(), ip, { email, password: 'wrong' }), 3 - i);
+        expectRefused(await login(app(), ip, { email, password: 'wrong' }), 2 - i);
       }
       // Out of failures: refused before the password is even looked at, right or wrong, whatever the email.
       expectLimited(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), LOGIN, 3, 60);
@@ -234,36 +235,36 @@ describe('rate limits (in memory, clock under test control)', () => {
         200,
         SIGNED_IN,
         3,
-        3,
+        2,
         60,
       );
       clock.advance(60_000);
-      expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
+      expectAllowed(await login(app(), ip, { email: 'pat@example.com', password: RIGHT }), 200, SIGNED_IN, 3, 2, 60);
     });
 
     it('lets the owner of an email under attack sign in from elsewhere; a 429 only to the failing sources', async () => {
       const email = 'target@example.com';
       const attackers = ['203.0.113.11', '203.0.113.12', '203.0.113.13', '203.0.113.14', '203.0.113.15'];
       // RATE_LIMIT_LOGIN_EMAIL_LIMIT (5) failures on the email, one from each attacker.
-      for (const ip of attackers) expectRefused(await login(app(), ip, { email, password: 'guess' }), 3);
+      for (const ip of attackers) expectRefused(await login(app(), ip, { email, password: 'guess' }), 2);
       // Each failing source is now refused for that email, even with the right password...
       for (const ip of attackers) {
         expectLimited(await login(app(), ip, { email, password: RIGHT }), LOGIN, 5, 60);
       }
-      // ...but may still try others (its own IP budget has 2 failures left).
+      // ...but may still try others (its own IP budget has 2 failures left, 1 if this one failed).
       expectAllowed(
         await login(app(), attackers[0], { email: 'other@example.com', password: RIGHT }),
         200,
         SIGNED_IN,
         3,
-        2,
+        1,
         60,
       );
       // The owner, from an address that has not failed, signs in: not locked out by someone else's guesses.
-      expectAllowed(await login(app(), '198.51.100.50', { email, password: RIGHT }), 200, SIGNED_IN, 3, 3, 60);
+      expectAllowed(await login(app(), '198.51.100.50', { email, password: RIGHT }), 200, SIGNED_IN, 3, 2, 60);
       // A new source gets one try at the email, then joins the refused ones.
       const next = '203.0.113.16';
-      expectRefused(await login(app(), next, { email, password: 'guess' }), 3);
+      expectRefused(await login(app(), next, { email, password: 'guess' }), 2);
       expectLimited(await login(app(), next, { email, password: 'guess' }), LOGIN, 5, 60);
     });
 
@@ -276,15 +277,15 @@ describe('rate limits (in memory, clock under test control)', () => {
         'Sam@example.com',
       ];
       for (const [i, email] of spellings.entries())
-        expectRefused(await login(app(), `203.0.113.${20 + i}`, { email }), 3);
+        expectRefused(await login(app(), `203.0.113.${20 + i}`, { email }), 2);
       expectLimited(await login(app(), '203.0.113.20', { email: '\tsam@EXAMPLE.com' }), LOGIN, 5, 60);
     });
 
     it('counts per IP only when the body has no email', async () => {
       const ip = '203.0.113.30';
-      for (let i = 0; i < 3; i++) expectRefused(await login(app(), ip, { password: 'x' }), 3 - i);
+      for (let i = 0; i < 3; i++) expectRefused(await login(app(), ip, { password: 'x' }), 2 - i);
       expectLimited(await login(app(), ip, {}), LOGIN, 3, 60);
-      expectRefused(await login(app(), '203.0.113.31', {}), 3);
+      expectRefused(await login(app(), '203.0.113.31', {}), 2);
     });
   });
 
@@ -301,7 +302,7 @@ describe('rate limits (in memory, clock under test control)', () => {
     const other = '203.0.113.41';
     for (let i = 0; i < 2; i++) await submit(app(), other);
     expectLimited(await submit(app(), other), SUBMIT, 2, 600);
-    expectAllowed(await login(app(), other, { email: 'max@example.com', password: 'right' }), 200, SIGNED_IN, 3, 3, 60);
+    expectAllowed(await login(app(), other, { email: 'max@example.com', password: 'right' }), 200, SIGNED_IN, 3, 2, 60);
   });
 
   it('does not put a route without opt-in under the login or submission limits', async () => {
@@ -320,11 +321,11 @@ describe('rate limits in memory are per instance', () => {
     const body = { email: 'noa@example.com' };
     const options = { env: SMALL_LIMITS, imports: [RateLimitModule, RateLimitFixturesModule] };
     await withTestApp(options, async (t) => {
-      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 3, /^(59|60)$/);
       expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 2, /^(59|60)$/);
+      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 1, /^(59|60)$/);
     });
     await withTestApp(options, async (t) => {
-      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 3, /^(59|60)$/);
+      expectRefusedLogin(await login(t, '192.0.2.1', body), 3, 2, /^(59|60)$/);
     });
   });
 });
@@ -394,22 +395,22 @@ describeWithRedis('rate limits in Redis', () => {
     await withTestApp(redisApp(prefix), async (a) => {
       storageA = a.app.get<RedisThrottlerStorage>(RATE_LIMIT_STORAGE);
       expect(storageA).toBeInstanceOf(RedisThrottlerStorage);
-      expectRefusedLogin(await login(a, '192.0.2.10', body), 3, 3, almostAMinute);
       expectRefusedLogin(await login(a, '192.0.2.10', body), 3, 2, almostAMinute);
-      expectRefusedLogin(await login(a, '192.0.2.11', body), 3, 3, almostAMinute);
+      expectRefusedLogin(await login(a, '192.0.2.10', body), 3, 1, almostAMinute);
+      expectRefusedLogin(await login(a, '192.0.2.11', body), 3, 2, almostAMinute);
     });
     expect(storageA?.status).toBe('end');
 
     // Instance B, same Redis: the IP's and the email's failures continue where A left them.
     await withTestApp(redisApp(prefix), async (b) => {
-      expectRefusedLogin(await login(b, '192.0.2.10', body), 3, 1, almostAMinute);
-      expectRefusedLogin(await login(b, '192.0.2.12', body), 3, 3, almostAMinute);
+      expectRefusedLogin(await login(b, '192.0.2.10', body), 3, 0, almostAMinute);
+      expectRefusedLogin(await login(b, '192.0.2.12', body), 3, 2, almostAMinute);
       // Five failures on the email (RATE_LIMIT_LOGIN_EMAIL_LIMIT): the sources that failed are refused for it...
       const refused = await login(b, '192.0.2.11', { ...body, password: 'right' });
       expect(refused.headers['retry-after']).toMatch(almostAMinute);
       expectLimited(refused, LOGIN, 5, Number(refused.headers['retry-after']));
       // ...the owner, elsewhere, is not.
-      expectAllowed(await login(b, '192.0.2.13', { ...body, password: 'right' }), 200, SIGNED_IN, 3, 3, almostAMinute);
+      expectAllowed(await login(b, '192.0.2.13', { ...body, password: 'right' }), 200, SIGNED_IN, 3, 2, almostAMinute);
     });
 
     const keys = await keysUnder(redis, prefix);
@@ -423,11 +424,15 @@ describeWithRedis('rate limits in Redis', () => {
         `${prefix}login:failed:email-ip:${digest}:192.0.2.10`,
         `${prefix}login:failed:email-ip:${digest}:192.0.2.11`,
         `${prefix}login:failed:email-ip:${digest}:192.0.2.12`,
+        // Charged and refunded: the success counts nothing (and the key lapses with its window).
+        `${prefix}login:failed:email-ip:${digest}:192.0.2.13`,
         `${prefix}login:failed:ip:192.0.2.10`,
         `${prefix}login:failed:ip:192.0.2.11`,
         `${prefix}login:failed:ip:192.0.2.12`,
+        `${prefix}login:failed:ip:192.0.2.13`,
       ].sort(),
     );
+    expect(await redis.get(`${prefix}login:failed:ip:192.0.2.13`)).toBe('0');
     expect(keys.filter((key) => /lee|patient|example|@/i.test(key))).toEqual([]);
     expect(await redis.get(`${prefix}login:failed:email:${digest}`)).toBe('5');
     expect(await redis.get(`${prefix}login:failed:ip:192.0.2.10`)).toBe('3');

@@ -864,8 +864,9 @@ export interface paths {
          *     failures per `RATE_LIMIT_LOGIN_WINDOW_SECONDS` (60), whatever the emails; then it gets 429 until the window
          *     ends. An email gets more, `RATE_LIMIT_LOGIN_EMAIL_LIMIT` (20) failures from anywhere; past that, only the
          *     addresses that failed on that email get 429 for it. So guesses cannot lock the account's owner out: the right
-         *     password from an address that has not failed still signs in. `RateLimit-*` headers show the address's failure
-         *     budget as it stood before the attempt.
+         *     password from an address that has not failed still signs in. Each attempt is held as a failure until it
+         *     succeeds, so concurrent guesses cannot overrun the budget; `RateLimit-*` headers show the address's failures
+         *     left should this attempt fail.
          *
          *     **Access:** public, no credentials.
          */

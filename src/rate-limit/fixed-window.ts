@@ -13,11 +13,13 @@ export interface CounterReading {
 
 /**
  * Both stores: throttler v6's `increment`, plus `peek`, which reads a counter without counting (undefined when
- * there is none; `unavailable` when the store cannot be reached: fail open). Sign-in failures are read before an attempt and
- * counted only once it has failed.
+ * there is none; `unavailable` when the store cannot be reached: fail open), and `refund`, which takes one hit
+ * back from a live counter. A sign-in attempt is charged as a failure before it runs (so concurrent attempts
+ * cannot all slip past a check) and refunded when it turns out not to be one.
  */
 export interface CounterStore extends ThrottlerStorage {
   peek(key: string): Promise<CounterReading | undefined>;
+  refund(key: string): Promise<void>;
 }
 
 /**

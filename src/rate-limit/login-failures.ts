@@ -17,6 +17,12 @@ export function isCredentialFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && CREDENTIAL_FAILURE in error;
 }
 
+/** Failure counters never block by themselves (the guard compares them with the limits): a limit they never reach. */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
+/** The failure counters the guard charged for a request, for the interceptor to refund if it did not fail. */
+export const LOGIN_CHARGES = new WeakMap<object, string[]>();
+
 /** The failure counters of one sign-in attempt: its IP; with an email, the email and the (email, IP) pair. */
 export interface LoginFailureKeys {
   ip: string;
@@ -36,22 +42,6 @@ export function loginFailureKeys(ip: string, email: string | undefined): LoginFa
 }
 
 /**
- * A failure counter as the policy functions read it: blocked once `limit` failures are reached. Undefined when the
- * store could not be reached.
- */
-export function failureOutcome(
-  reading: CounterReading | undefined,
-  limit: number,
-  windowMs: number,
-): CounterOutcome | undefined {
-  if (reading?.unavailable) return undefined;
-  const hits = reading?.hits ?? 0;
-  const seconds = Math.max(1, Math.ceil((reading?.msLeft ?? windowMs) / 1000));
-  const isBlocked = hits >= limit;
-  return { totalHits: hits, limit, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
-}
-
-/**
  * Whether this client must wait before trying this email again, and for how long: only when the email is over its
  * budget AND this client is among those that failed on it. Undefined: it may try.
  */
@@ -63,7 +53,8 @@ export function emailLockout(
   if (email === undefined || emailFromIp === undefined || email.unavailable || emailFromIp.unavailable) {
     return undefined;
   }
-  if (email.hits < emailLimit) return undefined;
+  // A pair counter at zero is a charge refunded: that client signed in, it did not fail.
+  if (email.hits < emailLimit || emailFromIp.hits < 1) return undefined;
   const seconds = Math.max(1, Math.ceil(Math.min(email.msLeft, emailFromIp.msLeft) / 1000));
   return {
     totalHits: email.hits,

@@ -18,6 +18,19 @@ describe('MemoryThrottlerStorage', () => {
     expect(await storage.peek('a')).toBeUndefined();
   });
 
+  it('takes one hit back from a live counter, never below zero, never creating one', async () => {
+    const { storage } = storageWithClock();
+    await storage.refund('none');
+    expect(await storage.peek('none')).toBeUndefined();
+    await storage.increment('a', 60_000, 5, 60_000);
+    await storage.increment('a', 60_000, 5, 60_000);
+    await storage.refund('a');
+    expect(await storage.peek('a')).toEqual({ hits: 1, msLeft: 60_000 });
+    await storage.refund('a');
+    await storage.refund('a');
+    expect(await storage.peek('a')).toEqual({ hits: 0, msLeft: 60_000 });
+  });
+
   it('counts per key in a window, then blocks for blockDuration', async () => {
     const { storage, advance } = storageWithClock();
     expect(await storage.increment('a', 60_000, 2, 90_000)).toEqual({

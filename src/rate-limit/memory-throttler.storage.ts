@@ -42,6 +42,12 @@ export class MemoryThrottlerStorage implements CounterStore, OnApplicationShutdo
     );
   }
 
+  refund(key: string): Promise<void> {
+    const state = this.windows.get(key);
+    if (state !== undefined && state.expiresAt > this.clock() && state.hits > 0) state.hits -= 1;
+    return Promise.resolve();
+  }
+
   onApplicationShutdown(): void {
     this.windows.clear();
   }

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import type { CounterStore } from './fixed-window.js';
-import { loginFailureKeys } from './login-failures.js';
+import { LOGIN_CHARGES, loginFailureKeys } from './login-failures.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { LoginRateLimit, SkipRateLimit, SubmissionRateLimit } from './rate-limit.decorators.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
@@ -48,7 +48,7 @@ function call(
     getClass: () => target.controller,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ExecutionContext;
-  return { result: guard.canActivate(context), headers };
+  return { result: guard.canActivate(context), headers, request };
 }
 
 describe('RateLimitGuard', () => {
@@ -73,8 +73,8 @@ describe('RateLimitGuard', () => {
     const body = { email: 'Pat@Example.com' };
     const first = call(guard, { controller: PublicController, handler, body });
     await expect(first.result).resolves.toBe(true);
-    // general and submission (class) count the request; login only reads its failure counters.
-    expect(storage.size).toBe(2);
+    // general and submission (class) count the request; login charges a failure to the IP, email and pair.
+    expect(storage.size).toBe(5);
     // The submission counter (limit 1) is the most constrained.
     expect(first.headers).toEqual({ 'RateLimit-Limit': '1', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '600' });
   });
@@ -89,21 +89,34 @@ describe('RateLimitGuard', () => {
     };
     const attempt = (ip: string, email = 'pat@example.com') =>
       call(guard, { controller: PlainLogin, handler, body: { email, password: 'x' }, ip });
+    /** What LoginFailureInterceptor does for an attempt that did not fail. */
+    const refundCharges = async (request: object) => {
+      for (const key of LOGIN_CHARGES.get(request) ?? []) await storage.refund(key);
+      LOGIN_CHARGES.delete(request);
+    };
 
-    it('lets any number of attempts through while none fails, showing the failure budget', async () => {
+    it('charges each attempt as a failure until told otherwise, so a success costs nothing', async () => {
       for (let i = 0; i < 5; i++) {
-        const { result, headers } = attempt('192.0.2.1');
+        const { result, headers, request } = attempt('192.0.2.1');
         await expect(result).resolves.toBe(true);
-        expect(headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '2', 'RateLimit-Reset': '60' });
+        // The budget as it stands if this attempt fails.
+        expect(headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '1', 'RateLimit-Reset': '60' });
+        await refundCharges(request);
       }
+    });
+
+    it('refuses concurrent attempts beyond the failure budget before any of them has failed', async () => {
+      const burst = ['a', 'b', 'c', 'd'].map((name) => attempt('192.0.2.9', `${name}@example.com`).result);
+      const settled = await Promise.allSettled(burst);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     });
 
     it('refuses an IP that used up its failures, whatever the email', async () => {
       await fail('192.0.2.1', 'pat@example.com');
       const half = attempt('192.0.2.1', 'kim@example.com');
       await expect(half.result).resolves.toBe(true);
-      expect(half.headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '1', 'RateLimit-Reset': '60' });
-      await fail('192.0.2.1', 'kim@example.com');
+      expect(half.headers).toEqual({ 'RateLimit-Limit': '2', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '60' });
+      // That attempt failed too (its charge is kept): the IP is out of failures.
       await expect(attempt('192.0.2.1', 'lee@example.com').result).rejects.toMatchObject({
         code: 'rate_limited',
         options: { headers: { 'Retry-After': '60', 'RateLimit-Limit': '2', 'RateLimit-Remaining': '0' } },
@@ -122,7 +135,9 @@ describe('RateLimitGuard', () => {
         });
       }
       // A client that has not failed on it (the account's owner, elsewhere) may still try.
-      await expect(attempt('198.51.100.7').result).resolves.toBe(true);
+      const owner = attempt('198.51.100.7');
+      await expect(owner.result).resolves.toBe(true);
+      await refundCharges(owner.request);
       // And the failing ones may still try other emails.
       await expect(attempt('192.0.2.1', 'kim@example.com').result).resolves.toBe(true);
     });
@@ -153,6 +168,7 @@ describe('RateLimitGuard', () => {
       increment: () =>
         Promise.resolve({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0, unavailable: true }),
       peek: () => Promise.resolve({ hits: 0, msLeft: 0, unavailable: true }),
+      refund: () => Promise.resolve(),
     };
     const failOpen = new RateLimitGuard(new Reflector(), config, unavailable);
     const { result, headers } = call(failOpen, {

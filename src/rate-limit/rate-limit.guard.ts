@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, type RateLimitPolicy } from '../config/app-config.js';
 import { RATE_LIMIT_OPT_INS, RATE_LIMIT_SKIP } from './rate-limit.decorators.js';
 import type { CounterStore } from './fixed-window.js';
-import { emailLockout, failureOutcome, loginFailureKeys } from './login-failures.js';
+import { emailLockout, LOGIN_CHARGES, loginFailureKeys, NEVER } from './login-failures.js';
 import { clientKey, counterKeys, loginEmail } from './rate-limit.keys.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.options.js';
 import {
@@ -49,7 +49,7 @@ export class RateLimitGuard implements CanActivate {
     const outcomes: CounterOutcome[] = [];
     for (const { policy, limit, windowMs } of policies) {
       if (policy === 'login') {
-        const budget = await this.loginBudget(ip, loginEmail(request.body), limit, windowMs);
+        const budget = await this.loginBudget(request, ip, loginEmail(request.body), limit, windowMs);
         if (budget) outcomes.push(budget);
         continue;
       }
@@ -68,24 +68,50 @@ export class RateLimitGuard implements CanActivate {
   }
 
   /**
-   * Sign-in counts failures only (LoginFailureInterceptor counts them), so a correct password is never refused
-   * because of someone else's guesses. This client is refused when its IP has used up its failures, or when the
-   * email has used up its own (larger) budget AND this client is one that failed on it: the account's owner,
-   * signing in from elsewhere, still gets in while an attacker is locked out. The outcome returned is this IP's
-   * failure budget as it stands before the attempt.
+   * Sign-in counts failures only, so a correct password is never refused because of someone else's guesses. The
+   * attempt is charged as a failure to its IP (and, with an email, to the email and the (email, IP) pair) before it
+   * runs, so a burst of concurrent guesses cannot all pass a check made before any of them failed;
+   * LoginFailureInterceptor refunds the charge unless the credential was refused. This client is refused when its
+   * IP is out of failures, or when the email is out of its own (larger) budget AND this client is one that failed
+   * on it: the account's owner, signing in from elsewhere, still gets in while an attacker is locked out.
    */
-  private async loginBudget(ip: string, email: string | undefined, limit: number, windowMs: number) {
+  private async loginBudget(
+    request: object,
+    ip: string,
+    email: string | undefined,
+    limit: number,
+    windowMs: number,
+  ): Promise<CounterOutcome | undefined> {
     const keys = loginFailureKeys(ip, email);
-    const byIp = failureOutcome(await this.storage.peek(keys.ip), limit, windowMs);
-    if (byIp?.isBlocked) throw rateLimitedException(byIp);
     if (keys.email !== undefined && keys.emailFromIp !== undefined) {
-      const emailReading = await this.storage.peek(keys.email);
       const emailLimit = this.config.rateLimits.login.emailLimit;
-      if (emailReading !== undefined && emailReading.hits >= emailLimit) {
+      const emailReading = await this.storage.peek(keys.email);
+      if (emailReading !== undefined && !emailReading.unavailable && emailReading.hits >= emailLimit) {
         const locked = emailLockout(emailReading, await this.storage.peek(keys.emailFromIp), emailLimit);
         if (locked) throw rateLimitedException(locked);
       }
     }
+    const record = await this.storage.increment(keys.ip, windowMs, NEVER, windowMs, 'login');
+    if (isUncounted(record)) return undefined;
+    const isBlocked = record.totalHits > limit;
+    const byIp: CounterOutcome = {
+      totalHits: record.totalHits,
+      limit,
+      timeToExpire: record.timeToExpire,
+      isBlocked,
+      timeToBlockExpire: isBlocked ? record.timeToExpire : 0,
+    };
+    if (isBlocked) {
+      await this.storage.refund(keys.ip);
+      throw rateLimitedException(byIp);
+    }
+    const charged = [keys.ip];
+    for (const key of [keys.email, keys.emailFromIp]) {
+      if (key !== undefined && !isUncounted(await this.storage.increment(key, windowMs, NEVER, windowMs, 'login'))) {
+        charged.push(key);
+      }
+    }
+    LOGIN_CHARGES.set(request, charged);
     return byIp;
   }
 }

@@ -35,6 +35,13 @@ if not hits then return nil end
 return { tonumber(hits), redis.call('PTTL', KEYS[1]) }
 `;
 
+/** One hit back from a live counter (never below zero, never creating one). KEYS[1] the counter. */
+export const REFUND_SCRIPT = `
+local hits = redis.call('GET', KEYS[1])
+if hits and tonumber(hits) > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 /** A counter the store could not reach: the request was let through uncounted. */
 export interface UncountedRecord extends ThrottlerStorageRecord {
   unavailable: true;
@@ -98,6 +105,7 @@ export function createRateLimitRedis(url: string, keyPrefix: string): Redis {
 type RateLimitRedis = Redis & {
   rateLimitHit(key: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number]>;
   rateLimitPeek(key: string): Promise<[number, number] | null>;
+  rateLimitRefund(key: string): Promise<number>;
 };
 
 /**
@@ -114,6 +122,7 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
   constructor(client: Redis, logger?: Pick<LoggerService, 'log' | 'warn'>) {
     client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     client.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+    client.defineCommand('rateLimitRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
     this.client = client as RateLimitRedis;
     this.logger = logger ?? new Logger('RateLimit');
     // Without an 'error' listener, ioredis would crash the process on the first connection failure.
@@ -162,6 +171,15 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
       // Fail open, as `increment` does.
       this.markUnavailable(error);
       return { hits: 0, msLeft: 0, unavailable: true };
+    }
+  }
+
+  async refund(key: string): Promise<void> {
+    try {
+      await this.client.rateLimitRefund(key);
+      this.markAvailable();
+    } catch (error) {
+      this.markUnavailable(error);
     }
   }
 
