@@ -120,17 +120,27 @@ describeWithChromium('Swagger UI in a browser', () => {
    * Expands an operation (found by its operationId, which Swagger UI puts in the block's id), Try it out, Execute.
    * After a reload Swagger UI may reopen the operations that were open, some time after the page shows: a click
    * on the summary at that moment closes the block again. So it expands the block only while it is closed, and
-   * checks again until the button shows.
+   * checks again until the button shows; and since the block can still close between that check and the click (seen
+   * on a loaded CI machine), a click that does not land within a few seconds starts the round again.
    */
   async function execute(page: Page, operationId: string, path: string): Promise<Execution> {
     const operation = page.locator(`.opblock[id$="-${operationId}"]`).first();
     const tryItOut = operation.getByRole('button', { name: 'Try it out' });
-    for (let attempt = 0; attempt < 4 && !(await tryItOut.isVisible()); attempt++) {
-      const classes = (await operation.getAttribute('class')) ?? '';
-      if (!classes.split(' ').includes('is-open')) await operation.locator('.opblock-summary-control').click();
-      await tryItOut.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+    for (let round = 0; ; round++) {
+      for (let attempt = 0; attempt < 4 && !(await tryItOut.isVisible()); attempt++) {
+        const classes = (await operation.getAttribute('class')) ?? '';
+        if (!classes.split(' ').includes('is-open')) await operation.locator('.opblock-summary-control').click();
+        await tryItOut.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+      }
+      const clicked = await tryItOut.click({ timeout: 5_000 }).then(
+        () => true,
+        (error: unknown) => {
+          if (round >= 3) throw error;
+          return false;
+        },
+      );
+      if (clicked) break;
     }
-    await tryItOut.click();
     const sent = page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'GET');
     await operation.getByRole('button', { name: 'Execute' }).click();
     const response = await sent;
