@@ -4,6 +4,7 @@ import { loadDotEnv } from '../config/dotenv.js';
 import { buildDataSourceOptions, describeDatabaseUrl } from '../database/data-source-options.js';
 import { EmbeddedDatabase } from '../database/embedded-database.js';
 import { runPendingMigrations } from '../database/migration-runner.js';
+import { MAINTENANCE_STATEMENT_TIMEOUT_MS } from '../database/query-deadline.js';
 
 /**
  * Runs a command-line task on a migrated database: DATABASE_URL, or the embedded database in
@@ -21,7 +22,8 @@ export async function withCliDataSource<T>(
       url,
       poolMax: 1,
       connectTimeoutMs: config.database.connectTimeoutMs,
-      statementTimeoutMs: config.database.statementTimeoutMs,
+      // Maintenance work: no request waits on it.
+      statementTimeoutMs: MAINTENANCE_STATEMENT_TIMEOUT_MS,
     }),
   );
   try {

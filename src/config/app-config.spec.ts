@@ -56,7 +56,7 @@ const DEFAULTS = {
     pgliteDataDir: resolve('./.data/pglite'),
     poolMax: 1,
     connectTimeoutMs: 5000,
-    statementTimeoutMs: 15_000,
+    statementTimeoutMs: 4_000,
     queryTimeoutMs: 5000,
     migrateOnStart: true,
     seedOnStart: true,
@@ -111,7 +111,7 @@ describe('loadConfig', () => {
         PGLITE_DATA_DIR: '/var/lib/pglite',
         DB_POOL_MAX: '25',
         DB_CONNECT_TIMEOUT_MS: '2000',
-        DB_STATEMENT_TIMEOUT_MS: '30000',
+        DB_STATEMENT_TIMEOUT_MS: '2000',
         DB_QUERY_TIMEOUT_MS: '2500',
         DB_MIGRATE_ON_START: 'false',
         DB_SEED_ON_START: 'true',
@@ -173,7 +173,7 @@ describe('loadConfig', () => {
           pgliteDataDir: '/var/lib/pglite',
           poolMax: 25,
           connectTimeoutMs: 2000,
-          statementTimeoutMs: 30_000,
+          statementTimeoutMs: 2_000,
           queryTimeoutMs: 2500,
           migrateOnStart: false,
           seedOnStart: true,
@@ -602,6 +602,21 @@ describe('loadConfig', () => {
 
       expect(error.problems).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// URL']);
       expect(error.message).not.toContain('Hunter2Secret');
+    });
+  });
+
+  describe('database deadlines', () => {
+    it('keeps the server statement timeout below the client query deadline', () => {
+      expect(badVariables({ DB_STATEMENT_TIMEOUT_MS: '5000' })).toEqual(['DB_STATEMENT_TIMEOUT_MS']);
+      expect(badVariables({ DB_STATEMENT_TIMEOUT_MS: '15000', DB_QUERY_TIMEOUT_MS: '10000' })).toEqual([
+        'DB_STATEMENT_TIMEOUT_MS',
+      ]);
+      const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '15000', DB_QUERY_TIMEOUT_MS: '20000' });
+      expect([config.database.statementTimeoutMs, config.database.queryTimeoutMs]).toEqual([15_000, 20_000]);
+    });
+
+    it('reports only the bad variable when one of the two is invalid in itself', () => {
+      expect(badVariables({ DB_STATEMENT_TIMEOUT_MS: 'soon' })).toEqual(['DB_STATEMENT_TIMEOUT_MS']);
     });
   });
 

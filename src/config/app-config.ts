@@ -271,6 +271,15 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
       problems.push('DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)');
     }
   }
+  if (
+    env.DB_STATEMENT_TIMEOUT_MS >= env.DB_QUERY_TIMEOUT_MS &&
+    !bad.has('DB_STATEMENT_TIMEOUT_MS') &&
+    !bad.has('DB_QUERY_TIMEOUT_MS')
+  ) {
+    problems.push(
+      'DB_STATEMENT_TIMEOUT_MS: must be less than DB_QUERY_TIMEOUT_MS, so the server cancels a slow statement before the client gives up on its connection',
+    );
+  }
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
   }

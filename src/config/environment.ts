@@ -151,8 +151,13 @@ export class EnvironmentVariables {
   @EnvInt(100, 120_000)
   DB_CONNECT_TIMEOUT_MS = 5000;
 
+  /**
+   * The server cancels a request's statement after this long. Below DB_QUERY_TIMEOUT_MS (checked in loadConfig), so a
+   * slow statement ends on the server, with a clean error and a reusable connection, before the client's deadline
+   * gives up on the connection; the client deadline is left for a database that stopped answering.
+   */
   @EnvInt(100, 600_000)
-  DB_STATEMENT_TIMEOUT_MS = 15_000;
+  DB_STATEMENT_TIMEOUT_MS = 4_000;
 
   /** Client-side deadline of one query: a database that keeps the connection open but stops answering. */
   @EnvInt(100, 600_000)

@@ -6,6 +6,7 @@ import { recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
 import { Clock } from '../common/clock/clock.js';
 import { purgeExpiredIdempotencyKeys } from '../common/idempotency/idempotency.js';
 import { AppConfig } from '../config/app-config.js';
+import { withMaintenanceConnection } from '../database/query-deadline.js';
 import { purgeFinishedDeliveries } from '../notifications/outbox.js';
 import { ContactRequest } from './contact-request.entity.js';
 
@@ -21,6 +22,12 @@ export interface RetentionPolicy {
   retentionDays: number;
   /** Every request goes this many days after it was received, whatever its status. */
   maxAgeDays: number;
+}
+
+/** The policy the configuration sets: for the daily job and `npm run purge` alike. */
+export function retentionPolicy(config: AppConfig): RetentionPolicy {
+  const { retentionDays, maxAgeDays } = config.contactRequests;
+  return { retentionDays, maxAgeDays };
 }
 
 export interface PurgeResult {
@@ -125,11 +132,13 @@ export class RetentionService {
   }
 
   private get policy(): RetentionPolicy {
-    const { retentionDays, maxAgeDays } = this.config.contactRequests;
-    return { retentionDays, maxAgeDays };
+    return retentionPolicy(this.config);
   }
 
   purge(): Promise<PurgeResult> {
-    return this.dataSource.transaction((manager) => purgeExpired(manager, this.clock.now(), this.policy));
+    // Minutes, not a request's seconds, may be needed (the first purge after a retention change, a large backlog).
+    return withMaintenanceConnection(this.dataSource, (queryRunner) =>
+      queryRunner.manager.transaction((manager) => purgeExpired(manager, this.clock.now(), this.policy)),
+    );
   }
 }

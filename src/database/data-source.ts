@@ -8,6 +8,7 @@ import { loadConfig } from '../config/app-config.js';
 import { loadDotEnv } from '../config/dotenv.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { EmbeddedDatabase } from './embedded-database.js';
+import { MAINTENANCE_STATEMENT_TIMEOUT_MS } from './query-deadline.js';
 
 loadDotEnv();
 const config = loadConfig(process.env);
@@ -24,6 +25,7 @@ export default new DataSource(
     url,
     poolMax: config.database.poolMax,
     connectTimeoutMs: config.database.connectTimeoutMs,
-    statementTimeoutMs: config.database.statementTimeoutMs,
+    // Maintenance work: no request waits on it.
+    statementTimeoutMs: MAINTENANCE_STATEMENT_TIMEOUT_MS,
   }),
 );

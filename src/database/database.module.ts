@@ -21,7 +21,9 @@ export class DatabaseModule {
               connectTimeoutMs: config.database.connectTimeoutMs,
               statementTimeoutMs: config.database.statementTimeoutMs,
               keepIdleConnection: config.embeddedDatabase,
-              queryTimeoutMs: config.database.queryTimeoutMs,
+              // No network between the app and the embedded database to partition; and a connection closed at
+              // a deadline would hand its single session to whoever connects first.
+              queryTimeoutMs: config.embeddedDatabase ? undefined : config.database.queryTimeoutMs,
               // A pooled connection that dies while idle (restart, network cut) must not crash the process;
               // the pool replaces it on the next checkout.
               onPoolError: (error) => logger.warn(`Idle database connection lost: ${error.message}`),

@@ -1,5 +1,5 @@
 import pg, { type Pool, type PoolClient } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /** The driver's pg pool behind a TypeORM DataSource (TypeORM keeps it as `driver.master`). */
 export function pgPool(dataSource: DataSource): Pool {
@@ -49,9 +49,46 @@ interface ClientInternals {
 }
 
 /**
+ * How long one statement of maintenance work (migrations, the daily retention purge) may run on the server.
+ * DB_STATEMENT_TIMEOUT_MS is made for requests (below DB_QUERY_TIMEOUT_MS, seconds); a migration over a large table
+ * or the first purge after a retention change may need minutes, and nobody waits for them over HTTP.
+ */
+export const MAINTENANCE_STATEMENT_TIMEOUT_MS = 10 * 60_000;
+
+/** `release(error)` makes pg-pool drop the connection instead of reusing it. */
+type ReleasableQueryRunner = QueryRunner & { releasePostgresConnection?(error?: Error): Promise<void> };
+
+/**
+ * Runs maintenance work on one connection of its own, without the client-side query deadline and with
+ * MAINTENANCE_STATEMENT_TIMEOUT_MS as the server's statement timeout; the connection goes back to the pool with the
+ * request settings restored, or is dropped when they could not be.
+ */
+export async function withMaintenanceConnection<T>(
+  dataSource: DataSource,
+  work: (queryRunner: QueryRunner) => Promise<T>,
+): Promise<T> {
+  const queryRunner = dataSource.createQueryRunner() as ReleasableQueryRunner;
+  const connection = (await queryRunner.connect()) as PoolClient;
+  let broken: Error | undefined;
+  try {
+    return await withoutQueryDeadline(connection, async () => {
+      await queryRunner.query(`SET statement_timeout = ${MAINTENANCE_STATEMENT_TIMEOUT_MS}`);
+      try {
+        return await work(queryRunner);
+      } finally {
+        await queryRunner.query('RESET statement_timeout').catch((error: Error) => (broken = error));
+      }
+    });
+  } finally {
+    if (broken && queryRunner.releasePostgresConnection) await queryRunner.releasePostgresConnection(broken);
+    else await queryRunner.release();
+  }
+}
+
+/**
  * Runs `work` on one connection without the client-side query deadline: migrations at startup (and waiting
  * for another instance's migrations under the advisory lock) may legitimately take longer than a request
- * may wait. DB_STATEMENT_TIMEOUT_MS still bounds each statement on the server.
+ * may wait. The server's statement timeout still bounds each statement.
  */
 export async function withoutQueryDeadline<T>(connection: PoolClient, work: () => Promise<T>): Promise<T> {
   const parameters = (connection as unknown as ClientInternals).connectionParameters;
