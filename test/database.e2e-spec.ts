@@ -3,7 +3,9 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { runPendingMigrations } from '../src/database/migration-runner.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
 import type { Seeder } from '../src/database/seeding/seeder.js';
+import { ManualClock } from '../src/common/clock/clock.js';
 import { createScratchDatabase, testDataSource } from './setup/test-database.js';
+import { withTestApp } from './utils/test-app.js';
 
 const MIGRATION_NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
 
@@ -95,6 +97,27 @@ describe('database schema and migrations', () => {
       expect(rows).toEqual([]);
       const fixed: Seeder = { name: 'fixture-fails', run: () => Promise.resolve() };
       expect(await runSeeders(ds, [fixed])).toEqual(['fixture-fails']);
+    });
+
+    it("dates the demo content from the app's clock, not the machine's", async () => {
+      // A Wednesday noon in New York, years away from any real "today".
+      const now = new Date('2031-05-07T16:00:00Z');
+      const clock = new ManualClock(now);
+      await withTestApp({ isolatedDatabase: true, clock, env: { DB_SEED_ON_START: 'true' } }, async (app) => {
+        const db = app.app.get(DataSource);
+        const articles = await db.query<{ status: string; published_at: Date | null }[]>(
+          `SELECT status, published_at FROM articles WHERE status = 'published' ORDER BY published_at`,
+        );
+        const offsets = articles.map((a) => Math.round((a.published_at!.getTime() - now.getTime()) / 86_400_000));
+        // Three published in the days before "now", one scheduled a week after it.
+        expect(offsets.filter((days) => days <= 0)).toHaveLength(3);
+        expect(offsets.filter((days) => days > 0)).toEqual([7]);
+        // The next two US federal holidays after 2031-05-07: Memorial Day and Juneteenth.
+        const holidays = await db.query<{ start_date: string }[]>(
+          `SELECT to_char(start_date, 'YYYY-MM-DD') AS start_date FROM hours_exceptions ORDER BY start_date`,
+        );
+        expect(holidays.map((h) => h.start_date)).toEqual(expect.arrayContaining(['2031-05-26', '2031-06-19']));
+      });
     });
   });
 });

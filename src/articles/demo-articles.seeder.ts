@@ -1,4 +1,4 @@
-import type { Seeder } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../database/seeding/seeder.js';
 import { applyEdits, deriveFields, slugFromTitle, snapshotOf } from './article-content.js';
 import { ArticleRevision } from './article-revision.entity.js';
 import { ArticleSlugRedirect } from './article-slug.entity.js';
@@ -344,8 +344,8 @@ export function demoArticleRow({ request, status, publishedAt }: DemoArticle): P
 /** A few articles on self-compassion and nearby topics, each with its first revision. Skips taken slugs. */
 export const demoArticlesSeeder: Seeder = {
   name: 'demo-articles',
-  async run(manager) {
-    for (const demo of demoArticles(new Date())) {
+  async run(manager, context) {
+    for (const demo of demoArticles(seedTime(context))) {
       const row = demoArticleRow(demo);
       const slug = { slug: row.slug };
       if ((await manager.existsBy(Article, slug)) || (await manager.existsBy(ArticleSlugRedirect, slug))) continue;

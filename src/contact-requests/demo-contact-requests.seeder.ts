@@ -1,5 +1,5 @@
 import { dataCipherFor } from '../common/crypto/data-cipher.module.js';
-import type { Seeder } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../database/seeding/seeder.js';
 import { newReference } from './contact-details.js';
 import { type ContactDetails, insertContactRequest } from './contact-request-records.js';
 import { ContactRequestStatusChange } from './contact-request-status-change.entity.js';
@@ -64,10 +64,11 @@ export const DEMO_CONTACT_REQUESTS: readonly DemoRequest[] = [
  */
 export const demoContactRequestsSeeder: Seeder = {
   name: 'demo-contact-requests',
-  async run(manager, { config }) {
+  async run(manager, context) {
+    const { config } = context;
     if (!config) return false;
     const cipher = dataCipherFor(config);
-    const now = Date.now();
+    const now = seedTime(context).getTime();
     for (const demo of DEMO_CONTACT_REQUESTS) {
       const createdAt = new Date(now - demo.hoursAgo * HOUR_MS);
       const request = await insertContactRequest(manager, cipher, demo.details, {

@@ -14,7 +14,7 @@ export async function bootstrapDatabase(
   dataSource: DataSource,
   config: AppConfig,
   logger: Pick<LoggerService, 'log' | 'warn'>,
-  steps: { migrate: boolean; seed: boolean },
+  steps: { migrate: boolean; seed: boolean; now?: Date },
 ): Promise<{ seeded: string[] }> {
   if (steps.migrate) {
     const applied = await runPendingMigrations(dataSource);
@@ -25,7 +25,7 @@ export async function bootstrapDatabase(
   const adminId = await ensureInitialAdmin(dataSource, config);
   if (adminId) logger.log(`Created the first admin from ADMIN_EMAIL (user ${adminId})`);
   const seeded = steps.seed
-    ? await runSeeders(dataSource, SEEDERS, { embeddedDatabase: config.embeddedDatabase, config })
+    ? await runSeeders(dataSource, SEEDERS, { embeddedDatabase: config.embeddedDatabase, config, now: steps.now })
     : [];
   if (seeded.length) logger.log(`Seeded demo content: ${seeded.join(', ')}`);
   return { seeded };

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { bootstrapDatabase } from './bootstrap-database.js';
 
@@ -9,12 +10,14 @@ export class DatabaseBootstrapService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await bootstrapDatabase(this.dataSource, this.config, new Logger('Database'), {
       migrate: this.config.database.migrateOnStart,
       seed: this.config.database.seedOnStart,
+      now: this.clock.now(),
     });
   }
 }

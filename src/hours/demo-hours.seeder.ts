@@ -1,4 +1,4 @@
-import type { Seeder } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../database/seeding/seeder.js';
 import { HoursException } from './hours-exception.entity.js';
 import { HoursSchedule } from './hours-schedule.entity.js';
 import { todayIn, type WeeklyPeriod } from './schedule.js';
@@ -11,7 +11,7 @@ const each = (opens: string, closes: string): WeeklyPeriod[] => WEEKDAYS_ONLY.ma
 /** The text line and the office, in New York, closed on the next two federal holidays. */
 export const demoHoursSeeder: Seeder = {
   name: 'demo-hours',
-  async run(manager) {
+  async run(manager, context) {
     const schedules = [
       {
         key: 'text-line',
@@ -26,7 +26,7 @@ export const demoHoursSeeder: Seeder = {
         periods: [...each('08:00', '18:00'), { day: 'saturday', opens: '09:00', closes: '13:00' } as const],
       },
     ];
-    const holidays = nextUsFederalHolidays(todayIn(ZONE, new Date()), 2);
+    const holidays = nextUsFederalHolidays(todayIn(ZONE, seedTime(context)), 2);
     for (const fields of schedules) {
       if (await manager.existsBy(HoursSchedule, { key: fields.key })) continue;
       const schedule = await manager.save(manager.create(HoursSchedule, { ...fields, timeZone: ZONE }));

@@ -1,4 +1,4 @@
-import type { Seeder } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../database/seeding/seeder.js';
 import { appendTestimonialChange } from './change-feed.js';
 import { erase, feedView } from './testimonial-content.js';
 import { Testimonial, type TestimonialStatus } from './testimonial.entity.js';
@@ -104,8 +104,8 @@ export const DEMO_TESTIMONIALS: readonly DemoTestimonial[] = [
  */
 export const demoTestimonialsSeeder: Seeder = {
   name: 'demo-testimonials',
-  async run(manager) {
-    const now = Date.now();
+  async run(manager, context) {
+    const now = seedTime(context).getTime();
     for (const demo of DEMO_TESTIMONIALS) {
       const receivedAt = new Date(now - demo.ageDays * DAY_MS);
       const decidedAt = new Date(receivedAt.getTime() + DAY_MS);

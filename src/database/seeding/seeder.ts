@@ -17,4 +17,11 @@ export interface SeedContext {
   embeddedDatabase: boolean;
   /** The app's configuration (encryption keys for demo personal data); absent in narrow tests. */
   config?: AppConfig;
+  /** The instant demo content is dated from: the app's clock, so a test that moves time seeds in its time. */
+  now?: Date;
+}
+
+/** When the seeders' context leaves it out: the machine's time. */
+export function seedTime(context: SeedContext): Date {
+  return context.now ?? new Date();
 }
