@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { pageWindow, toPage, type Page, type PaginationQueryDto } from '../common/pagination/pagination.js';
@@ -17,6 +18,7 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: PaginationQueryDto): Promise<Page<ApiKey>> {
@@ -33,7 +35,11 @@ export class ApiKeysService {
   }
 
   /** Returns the key and its secret; the secret is not stored and cannot be shown again. */
-  create(input: CreateApiKeyRequest, ctx: AuditContext, now = new Date()): Promise<{ key: ApiKey; secret: string }> {
+  create(
+    input: CreateApiKeyRequest,
+    ctx: AuditContext,
+    now = this.clock.now(),
+  ): Promise<{ key: ApiKey; secret: string }> {
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt <= now) {
       throw validationFailed([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
@@ -61,7 +67,7 @@ export class ApiKeysService {
   }
 
   /** Revoking is final and idempotent. */
-  revoke(id: string, ctx: AuditContext, now = new Date()): Promise<void> {
+  revoke(id: string, ctx: AuditContext, now = this.clock.now()): Promise<void> {
     return this.dataSource.transaction(async (manager) => {
       const key = await manager.findOne(ApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new AppException('not_found', 'No API key with this id.');
@@ -72,7 +78,7 @@ export class ApiKeysService {
   }
 
   /** The key for a presented secret, if it is valid now. */
-  async authenticate(secret: string, now = new Date()): Promise<ApiKey | undefined> {
+  async authenticate(secret: string, now = this.clock.now()): Promise<ApiKey | undefined> {
     if (!looksLikeApiKey(secret)) return undefined;
     const key = await this.dataSource
       .getRepository(ApiKey)
@@ -81,7 +87,7 @@ export class ApiKeysService {
   }
 
   /** Records that a key was used for a request it was allowed to make. */
-  async markUsed(key: ApiKey, now = new Date()): Promise<void> {
+  async markUsed(key: ApiKey, now = this.clock.now()): Promise<void> {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       await this.dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
     }
