@@ -5,12 +5,11 @@
  * waited more than 30 days. Audited with counts only.
  */
 import 'reflect-metadata';
-import { describePurge, purgeExpired } from '../contact-requests/retention.js';
+import { describePurge, purgeExpired, retentionPolicy } from '../contact-requests/retention.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
-  const { retentionDays, maxAgeDays } = config.contactRequests;
-  const policy = { retentionDays, maxAgeDays };
+  const policy = retentionPolicy(config);
   const result = await dataSource.transaction((manager) => purgeExpired(manager, new Date(), policy));
   console.log(`Purged ${target}: ${describePurge(result, policy)}`);
 });
