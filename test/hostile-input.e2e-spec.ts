@@ -165,18 +165,15 @@ describe('hostile and odd input: a 4xx problem, never a 500', () => {
     it('lists the first 50 of 30,000 unknown members, counts them all and stays small', async () => {
       const body: Record<string, number> = {};
       for (let i = 0; i < 30_000; i++) body[`k${i}`] = i;
-      const started = process.hrtime.bigint();
       const res = await submitText(JSON.stringify(body));
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
       expectProblem(
         res,
         { code: 'validation_failed', detail: '30000 fields are invalid', instance: SUBMIT },
         { errors: Array.from({ length: 50 }, (_, i) => unknownField(`k${i}`)), errorCount: 30_000 },
       );
-      expect(res.text.length).toBeLessThan(5_000);
-      // Was 0.6 s of CPU and a 1.9 MB answer; generous for a loaded machine.
-      expect(elapsedMs).toBeLessThan(500);
+      // Was a 1.9 MB answer (and 0.6 s of CPU to build it): the size proves the cap without timing the machine.
+      expect(Buffer.byteLength(res.text)).toBeLessThan(5_000);
     });
 
     it('refuses 30,000 unknown members of a nested object the same way (staff)', async () => {
