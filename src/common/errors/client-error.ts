@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { requestPath } from '../http/request-path.js';
@@ -77,28 +77,17 @@ export function registerServerAnswers(fastify: FastifyInstance, options: RawAnsw
     done();
   });
 
-  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+  server.on('checkExpectation', (request: IncomingMessage) => {
     const problem = problemBody(
       'expectation_failed',
       'Only "Expect: 100-continue" is supported.',
       requestPath(request.url ?? '/'),
       options.requestId(),
     );
-    const body = JSON.stringify(problem);
-    response.writeHead(problem.status, {
-      ...options.headers,
-      'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-store',
-      'x-request-id': problem.requestId,
-      connection: 'close',
-    });
-    response.end(body);
-    options.answered({
-      reqId: problem.requestId,
-      statusCode: problem.status,
-      code: problem.code,
-      parserError: undefined,
+    // As Node's answer to a parsed request would: with a Date, and the socket destroyed once the answer is out.
+    const socket = request.socket;
+    answerRaw(options, problem, (raw) => socket.end(raw, () => socket.destroy()), {
+      headers: { Date: new Date().toUTCString() },
     });
   });
 
@@ -110,14 +99,19 @@ export function registerServerAnswers(fastify: FastifyInstance, options: RawAnsw
       options.requestId(),
     );
     socket.on('error', () => undefined);
-    socket.end(rawProblemResponse(problem, options.headers));
-    options.answered({
-      reqId: problem.requestId,
-      statusCode: problem.status,
-      code: problem.code,
-      parserError: undefined,
-    });
+    answerRaw(options, problem, (raw) => socket.end(raw));
   });
+}
+
+/** Sends `problem` as a whole raw response (see rawProblemResponse) and reports it for the request log. */
+function answerRaw(
+  options: RawAnswerOptions,
+  problem: ProblemBody,
+  send: (raw: string) => void,
+  { headers = {}, parserError }: { headers?: Readonly<Record<string, string>>; parserError?: string } = {},
+): void {
+  send(rawProblemResponse(problem, { ...headers, ...options.headers }));
+  options.answered({ reqId: problem.requestId, statusCode: problem.status, code: problem.code, parserError });
 }
 
 /** Node's view of a socket that is writing a response: raw bytes must not be mixed into it. */
@@ -136,12 +130,7 @@ export function createClientErrorHandler(options: RawAnswerOptions): (error: Con
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const busy = (socket as HttpSocket)._httpMessage?.headersSent === true;
     if (socket.writable && !busy) {
-      const problem = clientErrorProblem(error, options.requestId());
-      socket.write(rawProblemResponse(problem, options.headers));
-      options.answered({
-        reqId: problem.requestId,
-        statusCode: problem.status,
-        code: problem.code,
+      answerRaw(options, clientErrorProblem(error, options.requestId()), (raw) => socket.write(raw), {
         parserError: error.code,
       });
     }

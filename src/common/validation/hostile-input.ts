@@ -31,8 +31,11 @@ export function exceedsJsonDepth(text: string, max: number = MAX_JSON_DEPTH): bo
   return false;
 }
 
-/** NUL, or a UTF-16 surrogate that is not part of a pair. */
-const UNSAFE_CHARACTER = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A UTF-16 surrogate that is not part of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+/** NUL, or a lone surrogate. */
+const UNSAFE_CHARACTER = new RegExp(`\\0|${LONE_SURROGATE.source}`);
 
 export function hasUnsafeCharacters(text: string): boolean {
   return UNSAFE_CHARACTER.test(text);
@@ -70,9 +73,6 @@ export function findUnsafeText(value: unknown, root: string, limit: number): str
   }
   return found;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**
  * A copy of a parsed JSON value (or query) where every lone surrogate in a string is U+FFFD and every member whose
