@@ -4,7 +4,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { createStaff, type StaffMember } from './utils/staff.js';
-import { TEST_JWT_SECRET, useTestApp, withTestApp } from './utils/test-app.js';
+import { TEST_JWT_SECRET, type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
 
 const LOGIN = '/api/v1/auth/login';
 const ME = '/api/v1/auth/me';
@@ -336,6 +336,47 @@ describe('sign-in rate limit', () => {
         }
       },
     ));
+
+  /** The right password, from the same address: 200, with all of the address's failures left. */
+  const expectFullBudget = async (t: TestApp, member: StaffMember) => {
+    const ok = await t.http().post(LOGIN).send({ email: member.email, password: member.password });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ tokenType: 'Bearer', user: { email: member.email } });
+    // 4 left should this attempt have failed.
+    expect(ok.headers).toMatchObject({ 'ratelimit-limit': '5', 'ratelimit-remaining': '4' });
+  };
+
+  it('does not count change-password calls refused for their token (an expired Swagger session)', () =>
+    withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '5', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
+      const member = await createStaff(t, 'editor');
+      const expired = await t.app
+        .get(JwtService)
+        .signAsync({ sub: member.user.id, role: 'editor', ver: 0, exp: 1_600_000_000 });
+      // On an office's shared address, each call is a 401 from the access guard, after the rate limit's.
+      for (const token of [expired, expired, expired, 'not-a-token', expired]) {
+        const res = await t
+          .http()
+          .post(CHANGE)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ currentPassword: member.password, newPassword: 'a-brand-new-passphrase' });
+        expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: CHANGE });
+      }
+      await expectFullBudget(t, member);
+    }));
+
+  it('does not count a sign-in refused for an unknown query parameter, the right password notwithstanding', () =>
+    withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '5', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
+      const member = await createStaff(t, 'editor');
+      for (let i = 0; i < 5; i++) {
+        const res = await t.http().post(`${LOGIN}?x=1`).send({ email: member.email, password: member.password });
+        expectProblem(
+          res,
+          { code: 'validation_failed', detail: '1 field is invalid', instance: LOGIN },
+          { errors: [{ field: 'x', message: 'property x should not exist' }] },
+        );
+      }
+      await expectFullBudget(t, member);
+    }));
 
   it('also limits change-password, so a stolen token cannot guess the current password', () =>
     withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '2', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {

@@ -439,6 +439,27 @@ describeWithRedis('rate limits in Redis', () => {
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
   });
 
+  it('lets one of concurrent guesses from a new address at an email out of failures through, not all', async () => {
+    const prefix = `${RUN_PREFIX}burst:`;
+    const email = 'burst.target@example.com';
+    await withTestApp(redisApp(prefix), async (t) => {
+      // RATE_LIMIT_LOGIN_EMAIL_LIMIT (5) failures on the email, one from each of five addresses.
+      for (let i = 1; i <= 5; i++) expect((await login(t, `192.0.2.${30 + i}`, { email })).status).toBe(401);
+      // A new address fires 5 guesses at once: as sequentially, it gets one try at the email, not one each.
+      const burst = await Promise.all(
+        Array.from({ length: 5 }, () => login(t, '192.0.2.40', { email, password: 'guess' })),
+      );
+      const statuses = burst.map((res) => res.status).sort();
+      expect(statuses).toEqual([401, 429, 429, 429, 429]);
+      for (const res of burst.filter((r) => r.status === 429)) {
+        expect(res.headers['retry-after']).toMatch(/^(5[5-9]|60)$/);
+        expectLimited(res, LOGIN, 5, Number(res.headers['retry-after']));
+      }
+      // The owner, from yet another address, signs in.
+      expectAllowed(await login(t, '192.0.2.41', { email, password: 'right' }), 200, SIGNED_IN, 3, 2, /^(5[5-9]|60)$/);
+    });
+  });
+
   it('answers the general ceiling from Redis with the same problem and headers', async () => {
     const prefix = `${RUN_PREFIX}general:`;
     await withTestApp(redisApp(prefix), async (t) => {

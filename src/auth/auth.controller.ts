@@ -6,6 +6,7 @@ import { LoginRateLimit } from '../rate-limit/rate-limit.decorators.js';
 import { mapUser, UserResponse } from '../users/dto/user.response.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
+import { isCredentialFailure } from './credential-failure.js';
 import { Audit, Authenticated, CurrentPrincipal, Public } from './decorators.js';
 import { ChangePasswordRequest, LoginRequest, LoginResponse } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
@@ -34,7 +35,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @LoginRateLimit()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'login', summary: 'Sign in as staff' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiProblems('validation_failed', 'unauthorized')
@@ -62,7 +63,7 @@ export class AuthController {
   @Post('change-password')
   @HttpCode(204)
   @Authenticated()
-  @LoginRateLimit()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'changePassword', summary: 'Change your own password' })
   @ApiNoContentResponse({ description: 'Changed; existing tokens no longer work.' })
   @ApiProblems('validation_failed')

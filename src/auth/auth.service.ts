@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { AuditService, type AuditContext } from '../audit/audit.service.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
-import { credentialFailure } from '../rate-limit/login-failures.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/password.js';
 import { User } from '../users/user.entity.js';
+import { credentialFailure } from './credential-failure.js';
 import { TokenService } from './token.service.js';
 
 const INVALID_LOGIN = 'The email or password is not correct.';

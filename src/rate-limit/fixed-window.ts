@@ -3,22 +3,12 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 /** What a store answers for one hit (throttler v6 does not export the type from its entry point). */
 export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** A live counter, read without counting: its hits and the milliseconds until it ends. */
-export interface CounterReading {
-  hits: number;
-  msLeft: number;
-  /** The store could not be reached: nothing is known (and nothing is refused: fail open). */
-  unavailable?: true;
-}
-
 /**
- * Both stores: throttler v6's `increment`, plus `peek`, which reads a counter without counting (undefined when
- * there is none; `unavailable` when the store cannot be reached: fail open), and `refund`, which takes one hit
- * back from a live counter. A sign-in attempt is charged as a failure before it runs (so concurrent attempts
- * cannot all slip past a check) and refunded when it turns out not to be one.
+ * Both stores: throttler v6's `increment`, plus `refund`, which takes one hit back from a live counter. A sign-in
+ * attempt is charged as a failure before it runs (so concurrent attempts cannot all slip past a check) and refunded
+ * when it turns out not to be one.
  */
 export interface CounterStore extends ThrottlerStorage {
-  peek(key: string): Promise<CounterReading | undefined>;
   refund(key: string): Promise<void>;
 }
 

@@ -1,6 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import {
-  type CounterReading,
   type CounterStore,
   hitWindow,
   type ThrottlerStorageRecord,
@@ -32,14 +31,6 @@ export class MemoryThrottlerStorage implements CounterStore, OnApplicationShutdo
     const state = hitWindow(this.windows.get(key), now, ttl, limit, blockDuration);
     this.windows.set(key, state);
     return Promise.resolve(toStorageRecord(state.hits, state.expiresAt - now, limit));
-  }
-
-  peek(key: string): Promise<CounterReading | undefined> {
-    const now = this.clock();
-    const state = this.windows.get(key);
-    return Promise.resolve(
-      state === undefined || state.expiresAt <= now ? undefined : { hits: state.hits, msLeft: state.expiresAt - now },
-    );
   }
 
   refund(key: string): Promise<void> {

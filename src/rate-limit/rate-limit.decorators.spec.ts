@@ -1,17 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
 import {
   LoginRateLimit,
+  RATE_LIMIT_LOGIN_FAILED_WHEN,
   RATE_LIMIT_OPT_INS,
   RATE_LIMIT_SKIP,
   SkipRateLimit,
   SubmissionRateLimit,
 } from './rate-limit.decorators.js';
 
+const refused = (error: unknown): boolean => error === 'refused';
+
 @SubmissionRateLimit()
 @Controller('x')
 class Decorated {
   @Get('login')
-  @LoginRateLimit()
+  @LoginRateLimit({ failedWhen: refused })
   login(): void {}
 
   @Get('health')
@@ -29,6 +32,11 @@ describe('rate-limit decorators', () => {
     expect(meta(RATE_LIMIT_OPT_INS, Decorated.prototype.login)).toEqual(['login']);
     expect(meta(RATE_LIMIT_OPT_INS, Decorated)).toEqual(['submission']);
     expect(meta(RATE_LIMIT_OPT_INS, Decorated.prototype.plain)).toBeUndefined();
+  });
+
+  it('record which errors a login route counts as failures', () => {
+    expect(meta(RATE_LIMIT_LOGIN_FAILED_WHEN, Decorated.prototype.login)).toBe(refused);
+    expect(meta(RATE_LIMIT_LOGIN_FAILED_WHEN, Decorated.prototype.plain)).toBeUndefined();
   });
 
   it('mark a skipped route', () => {

@@ -12,13 +12,22 @@ function OptIn(policy: Exclude<RateLimitPolicy, 'general'>): MethodDecorator & C
   return applyDecorators(SetMetadata(RATE_LIMIT_OPT_INS, [policy]), ApiProblems('rate_limited'));
 }
 
+/** Metadata: which errors of a `login` route are refused credentials, the only answers its budgets count. */
+export const RATE_LIMIT_LOGIN_FAILED_WHEN = 'wellclinic:rate-limit:login-failed-when';
+
+export interface LoginRateLimitOptions {
+  /** True for an error that refused the credential (the route's feature owns the marker, e.g. auth's). */
+  failedWhen: (error: unknown) => boolean;
+}
+
 /**
- * Sign-in attempts, on top of the general ceiling: FAILED attempts (an error marked `credentialFailure`) are
- * counted per client IP (RATE_LIMIT_LOGIN_LIMIT), and when the JSON body has an `email` (trimmed, lower-cased)
- * per email (RATE_LIMIT_LOGIN_EMAIL_LIMIT) and per (email, IP), all per RATE_LIMIT_LOGIN_WINDOW_SECONDS. An IP
- * out of failures gets 429; an email out of failures gets 429 only from the clients that failed on it.
+ * Sign-in attempts, on top of the general ceiling: FAILED attempts (errors `failedWhen` recognizes) are counted
+ * per client IP (RATE_LIMIT_LOGIN_LIMIT), and when the JSON body has an `email` (trimmed, lower-cased) per email
+ * (RATE_LIMIT_LOGIN_EMAIL_LIMIT) and per (email, IP), all per RATE_LIMIT_LOGIN_WINDOW_SECONDS. An IP out of
+ * failures gets 429; an email out of failures gets 429 only from the clients that failed on it.
  */
-export const LoginRateLimit = (): MethodDecorator & ClassDecorator => OptIn('login');
+export const LoginRateLimit = (options: LoginRateLimitOptions): MethodDecorator & ClassDecorator =>
+  applyDecorators(OptIn('login'), SetMetadata(RATE_LIMIT_LOGIN_FAILED_WHEN, options.failedWhen));
 
 /**
  * Public submissions (contact requests and the like): limited per client IP, one budget shared by every

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import type { CounterStore } from './fixed-window.js';
-import { LOGIN_CHARGES, loginFailureKeys } from './login-failures.js';
+import { loginFailureKeys, settleLoginCharge } from './login-failures.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { LoginRateLimit, SkipRateLimit, SubmissionRateLimit } from './rate-limit.decorators.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
@@ -19,7 +19,7 @@ const config = {
 class PublicController {
   submit(): void {}
 
-  @LoginRateLimit()
+  @LoginRateLimit({ failedWhen: () => true })
   login(): void {}
 
   @SkipRateLimit()
@@ -31,7 +31,7 @@ class PlainController {
 }
 
 class PlainLogin {
-  @LoginRateLimit()
+  @LoginRateLimit({ failedWhen: () => true })
   login(): void {}
 }
 
@@ -89,11 +89,8 @@ describe('RateLimitGuard', () => {
     };
     const attempt = (ip: string, email = 'pat@example.com') =>
       call(guard, { controller: PlainLogin, handler, body: { email, password: 'x' }, ip });
-    /** What LoginFailureInterceptor does for an attempt that did not fail. */
-    const refundCharges = async (request: object) => {
-      for (const key of LOGIN_CHARGES.get(request) ?? []) await storage.refund(key);
-      LOGIN_CHARGES.delete(request);
-    };
+    /** What the onSend hook does for an attempt that did not fail. */
+    const refundCharges = (request: object) => settleLoginCharge(request, storage);
 
     it('charges each attempt as a failure until told otherwise, so a success costs nothing', async () => {
       for (let i = 0; i < 5; i++) {
@@ -109,6 +106,18 @@ describe('RateLimitGuard', () => {
       const burst = ['a', 'b', 'c', 'd'].map((name) => attempt('192.0.2.9', `${name}@example.com`).result);
       const settled = await Promise.allSettled(burst);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    });
+
+    it('lets one of concurrent attempts from a new client at an email out of failures through, not all', async () => {
+      for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) await fail(ip);
+      const burst = await Promise.allSettled(
+        ['198.51.100.1', '198.51.100.1'].map((ip) => attempt(ip, 'pat@example.com').result),
+      );
+      expect(burst.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
+      expect(burst[1]).toMatchObject({ reason: { code: 'rate_limited' } });
+      // The refused one was refunded: the owner, elsewhere, may still try, and so may this client, at other emails.
+      await expect(attempt('198.51.100.2').result).resolves.toBe(true);
+      await expect(attempt('198.51.100.1', 'kim@example.com').result).resolves.toBe(true);
     });
 
     it('refuses an IP that used up its failures, whatever the email', async () => {
@@ -167,7 +176,6 @@ describe('RateLimitGuard', () => {
     const unavailable: CounterStore = {
       increment: () =>
         Promise.resolve({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0, unavailable: true }),
-      peek: () => Promise.resolve({ hits: 0, msLeft: 0, unavailable: true }),
       refund: () => Promise.resolve(),
     };
     const failOpen = new RateLimitGuard(new Reflector(), config, unavailable);

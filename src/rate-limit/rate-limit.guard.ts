@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, type RateLimitPolicy } from '../config/app-config.js';
 import { RATE_LIMIT_OPT_INS, RATE_LIMIT_SKIP } from './rate-limit.decorators.js';
 import type { CounterStore } from './fixed-window.js';
-import { emailLockout, LOGIN_CHARGES, loginFailureKeys, NEVER } from './login-failures.js';
+import { emailLockout, holdLoginCharge, ipBudget, loginFailureKeys, NEVER } from './login-failures.js';
 import { clientKey, counterKeys, loginEmail } from './rate-limit.keys.js';
 import { RATE_LIMIT_STORAGE } from './rate-limit.options.js';
 import {
@@ -69,11 +69,13 @@ export class RateLimitGuard implements CanActivate {
 
   /**
    * Sign-in counts failures only, so a correct password is never refused because of someone else's guesses. The
-   * attempt is charged as a failure to its IP (and, with an email, to the email and the (email, IP) pair) before it
-   * runs, so a burst of concurrent guesses cannot all pass a check made before any of them failed;
-   * LoginFailureInterceptor refunds the charge unless the credential was refused. This client is refused when its
-   * IP is out of failures, or when the email is out of its own (larger) budget AND this client is one that failed
-   * on it: the account's owner, signing in from elsewhere, still gets in while an attacker is locked out.
+   * attempt is charged as a failure to its IP (and, with an email, to the email and the (email, IP) pair) before
+   * anything is decided, and the decision reads the counters with the charge in them: concurrent guesses see each
+   * other, so a burst cannot overrun a budget that none of them has failed yet. This client is refused (and its
+   * charge refunded) when its IP is out of failures, or when the email is out of its own (larger) budget AND this
+   * client is one that failed on it: the account's owner, signing in from elsewhere, still gets in while an attacker
+   * is locked out. An attempt let through is settled when its reply is sent: kept if LoginFailureInterceptor saw the
+   * credential refused, refunded otherwise (loginChargeSettler).
    */
   private async loginBudget(
     request: object,
@@ -83,35 +85,23 @@ export class RateLimitGuard implements CanActivate {
     windowMs: number,
   ): Promise<CounterOutcome | undefined> {
     const keys = loginFailureKeys(ip, email);
-    if (keys.email !== undefined && keys.emailFromIp !== undefined) {
-      const emailLimit = this.config.rateLimits.login.emailLimit;
-      const emailReading = await this.storage.peek(keys.email);
-      if (emailReading !== undefined && !emailReading.unavailable && emailReading.hits >= emailLimit) {
-        const locked = emailLockout(emailReading, await this.storage.peek(keys.emailFromIp), emailLimit);
-        if (locked) throw rateLimitedException(locked);
-      }
+    const charge = (key: string | undefined) =>
+      key === undefined ? undefined : this.storage.increment(key, windowMs, NEVER, windowMs, 'login');
+    const [byIp, byEmail, byPair] = (
+      await Promise.all([charge(keys.ip), charge(keys.email), charge(keys.emailFromIp)])
+    ).map((record) => (record === undefined || isUncounted(record) ? undefined : record));
+    const charged = [byIp && keys.ip, byEmail && keys.email, byPair && keys.emailFromIp].filter(
+      (key): key is string => typeof key === 'string',
+    );
+    const budget = byIp && ipBudget(byIp, limit);
+    const refusal =
+      emailLockout(byEmail, byPair, this.config.rateLimits.login.emailLimit) ??
+      (budget?.isBlocked ? budget : undefined);
+    if (refusal) {
+      await Promise.all(charged.map((key) => this.storage.refund(key)));
+      throw rateLimitedException(refusal);
     }
-    const record = await this.storage.increment(keys.ip, windowMs, NEVER, windowMs, 'login');
-    if (isUncounted(record)) return undefined;
-    const isBlocked = record.totalHits > limit;
-    const byIp: CounterOutcome = {
-      totalHits: record.totalHits,
-      limit,
-      timeToExpire: record.timeToExpire,
-      isBlocked,
-      timeToBlockExpire: isBlocked ? record.timeToExpire : 0,
-    };
-    if (isBlocked) {
-      await this.storage.refund(keys.ip);
-      throw rateLimitedException(byIp);
-    }
-    const charged = [keys.ip];
-    for (const key of [keys.email, keys.emailFromIp]) {
-      if (key !== undefined && !isUncounted(await this.storage.increment(key, windowMs, NEVER, windowMs, 'login'))) {
-        charged.push(key);
-      }
-    }
-    LOGIN_CHARGES.set(request, charged);
-    return byIp;
+    holdLoginCharge(request, charged);
+    return budget;
   }
 }

@@ -1,7 +1,9 @@
-import { Logger, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import type { CounterStore } from './fixed-window.js';
+import { loginChargeSettler } from './login-failures.js';
 import { LoginFailureInterceptor } from './login-failures.interceptor.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
@@ -29,7 +31,8 @@ export async function createRateLimitStorage(
 /**
  * Rate limits for every route: the `general` per-IP ceiling, plus `login` and `submission` on the routes
  * that opt in (rate-limit.decorators.ts). Registers a global guard: import once, in the root module, before
- * the modules whose guards authenticate (so refused credentials still count).
+ * the modules whose guards authenticate (so refused credentials still count). A sign-in attempt's charge is settled
+ * by an onSend hook, so that it is refunded whatever answered the request (a later guard's 401 or 400 included).
  */
 @Module({
   providers: [
@@ -42,4 +45,15 @@ export async function createRateLimitStorage(
     { provide: APP_INTERCEPTOR, useClass: LoginFailureInterceptor },
   ],
 })
-export class RateLimitModule {}
+export class RateLimitModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: CounterStore,
+  ) {}
+
+  /** Before the server is ready: Fastify takes hooks until then, for the routes already declared too. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onSend', loginChargeSettler(this.storage));
+  }
+}

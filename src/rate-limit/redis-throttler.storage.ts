@@ -1,12 +1,6 @@
 import { Logger, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import {
-  type CounterReading,
-  type CounterStore,
-  effectiveBlockMs,
-  type ThrottlerStorageRecord,
-  toStorageRecord,
-} from './fixed-window.js';
+import { type CounterStore, effectiveBlockMs, type ThrottlerStorageRecord, toStorageRecord } from './fixed-window.js';
 
 /**
  * `hitWindow` (fixed-window.ts) in one atomic step: INCR, then PEXPIRE on the first hit (the window) or on
@@ -26,13 +20,6 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return { hits, ttl }
-`;
-
-/** A counter's hits and milliseconds left, or nil when there is none. KEYS[1] the counter. */
-export const PEEK_SCRIPT = `
-local hits = redis.call('GET', KEYS[1])
-if not hits then return nil end
-return { tonumber(hits), redis.call('PTTL', KEYS[1]) }
 `;
 
 /** One hit back from a live counter (never below zero, never creating one). KEYS[1] the counter. */
@@ -104,7 +91,6 @@ export function createRateLimitRedis(url: string, keyPrefix: string): Redis {
 
 type RateLimitRedis = Redis & {
   rateLimitHit(key: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number]>;
-  rateLimitPeek(key: string): Promise<[number, number] | null>;
   rateLimitRefund(key: string): Promise<number>;
 };
 
@@ -121,7 +107,6 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
 
   constructor(client: Redis, logger?: Pick<LoggerService, 'log' | 'warn'>) {
     client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    client.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     client.defineCommand('rateLimitRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
     this.client = client as RateLimitRedis;
     this.logger = logger ?? new Logger('RateLimit');
@@ -158,19 +143,6 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
       // the client's IP).
       this.markUnavailable(error);
       return { ...UNCOUNTED };
-    }
-  }
-
-  async peek(key: string): Promise<CounterReading | undefined> {
-    try {
-      const reading = await this.client.rateLimitPeek(key);
-      this.markAvailable();
-      if (reading === null || Number(reading[1]) <= 0) return undefined;
-      return { hits: Number(reading[0]), msLeft: Number(reading[1]) };
-    } catch (error) {
-      // Fail open, as `increment` does.
-      this.markUnavailable(error);
-      return { hits: 0, msLeft: 0, unavailable: true };
     }
   }
 
