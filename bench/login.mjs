@@ -36,6 +36,7 @@ const running = await createApp({
     LOG_LEVEL: 'warn',
     DB_SEED_ON_START: 'false',
     RATE_LIMIT_LOGIN_LIMIT: '10000',
+    RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100000',
     RATE_LIMIT_GENERAL_LIMIT: '100000',
   },
 });

@@ -620,6 +620,22 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('sign-in limits', () => {
+    it('allows more failures per email than per address', () => {
+      expect(badVariables({ RATE_LIMIT_LOGIN_LIMIT: '20' })).toEqual(['RATE_LIMIT_LOGIN_EMAIL_LIMIT']);
+      expect(badVariables({ RATE_LIMIT_LOGIN_LIMIT: '10', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '5' })).toEqual([
+        'RATE_LIMIT_LOGIN_EMAIL_LIMIT',
+      ]);
+      const config = loadConfig({ RATE_LIMIT_LOGIN_LIMIT: '10', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '11' });
+      expect([config.rateLimits.login.limit, config.rateLimits.login.emailLimit]).toEqual([10, 11]);
+    });
+
+    it('reports only the bad variable when one of the two is invalid in itself', () => {
+      expect(badVariables({ RATE_LIMIT_LOGIN_LIMIT: 'many' })).toEqual(['RATE_LIMIT_LOGIN_LIMIT']);
+      expect(badVariables({ RATE_LIMIT_LOGIN_EMAIL_LIMIT: '0' })).toEqual(['RATE_LIMIT_LOGIN_EMAIL_LIMIT']);
+    });
+  });
+
   describe('production (NODE_ENV=production)', () => {
     const PRODUCTION = { NODE_ENV: 'production', ...PG };
 

@@ -283,6 +283,15 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
   }
+  if (
+    env.RATE_LIMIT_LOGIN_EMAIL_LIMIT <= env.RATE_LIMIT_LOGIN_LIMIT &&
+    !bad.has('RATE_LIMIT_LOGIN_EMAIL_LIMIT') &&
+    !bad.has('RATE_LIMIT_LOGIN_LIMIT')
+  ) {
+    problems.push(
+      'RATE_LIMIT_LOGIN_EMAIL_LIMIT: must be greater than RATE_LIMIT_LOGIN_LIMIT, so an email under attack from several addresses is not locked out sooner than one address is',
+    );
+  }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);
   }

@@ -122,6 +122,7 @@ export async function createTestApp(
       // Every test request comes from 127.0.0.1: suites that test rate limits set their own.
       RATE_LIMIT_GENERAL_LIMIT: '100000',
       RATE_LIMIT_LOGIN_LIMIT: '10000',
+      RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100000',
       // The embedded test database is one session behind a socket that accepts one connection.
       ...(process.env[E2E_EMBEDDED] === 'true' ? { DB_POOL_MAX: '1' } : {}),
       ...options.env,
