@@ -8,7 +8,9 @@ import { useTestApp } from '../utils/test-app.js';
 /**
  * A fuzzer driven by the live OpenAPI document: every operation, anonymous and as an admin, with bodies mutated from
  * the documented examples and schemas, random JSON, malformed text, wrong content types, nasty strings and random path
- * and query parameters. Every answer must be below 500 and every 4xx a valid problem+json.
+ * and query parameters. Every answer must be below 500 and every 4xx a valid problem+json; and the run must get far
+ * enough (2xx answers, validation errors, the admin credential accepted, nearly every operation reached) for that
+ * to mean something.
  *
  *   FUZZ_SEED=123 FUZZ_RUNS=5000 npm run test:e2e -- --testPathPatterns test/fuzz
  *
@@ -32,11 +34,15 @@ interface Operation {
   parameters: Parameter[];
   body?: { schema?: Schema; example?: unknown };
 }
+type Who = 'admin' | 'none' | 'bad-bearer' | 'bad-key';
 interface FuzzRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
   body?: string | Uint8Array;
+  /** `POST /api/v1/admin/articles/{id}/publish`, or undefined off the document. */
+  operation?: string;
+  who: Who;
 }
 
 /** JSON text that JSON.stringify cannot produce: huge numbers, deep nesting. */
@@ -345,9 +351,9 @@ function partsFor(ctx: Context, op: Operation) {
 
 function requestFor(ctx: Context, ops: Operation[]): fc.Arbitrary<FuzzRequest> {
   const auth = fc.oneof(
-    { weight: 6, arbitrary: fc.constant('admin') },
-    { weight: 3, arbitrary: fc.constant('none') },
-    { weight: 1, arbitrary: fc.constantFrom('bad-bearer', 'bad-key') },
+    { weight: 6, arbitrary: fc.constant<Who>('admin') },
+    { weight: 3, arbitrary: fc.constant<Who>('none') },
+    { weight: 1, arbitrary: fc.constantFrom<Who>('bad-bearer', 'bad-key') },
   );
   // Off the document: other methods on documented paths, and paths that do not exist.
   const offSpec = fc
@@ -364,6 +370,7 @@ function requestFor(ctx: Context, ops: Operation[]): fc.Arbitrary<FuzzRequest> {
       method,
       url,
       headers: who === 'admin' ? { authorization: `Bearer ${ctx.adminToken}` } : {},
+      who,
     }));
   return fc.oneof(
     { weight: 2, arbitrary: offSpec },
@@ -377,11 +384,22 @@ function requestFor(ctx: Context, ops: Operation[]): fc.Arbitrary<FuzzRequest> {
           if (who === 'admin') headers.authorization = `Bearer ${ctx.adminToken}`;
           if (who === 'bad-bearer') headers.authorization = 'Bearer not.a.token';
           if (who === 'bad-key') headers['x-api-key'] = 'wck_nope';
-          return { method: op.method.toUpperCase(), url: path + query, headers, body: body.body };
+          return {
+            method: op.method.toUpperCase(),
+            url: path + query,
+            headers,
+            body: body.body,
+            operation: operationName(op),
+            who,
+          };
         }),
       )
       .map((arbitrary) => ({ weight: 1, arbitrary })),
   );
+}
+
+function operationName(op: Operation): string {
+  return `${op.method.toUpperCase()} ${op.path}`;
 }
 
 function operationsOf(document: OpenAPIObject): Operation[] {
@@ -435,13 +453,76 @@ function verdict(method: string, status: number, headers: Headers, text: string)
   return problems.length > 0 ? `invalid problem (${problems.join(', ')}): ${text.slice(0, 300)}` : undefined;
 }
 
+interface Outcome {
+  operation?: string;
+  who: Who;
+  status: number;
+  /** The problem `code` of a 4xx. */
+  code?: string;
+}
+
+/**
+ * Statuses only a matched route gives: a 400, 404, 413, 415, 429 or 431 can come before routing (a body or query
+ * refused on its way in), so it does not prove that the operation was reached.
+ */
+function reachedRoute(status: number): boolean {
+  return status < 400 || [401, 403, 409, 412, 422].includes(status);
+}
+
+/** The operations no request reached (see reachedRoute). */
+function unreached(operations: string[], outcomes: Outcome[]): string[] {
+  const reached = new Set(outcomes.filter((o) => reachedRoute(o.status)).map((o) => o.operation));
+  return operations.filter((operation) => !reached.has(operation));
+}
+
+/**
+ * How far a run got past the router, the credentials and validation. Failures alone would not notice a broken
+ * admin token, route prefix or content type: every request would be a tidy 401, 404 or 415.
+ */
+function coverage(outcomes: Outcome[], operations: string[]) {
+  const asAdminOnAdmin = outcomes.filter((o) => o.who === 'admin' && o.operation?.includes(' /api/v1/admin/'));
+  return {
+    success: outcomes.filter((o) => o.status >= 200 && o.status < 300).length,
+    validationFailed: outcomes.filter((o) => o.code === 'validation_failed').length,
+    // 2xx only: a 400, 404 or 415 can be answered before the credential is even looked at.
+    adminSucceeded: asAdminOnAdmin.filter((o) => o.status >= 200 && o.status < 300).length,
+    adminRefused: asAdminOnAdmin.filter((o) => o.status === 401 || o.status === 403).length,
+    operationsReached: operations.length - unreached(operations, outcomes).length,
+  };
+}
+
+type Coverage = ReturnType<typeof coverage>;
+
+/**
+ * The least a run must reach, well below what it does: with 20,000 requests over 64 operations, seeds 1 to 5 each
+ * gave about 5.3% 2xx, 49% validation_failed, 2.2% admin 2xx on admin operations, and all 64 operations reached.
+ */
+function coverageFloors(runs: number, operations: number): Record<Exclude<keyof Coverage, 'adminRefused'>, number> {
+  return {
+    success: Math.floor(runs * 0.01),
+    validationFailed: Math.floor(runs * 0.1),
+    adminSucceeded: Math.floor(runs * 0.005),
+    // About one request in 66 goes to each operation: a short run may leave some of them with only 404s.
+    operationsReached: Math.min(Math.floor(operations * 0.9), Math.floor(runs / 100)),
+  };
+}
+
+function problemCode(status: number, text: string): string | undefined {
+  if (status < 400) return undefined;
+  try {
+    return (JSON.parse(text) as { code?: string }).code;
+  } catch {
+    return undefined;
+  }
+}
+
 describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
   const app = useTestApp({
     isolatedDatabase: true,
     env: { DB_SEED_ON_START: 'true', RATE_LIMIT_SUBMISSION_LIMIT: '10000', LOG_LEVEL: 'warn' },
   });
 
-  it('answers every generated request below 500, every 4xx as a valid problem, and stays healthy', async () => {
+  it('answers below 500, every 4xx a valid problem, gets past routing, auth and validation, stays healthy', async () => {
     const t = app();
     console.warn(`OpenAPI fuzzer: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} (set them to replay this run)`);
     const admin = await createStaff(t, 'admin');
@@ -472,7 +553,7 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
     });
 
     const failures: string[] = [];
-    const statuses = new Map<number, number>();
+    const outcomes: Outcome[] = [];
     let next = 0;
     const started = Date.now();
     const worker = async () => {
@@ -488,7 +569,12 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
             redirect: 'manual',
           });
           const text = await res.text();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          outcomes.push({
+            operation: r.operation,
+            who: r.who,
+            status: res.status,
+            code: problemCode(res.status, text),
+          });
           problem = verdict(r.method, res.status, res.headers, text);
         } catch (error) {
           problem = `no response: ${String((error as Error).cause ?? error)}`;
@@ -502,12 +588,27 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const operations = ops.map(operationName);
+    const reached = coverage(outcomes, operations);
+    const statuses = new Map<number, number>();
+    for (const { status } of outcomes) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     console.warn(
       `OpenAPI fuzzer: ${requests.length} requests over ${ops.length} operations in ${Date.now() - started} ms, ` +
-        `seed ${SEED}; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
+        `seed ${SEED}; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ` +
+        `coverage ${JSON.stringify(reached)} of ${ops.length} operations; ` +
+        `not reached ${JSON.stringify(unreached(operations, outcomes))}`,
     );
 
     expect({ seed: SEED, failures }).toEqual({ seed: SEED, failures: [] });
+    const shortfalls = (Object.entries(coverageFloors(RUNS, ops.length)) as [keyof Coverage, number][])
+      .filter(([name, floor]) => reached[name] < floor)
+      .map(([name, floor]) => `${name}: ${reached[name]} < ${floor}`);
+    // An admin may do everything: a single 401 or 403 means the credential, not the request, was refused.
+    expect({ seed: SEED, shortfalls, adminRefused: reached.adminRefused }).toEqual({
+      seed: SEED,
+      shortfalls: [],
+      adminRefused: 0,
+    });
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     expect(t.logs.lines.filter((line) => line.includes('Unhandled error'))).toEqual([]);
