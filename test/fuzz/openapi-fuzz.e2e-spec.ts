@@ -531,19 +531,20 @@ describe(`OpenAPI fuzzer (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`, () => {
     const document = (await (await fetch(`${base}/docs-json`)).json()) as OpenAPIObject;
 
     const auth = { authorization: `Bearer ${admin.token}` };
-    const ids = async (path: string): Promise<string[]> => {
+    // Hours have an id too, and the seeded articles have other slugs: each value is taken from the field it names.
+    const values = async (path: string, field: 'id' | 'key' | 'slug'): Promise<string[]> => {
       const res = await fetch(`${base}${path}`, { headers: auth });
-      const body = (await res.json()) as { data?: { id?: string; key?: string }[] };
-      return (body.data ?? []).map((row) => row.id ?? row.key ?? '').filter(Boolean);
+      const body = (await res.json()) as { data?: Record<string, unknown>[] };
+      return (body.data ?? []).map((row) => row[field]).filter((value): value is string => typeof value === 'string');
     };
     const known: Record<string, string[]> = {
       id: [
-        ...(await ids('/api/v1/admin/articles')),
-        ...(await ids('/api/v1/admin/testimonials')),
-        ...(await ids('/api/v1/admin/contact-requests')),
+        ...(await values('/api/v1/admin/articles', 'id')),
+        ...(await values('/api/v1/admin/testimonials', 'id')),
+        ...(await values('/api/v1/admin/contact-requests', 'id')),
       ].slice(0, 30),
-      key: await ids('/api/v1/hours'),
-      slug: ['self-compassion-101', 'anxiety'],
+      key: await values('/api/v1/hours', 'key'),
+      slug: await values('/api/v1/articles', 'slug'),
     };
 
     const ops = operationsOf(document);
