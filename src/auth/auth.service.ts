@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/password.js';
@@ -17,6 +18,7 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -40,7 +42,7 @@ export class AuthService {
     }
 
     return this.dataSource.transaction(async (manager) => {
-      await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+      await manager.update(User, { id: user.id }, { lastLoginAt: this.clock.now() });
       await this.audit.record(
         manager,
         { ...ctx, actor: { type: 'user', id: user.id } },
