@@ -257,6 +257,11 @@ export function loadConfig(env: Record<string, string | undefined>, readFile = r
   return new AppConfig(parsed);
 }
 
+/** The integer variables, for rules that compare two of them. */
+type NumericVariable = {
+  [K in keyof EnvironmentVariables]-?: EnvironmentVariables[K] extends number ? K : never;
+}[keyof EnvironmentVariables];
+
 /** Rules that involve more than one variable; skipped for variables that are already invalid. */
 function crossFieldProblems(env: EnvironmentVariables, already: string[]): string[] {
   const bad = new Set(already.map((p) => p.split(':')[0].replace(/_FILE$/, '')));
@@ -271,26 +276,23 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
       problems.push('DATA_ENCRYPTION_KEY: is required when DATABASE_URL is set (openssl rand -base64 32)');
     }
   }
-  if (
-    env.DB_STATEMENT_TIMEOUT_MS >= env.DB_QUERY_TIMEOUT_MS &&
-    !bad.has('DB_STATEMENT_TIMEOUT_MS') &&
-    !bad.has('DB_QUERY_TIMEOUT_MS')
-  ) {
-    problems.push(
-      'DB_STATEMENT_TIMEOUT_MS: must be less than DB_QUERY_TIMEOUT_MS, so the server cancels a slow statement before the client gives up on its connection',
-    );
-  }
+  const lessThan = (lower: NumericVariable, higher: NumericVariable, reported: NumericVariable, message: string) => {
+    if (env[lower] >= env[higher] && !bad.has(lower) && !bad.has(higher)) problems.push(`${reported}: ${message}`);
+  };
+  lessThan(
+    'DB_STATEMENT_TIMEOUT_MS',
+    'DB_QUERY_TIMEOUT_MS',
+    'DB_STATEMENT_TIMEOUT_MS',
+    'must be less than DB_QUERY_TIMEOUT_MS, so the server cancels a slow statement before the client gives up on its connection',
+  );
+  lessThan(
+    'RATE_LIMIT_LOGIN_LIMIT',
+    'RATE_LIMIT_LOGIN_EMAIL_LIMIT',
+    'RATE_LIMIT_LOGIN_EMAIL_LIMIT',
+    'must be greater than RATE_LIMIT_LOGIN_LIMIT, so an email under attack from several addresses is not locked out sooner than one address is',
+  );
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
-  }
-  if (
-    env.RATE_LIMIT_LOGIN_EMAIL_LIMIT <= env.RATE_LIMIT_LOGIN_LIMIT &&
-    !bad.has('RATE_LIMIT_LOGIN_EMAIL_LIMIT') &&
-    !bad.has('RATE_LIMIT_LOGIN_LIMIT')
-  ) {
-    problems.push(
-      'RATE_LIMIT_LOGIN_EMAIL_LIMIT: must be greater than RATE_LIMIT_LOGIN_LIMIT, so an email under attack from several addresses is not locked out sooner than one address is',
-    );
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);
