@@ -1,6 +1,8 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -40,6 +42,61 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Boundaries (README, "Code layout"): no import cycle, shared code imports no feature, and a feature reaches
+    // another only through its public surface, the `index.ts` of its folder. cli/ and the app's root files compose
+    // everything and may import anything.
+    files: ['src/**/*.ts', 'migrations/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: ['./src/common', './src/config'],
+              from: './src',
+              except: ['./common', './config'],
+              message: 'common/ and config/ are shared by every feature: they import no feature.',
+            },
+            {
+              target: './src/database',
+              from: './src',
+              except: ['./common', './config', './database'],
+              message: 'database/ imports no feature: features give it their entities and seeders through @Feature.',
+            },
+            {
+              target: './migrations',
+              from: './src',
+              message: 'A migration is frozen SQL: it imports nothing from the app, whose code changes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/*/**/*.ts'],
+    ignores: ['src/common/**', 'src/config/**', 'src/database/**', 'src/cli/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!common/|config/|database/)[a-z-]+/(?!index\\.js$).+',
+              message: "Import another feature through its public surface: '../<feature>/index.js'.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,21 +1,45 @@
-// `npm run bench:contact`: the load test of "nothing may be lost". The built API (dist/) on a scratch PostgreSQL
-// database takes concurrent contact-request submissions for a while; afterwards every 201 it answered must be a
-// row in the database, and every request must have been announced to the webhook (a local receiver).
+// `npm run bench:contact`: contact submissions. The built API (dist/) on a scratch PostgreSQL database and a bare
+// Fastify + pg server doing the same single INSERT (bench/servers/bare-contact.mjs) take concurrent submissions in
+// alternated rounds; the verdict is the median of the per-round throughput ratios. Then the load test of "nothing
+// may be lost": every 201 the API answered must be exactly one row in the database, and every request must have
+// been announced to the webhook (a local receiver). `--quick`: short rounds, to check the bench itself.
 //
 // Environment: BENCH_DATABASE_URL  server to create the scratch database on (postgres://postgres@127.0.0.1:5432)
-//              BENCH_DURATION      seconds of load (30)
+//              BENCH_DURATION      seconds per measured run (5; --quick 2)
+//              BENCH_WARMUP        seconds of warm-up per server (2; --quick 1)
+//              BENCH_ROUNDS        alternated rounds (5; --quick 3)
 //              BENCH_CONNECTIONS   concurrent connections (50)
+//              BENCH_POOL_MAX      pool size of the API and of the bare server (10)
 import autocannon from 'autocannon';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import os from 'node:os';
-import { createDatabase, databaseUrl, dropDatabase, startServer, stopServers, withClient } from './lib.mjs';
+import {
+  BROWSER_HEADERS,
+  envNumber,
+  flags,
+  fmt,
+  machineLine,
+  median,
+  printTable,
+  roundRatios,
+  run,
+  scratchDatabase,
+  startServer,
+  targetCheck,
+  withClient,
+} from './lib.mjs';
 
+const { quick } = flags();
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
-const DURATION = Number(process.env.BENCH_DURATION ?? 30);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION = envNumber('BENCH_DURATION', quick ? 2 : 5);
+const WARMUP = envNumber('BENCH_WARMUP', quick ? 1 : 2, { zeroAllowed: true });
+const ROUNDS = envNumber('BENCH_ROUNDS', quick ? 3 : 5, { integer: true });
+const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50, { integer: true });
+const POOL_MAX = envNumber('BENCH_POOL_MAX', 10, { integer: true });
 const PATH = '/api/v1/contact-requests';
+/** Throughput of the API ÷ the bare server's (issue 16). */
+const TARGET = { min: 0.5 };
 
 /** Counts the webhook deliveries it receives (and answers 204). */
 async function startReceiver() {
@@ -34,11 +58,12 @@ async function startReceiver() {
 }
 
 /** A different person each time, in the shapes people really send. */
-function submission(i) {
-  const phone = `(202) 555-01${String(i % 100).padStart(2, '0')}`;
+let submitted = 0;
+function submission() {
+  const i = ++submitted;
   return JSON.stringify({
     name: `Load Test ${i}`,
-    phone,
+    phone: `(202) 555-01${String(i % 100).padStart(2, '0')}`,
     preferredChannel: i % 3 === 0 ? 'call' : 'text',
     consentToText: true,
     consentToContact: true,
@@ -46,117 +71,189 @@ function submission(i) {
   });
 }
 
-const dbName = `bench_contact_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+/**
+ * One run of POSTs as a browser's form sends them (each with its own Idempotency-Key). Every status is tallied and
+ * each 201's reference collected; nothing throws, the check afterwards judges.
+ */
+async function submit(server, seconds, side) {
+  const result = await autocannon({
+    url: `${server.url}${PATH}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { ...BROWSER_HEADERS, 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: submission(),
+          headers: { ...request.headers, 'idempotency-key': randomUUID() },
+        }),
+        onResponse: (status, body) => {
+          side.statuses.set(status, (side.statuses.get(status) ?? 0) + 1);
+          if (status === 201) side.answered.push(JSON.parse(body).reference);
+        },
+      },
+    ],
+  });
+  side.errors += result.errors;
+  side.timeouts += result.timeouts;
+  side.runs += 1;
+  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const count = (url, where) =>
+  withClient(url, async (client) => {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM contact_requests WHERE ${where}`);
+    return rows[0].n;
+  });
+
+/** Webhook work the app still has to do: events not fanned out, deliveries not sent. */
+const outboxBacklog = (url) =>
+  withClient(url, async (client) => {
+    const { rows } = await client.query(
+      "SELECT (SELECT count(*) FROM outbox_events) + (SELECT count(*) FROM outbox_deliveries WHERE status = 'pending') AS n",
+    );
+    return Number(rows[0].n);
+  });
+
+/**
+ * Waits (at most 60 s) until the app has announced everything it acknowledged: its dispatcher would otherwise go on
+ * delivering during the next run, of either side, and take CPU and database time from it.
+ */
+async function settleOutbox(url) {
+  const deadline = Date.now() + 60_000;
+  while ((await outboxBacklog(url)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+const apiReferences = (url) =>
+  withClient(url, async (client) => {
+    const { rows } = await client.query("SELECT reference FROM contact_requests WHERE reference LIKE 'CR-%'");
+    return new Set(rows.map((r) => r.reference));
+  });
 
 async function main() {
-  await createDatabase(SERVER_URL, dbName);
+  const db = await scratchDatabase(SERVER_URL, 'bench_contact');
   const receiver = await startReceiver();
+  const encryptionKey = randomBytes(32).toString('base64');
   try {
     const app = await startServer('app.mjs', 'app', {
       env: {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
-        DATABASE_URL: databaseUrl(SERVER_URL, dbName),
+        DATABASE_URL: db.url,
+        DB_POOL_MAX: String(POOL_MAX),
         JWT_SECRET: randomBytes(32).toString('base64url'),
-        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        DATA_ENCRYPTION_KEY: encryptionKey,
         DB_SEED_ON_START: 'true',
         RATE_LIMIT_GENERAL_LIMIT: '100000',
         RATE_LIMIT_GENERAL_WINDOW_SECONDS: '1',
         RATE_LIMIT_SUBMISSION_LIMIT: '10000',
         RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '1',
         NOTIFY_WEBHOOK_URLS: receiver.url,
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
         NOTIFY_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
         NOTIFY_DISPATCH_INTERVAL_MS: '200',
       },
     });
-    const seeded = await countRows();
-    const seededReferences = await submittedReferences(new Set());
-    const answered = [];
-    const statuses = new Map();
-    let counter = 0;
-    const result = await autocannon({
-      url: `${app.url}${PATH}`,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => {
-            counter += 1;
-            return {
-              ...request,
-              body: submission(counter),
-              headers: { ...request.headers, 'idempotency-key': randomUUID() },
-            };
-          },
-          onResponse: (status, body) => {
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            if (status === 201) answered.push(JSON.parse(body).reference);
-          },
-        },
-      ],
+    const bare = await startServer('bare-contact.mjs', 'bare fastify+pg', {
+      databaseUrl: db.url,
+      poolMax: POOL_MAX,
+      encryptionKey,
     });
+    const seeded = await apiReferences(db.url);
+    const sides = [
+      { label: 'app', server: app },
+      { label: 'bare fastify+pg INSERT', server: bare },
+    ].map((side) => ({ ...side, statuses: new Map(), answered: [], errors: 0, timeouts: 0, runs: 0 }));
 
-    // Requests in flight when the load stopped still complete (their answers are not counted): let the server
-    // settle, and the dispatcher drain the outbox, before comparing (bounded wait).
-    const deadline = Date.now() + 120_000;
-    let submitted = await submittedReferences(seededReferences);
-    while (
-      (receiver.delivered.size < submitted.size || (await countRows()) - seeded !== submitted.size) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      submitted = await submittedReferences(seededReferences);
+    console.log(machineLine());
+    console.log(
+      `load: ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s warm-up, ${ROUNDS} alternated ` +
+        `rounds, pool ${POOL_MAX}; each request with its own Idempotency-Key and browser headers`,
+    );
+    if (WARMUP > 0) {
+      for (const side of sides) {
+        await settleOutbox(db.url);
+        await submit(side.server, WARMUP, side);
+      }
     }
-    const missing = answered.filter((reference) => !submitted.has(reference));
-    const inFlight = submitted.size - (answered.length - missing.length);
-    const unannounced = [...submitted].filter((reference) => !receiver.delivered.has(reference));
+    const runs = sides.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, side] of sides.entries()) {
+        await settleOutbox(db.url);
+        runs[i].push(await submit(side.server, DURATION, side));
+      }
+    }
+    for (const [i, side] of sides.entries()) {
+      console.log(`  ${side.label}: ${runs[i].map((r) => fmt(r.rps)).join(', ')} req/s`);
+    }
+    const verdict = roundRatios(runs[0], runs[1], (a, b) => a.rps / b.rps);
 
-    const cpus = os.cpus();
-    console.log(
-      `machine: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+    // Requests in flight when a run stopped still complete (their answers are not counted): let the server
+    // settle, and the dispatcher drain the outbox, before comparing (bounded wait).
+    const [app201] = sides;
+    const deadline = Date.now() + 120_000;
+    let stored = new Set();
+    let previous = -1;
+    for (;;) {
+      stored = new Set([...(await apiReferences(db.url))].filter((reference) => !seeded.has(reference)));
+      const settled = stored.size === previous && [...stored].every((r) => receiver.delivered.has(r));
+      if (settled || Date.now() > deadline) break;
+      previous = stored.size;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const answered = new Set(app201.answered);
+    const duplicates = app201.answered.length - answered.size;
+    const missing = [...answered].filter((reference) => !stored.has(reference));
+    const inFlight = stored.size - (answered.size - missing.length);
+    const unannounced = [...stored].filter((reference) => !receiver.delivered.has(reference));
+    const bareRows = await count(db.url, "reference LIKE 'BR-%'");
+
+    console.log('');
+    const check = targetCheck(verdict.median, TARGET);
+    printTable(
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'statuses', 'errors', 'timeouts', 'ratio', 'min–max', 'target', 'result'],
+      sides.map((side, i) => [
+        side.label,
+        fmt(median(runs[i].map((r) => r.rps))),
+        fmt(median(runs[i].map((r) => r.p50))),
+        fmt(median(runs[i].map((r) => r.p99))),
+        [...side.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
+        fmt(side.errors),
+        fmt(side.timeouts),
+        ...(i === 0
+          ? [fmt(verdict.median, 2), `${fmt(verdict.min, 2)}–${fmt(verdict.max, 2)}`, check.text, check.result]
+          : []),
+      ]),
+      new Set([1, 2, 3, 5, 6]),
     );
-    console.log(`load: ${CONNECTIONS} connections for ${DURATION} s, each request with its own Idempotency-Key`);
     console.log(
-      `requests: ${result.requests.total} (${result.requests.average.toFixed(0)} req/s), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+      'req/s, p50, p99: medians over the rounds; ratio: the median of the per-round ratios app ÷ bare (req/s).',
+    );
+    console.log(`bare server: ${fmt(sides[1].statuses.get(201) ?? 0)} answered 201, ${fmt(bareRows)} rows stored`);
+    console.log('');
+    console.log(
+      `app: ${answered.size} answered 201 (warm-up included); found in the database: ${answered.size - missing.length}; ` +
+        `missing: ${missing.length}; answered twice: ${duplicates}`,
     );
     console.log(
-      `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}; errors ${result.errors}, timeouts ${result.timeouts}`,
+      `rows: ${stored.size} submitted = ${answered.size - missing.length} answered 201 + ${inFlight} in flight at the ` +
+        `end of a run (+ ${seeded.size} seeded)`,
     );
-    console.log(
-      `201 answers: ${answered.length}; found in the database: ${answered.length - missing.length}; missing: ${missing.length}`,
-    );
-    console.log(
-      `rows: ${submitted.size} submitted = ${answered.length - missing.length} answered 201 + ${inFlight} in flight at the end (+ ${seeded} seeded)`,
-    );
-    console.log(`webhook: ${unannounced.length} of the ${submitted.size} submitted requests not announced`);
-    const ok = missing.length === 0 && inFlight >= 0 && inFlight <= CONNECTIONS && unannounced.length === 0;
-    console.log(ok ? 'PASS: every 201 is stored and announced' : 'FAIL');
-    process.exitCode = ok ? 0 : 1;
+    console.log(`webhook: ${unannounced.length} of the ${stored.size} submitted requests not announced`);
+    const ok =
+      missing.length === 0 &&
+      duplicates === 0 &&
+      inFlight >= 0 &&
+      inFlight <= CONNECTIONS * app201.runs &&
+      unannounced.length === 0 &&
+      app201.errors === 0;
+    console.log(ok ? 'PASS: every 201 is stored exactly once and announced' : 'FAIL: see above');
+    return ok ? 0 : 1;
   } finally {
-    await stopServers();
     receiver.close();
-    await dropDatabase(SERVER_URL, dbName).catch((error) => console.error(`could not drop ${dbName}:`, error));
   }
 }
 
-/** References of every stored request except the seeded ones. */
-async function submittedReferences(seededReferences) {
-  return withClient(databaseUrl(SERVER_URL, dbName), async (client) => {
-    const { rows } = await client.query('SELECT reference FROM contact_requests');
-    return new Set(rows.map((r) => r.reference).filter((reference) => !seededReferences.has(reference)));
-  });
-}
-
-async function countRows() {
-  return withClient(databaseUrl(SERVER_URL, dbName), async (client) => {
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM contact_requests');
-    return rows[0].n;
-  });
-}
-
-await main();
+await run(main);

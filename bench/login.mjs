@@ -1,10 +1,9 @@
 // `npm run bench`: boots the built API on an in-memory embedded database and measures staff sign-in,
 // whose cost is dominated by argon2id. Prints p50/p95 per case; no thresholds: compare runs over time.
 import { performance } from 'node:perf_hooks';
-import { DataSource } from 'typeorm';
 import { createApp } from '../dist/src/app.factory.js';
 import { hashPassword, verifyPassword } from '../dist/src/users/password.js';
-import { insertUser } from '../dist/src/users/users.service.js';
+import { UsersRepository } from '../dist/src/users/users.repository.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 
@@ -41,9 +40,9 @@ const running = await createApp({
   },
 });
 try {
-  await insertUser(running.app.get(DataSource).manager, {
+  await running.app.get(UsersRepository).insert({
     email: 'bench@wellclinic.test',
-    password: 'bench-password-123',
+    passwordHash: hash,
     displayName: 'Bench',
     role: 'editor',
   });

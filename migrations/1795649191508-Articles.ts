@@ -10,6 +10,11 @@ export class Articles1795649191508 implements MigrationInterface {
       `CREATE FUNCTION article_search_vector(title text, excerpt text, tags text[], body text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(excerpt, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string(tags, ' '), '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'C') $$`,
     );
     await queryRunner.query(`CREATE TYPE "public"."article_status" AS ENUM('draft', 'published', 'archived')`);
+    // TypeORM creates its bookkeeping table before migrations only while some entity has a generated column, and
+    // none has since ArticleReadModel: create it as TypeORM does, so that a fresh database migrates.
+    await queryRunner.query(
+      `CREATE TABLE IF NOT EXISTS "typeorm_metadata" ("type" character varying NOT NULL, "database" character varying, "schema" character varying, "table" character varying, "name" character varying, "value" text)`,
+    );
     await queryRunner.query(
       `INSERT INTO "typeorm_metadata"("database", "schema", "table", "type", "name", "value") VALUES (current_database(), $1, $2, $3, $4, $5)`,
       [

@@ -6,6 +6,13 @@ import { Articles1795649191508 } from './1795649191508-Articles.js';
 import { Testimonials1795658995904 } from './1795658995904-Testimonials.js';
 import { ContactRequests1795659873475 } from './1795659873475-ContactRequests.js';
 import { AuditClientRequestId1796590534504 } from './1796590534504-AuditClientRequestId.js';
+import { ArticleReadModel1796614157066 } from './1796614157066-ArticleReadModel.js';
+import { JobRuns1796614720805 } from './1796614720805-JobRuns.js';
+import { TraceContext1796617483408 } from './1796617483408-TraceContext.js';
+import { AuditListIndexes1796623776046 } from './1796623776046-AuditListIndexes.js';
+import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.js';
+import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
+import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +23,11 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Testimonials1795658995904,
   ContactRequests1795659873475,
   AuditClientRequestId1796590534504,
+  ArticleReadModel1796614157066,
+  JobRuns1796614720805,
+  TraceContext1796617483408,
+  AuditListIndexes1796623776046,
+  WebhookEndpoints1796624613821,
+  MailOutbox1796624656772,
+  ContentEvents1796624865933,
 ];

@@ -1,3 +1,4 @@
+import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { VersioningType } from '@nestjs/common';
@@ -16,22 +17,25 @@ import {
 import { sendProblem } from './common/errors/problem-details.filter.js';
 import { toProblem } from './common/errors/to-problem.js';
 import {
-  answerFirst,
-  cacheHitResponder,
+  COMPRESSION_THRESHOLD_BYTES,
   type CompletedRequest,
-  registerHttpCaching,
-} from './common/http/http-cache.js';
-import { ResponseCache } from './common/http/response-cache.js';
+  installHttpCaching,
+  PER_REQUEST_BROTLI_QUALITY,
+  PER_REQUEST_GZIP_LEVEL,
+  ResponseCache,
+} from './common/http/caching/index.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';
 import { clientRequestId, newRequestId } from './common/http/request-id.js';
 import { createRootLogger } from './common/logging/logger.js';
+import { Metrics } from './common/metrics/metrics.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { traceOf } from './common/tracing/request-trace.js';
 import { registerJsonBodyParser } from './common/validation/json-body.js';
 import { type AppConfig, loadConfig } from './config/app-config.js';
 import { describeDatabaseUrl } from './database/data-source-options.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
-import { Readiness } from './health/readiness.js';
+import { Readiness } from './health/readiness.service.js';
 
 export interface CreateAppOptions {
   /** The environment to configure from; the one place it is read. */
@@ -64,7 +68,13 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
-  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Responses not kept in the response cache are compressed per request, cheaply (stored ones once, see bodyFor).
+  await app.register(compress, {
+    threshold: COMPRESSION_THRESHOLD_BYTES,
+    encodings: ['br', 'gzip', 'deflate'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: PER_REQUEST_BROTLI_QUALITY } },
+    zlibOptions: { level: PER_REQUEST_GZIP_LEVEL },
+  });
   if (config.http.corsOrigins !== false) {
     app.enableCors({
       origin: config.http.corsOrigins,
@@ -77,6 +87,9 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
         'Idempotency-Key',
         'X-API-Key',
         'X-Request-Id',
+        'traceparent',
+        // Ignored, but browser tracers send it beside traceparent: refusing it would fail their preflight.
+        'tracestate',
       ],
       exposedHeaders: [
         'ETag',
@@ -91,7 +104,7 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
       maxAge: 600,
     });
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'metrics'] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   if (config.docs.enabled) setupOpenApi(app, { persistAuthorization: !config.production });
 
@@ -142,14 +155,21 @@ async function buildApp(
   options: CreateAppOptions,
 ): Promise<RunningApp> {
   const hops = config.http.trustProxy;
-  /** The request log: one line per response, whoever answered it. */
+  /** The request log and the request metrics: one line per response, whoever answered it. */
   const logCompleted = (line: CompletedRequest): void => {
+    metrics.observeRequest(line);
     const level = line.statusCode >= 500 ? 'warn' : 'info';
     // Every response passes here, cache hits included: build the line only when it will be written.
     if (!logger.isLevelEnabled(level)) return;
-    const { url, durationMs, ...fields } = line;
+    const { url, durationMs, cache: _cache, trace, ...fields } = line;
     logger[level](
-      { ...fields, path: requestPath(url), durationMs: Math.round(durationMs * 10) / 10 },
+      {
+        ...fields,
+        traceId: trace.traceId,
+        spanId: trace.spanId,
+        path: requestPath(url),
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
       'request completed',
     );
   };
@@ -157,23 +177,20 @@ async function buildApp(
     logCompleted({
       reqId: request.id,
       clientRequestId: clientRequestId(request.headers['x-request-id']),
+      trace: traceOf(request),
       method: request.method,
       route: request.routeOptions.url ?? null,
       url: request.url,
       statusCode: reply.statusCode,
       durationMs: reply.elapsedTime,
+      cache: reply.getHeader('x-cache') as string | undefined,
     });
 
   let closing = false;
   let draining = false;
   const clock = options.clock ?? systemClock;
   const responseCache = new ResponseCache(config.cache.responseTtlMs, config.cache.responseMaxBytes, clock);
-  // Stored responses are answered before Fastify routes the request (see cacheHitResponder).
-  const answerHit = cacheHitResponder({
-    cache: responseCache,
-    accepting: () => !closing,
-    answered: logCompleted,
-  });
+  const metrics = new Metrics();
   /** How answers written outside Fastify (Node's parser errors, Expect, CONNECT) are made and logged. */
   const clientErrorAnswers: RawAnswerOptions = {
     headers: API_SECURITY_HEADERS,
@@ -205,14 +222,18 @@ async function buildApp(
     },
   });
   const fastify = adapter.getInstance();
-  if (responseCache.enabled) answerFirst(fastify.server, answerHit);
+  // The request's W3C trace, made on first use (traceOf); declared here so every request object has the same shape.
+  fastify.decorateRequest('trace', null);
   // JSON only: anything else is 415.
   fastify.removeContentTypeParser('text/plain');
   // JSON nested too deep for the validation layer is refused before it is parsed.
   registerJsonBodyParser(fastify);
 
-  registerHttpCaching(fastify, {
+  // Cache-Control, ETags and 304s; stored responses answered before Fastify routes the request (while not closing).
+  installHttpCaching(fastify, {
     cache: responseCache,
+    accepting: () => !closing,
+    answered: logCompleted,
     everyResponse: API_SECURITY_HEADERS,
     maxAgeSeconds: config.cache.maxAgeSeconds,
     staleWhileRevalidateSeconds: config.cache.staleWhileRevalidateSeconds,
@@ -245,7 +266,7 @@ async function buildApp(
   // measured, it took 15 % more CPU per uncached article read (bench/README.md). The lines written about a
   // request carry its reqId explicitly: the completion line above and the error filter's lines.
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock, responseCache }),
+    AppModule.forRoot({ config, logger, databaseUrl, imports: options.imports, clock, responseCache, metrics }),
     adapter,
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );

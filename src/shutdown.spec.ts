@@ -1,7 +1,10 @@
 import { installShutdownHandlers, type Schedule, type Stoppable } from './shutdown.js';
 
 /** A fake app, process and timer queue: the test fires timers and settles `close()` by hand. */
-function harness(http: { shutdownDrainMs: number; shutdownTimeoutMs: number }) {
+function harness(
+  http: { shutdownDrainMs: number; shutdownTimeoutMs: number },
+  flush?: (events: string[]) => Promise<void>,
+) {
   const events: string[] = [];
   const timers: { ms: number; holdProcess: boolean; fire: () => void; cancelled: boolean }[] = [];
   let finishClose!: (error?: Error) => void;
@@ -9,7 +12,7 @@ function harness(http: { shutdownDrainMs: number; shutdownTimeoutMs: number }) {
     config: { http },
     logger: {
       info: (message: string) => void events.push(`info: ${message}`),
-      warn: (message: string) => void events.push(`warn: ${message}`),
+      warn: (...args: unknown[]) => void events.push(`warn: ${String(args.at(-1))}`),
       error: (...args: unknown[]) => void events.push(`error: ${String(args.at(-1))}`),
     },
     drain: () => void events.push('drain'),
@@ -27,7 +30,11 @@ function harness(http: { shutdownDrainMs: number; shutdownTimeoutMs: number }) {
   };
   installShutdownHandlers(
     running,
-    { exit: (code) => void events.push(`exit ${code}`), on: (signal, listener) => signals.set(signal, listener) },
+    {
+      exit: (code) => void events.push(`exit ${code}`),
+      on: (signal, listener) => signals.set(signal, listener),
+      flush: flush && (() => flush(events)),
+    },
     schedule,
   );
   return {
@@ -98,5 +105,48 @@ describe('installShutdownHandlers', () => {
     failing.signal('SIGTERM');
     await failing.finishClose(new Error('pool end failed'));
     expect(failing.events.slice(-2)).toEqual(['error: Shutdown failed', 'exit 1']);
+  });
+
+  describe('with tracing on (a flush)', () => {
+    it('exports the last spans after the app is closed, before the exit', async () => {
+      const h = harness({ shutdownDrainMs: 0, shutdownTimeoutMs: 10_000 }, (events) => {
+        events.push('flush');
+        return Promise.resolve();
+      });
+      h.signal('SIGTERM');
+      await h.finishClose();
+      expect(h.events.slice(2)).toEqual(['close', 'flush', 'info: Shutdown complete', 'exit 0']);
+      expect(h.timers[0].cancelled).toBe(true);
+    });
+
+    it('flushes after a failed close too, and a failed flush only warns', async () => {
+      const failing = harness({ shutdownDrainMs: 0, shutdownTimeoutMs: 10_000 }, (events) => {
+        events.push('flush');
+        return Promise.resolve();
+      });
+      failing.signal('SIGTERM');
+      await failing.finishClose(new Error('pool end failed'));
+      expect(failing.events.slice(-3)).toEqual(['flush', 'error: Shutdown failed', 'exit 1']);
+
+      const unreachable = harness({ shutdownDrainMs: 0, shutdownTimeoutMs: 10_000 }, () =>
+        Promise.reject(new Error('ECONNREFUSED')),
+      );
+      unreachable.signal('SIGTERM');
+      await unreachable.finishClose();
+      expect(unreachable.events.slice(-3)).toEqual([
+        'warn: Exporting the last spans failed',
+        'info: Shutdown complete',
+        'exit 0',
+      ]);
+    });
+
+    it('is bounded by SHUTDOWN_TIMEOUT_MS: a collector that never answers does not hold the exit', async () => {
+      const h = harness({ shutdownDrainMs: 0, shutdownTimeoutMs: 200 }, () => new Promise<void>(() => undefined));
+      h.signal('SIGTERM');
+      await h.finishClose();
+      expect(h.events.at(-1)).toBe('close');
+      h.timers[0].fire();
+      expect(h.events.slice(-2)).toEqual(['error: Shutdown did not finish within 200 ms; exiting', 'exit 1']);
+    });
   });
 });

@@ -7,6 +7,8 @@ export interface ProcessPort {
   exit(code: number): void;
   stderr: { write(text: string): unknown };
   on(signal: NodeJS.Signals, listener: () => void): unknown;
+  /** What must still leave the process once the app is closed (the last spans, when tracing is on); before exit. */
+  flush?(): Promise<void>;
 }
 
 /** What a shutdown needs of the running app (`RunningApp` has it). */
@@ -42,7 +44,7 @@ export const scheduleTimeout: Schedule = (callback, ms, { holdProcess }) => {
  */
 export function installShutdownHandlers(
   running: Stoppable,
-  proc: Pick<ProcessPort, 'exit' | 'on'>,
+  proc: Pick<ProcessPort, 'exit' | 'on' | 'flush'>,
   schedule: Schedule = scheduleTimeout,
 ): void {
   const { config, logger } = running;
@@ -58,13 +60,19 @@ export function installShutdownHandlers(
       timeoutMs,
       { holdProcess: false },
     );
+    // The flush comes last, so the spans of the requests finished while closing go too; a collector that does
+    // not answer costs its export timeout at most (OTEL_EXPORTER_OTLP_TIMEOUT), inside SHUTDOWN_TIMEOUT_MS.
+    const flush = () =>
+      proc.flush?.().catch((error: unknown) => logger.warn({ err: error }, 'Exporting the last spans failed'));
     running.close().then(
-      () => {
+      async () => {
+        await flush();
         cancel();
         logger.info('Shutdown complete');
         proc.exit(0);
       },
-      (error: unknown) => {
+      async (error: unknown) => {
+        await flush();
         cancel();
         logger.error({ err: error }, 'Shutdown failed');
         proc.exit(1);

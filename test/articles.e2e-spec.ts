@@ -11,7 +11,15 @@ import {
   JSON_TYPE,
   UUID,
 } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import {
+  ARTICLE_AUTHOR,
+  ARTICLE_BODY,
+  articleBody,
+  createArticle,
+  createStaff,
+  publishArticle,
+  type StaffMember,
+} from './factories/index.js';
 import { NO_BODY } from './utils/field-errors.js';
 import { logs, type TestApp, useTestApp } from './utils/test-app.js';
 
@@ -28,32 +36,6 @@ const SECURITY_HEADERS = [
   'x-content-type-options',
   'x-frame-options',
 ];
-
-const AUTHOR = { name: 'Maya Lindqvist', credentials: 'LMFT' };
-const BODY = [
-  'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
-  '',
-  '## Understanding the inner critic',
-  '',
-  'The inner critic tries to protect us, but it rarely helps.',
-  '',
-  '### Where it comes from',
-  '',
-  'Often from early lessons about worth and effort.',
-  '',
-  '## Practical steps',
-  '',
-  '- Notice the voice',
-  '- Name it kindly',
-].join('\n');
-
-const article = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Being Kind to Yourself on Hard Days',
-  body: BODY,
-  tags: ['self-compassion', 'stress'],
-  author: AUTHOR,
-  ...overrides,
-});
 
 type Listed = { body: unknown };
 const field = (key: 'slug' | 'title') => (res: Listed) =>
@@ -94,12 +76,9 @@ describe('articles', () => {
   };
   /** Creates and publishes an article `minutesAgo` before the clock's now. */
   const published = async (overrides: Record<string, unknown> = {}, minutesAgo = 60) => {
-    const created = await create(article(overrides));
-    expect(created.status).toBe(201);
+    const { id } = await createArticle(app(), editor, overrides);
     const publishedAt = new Date(clock.now().getTime() - minutesAgo * 60_000).toISOString();
-    const res = await action(created.body.id, 'publish', { publishedAt });
-    expect(res.status).toBe(200);
-    return res.body as { id: string; slug: string; version: number };
+    return publishArticle(app(), editor, id, { publishedAt });
   };
   const auditActions = async (id: string) =>
     (
@@ -111,7 +90,7 @@ describe('articles', () => {
 
   describe('access', () => {
     it('refuses staff without the editor or admin role (403) and anonymous callers (401)', async () => {
-      const forbidden = await create(article(), frontdesk);
+      const forbidden = await create(articleBody(), frontdesk);
       expectProblem(
         forbidden,
         { code: 'forbidden', detail: 'This requires one of the roles: admin, editor.', instance: ADMIN },
@@ -125,7 +104,7 @@ describe('articles', () => {
 
   describe('writing', () => {
     it('creates a draft with derived slug, HTML, contents, counts, excerpt and SEO defaults', async () => {
-      const res = await create(article({ title: 'Quiet Mornings: A Practice' }));
+      const res = await create(articleBody({ title: 'Quiet Mornings: A Practice' }));
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toBe(JSON_TYPE);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -138,10 +117,10 @@ describe('articles', () => {
         excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
         coverImage: null,
         tags: ['self-compassion', 'stress'],
-        author: AUTHOR,
+        author: ARTICLE_AUTHOR,
         publishedAt: null,
         readingTimeMinutes: 1,
-        body: BODY,
+        body: ARTICLE_BODY,
         bodyHtml: [
           '<p>Most of us speak to ourselves more harshly than we would ever speak to a friend.</p>',
           '<h2 id="understanding-the-inner-critic">Understanding the inner critic</h2>',
@@ -184,11 +163,11 @@ describe('articles', () => {
     });
 
     it('numbers generated slugs that are taken, and refuses a taken explicit slug (409 naming slug)', async () => {
-      const first = await create(article({ title: 'Twin Titles' }));
-      const second = await create(article({ title: 'Twin Titles' }));
+      const first = await create(articleBody({ title: 'Twin Titles' }));
+      const second = await create(articleBody({ title: 'Twin Titles' }));
       expect([first.body.slug, second.body.slug]).toEqual(['twin-titles', 'twin-titles-2']);
 
-      const clash = await create(article({ title: 'Other', slug: 'twin-titles' }));
+      const clash = await create(articleBody({ title: 'Other', slug: 'twin-titles' }));
       expectProblem(
         clash,
         { code: 'conflict', detail: 'Another article already uses this slug.', instance: ADMIN },
@@ -201,8 +180,8 @@ describe('articles', () => {
 
     it('answers one 201 and one 409 when two editors claim the same slug at once', async () => {
       const results = await Promise.all([
-        create(article({ title: 'Race one', slug: 'the-race' })),
-        create(article({ title: 'Race two', slug: 'the-race' })),
+        create(articleBody({ title: 'Race one', slug: 'the-race' })),
+        create(articleBody({ title: 'Race two', slug: 'the-race' })),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     });
@@ -226,7 +205,7 @@ describe('articles', () => {
         '<h2 id="b-onmouseover-alert-1-hi-b">&lt;b onmouseover=alert(1)&gt;Hi&lt;/b&gt;</h2>\n',
       ],
     ])('neutralizes %j in the rendered HTML', async (body, html) => {
-      const res = await create(article({ title: 'XSS probe', body }));
+      const res = await create(articleBody({ title: 'XSS probe', body }));
       expect(res.status).toBe(201);
       expect(res.body.bodyHtml).toBe(html);
       expect(res.body.body).toBe(body);
@@ -234,7 +213,7 @@ describe('articles', () => {
 
     it('keeps a written excerpt and SEO fields, and derives them again when cleared with null', async () => {
       const res = await create(
-        article({
+        articleBody({
           title: 'Custom fields',
           excerpt: 'A short note.',
           seo: { title: 'SEO title', description: 'SEO description' },
@@ -263,66 +242,74 @@ describe('articles', () => {
 
     const TOO_LONG_BODY = 'a'.repeat(200_001);
     it.each([
-      ['no title', { author: AUTHOR }, [{ field: 'title', message: 'title must be a string' }]],
-      ['a numeric title', article({ title: 42 }), [{ field: 'title', message: 'title must be a string' }]],
+      ['no title', { author: ARTICLE_AUTHOR }, [{ field: 'title', message: 'title must be a string' }]],
+      ['a numeric title', articleBody({ title: 42 }), [{ field: 'title', message: 'title must be a string' }]],
       [
         'a 201-character title',
-        article({ title: 't'.repeat(201) }),
+        articleBody({ title: 't'.repeat(201) }),
         [{ field: 'title', message: 'title must be shorter than or equal to 200 characters' }],
       ],
       [
         'a body over 200,000 characters',
-        article({ body: TOO_LONG_BODY }),
+        articleBody({ body: TOO_LONG_BODY }),
         [{ field: 'body', message: 'body must be shorter than or equal to 200000 characters' }],
       ],
-      ['a numeric body', article({ body: 5 }), [{ field: 'body', message: 'body must be a string' }]],
+      ['a numeric body', articleBody({ body: 5 }), [{ field: 'body', message: 'body must be a string' }]],
       [
         'a NUL character in the body',
-        article({ body: 'a\u0000b' }),
+        articleBody({ body: 'a\u0000b' }),
         [{ field: 'body', message: 'body must not contain control characters' }],
       ],
       [
         'eleven tags',
-        article({ tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) }),
+        articleBody({ tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) }),
         [{ field: 'tags', message: 'tags must contain no more than 10 elements' }],
       ],
       [
         'an uppercase tag',
-        article({ tags: ['Anxiety'] }),
+        articleBody({ tags: ['Anxiety'] }),
         [{ field: 'tags', message: 'tags must be lowercase kebab-case tags' }],
       ],
-      ['a repeated tag', article({ tags: ['a', 'a'] }), [{ field: 'tags', message: 'tags must not list a tag twice' }]],
+      [
+        'a repeated tag',
+        articleBody({ tags: ['a', 'a'] }),
+        [{ field: 'tags', message: 'tags must not list a tag twice' }],
+      ],
       [
         'an uppercase slug',
-        article({ slug: 'Hello-World' }),
+        articleBody({ slug: 'Hello-World' }),
         [{ field: 'slug', message: 'slug must be lowercase words joined by single hyphens' }],
       ],
       [
         'an http cover image',
-        article({ coverImage: { url: 'http://images.example.org/a.jpg', alt: 'x' } }),
+        articleBody({ coverImage: { url: 'http://images.example.org/a.jpg', alt: 'x' } }),
         [{ field: 'coverImage.url', message: 'url must be an https URL' }],
       ],
       [
         'a cover image without alt',
-        article({ coverImage: { url: 'https://images.example.org/a.jpg' } }),
+        articleBody({ coverImage: { url: 'https://images.example.org/a.jpg' } }),
         [{ field: 'coverImage.alt', message: 'alt must be a string' }],
       ],
-      ['no author', article({ author: undefined }), [{ field: 'author', message: 'author must be an object' }]],
-      ['a null author', article({ author: null }), [{ field: 'author', message: 'author must be an object' }]],
+      ['no author', articleBody({ author: undefined }), [{ field: 'author', message: 'author must be an object' }]],
+      ['a null author', articleBody({ author: null }), [{ field: 'author', message: 'author must be an object' }]],
       [
         'an impossible review date',
-        article({ review: { reviewedBy: 'Dr. A', reviewedAt: '2026-02-30' } }),
+        articleBody({ review: { reviewedBy: 'Dr. A', reviewedAt: '2026-02-30' } }),
         [{ field: 'review.reviewedAt', message: 'reviewedAt must be a date as YYYY-MM-DD' }],
       ],
       [
         'a 71-character SEO title',
-        article({ seo: { title: 's'.repeat(71) } }),
+        articleBody({ seo: { title: 's'.repeat(71) } }),
         [{ field: 'seo.title', message: 'title must be shorter than or equal to 70 characters' }],
       ],
-      ['an unknown field', article({ views: 10 }), [{ field: 'views', message: 'property views should not exist' }]],
+      [
+        'an unknown field',
+        articleBody({ views: 10 }),
+        [{ field: 'views', message: 'property views should not exist' }],
+      ],
       [
         'an unknown nested field',
-        article({ author: { ...AUTHOR, email: 'x@example.org' } }),
+        articleBody({ author: { ...ARTICLE_AUTHOR, email: 'x@example.org' } }),
         [{ field: 'author.email', message: 'property email should not exist' }],
       ],
     ])('refuses %s (400)', async (_case, body, errors) => {
@@ -332,13 +319,13 @@ describe('articles', () => {
 
   describe('publishing and visibility', () => {
     it('refuses to publish an empty body (400), publishes, unpublishes and archives with the right 409s', async () => {
-      const empty = await create(article({ title: 'Empty for now', body: '' }));
+      const empty = await create(articleBody({ title: 'Empty for now', body: '' }));
       const refused = await action(empty.body.id, 'publish');
       expectInvalid(refused, `${ADMIN}/${empty.body.id}/publish`, [
         { field: 'body', message: 'body must not be empty in a published article' },
       ]);
 
-      const draft = await create(article({ title: 'Lifecycle' }));
+      const draft = await create(articleBody({ title: 'Lifecycle' }));
       const id = draft.body.id as string;
       const pub = await action(id, 'publish');
       expect(pub.status).toBe(200);
@@ -373,7 +360,7 @@ describe('articles', () => {
     });
 
     it('refuses a body on unpublish, and bad publish input', async () => {
-      const draft = await create(article({ title: 'Inputs' }));
+      const draft = await create(articleBody({ title: 'Inputs' }));
       const id = draft.body.id as string;
       expectInvalid(await action(id, 'publish', { publishedAt: 'tomorrow' }), `${ADMIN}/${id}/publish`, [
         {
@@ -384,15 +371,10 @@ describe('articles', () => {
       expectInvalid(await action(id, 'publish', { when: 'now' }), `${ADMIN}/${id}/publish`, [
         { field: 'when', message: 'property when should not exist' },
       ]);
-      expect((await http().post(`${ADMIN}/not-a-uuid/publish`).set(editor.auth)).body.errors).toEqual([
-        { field: 'id', message: 'id must be a UUID' },
-      ]);
-      const missing = await http().post(`${ADMIN}/00000000-0000-4000-8000-000000000000/publish`).set(editor.auth);
-      expect(missing.status).toBe(404);
     });
 
     it('hides a scheduled article until its time comes (injected clock), then lists it', async () => {
-      const draft = await create(article({ title: 'Scheduled for later', tags: ['scheduling'] }));
+      const draft = await create(articleBody({ title: 'Scheduled for later', tags: ['scheduling'] }));
       const at = new Date(clock.now().getTime() + 2 * 3600_000).toISOString();
       const scheduled = await action(draft.body.id, 'publish', { publishedAt: at });
       expect(scheduled.body).toMatchObject({ status: 'published', scheduled: true, publishedAt: at });
@@ -414,7 +396,7 @@ describe('articles', () => {
     });
 
     it('never shows drafts or archived articles publicly, whatever credentials are sent', async () => {
-      const draft = await create(article({ title: 'Secret draft' }));
+      const draft = await create(articleBody({ title: 'Secret draft' }));
       const res = await http().get(`${PUBLIC}/${draft.body.slug}`).set(editor.auth);
       expectProblem(res, {
         code: 'not_found',
@@ -427,7 +409,7 @@ describe('articles', () => {
   describe('bad input on the other routes', () => {
     let id: string;
     beforeAll(async () => {
-      id = (await create(article({ title: 'Input target' }))).body.id as string;
+      id = (await create(articleBody({ title: 'Input target' }))).body.id as string;
     });
 
     const cases: [
@@ -449,12 +431,6 @@ describe('articles', () => {
         [{ field: 'status', message: 'property status should not exist' }],
       ],
       [
-        'PATCH of a malformed id',
-        () => http().patch(`${ADMIN}/123`).set(editor.auth).send({ title: 'x' }),
-        `${ADMIN}/123`,
-        [{ field: 'id', message: 'id must be a UUID' }],
-      ],
-      [
         'unpublish with a body',
         () => http().post(`${ADMIN}/${id}/unpublish`).set(editor.auth).send({ reason: 'x' }),
         `${ADMIN}/:id/unpublish`,
@@ -465,12 +441,6 @@ describe('articles', () => {
         () => http().post(`${ADMIN}/${id}/archive`).set(editor.auth).send({ reason: 'x' }),
         `${ADMIN}/:id/archive`,
         NO_BODY,
-      ],
-      [
-        'restore of a malformed revision id',
-        () => http().post(`${ADMIN}/${id}/revisions/nope/restore`).set(editor.auth),
-        `${ADMIN}/:id/revisions/nope/restore`,
-        [{ field: 'revisionId', message: 'revisionId must be a UUID' }],
       ],
       [
         'revisions with pageSize 0',
@@ -502,9 +472,9 @@ describe('articles', () => {
       ],
       [
         'an article with a query parameter',
-        () => http().get(`${PUBLIC}/input-target`).query({ preview: 'true' }),
+        () => http().get(`${PUBLIC}/input-target`).query({ draft: 'true' }),
         `${PUBLIC}/input-target`,
-        [{ field: 'preview', message: 'property preview should not exist' }],
+        [{ field: 'draft', message: 'property draft should not exist' }],
       ],
       [
         'related with limit 0',
@@ -520,7 +490,7 @@ describe('articles', () => {
 
   describe('optimistic concurrency (If-Match)', () => {
     it('applies a write whose If-Match is current, and refuses a stale or weak one with 412', async () => {
-      const created = await create(article({ title: 'Contested' }));
+      const created = await create(articleBody({ title: 'Contested' }));
       const id = created.body.id as string;
       const ok = await patch(id, { title: 'Contested, edited' }, { 'If-Match': '"v1"' });
       expect(ok.status).toBe(200);
@@ -544,7 +514,7 @@ describe('articles', () => {
     });
 
     it('does not bump the version for a PATCH that changes nothing', async () => {
-      const created = await create(article({ title: 'Unchanged' }));
+      const created = await create(articleBody({ title: 'Unchanged' }));
       const res = await patch(created.body.id, { title: 'Unchanged', tags: ['self-compassion', 'stress'] });
       expect(res.body.version).toBe(1);
     });
@@ -566,7 +536,7 @@ describe('articles', () => {
       expect(back.body.previousSlugs).toEqual(['new-name']);
       expect((await http().get(`${PUBLIC}/original-name`)).status).toBe(200);
 
-      const other = await create(article({ title: 'Claimant', slug: 'new-name' }));
+      const other = await create(articleBody({ title: 'Claimant', slug: 'new-name' }));
       expect(other.status).toBe(201);
       expect((await http().get(`${ADMIN}/${id}`).set(editor.auth)).body.previousSlugs).toEqual([]);
     });
@@ -591,10 +561,10 @@ describe('articles', () => {
         excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
         coverImage: { url: 'https://images.example.org/r.jpg', alt: 'Reeds' },
         tags: ['self-compassion', 'stress'],
-        author: AUTHOR,
+        author: ARTICLE_AUTHOR,
         publishedAt: expect.stringMatching(ISO),
         readingTimeMinutes: 1,
-        body: BODY,
+        body: ARTICLE_BODY,
         bodyHtml: expect.stringContaining('<h2 id="practical-steps">'),
         toc: expect.any(Array),
         wordCount: 51,
@@ -729,6 +699,39 @@ describe('articles', () => {
       ]);
     });
 
+    it('answers what browsers send (gzip, deflate, br) in brotli, the miss and every hit alike', async () => {
+      const { slug } = await published({ title: 'Compressed once' });
+      const url = `${PUBLIC}/${slug}`;
+      const browser = () => http().get(url).set('Accept-Encoding', 'gzip, deflate, br');
+      const miss = await browser();
+      const hit = await browser();
+      const crossOrigin = await browser().set('Origin', SITE);
+      const identity = await http().get(url).unset('Accept-Encoding');
+      expect([miss, hit, crossOrigin].map((res) => [res.headers['x-cache'], res.headers['content-encoding']])).toEqual([
+        ['MISS', 'br'],
+        ['HIT', 'br'],
+        ['HIT', 'br'],
+      ]);
+      for (const res of [hit, crossOrigin, identity]) expect(res.body).toEqual(miss.body);
+      expect(identity.headers['content-encoding']).toBeUndefined();
+      // The body is worth compressing: brotli sends less than half of it.
+      const compressedLength = Number(hit.headers['content-length']);
+      expect(compressedLength).toBe(Number(miss.headers['content-length']));
+      expect(compressedLength).toBeLessThan(Number(identity.headers['content-length']) / 2);
+      expect(hit.headers.vary).toBe('Origin, accept-encoding');
+      // For a CDN's purge: the route's tag and the article's.
+      const id = (miss.body as { id: string }).id;
+      for (const res of [miss, hit]) {
+        expect([res.headers['cache-tag'], res.headers['surrogate-key']]).toEqual([
+          `articles,article:${id}`,
+          `articles article:${id}`,
+        ]);
+      }
+      const list = await http().get(PUBLIC).query({ pageSize: '3' });
+      const ids = (list.body as { data: { id: string }[] }).data.map((a) => `article:${a.id}`);
+      expect(list.headers['cache-tag']).toBe(['articles', ...ids].join(','));
+    });
+
     it('answers cross-origin reads from the cache with their CORS headers', async () => {
       const { slug } = await published({ title: 'Read from afar' });
       const first = await http().get(`${PUBLIC}/${slug}`).set('Origin', SITE);
@@ -852,6 +855,37 @@ describe('articles', () => {
       expect(titlesOf(phrase)).toEqual(['Grounding when panic rises']);
     });
 
+    it('ranks a title match above body-only matches however often they repeat the word, and highlights them', async () => {
+      await published({ title: 'Equanimity for beginners', body: 'Steady attention, kindly held.', tags: [] }, 300);
+      const repeated = Array.from({ length: 12 }, () => 'Equanimity grows with practice.').join(' ');
+      await published({ title: 'Practice notes', body: `${repeated}\n\n## Later\n\nMore on equanimity.` }, 5);
+      await published({ title: 'A short reflection', body: 'Once: equanimity.' }, 1);
+      const res = await list({ q: 'equanimity' });
+      expect(titlesOf(res)).toEqual(['Equanimity for beginners', 'Practice notes', 'A short reflection']);
+      expect(res.body.meta).toEqual({ page: 1, pageSize: 20, total: 3, totalPages: 1, nextCursor: null });
+      const highlights = (res.body as { data: { highlight: string }[] }).data.map((a) => a.highlight);
+      expect(highlights.map((h) => h.includes('<mark>Equanimity</mark>'))).toEqual([false, true, false]);
+      expect(res.body.data[2].highlight).toBe('Once: <mark>equanimity</mark>');
+      // Newest first on request: the order of the date, not of the match.
+      expect(titlesOf(await list({ q: 'equanimity', sort: '-publishedAt' }))).toEqual([
+        'A short reflection',
+        'Practice notes',
+        'Equanimity for beginners',
+      ]);
+    });
+
+    it('finds a highlight deep in a long body, and the body’s start when only the title matches', async () => {
+      const filler = Array.from({ length: 400 }, (_, i) => `Sentence ${i} about ordinary days.`).join(' ');
+      await published({ title: 'Long read', body: `${filler} Then came serendipity, unexpectedly. ${filler}` });
+      await published({ title: 'Serendipity', body: 'Chance meetings matter.' });
+      const res = await list({ q: 'serendipity' });
+      expect(titlesOf(res)).toEqual(['Serendipity', 'Long read']);
+      expect(res.body.data[0].highlight).toBe('Chance meetings matter.');
+      expect(res.body.data[1].highlight).toMatch(
+        /about ordinary days\. Then came <mark>serendipity<\/mark>, unexpectedly\./,
+      );
+    });
+
     it.each([
       "'; DROP TABLE articles; --",
       '"unterminated',
@@ -933,7 +967,7 @@ describe('articles', () => {
         excerpt: expect.any(String),
         coverImage: null,
         tags: ['paging'],
-        author: AUTHOR,
+        author: ARTICLE_AUTHOR,
         publishedAt: expect.stringMatching(ISO),
         readingTimeMinutes: 1,
         status: 'published',
@@ -968,7 +1002,7 @@ describe('articles', () => {
 
   describe('revisions and deletion', () => {
     it('keeps every version and restores an old one as a new version', async () => {
-      const created = await create(article({ title: 'Revised' }));
+      const created = await create(articleBody({ title: 'Revised' }));
       const id = created.body.id as string;
       await patch(id, { title: 'Revised twice', body: 'New body.' });
       const revisions = await http().get(`${ADMIN}/${id}/revisions`).set(editor.auth);
@@ -989,10 +1023,10 @@ describe('articles', () => {
           slug: 'revised',
           title: 'Revised',
           excerpt: null,
-          body: BODY,
+          body: ARTICLE_BODY,
           tags: ['self-compassion', 'stress'],
           coverImage: null,
-          author: AUTHOR,
+          author: ARTICLE_AUTHOR,
           review: null,
           seo: null,
         },
@@ -1000,7 +1034,7 @@ describe('articles', () => {
 
       const restored = await http().post(`${ADMIN}/${id}/revisions/${first.id}/restore`).set(editor.auth);
       expect(restored.status).toBe(200);
-      expect(restored.body).toMatchObject({ title: 'Revised', body: BODY, version: 3 });
+      expect(restored.body).toMatchObject({ title: 'Revised', body: ARTICLE_BODY, version: 3 });
       expect(await auditActions(id)).toEqual(['article.created', 'article.updated', 'article.restored']);
 
       const foreign = await http()
@@ -1014,7 +1048,7 @@ describe('articles', () => {
     });
 
     it('deletes an article with its revisions (204), then answers 404', async () => {
-      const created = await create(article({ title: 'Short-lived' }));
+      const created = await create(articleBody({ title: 'Short-lived' }));
       const id = created.body.id as string;
       expectNoContent(await http().delete(`${ADMIN}/${id}`).set(editor.auth));
       expect((await http().get(`${ADMIN}/${id}`).set(editor.auth)).status).toBe(404);
@@ -1023,7 +1057,7 @@ describe('articles', () => {
     });
 
     it('returns the article to staff with its ETag', async () => {
-      const created = await create(article({ title: 'Fetch me' }));
+      const created = await create(articleBody({ title: 'Fetch me' }));
       const res = await http().get(`${ADMIN}/${created.body.id}`).set(editor.auth);
       expectJson(res, 200, created.body);
       expect(res.headers.etag).toBe('"v1"');

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { expectProblem, ISO, JSON_TYPE, type ResponseLike, UUID } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createApiKey, createStaff, createUser, type StaffMember, suffix } from './factories/index.js';
+import { expectPage, expectProblem, ISO, pageMeta as meta, type ResponseLike, UUID } from './utils/expect-problem.js';
+import { TOTAL_CAP } from '../src/common/pagination/capped-total.js';
 import { useTestApp } from './utils/test-app.js';
 
 const BASE = '/api/v1/admin/audit-events';
@@ -23,10 +24,10 @@ interface AuditEventJson {
   entityId: string | null;
   requestId: string | null;
   clientRequestId: string | null;
+  traceId: string | null;
   metadata: Record<string, unknown>;
 }
 
-const suffix = () => randomBytes(4).toString('hex');
 /** A request id of the caller's own: kept as clientRequestId, while requestId is always the server's. */
 const requestId = (label: string) => `${label}-${suffix()}`;
 /** The server's id of a request, from its response; never the caller's. */
@@ -36,24 +37,20 @@ const serverId = (res: ResponseLike): string => {
   return id;
 };
 
-/** A whole event as the API returns it; `id` and `occurredAt` are the server's. */
-function event(fields: Omit<AuditEventJson, 'id' | 'occurredAt'>): Record<string, unknown> {
-  return { id: expect.stringMatching(UUID), occurredAt: expect.stringMatching(ISO), ...fields };
+/**
+ * A whole event as the API returns it; `id` and `occurredAt` are the server's, and so is `traceId` unless the
+ * request sent a traceparent (test/tracing.e2e-spec.ts follows a trace id through).
+ */
+function event(
+  fields: Omit<AuditEventJson, 'id' | 'occurredAt' | 'traceId'> & Partial<Pick<AuditEventJson, 'traceId'>>,
+): Record<string, unknown> {
+  return {
+    id: expect.stringMatching(UUID),
+    occurredAt: expect.stringMatching(ISO),
+    traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    ...fields,
+  };
 }
-
-function expectPage(res: ResponseLike, data: unknown[], meta: Record<string, number>): void {
-  expect(res.status).toBe(200);
-  expect(res.headers['content-type']).toBe(JSON_TYPE);
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.body).toEqual({ data, meta });
-}
-
-const meta = (total: number, page = 1, pageSize = 20) => ({
-  page,
-  pageSize,
-  total,
-  totalPages: Math.ceil(total / pageSize),
-});
 
 describe('/api/v1/admin/audit-events', () => {
   const app = useTestApp({ env: ENV });
@@ -333,28 +330,11 @@ describe('/api/v1/admin/audit-events', () => {
 
     beforeAll(async () => {
       actor = await createStaff(app(), 'admin');
-      const created = await app()
-        .http()
-        .post(USERS)
-        .set(actor.auth)
-        .send({
-          email: `filter-${suffix()}@wellclinic.test`,
-          displayName: 'Filter Target',
-          role: 'editor',
-          password: `amber-fern-${suffix()}-hill`,
-        });
-      expect(created.status).toBe(201);
-      userId = created.body.id;
+      userId = (await createUser(app(), actor, { displayName: 'Filter Target', role: 'editor' })).id;
       expect((await app().http().patch(`${USERS}/${userId}`).set(actor.auth).send({ role: 'frontdesk' })).status).toBe(
         200,
       );
-      const key = await app()
-        .http()
-        .post(KEYS)
-        .set(actor.auth)
-        .send({ name: 'Filter key', scopes: ['hours:read'] });
-      expect(key.status).toBe(201);
-      keyId = key.body.id;
+      keyId = (await createApiKey(app(), actor, { name: 'Filter key', scopes: ['hours:read'] })).id;
 
       const res = await events(`actorId=${actor.user.id}&sort=occurredAt`);
       expect(res.status).toBe(200);
@@ -478,13 +458,7 @@ describe('/api/v1/admin/audit-events', () => {
     let id: string;
 
     beforeAll(async () => {
-      const res = await app()
-        .http()
-        .post(KEYS)
-        .set(admin.auth)
-        .send({ name: 'Append-only witness', scopes: ['hours:read'] });
-      expect(res.status).toBe(201);
-      id = res.body.id;
+      id = (await createApiKey(app(), admin, { name: 'Append-only witness', scopes: ['hours:read'] })).id;
     });
 
     const snapshot = () =>
@@ -562,13 +536,11 @@ describe('/api/v1/admin/audit-events', () => {
     });
 
     it('401 for an API key, whatever its scopes', async () => {
-      const key = await app()
-        .http()
-        .post(KEYS)
-        .set(admin.auth)
-        .send({ name: 'Reader', scopes: ['testimonials:read', 'articles:read', 'hours:read'] });
-      expect(key.status).toBe(201);
-      const res = await app().http().get(BASE).set('X-API-Key', key.body.secret);
+      const key = await createApiKey(app(), admin, {
+        name: 'Reader',
+        scopes: ['testimonials:read', 'articles:read', 'hours:read'],
+      });
+      const res = await app().http().get(BASE).set('X-API-Key', key.secret);
       expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: BASE });
     });
 
@@ -577,5 +549,140 @@ describe('/api/v1/admin/audit-events', () => {
       const res = await app().http().get(`${BASE}?actorId=${member.user.id}`).set(member.auth);
       expectProblem(res, { code: 'forbidden', detail: 'This requires one of the roles: admin.', instance: BASE });
     });
+  });
+});
+
+describe('/api/v1/admin/audit-events: totals counted up to 10,000', () => {
+  // A database of its own: the counts below are of every event in it.
+  const app = useTestApp({ env: ENV, isolatedDatabase: true });
+  let admin: StaffMember;
+  const db = () => app().app.get(DataSource);
+  const events = (query: string) => app().http().get(`${BASE}?${query}`).set(admin.auth);
+
+  /** Instants of the bulk events: `n` seconds before this one (never the clock's: the order is the point). */
+  const BASE_INSTANT = Date.parse('2026-03-01T12:00:00.000Z');
+  const at = (n: number) => new Date(BASE_INSTANT - n * 1000).toISOString();
+  /** Appends bulk events n = from..to (newest first by n), as a system job would record them, in one statement. */
+  const append = (entityType: string, from: number, to: number) =>
+    db().query(
+      `INSERT INTO audit_events (occurred_at, actor_type, action, entity_type, metadata)
+       SELECT $1::timestamptz - g * interval '1 second', 'system', $2, $3, jsonb_build_object('n', g)
+       FROM generate_series($4::int, $5::int) AS g`,
+      [new Date(BASE_INSTANT).toISOString(), `${entityType}.added`, entityType, from, to],
+    );
+  /** What the API lists for a bulk event, given its id and n. */
+  const bulk = (entityType: string, id: string, n: number) => ({
+    id,
+    occurredAt: at(n),
+    actorType: 'system',
+    actorId: null,
+    action: `${entityType}.added`,
+    entityType,
+    entityId: null,
+    requestId: null,
+    clientRequestId: null,
+    traceId: null,
+    metadata: { n },
+  });
+  /** The ids and n of the bulk events of `entityType`, in the list's order: newest first, ties by id. */
+  const stored = async (entityType: string, order: 'ASC' | 'DESC', limit: number, offset = 0) =>
+    (
+      await db().query<{ id: string; n: number }[]>(
+        `SELECT id, (metadata->>'n')::int AS n FROM audit_events WHERE entity_type = $1
+         ORDER BY occurred_at ${order}, id ASC LIMIT $2 OFFSET $3`,
+        [entityType, limit, offset],
+      )
+    ).map((row) => bulk(entityType, row.id, row.n));
+  const countAll = async () =>
+    Number((await db().query<{ n: string }[]>('SELECT count(*) AS n FROM audit_events'))[0].n);
+  const exact = (total: number, page = 1, pageSize = 20) => meta(total, page, pageSize);
+  const lowerBound = (page = 1, pageSize = 20) => ({ ...meta(TOTAL_CAP, page, pageSize), totalIsLowerBound: true });
+
+  beforeAll(async () => {
+    admin = await createStaff(app(), 'admin');
+  });
+
+  it('is exact below the cap, with or without filters', async () => {
+    await append('tally', 1, 30);
+    const all = await countAll();
+    expect(all).toBeGreaterThanOrEqual(30);
+    expect(all).toBeLessThan(TOTAL_CAP);
+    expect((await events('pageSize=1')).body.meta).toEqual(exact(all, 1, 1));
+
+    expectPage(await events('entityType=tally&pageSize=3'), await stored('tally', 'DESC', 3), exact(30, 1, 3));
+    expectPage(
+      await events('action=tally.added&actorType=system&page=10&pageSize=3'),
+      await stored('tally', 'DESC', 3, 27),
+      exact(30, 10, 3),
+    );
+    expectPage(
+      await events(`entityType=tally&from=${at(12)}&to=${at(10)}`),
+      await stored('tally', 'DESC', 3, 9),
+      exact(3),
+    );
+  });
+
+  it('is exact at the cap itself, and a lower bound from one more match on', async () => {
+    await append('bulk', 1, TOTAL_CAP);
+    const atCap = await events('entityType=bulk');
+    expectPage(atCap, await stored('bulk', 'DESC', 20), exact(TOTAL_CAP));
+    expect(atCap.body.meta).not.toHaveProperty('totalIsLowerBound');
+
+    // The oldest yet: the one more past the cap.
+    await append('bulk', TOTAL_CAP + 1, TOTAL_CAP + 1);
+    const newest = await events('entityType=bulk');
+    expect(newest.status).toBe(200);
+    expect(newest.body).toEqual({ data: await stored('bulk', 'DESC', 20), meta: lowerBound() });
+    const oldest = await events('entityType=bulk&sort=occurredAt&pageSize=100');
+    expect(oldest.body).toEqual({ data: await stored('bulk', 'ASC', 100), meta: lowerBound(1, 100) });
+    expect(oldest.body.data[0]).toEqual(bulk('bulk', oldest.body.data[0].id, TOTAL_CAP + 1));
+
+    // Pages go on past totalPages: the lower bound's last page, then the one event beyond it.
+    const last = await events(`entityType=bulk&page=${TOTAL_CAP / 20}`);
+    expect(last.body).toEqual({
+      data: await stored('bulk', 'DESC', 20, TOTAL_CAP - 20),
+      meta: lowerBound(TOTAL_CAP / 20),
+    });
+    const beyond = await events(`entityType=bulk&page=${TOTAL_CAP / 20 + 1}`);
+    expect(beyond.body).toEqual({
+      data: [bulk('bulk', oldest.body.data[0].id, TOTAL_CAP + 1)],
+      meta: lowerBound(TOTAL_CAP / 20 + 1),
+    });
+  });
+
+  it('caps every filter that matches more, and the unfiltered list; narrower filters stay exact', async () => {
+    for (const query of [
+      '',
+      'action=bulk.added',
+      'actorType=system',
+      `to=${at(1)}`,
+      'entityType=bulk&from=2000-01-01T00:00:00Z',
+    ]) {
+      const res = await events(query);
+      expect(res.status).toBe(200);
+      expect(res.body.meta).toEqual(lowerBound());
+    }
+    expect((await events(`entityType=bulk&from=${at(TOTAL_CAP)}`)).body.meta).toEqual(exact(TOTAL_CAP));
+    expect((await events(`action=bulk.added&to=${at(2)}`)).body.meta).toEqual(exact(TOTAL_CAP));
+    expect((await events('entityType=tally')).body.meta).toEqual(exact(30));
+  });
+
+  it('keeps the order: newest (or oldest) first, events at the same instant by id both ways', async () => {
+    const instant = at(0.5);
+    await db().query(
+      `INSERT INTO audit_events (occurred_at, actor_type, action, entity_type, metadata)
+       SELECT $1, 'system', 'tie.added', 'tie', jsonb_build_object('n', g) FROM generate_series(1, 5) AS g`,
+      [instant],
+    );
+    const ties = (await db().query<{ id: string }[]>(`SELECT id FROM audit_events WHERE entity_type = 'tie'`))
+      .map((row) => row.id)
+      .sort();
+    // A second before them, the newest tally and bulk events share an instant too.
+    const before = [(await stored('tally', 'DESC', 1))[0].id, (await stored('bulk', 'DESC', 1))[0].id].sort();
+    const ids = async (query: string) =>
+      ((await events(query)).body as { data: AuditEventJson[] }).data.map((e) => e.id);
+    const window = `from=${at(1)}&to=${at(0)}`;
+    expect(await ids(window)).toEqual([...ties, ...before]);
+    expect(await ids(`${window}&sort=occurredAt`)).toEqual([...before, ...ties]);
   });
 });

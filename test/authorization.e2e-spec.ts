@@ -1,12 +1,11 @@
 import { ApiOkResponse } from '@nestjs/swagger';
 import { Controller, Get, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
-import { API_KEY_SCOPES } from '../src/api-keys/scopes.js';
-import { SYSTEM_CONTEXT } from '../src/audit/audit.service.js';
-import { ROLES, type Role } from '../src/users/roles.js';
+import { API_KEY_SCOPES } from '../src/common/access/scopes.js';
+import { ROLES, type Role } from '../src/common/access/roles.js';
 import { expectProblem } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createApiKey, createStaff, type StaffMember } from './factories/index.js';
+import { concrete, type Operation, operationsOf } from './utils/openapi-operations.js';
 import { useTestApp } from './utils/test-app.js';
 
 /** A route someone forgot to decorate: it must be admin-only, not public. */
@@ -22,32 +21,6 @@ class ForgottenController {
 @Module({ controllers: [ForgottenController] })
 class ForgottenModule {}
 
-interface Operation {
-  method: string;
-  path: string;
-  operationId: string;
-  roles?: string[];
-  scope?: string;
-}
-
-/** Every operation of the live OpenAPI document, with the access extensions the decorators set. */
-function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, op]) => ({
-      method,
-      path,
-      operationId: String(op.operationId),
-      roles: op['x-roles'] as string[] | undefined,
-      scope: op['x-api-key-scope'] as string | undefined,
-    })),
-  );
-}
-
-/** A concrete URL for a templated path: UUIDs for ids, a plausible word for anything else. */
-function concrete(path: string): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => (/id$/i.test(name) ? randomUUID() : 'sample'));
-}
-
 describe('authorization sweep over every route in the OpenAPI document', () => {
   const app = useTestApp({ imports: [ForgottenModule] });
   const staff = {} as Record<Role, StaffMember>;
@@ -56,17 +29,17 @@ describe('authorization sweep over every route in the OpenAPI document', () => {
 
   beforeAll(async () => {
     for (const role of ROLES) staff[role] = await createStaff(app(), role);
-    const { secret } = await app()
-      .app.get(ApiKeysService)
-      .create({ name: 'sweep', scopes: [...API_KEY_SCOPES] }, SYSTEM_CONTEXT);
-    apiKeyWithEveryScope = secret;
+    ({ secret: apiKeyWithEveryScope } = await createApiKey(app(), staff.admin, {
+      name: 'sweep',
+      scopes: [...API_KEY_SCOPES],
+    }));
     operations = operationsOf((await app().http().get('/docs-json')).body);
   });
 
   const call = (op: Operation, headers: Record<string, string> = {}, query = '') =>
     app()
       .http()
-      [op.method as 'get' | 'post' | 'put' | 'patch' | 'delete'](concrete(op.path) + query)
+      [op.method](concrete(op.path) + query)
       .set(headers)
       .send(['post', 'put', 'patch'].includes(op.method) ? {} : undefined);
 

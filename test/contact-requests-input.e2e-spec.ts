@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { User } from '../src/users/user.entity.js';
-import { expectInvalid, expectJson, expectProblem, type FieldError } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { expectInvalid, expectJson, type FieldError } from './utils/expect-problem.js';
+import { contactRequestBody, contactRequestId, createStaff, type StaffMember } from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 import {
   empty,
@@ -16,6 +16,7 @@ import {
   singleLine,
   tooLong,
   unknownField,
+  withJson,
 } from './utils/field-errors.js';
 
 const SUBMIT = '/api/v1/contact-requests';
@@ -36,26 +37,12 @@ const INJECTIONS = [
   '{"$ne": null}',
 ];
 
-/** A valid text-channel request; `undefined` overrides drop a field. */
-const request = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Alex Rivera',
-  phone: '(415) 555-2671',
-  preferredChannel: 'text',
-  preferredTime: 'evening',
-  serviceInterest: 'individual-therapy',
-  message: 'I would like to talk about anxiety.',
-  consentToContact: true,
-  consentToText: true,
-  ...overrides,
-});
-
 const badPhone = err('phone', 'phone must be a valid phone number');
 const phoneRequired = (channel: string) => err('phone', `phone is required when preferredChannel is ${channel}`);
 const emailRequired = err('email', 'email is required when preferredChannel is email');
 const notEmail = err('email', 'email must be an email address');
 const noTextConsent = err('consentToText', 'consentToText must be true to be contacted by text');
 const noConsent = err('consentToContact', 'consentToContact must be true: we can only reply if you agree');
-const idNotUuid = [err('id', 'id must be a UUID')];
 const IDEMPOTENCY_KEY = [err('Idempotency-Key', 'Idempotency-Key must be 1 to 255 visible ASCII characters')];
 
 type BodyCase = [string, unknown, FieldError[]];
@@ -68,22 +55,12 @@ describe('contact requests: bad input', () => {
   let id: string;
 
   const http = () => app().http();
-  /** Sends any JSON value as the body, `null` and strings included (supertest would send those as text). */
-  const withJson = (req: ReturnType<ReturnType<typeof http>['post']>, body: unknown) =>
-    req.set('Content-Type', 'application/json').send(JSON.stringify(body));
   const submit = (body: unknown) => withJson(http().post(SUBMIT), body);
   const send = (method: 'post' | 'patch', url: string, body: unknown) =>
     withJson(http()[method](url).set(frontdesk.auth), body);
   const list = (query: Record<string, unknown> | string) => http().get(ADMIN).set(frontdesk.auth).query(query);
 
-  /** The id of the request a receipt is for, found in the staff list. */
-  async function idOf(reference: string): Promise<string> {
-    const res = await list({ pageSize: 100 });
-    expect(res.status).toBe(200);
-    const found = (res.body.data as { id: string; reference: string }[]).find((r) => r.reference === reference);
-    if (!found) throw new Error(`no request with the reference ${reference} in the list`);
-    return found.id;
-  }
+  const idOf = (reference: string) => contactRequestId(app(), frontdesk, reference);
 
   const receipt = (channel: 'text' | 'call' | 'email' = 'text') => ({
     reference: expect.stringMatching(/^CR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/),
@@ -96,7 +73,7 @@ describe('contact requests: bad input', () => {
 
   beforeAll(async () => {
     frontdesk = await createStaff(app(), 'frontdesk');
-    const created = await submit(request());
+    const created = await submit(contactRequestBody());
     expectJson(created, 201, receipt());
     id = await idOf(created.body.reference as string);
   });
@@ -108,131 +85,131 @@ describe('contact requests: bad input', () => {
         {},
         [mustBeString('name'), err('preferredChannel', `preferredChannel must be one of: ${CHANNELS}`), noConsent],
       ],
-      ['no name', request({ name: undefined }), [mustBeString('name')]],
-      ['a null name', request({ name: null }), [mustBeString('name')]],
-      ['a numeric name', request({ name: 42 }), [mustBeString('name')]],
-      ['an empty name', request({ name: '' }), [empty('name')]],
-      ['a whitespace-only name', request({ name: ' \u00a0 ' }), [empty('name')]],
-      ['a 101-character name', request({ name: 'n'.repeat(101) }), [tooLong('name', 100)]],
-      ['a NUL in the name', request({ name: 'Al\u0000ex' }), [singleLine('name')]],
-      ['a line break in the name', request({ name: 'Alex\nRivera' }), [singleLine('name')]],
-      ['a tab in the name', request({ name: 'Alex\tRivera' }), [singleLine('name')]],
-      ['an escape sequence in the name', request({ name: 'Alex \u001b[31mRivera' }), [singleLine('name')]],
-      ['a right-to-left override in the name', request({ name: 'Alex \u202eareviR' }), [singleLine('name')]],
-      ['a C1 control in the name', request({ name: 'Alex\u0085' }), [singleLine('name')]],
-      ['an invalid phone', request({ phone: '12345' }), [badPhone]],
-      ['a phone of letters', request({ phone: 'call me maybe' }), [badPhone]],
-      ['a phone in an impossible area code', request({ phone: '(555) 555-2671' }), [badPhone]],
+      ['no name', contactRequestBody({ name: undefined }), [mustBeString('name')]],
+      ['a null name', contactRequestBody({ name: null }), [mustBeString('name')]],
+      ['a numeric name', contactRequestBody({ name: 42 }), [mustBeString('name')]],
+      ['an empty name', contactRequestBody({ name: '' }), [empty('name')]],
+      ['a whitespace-only name', contactRequestBody({ name: ' \u00a0 ' }), [empty('name')]],
+      ['a 101-character name', contactRequestBody({ name: 'n'.repeat(101) }), [tooLong('name', 100)]],
+      ['a NUL in the name', contactRequestBody({ name: 'Al\u0000ex' }), [singleLine('name')]],
+      ['a line break in the name', contactRequestBody({ name: 'Alex\nRivera' }), [singleLine('name')]],
+      ['a tab in the name', contactRequestBody({ name: 'Alex\tRivera' }), [singleLine('name')]],
+      ['an escape sequence in the name', contactRequestBody({ name: 'Alex \u001b[31mRivera' }), [singleLine('name')]],
+      ['a right-to-left override in the name', contactRequestBody({ name: 'Alex \u202eareviR' }), [singleLine('name')]],
+      ['a C1 control in the name', contactRequestBody({ name: 'Alex\u0085' }), [singleLine('name')]],
+      ['an invalid phone', contactRequestBody({ phone: '12345' }), [badPhone]],
+      ['a phone of letters', contactRequestBody({ phone: 'call me maybe' }), [badPhone]],
+      ['a phone in an impossible area code', contactRequestBody({ phone: '(555) 555-2671' }), [badPhone]],
       [
         'an invalid phone for the email channel',
-        request({ preferredChannel: 'email', email: 'alex@example.org', phone: '12345' }),
+        contactRequestBody({ preferredChannel: 'email', email: 'alex@example.org', phone: '12345' }),
         [badPhone],
       ],
-      ['a numeric phone', request({ phone: 4155552671 }), [mustBeString('phone')]],
-      ['a null phone', request({ phone: null }), [phoneRequired('text')]],
-      ['an empty phone', request({ phone: '' }), [phoneRequired('text')]],
-      ['a 41-character phone', request({ phone: '4'.repeat(41) }), [tooLong('phone', 40)]],
-      ['a line break in the phone', request({ phone: '415 555\n2671' }), [singleLine('phone')]],
-      ['no phone for the text channel', request({ phone: undefined }), [phoneRequired('text')]],
+      ['a numeric phone', contactRequestBody({ phone: 4155552671 }), [mustBeString('phone')]],
+      ['a null phone', contactRequestBody({ phone: null }), [phoneRequired('text')]],
+      ['an empty phone', contactRequestBody({ phone: '' }), [phoneRequired('text')]],
+      ['a 41-character phone', contactRequestBody({ phone: '4'.repeat(41) }), [tooLong('phone', 40)]],
+      ['a line break in the phone', contactRequestBody({ phone: '415 555\n2671' }), [singleLine('phone')]],
+      ['no phone for the text channel', contactRequestBody({ phone: undefined }), [phoneRequired('text')]],
       [
         'no phone for the call channel',
-        request({ preferredChannel: 'call', phone: undefined }),
+        contactRequestBody({ preferredChannel: 'call', phone: undefined }),
         [phoneRequired('call')],
       ],
-      ['an invalid email', request({ email: 'alex@' }), [notEmail]],
-      ['an email without a domain dot', request({ email: 'alex@example' }), [notEmail]],
-      ['two at signs', request({ email: 'alex@@example.org' }), [notEmail]],
-      ['a numeric email', request({ email: 42 }), [mustBeString('email')]],
-      ['a null email', request({ email: null }), [mustBeString('email')]],
+      ['an invalid email', contactRequestBody({ email: 'alex@' }), [notEmail]],
+      ['an email without a domain dot', contactRequestBody({ email: 'alex@example' }), [notEmail]],
+      ['two at signs', contactRequestBody({ email: 'alex@@example.org' }), [notEmail]],
+      ['a numeric email', contactRequestBody({ email: 42 }), [mustBeString('email')]],
+      ['a null email', contactRequestBody({ email: null }), [mustBeString('email')]],
       [
         'a 255-character email',
-        request({ email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.org` }),
+        contactRequestBody({ email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.org` }),
         [tooLong('email', 254)],
       ],
-      ['no email for the email channel', request({ preferredChannel: 'email' }), [emailRequired]],
+      ['no email for the email channel', contactRequestBody({ preferredChannel: 'email' }), [emailRequired]],
       [
         'no preferredChannel',
-        request({ preferredChannel: undefined }),
+        contactRequestBody({ preferredChannel: undefined }),
         [err('preferredChannel', `preferredChannel must be one of: ${CHANNELS}`)],
       ],
       [
         'an unknown preferredChannel',
-        request({ preferredChannel: 'fax' }),
+        contactRequestBody({ preferredChannel: 'fax' }),
         [err('preferredChannel', `preferredChannel must be one of: ${CHANNELS}`)],
       ],
       [
         'preferredChannel in capitals',
-        request({ preferredChannel: 'TEXT' }),
+        contactRequestBody({ preferredChannel: 'TEXT' }),
         [err('preferredChannel', `preferredChannel must be one of: ${CHANNELS}`)],
       ],
       [
         'a null preferredChannel',
-        request({ preferredChannel: null }),
+        contactRequestBody({ preferredChannel: null }),
         [err('preferredChannel', `preferredChannel must be one of: ${CHANNELS}`)],
       ],
       [
         'an unknown preferredTime',
-        request({ preferredTime: 'midnight' }),
+        contactRequestBody({ preferredTime: 'midnight' }),
         [err('preferredTime', `preferredTime must be one of: ${TIMES}`)],
       ],
       [
         'a null preferredTime',
-        request({ preferredTime: null }),
+        contactRequestBody({ preferredTime: null }),
         [err('preferredTime', `preferredTime must be one of: ${TIMES}`)],
       ],
       [
         'an unknown serviceInterest',
-        request({ serviceInterest: 'massage' }),
+        contactRequestBody({ serviceInterest: 'massage' }),
         [err('serviceInterest', `serviceInterest must be one of: ${SERVICES}`)],
       ],
       [
         'a serviceInterest list',
-        request({ serviceInterest: ['other'] }),
+        contactRequestBody({ serviceInterest: ['other'] }),
         [err('serviceInterest', `serviceInterest must be one of: ${SERVICES}`)],
       ],
-      ['a 1001-character message', request({ message: 'm'.repeat(1001) }), [tooLong('message', 1000)]],
-      ['a message of 1001 emoji', request({ message: '🙂'.repeat(1001) }), [tooLong('message', 1000)]],
+      ['a 1001-character message', contactRequestBody({ message: 'm'.repeat(1001) }), [tooLong('message', 1000)]],
+      ['a message of 1001 emoji', contactRequestBody({ message: '🙂'.repeat(1001) }), [tooLong('message', 1000)]],
       [
         'a message that only fits without its variation selector',
-        request({ message: `${'m'.repeat(999)}\u2764\uFE0F` }),
+        contactRequestBody({ message: `${'m'.repeat(999)}\u2764\uFE0F` }),
         [tooLong('message', 1000)],
       ],
-      ['a numeric message', request({ message: 42 }), [mustBeString('message')]],
-      ['a NUL in the message', request({ message: 'Hello\u0000there' }), [multiLine('message')]],
-      ['a DEL in the message', request({ message: 'Hello\u007fthere' }), [multiLine('message')]],
+      ['a numeric message', contactRequestBody({ message: 42 }), [mustBeString('message')]],
+      ['a NUL in the message', contactRequestBody({ message: 'Hello\u0000there' }), [multiLine('message')]],
+      ['a DEL in the message', contactRequestBody({ message: 'Hello\u007fthere' }), [multiLine('message')]],
       [
         'a bidirectional isolate in the message',
-        request({ message: 'Hello \u2067there\u2069' }),
+        contactRequestBody({ message: 'Hello \u2067there\u2069' }),
         [multiLine('message')],
       ],
-      ['consentToContact false', request({ consentToContact: false }), [noConsent]],
-      ['consentToContact "true"', request({ consentToContact: 'true' }), [noConsent]],
-      ['consentToContact 1', request({ consentToContact: 1 }), [noConsent]],
-      ['consentToContact null', request({ consentToContact: null }), [noConsent]],
-      ['no consentToContact', request({ consentToContact: undefined }), [noConsent]],
-      ['consentToText false for the text channel', request({ consentToText: false }), [noTextConsent]],
-      ['no consentToText for the text channel', request({ consentToText: undefined }), [noTextConsent]],
+      ['consentToContact false', contactRequestBody({ consentToContact: false }), [noConsent]],
+      ['consentToContact "true"', contactRequestBody({ consentToContact: 'true' }), [noConsent]],
+      ['consentToContact 1', contactRequestBody({ consentToContact: 1 }), [noConsent]],
+      ['consentToContact null', contactRequestBody({ consentToContact: null }), [noConsent]],
+      ['no consentToContact', contactRequestBody({ consentToContact: undefined }), [noConsent]],
+      ['consentToText false for the text channel', contactRequestBody({ consentToText: false }), [noTextConsent]],
+      ['no consentToText for the text channel', contactRequestBody({ consentToText: undefined }), [noTextConsent]],
       [
         'consentToText "true"',
-        request({ consentToText: 'true' }),
+        contactRequestBody({ consentToText: 'true' }),
         [err('consentToText', 'consentToText must be a boolean value')],
       ],
       [
         'consentToText 1',
-        request({ consentToText: 1 }),
+        contactRequestBody({ consentToText: 1 }),
         [err('consentToText', 'consentToText must be a boolean value')],
       ],
-      ['consentToText null', request({ consentToText: null }), [noTextConsent]],
-      ['a 501-character website', request({ website: 'w'.repeat(501) }), [tooLong('website', 500)]],
-      ['a numeric website', request({ website: 42 }), [mustBeString('website')]],
-      ['a status', request({ status: 'new' }), [unknownField('status')]],
-      ['a reference', request({ reference: 'CR-222222' }), [unknownField('reference')]],
+      ['consentToText null', contactRequestBody({ consentToText: null }), [noTextConsent]],
+      ['a 501-character website', contactRequestBody({ website: 'w'.repeat(501) }), [tooLong('website', 500)]],
+      ['a numeric website', contactRequestBody({ website: 42 }), [mustBeString('website')]],
+      ['a status', contactRequestBody({ status: 'new' }), [unknownField('status')]],
+      ['a reference', contactRequestBody({ reference: 'CR-222222' }), [unknownField('reference')]],
       [
         'unknown fields',
-        request({ consent: true, assignedTo: randomUUID() }),
+        contactRequestBody({ consent: true, assignedTo: randomUUID() }),
         [unknownField('consent'), unknownField('assignedTo')],
       ],
-      ['an array body', [request()], NOT_OBJECT],
+      ['an array body', [contactRequestBody()], NOT_OBJECT],
       ['a string body', 'hello', NOT_OBJECT],
       ['a number body', 42, NOT_OBJECT],
       ['a null body', null, NOT_OBJECT],
@@ -271,20 +248,20 @@ describe('contact requests: bad input', () => {
         ],
       ],
     ])('reports every broken rule of %s together (400)', async (_case, overrides, errors) => {
-      expectInvalid(await submit(request(overrides)), SUBMIT, errors);
+      expectInvalid(await submit(contactRequestBody(overrides)), SUBMIT, errors);
     });
 
     it('reports the channel rules together with the field rules (400)', async () => {
-      expectInvalid(await submit(request({ name: '', phone: undefined, consentToText: undefined })), SUBMIT, [
-        empty('name'),
-        phoneRequired('text'),
-        noTextConsent,
-      ]);
+      expectInvalid(
+        await submit(contactRequestBody({ name: '', phone: undefined, consentToText: undefined })),
+        SUBMIT,
+        [empty('name'), phoneRequired('text'), noTextConsent],
+      );
     });
 
     it('treats empty optional inputs as absent, as forms send them (201)', async () => {
       const res = await submit(
-        request({
+        contactRequestBody({
           preferredChannel: 'email',
           email: 'alex@example.org',
           phone: '',
@@ -296,16 +273,18 @@ describe('contact requests: bad input', () => {
     });
 
     it('refuses a query parameter (400)', async () => {
-      expectInvalid(await withJson(http().post(SUBMIT).query({ utm_source: 'newsletter' }), request()), SUBMIT, [
-        unknownField('utm_source'),
-      ]);
+      expectInvalid(
+        await withJson(http().post(SUBMIT).query({ utm_source: 'newsletter' }), contactRequestBody()),
+        SUBMIT,
+        [unknownField('utm_source')],
+      );
     });
 
     it('refuses a request without a body, malformed JSON and a non-JSON content type', async () => {
       await expectJsonBodyOnly(
         () => http().post(SUBMIT),
         SUBMIT,
-        request({ consentToContact: 'true', consentToText: 'true' }),
+        contactRequestBody({ consentToContact: 'true', consentToText: 'true' }),
       );
     });
 
@@ -318,7 +297,7 @@ describe('contact requests: bad input', () => {
         ['a tab inside', 'my\tkey'],
         ['non-ASCII (Latin-1)', 'clé-42'],
       ])('refuses a key that is %s (400 naming Idempotency-Key)', async (_case, key) => {
-        const res = await submit(request()).set('Idempotency-Key', key);
+        const res = await submit(contactRequestBody()).set('Idempotency-Key', key);
         expectInvalid(res, SUBMIT, IDEMPOTENCY_KEY);
       });
 
@@ -327,26 +306,26 @@ describe('contact requests: bad input', () => {
           http()
             .post(SUBMIT)
             .set({ 'Idempotency-Key': ['first-key', 'second-key'] }),
-          request(),
+          contactRequestBody(),
         );
         expectInvalid(res, SUBMIT, IDEMPOTENCY_KEY);
       });
 
       it('reports the body errors first when the body is invalid too', async () => {
-        const res = await submit(request({ name: '' })).set('Idempotency-Key', 'my key');
+        const res = await submit(contactRequestBody({ name: '' })).set('Idempotency-Key', 'my key');
         expectInvalid(res, SUBMIT, [empty('name')]);
       });
 
       it('does not store anything when it refuses the key', async () => {
         const before = (await list({ pageSize: 1 })).body.meta.total as number;
-        expect((await submit(request()).set('Idempotency-Key', ' ')).status).toBe(400);
+        expect((await submit(contactRequestBody()).set('Idempotency-Key', ' ')).status).toBe(400);
         expect((await list({ pageSize: 1 })).body.meta.total).toBe(before);
       });
 
       it('accepts a key of 255 visible ASCII characters (201)', async () => {
         const key = `${'!~'.repeat(127)}k`;
         expect(key).toHaveLength(255);
-        expectJson(await submit(request()).set('Idempotency-Key', key), 201, receipt());
+        expectJson(await submit(contactRequestBody()).set('Idempotency-Key', key), 201, receipt());
       });
     });
 
@@ -359,7 +338,7 @@ describe('contact requests: bad input', () => {
         ['an unknown field', { diagnosis: 'SECRET-DIAGNOSIS' }, [unknownField('diagnosis')]],
       ];
       it.each(secrets)('in the answer to %s', async (_case, overrides, errors) => {
-        const res = await submit(request(overrides));
+        const res = await submit(contactRequestBody(overrides));
         expectInvalid(res, SUBMIT, errors);
         expect(res.text).not.toContain('SECRET');
         expect(JSON.stringify(res.headers)).not.toContain('SECRET');
@@ -367,7 +346,7 @@ describe('contact requests: bad input', () => {
 
       it('in the logs', async () => {
         app().logs.lines.length = 0;
-        for (const [, overrides] of secrets) expect((await submit(request(overrides))).status).toBe(400);
+        for (const [, overrides] of secrets) expect((await submit(contactRequestBody(overrides))).status).toBe(400);
         expect(app().logs.lines.length).toBeGreaterThan(0);
         expect(app().logs.text).not.toContain('SECRET');
       });
@@ -383,7 +362,7 @@ describe('contact requests: bad input', () => {
     });
 
     it.each(INJECTIONS)('stores %j as plain text and shows it verbatim to staff (201)', async (text) => {
-      const res = await submit(request({ name: `Alex ${text}`, message: text }));
+      const res = await submit(contactRequestBody({ name: `Alex ${text}`, message: text }));
       expectJson(res, 201, receipt());
       const stored = await http()
         .get(`${ADMIN}/${await idOf(res.body.reference as string)}`)
@@ -397,7 +376,7 @@ describe('contact requests: bad input', () => {
       const message = `${head}${'🙂'.repeat(1000 - head.length)}`;
       expect([...message]).toHaveLength(1000);
       const res = await submit(
-        request({
+        contactRequestBody({
           name: `  ${'n'.repeat(100)}  `,
           phone: '  +1 (415) 555-2671          ',
           message,
@@ -432,7 +411,7 @@ describe('contact requests: bad input', () => {
     });
 
     it('answers a filled honeypot like any other request, and files it as spam (201)', async () => {
-      const res = await submit(request({ website: 'https://cheap-pills.example' }));
+      const res = await submit(contactRequestBody({ website: 'https://cheap-pills.example' }));
       expectJson(res, 201, receipt());
       const stored = await http()
         .get(`${ADMIN}/${await idOf(res.body.reference as string)}`)
@@ -441,13 +420,13 @@ describe('contact requests: bad input', () => {
     });
 
     it('accepts a null website (201)', async () => {
-      expectJson(await submit(request({ website: null })), 201, receipt());
+      expectJson(await submit(contactRequestBody({ website: null })), 201, receipt());
     });
 
     // The email is not trimmed before it is checked (name, phone and message are), although normalizeEmail trims
     // it afterwards: an address with the trailing space that phone keyboards add after autocompletion is refused.
     it('accepts an email with surrounding white space, as it does a phone (201)', async () => {
-      const res = await submit(request({ preferredChannel: 'email', email: ' alex@example.org ' }));
+      const res = await submit(contactRequestBody({ preferredChannel: 'email', email: ' alex@example.org ' }));
       expectJson(res, 201, receipt('email'));
     });
   });
@@ -631,15 +610,6 @@ describe('contact requests: bad input', () => {
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ assignedTo: frontdesk.user.id, version: first.body.version });
     });
-
-    it('answers 404 for an id no request has', async () => {
-      const missing = `${ADMIN}/${randomUUID()}`;
-      expectProblem(await send('patch', missing, { status: 'in_progress' }), {
-        code: 'not_found',
-        detail: 'No contact request has this id.',
-        instance: missing,
-      });
-    });
   });
 
   describe('POST /admin/contact-requests/{id}/notes', () => {
@@ -682,54 +652,9 @@ describe('contact requests: bad input', () => {
       expect(res.status).toBe(201);
       expect(res.body.body).toBe(body);
     });
-
-    it('answers 404 for an id no request has', async () => {
-      const missing = `${ADMIN}/${randomUUID()}/notes`;
-      expectProblem(await send('post', missing, { body: 'Called.' }), {
-        code: 'not_found',
-        detail: 'No contact request has this id.',
-        instance: missing,
-      });
-    });
   });
 
   describe('{id} parameters', () => {
-    const routes: [string, string, (url: string) => ReturnType<ReturnType<typeof http>['get']>][] = [
-      ['GET', '', (url) => http().get(url).set(frontdesk.auth)],
-      ['PATCH', '', (url) => withJson(http().patch(url).set(frontdesk.auth), { status: 'in_progress' })],
-      ['DELETE', '', (url) => http().delete(url).set(frontdesk.auth)],
-      ['notes', '/notes', (url) => withJson(http().post(url).set(frontdesk.auth), { body: 'Called.' })],
-      ['audit', '/audit', (url) => http().get(url).set(frontdesk.auth)],
-    ];
-    const badIds = [
-      'not-a-uuid',
-      '123',
-      '00000000-0000-0000-0000-00000000000',
-      `${randomUUID()}0`,
-      `{${randomUUID()}}`,
-      randomUUID().replaceAll('-', ''),
-      "1' OR '1'='1",
-    ];
-    it.each(routes.flatMap(([name, suffix, call]) => badIds.map((bad) => [name, bad, suffix, call] as const)))(
-      '%s refuses the id %j (400 naming id)',
-      async (_name, bad, suffix, call) => {
-        const url = `${ADMIN}/${encodeURIComponent(bad)}${suffix}`;
-        expectInvalid(await call(url), url, idNotUuid);
-      },
-    );
-
-    it.each([
-      ['GET', (url: string) => http().get(url)],
-      ['DELETE', (url: string) => http().delete(url)],
-    ])('%s answers 404 for an id no request has', async (_method, call) => {
-      const missing = `${ADMIN}/${randomUUID()}`;
-      expectProblem(await call(missing).set(frontdesk.auth), {
-        code: 'not_found',
-        detail: 'No contact request has this id.',
-        instance: missing,
-      });
-    });
-
     it.each<[Record<string, unknown>, FieldError[]]>([
       [{ page: 0 }, [err('page', 'page must not be less than 1')]],
       [{ pageSize: 101 }, [err('pageSize', 'pageSize must not be greater than 100')]],

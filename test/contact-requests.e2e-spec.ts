@@ -4,16 +4,15 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { DataCipher } from '../src/common/crypto/data-cipher.js';
 import { reencryptContactData } from '../src/contact-requests/reencrypt.js';
-import { RetentionService } from '../src/contact-requests/retention.js';
+import { MaintenanceService } from '../src/maintenance/maintenance.service.js';
 import { demoContactRequestsSeeder } from '../src/contact-requests/demo-contact-requests.seeder.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
 import { type DeliveryStatus, OutboxDelivery } from '../src/notifications/outbox-delivery.entity.js';
-import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
+import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.service.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
-import { PERSON } from './fixtures/contact-request.js';
 import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createSchedule, createStaff, PERSON, type StaffMember, submitContactRequest } from './factories/index.js';
 import { createScratchDatabase } from './setup/test-database.js';
 import { TEST_DATA_ENCRYPTION_KEY, useTestApp, withTestApp } from './utils/test-app.js';
 import { Receiver } from './utils/webhook-receiver.js';
@@ -53,6 +52,7 @@ describe('contact requests', () => {
       TRUST_PROXY: 'true',
       NOTIFY_WEBHOOK_URLS: 'http://127.0.0.1:9/hook',
       NOTIFY_WEBHOOK_SECRET: 'test-webhook-secret-123',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     },
   });
   let frontdesk: StaffMember;
@@ -63,17 +63,7 @@ describe('contact requests', () => {
     frontdesk = await createStaff(app(), 'frontdesk');
     admin = await createStaff(app(), 'admin');
     editor = await createStaff(app(), 'editor');
-    const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
-    const put = await app()
-      .http()
-      .put(`${HOURS}/text-line`)
-      .set(frontdesk.auth)
-      .send({
-        name: 'Text line',
-        timeZone: 'America/New_York',
-        periods: weekdays.map((day) => ({ day, opens: '09:00', closes: '21:00' })),
-      });
-    expect(put.status).toBe(201);
+    await createSchedule(app(), frontdesk, 'text-line');
     const holiday = await app()
       .http()
       .post(`${HOURS}/text-line/exceptions`)
@@ -89,9 +79,7 @@ describe('contact requests', () => {
   const idOf = async (reference: string) =>
     (await db().query<{ id: string }[]>('SELECT id FROM contact_requests WHERE reference = $1', [reference]))[0]?.id;
   const received = async (body: Json = PERSON) => {
-    const res = await submit(body);
-    expect(res.status).toBe(201);
-    const reference = (res.body as { reference: string }).reference;
+    const { reference } = await submitContactRequest(app(), body);
     return { reference, id: await idOf(reference) };
   };
   const auditActions = async (id: string) =>
@@ -253,7 +241,7 @@ describe('contact requests', () => {
       const [reference] = [...references];
       const id = await idOf(reference);
       expect(id).toMatch(UUID);
-      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_deliveries WHERE entity_id = $1', [
+      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_events WHERE entity_id = $1', [
         id,
       ]);
       expect(outbox[0].n).toBe(1);
@@ -273,7 +261,7 @@ describe('contact requests', () => {
       const id = await idOf((res.body as { reference: string }).reference);
       const [row] = await db().query<Json[]>('SELECT status FROM contact_requests WHERE id = $1', [id]);
       expect(row.status).toBe('spam');
-      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_deliveries WHERE entity_id = $1', [
+      const outbox = await db().query<Json[]>('SELECT count(*)::int AS n FROM outbox_events WHERE entity_id = $1', [
         id,
       ]);
       expect(outbox[0].n).toBe(0);
@@ -292,6 +280,7 @@ describe('contact requests', () => {
         'contact_requests',
         'contact_request_notes',
         'contact_request_status_changes',
+        'outbox_events',
         'outbox_deliveries',
         'audit_events',
         'idempotency_keys',
@@ -312,21 +301,19 @@ describe('contact requests', () => {
       const res = await submit();
       const reference = (res.body as { reference: string }).reference;
       const id = await idOf(reference);
-      const rows = await db().query<Json[]>(
-        'SELECT event, url, status, payload FROM outbox_deliveries WHERE entity_id = $1',
-        [id],
-      );
+      const rows = await db().query<Json[]>('SELECT event, payload FROM outbox_events WHERE entity_id = $1', [id]);
       expect(rows).toEqual([
         {
           event: 'contact_request.created',
-          url: 'http://127.0.0.1:9/hook',
-          status: 'pending',
           payload: {
             event: 'contact_request.created',
-            id,
+            id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+            occurredAt: clock.now().toISOString(),
+            contactRequestId: id,
             reference,
             channel: 'text',
             createdAt: clock.now().toISOString(),
+            expectedReplyBy: (res.body as { expectedReplyBy: string }).expectedReplyBy,
           },
         },
       ]);
@@ -697,7 +684,8 @@ describe('contact requests', () => {
         `SELECT count(*)::int AS n FROM contact_requests WHERE status IN ('closed', 'spam') AND status_changed_at < $1`,
         [new Date(clock.now().getTime() - 180 * 24 * 60 * 60 * 1000)],
       );
-      const result = await app().app.get(RetentionService).purge();
+      const results = await app().app.get(MaintenanceService).purge();
+      const result = results['contact-requests'].counts;
       expect(due[0].n).toBeGreaterThanOrEqual(2);
       expect(result.contactRequests).toBe(due[0].n);
       const left = (await db().query<{ id: string }[]>('SELECT id FROM contact_requests')).map((r) => r.id);
@@ -707,7 +695,10 @@ describe('contact requests', () => {
       expect(left).toContain(recentClosed);
       const deliveriesLeft = (await db().getRepository(OutboxDelivery).find()).map((d) => d.id);
       expect(dueDeliveries).toBeGreaterThanOrEqual(2);
-      expect(result.notificationDeliveries).toBe(dueDeliveries);
+      expect(results['notification-deliveries'].counts).toEqual({
+        notificationDeliveries: dueDeliveries,
+        cutoff: cutoff.toISOString(),
+      });
       for (const id of oldDeliveries) expect(deliveriesLeft).not.toContain(id);
       for (const id of keptDeliveries) expect(deliveriesLeft).toContain(id);
       const [event] = await db()
@@ -717,7 +708,6 @@ describe('contact requests', () => {
       expect(result).toMatchObject({ closedOrSpam: due[0].n, pastMaxAge: 0, openPastMaxAge: 0 });
       expect(event.metadata).toEqual({
         ...result,
-        notificationDeliveries: dueDeliveries,
         cutoff: cutoff.toISOString(),
         retentionDays: 180,
         maxAgeDays: 730,
@@ -739,8 +729,7 @@ describe('contact requests', () => {
         async (t) => {
           const staff = await createStaff(t, 'frontdesk');
           const receive = async () => {
-            const res = await t.http().post(PUBLIC).send(PERSON);
-            expect(res.status).toBe(201);
+            await submitContactRequest(t, PERSON);
             const list = await t.http().get(ADMIN).query({ pageSize: 1 }).set(staff.auth);
             isolated.advance(60_000); // the next one is newer, so first in the list
             return (list.body as { data: Json[] }).data[0].id as string;
@@ -771,15 +760,14 @@ describe('contact requests', () => {
           await move(recentClosed, 'spam');
           isolated.set(purgeAt);
 
-          const result = await t.app.get(RetentionService).purge();
+          const results = await t.app.get(MaintenanceService).purge();
+          const result = results['contact-requests'].counts;
           expect(result).toEqual({
             contactRequests: 4,
             closedOrSpam: 1,
             pastMaxAge: 3,
             openPastMaxAge: 2,
             staleOpen: 1,
-            idempotencyKeys: 0,
-            notificationDeliveries: 0,
             cutoff: new Date(purgeAt.getTime() - 180 * DAY).toISOString(),
             maxAgeCutoff: new Date(purgeAt.getTime() - 400 * DAY).toISOString(),
           });
@@ -794,7 +782,10 @@ describe('contact requests', () => {
             .find({ where: { action: 'contact_request.purged' } });
           expect(event.metadata).toEqual({ ...result, retentionDays: 180, maxAgeDays: 400, staleOpenDays: 30 });
           // A second run finds nothing more to delete; the waiting request is still reported.
-          expect(await t.app.get(RetentionService).purge()).toMatchObject({ contactRequests: 0, staleOpen: 1 });
+          const again = await t.app.get(MaintenanceService).purge();
+          expect(again['contact-requests'].counts).toMatchObject({ contactRequests: 0, staleOpen: 1 });
+          expect(again['notification-deliveries'].counts).toMatchObject({ notificationDeliveries: 0 });
+          expect(again['idempotency-keys'].counts).toEqual({ idempotencyKeys: 0 });
         },
       );
     });
@@ -806,7 +797,7 @@ describe('contact request key rotation', () => {
   const NEW_KEY = Buffer.alloc(32, 9).toString('base64');
 
   it('keeps old values readable under DATA_ENCRYPTION_KEYS and moves them to the new key with reencrypt', async () => {
-    const scratch = await createScratchDatabase();
+    const scratch = await createScratchDatabase({ migrated: true });
     const env = (keys: Record<string, string>) => ({ env: { DATABASE_URL: scratch.url, ...keys } });
     try {
       const reference = await withTestApp(env({ DATA_ENCRYPTION_KEY: OLD_KEY }), async (t) => {
@@ -869,7 +860,11 @@ describe('contact request notifications', () => {
 
   it('announces a new request to the webhook, signed, with ids only; retries after a failure; never a spam one', async () => {
     await withTestApp(
-      { isolatedDatabase: true, clock, env: { NOTIFY_WEBHOOK_URLS: hook, NOTIFY_WEBHOOK_SECRET: SECRET } },
+      {
+        isolatedDatabase: true,
+        clock,
+        env: { NOTIFY_WEBHOOK_URLS: hook, NOTIFY_WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
+      },
       async (t) => {
         const dispatcher = t.app.get(WebhookDispatcher);
         receiver.answer(503);
@@ -891,10 +886,13 @@ describe('contact request notifications', () => {
           .query<{ id: string }[]>('SELECT id FROM contact_requests WHERE reference = $1', [reference]);
         expect(JSON.parse(delivered.body)).toEqual({
           event: 'contact_request.created',
-          id,
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          occurredAt: NY('2026-11-23T12:00').toISOString(),
+          contactRequestId: id,
           reference,
           channel: 'text',
           createdAt: NY('2026-11-23T12:00').toISOString(),
+          expectedReplyBy: (res.body as { expectedReplyBy: string }).expectedReplyBy,
         });
         expect(
           verifyWebhookSignature(
@@ -945,8 +943,8 @@ describe('demo contact requests and the retention schedule', () => {
     expect(await demoContactRequestsSeeder.run(ds.manager, { embeddedDatabase: false })).toBe(false);
   });
 
-  it('registers the daily purge with the scheduler', () => {
-    const job = app().app.get(SchedulerRegistry).getCronJob('contact-request-retention');
+  it('registers the daily retention run, every feature purge in it, with the scheduler', () => {
+    const job = app().app.get(SchedulerRegistry).getCronJob('retention');
     expect(job.cronTime.source).toBe(CronExpression.EVERY_DAY_AT_3AM);
   });
 });

@@ -7,6 +7,7 @@ import { createScratchDatabase } from './setup/test-database.js';
 import { FixturesModule } from './fixtures/fixtures.module.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
+import { until } from './utils/until.js';
 import { APP_BOOT_TIMEOUT_MS, createTestApp, type TestApp } from './utils/test-app.js';
 
 /**
@@ -28,7 +29,7 @@ describe('database faults', () => {
   let pool: Pool;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
+    scratch = await createScratchDatabase({ migrated: true });
     proxy = await TcpProxy.for(scratch.url);
     t = await createTestApp({
       env: {
@@ -207,7 +208,7 @@ describe('database faults', () => {
 
       const workers = Array.from({ length: WORKERS }, worker);
       const ackCount = () => acknowledged.length;
-      await until(() => ackCount() >= 30);
+      await until(() => ackCount() >= 30, { intervalMs: 20 });
       const beforeCut = ackCount();
       proxy.cut();
       // The outage's length is the experiment's parameter, not a wait for something to happen.
@@ -215,7 +216,9 @@ describe('database faults', () => {
       const duringOutage = ackCount() - beforeCut;
       recovery.restoredAt = performance.now();
       proxy.restore();
-      await until(() => recovery.firstAckMs !== undefined && ackCount() >= beforeCut + duringOutage + 30);
+      await until(() => recovery.firstAckMs !== undefined && ackCount() >= beforeCut + duringOutage + 30, {
+        intervalMs: 20,
+      });
       stopping = true;
       await Promise.all(workers);
 
@@ -242,8 +245,3 @@ describe('database faults', () => {
     }, 120_000);
   });
 });
-
-/** Polls a condition of the load's progress (bounded: the test's own timeout fails it). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { runPendingMigrations } from '../src/database/migration-runner.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
-import type { Seeder } from '../src/database/seeding/seeder.js';
+import type { Seeder } from '../src/common/feature/seeder.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { createScratchDatabase, testDataSource } from './setup/test-database.js';
 import { withTestApp } from './utils/test-app.js';
@@ -103,7 +103,7 @@ describe('database schema and migrations', () => {
       // A Wednesday noon in New York, years away from any real "today".
       const now = new Date('2031-05-07T16:00:00Z');
       const clock = new ManualClock(now);
-      await withTestApp({ isolatedDatabase: true, clock, env: { DB_SEED_ON_START: 'true' } }, async (app) => {
+      await withTestApp({ isolatedDatabase: 'empty', clock, env: { DB_SEED_ON_START: 'true' } }, async (app) => {
         const db = app.app.get(DataSource);
         const articles = await db.query<{ status: string; published_at: Date | null }[]>(
           `SELECT status, published_at FROM articles WHERE status = 'published' ORDER BY published_at`,

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createApp, type RunningApp } from '../src/app.factory.js';
+import { FEATURE_REGISTRY } from '../src/app.module.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { TEST_DATA_ENCRYPTION_KEY, TEST_JWT_SECRET, testLogger } from './utils/test-app.js';
 
 /** The inodes of the sockets this process holds open. */
@@ -123,6 +126,7 @@ describe('the embedded database', () => {
       (
         buildDataSourceOptions({
           url: 'postgres://h/db',
+          entities: FEATURE_REGISTRY.entities,
           poolMax: 1,
           connectTimeoutMs: 1,
           statementTimeoutMs: 1,
@@ -131,5 +135,61 @@ describe('the embedded database', () => {
       ).idleTimeoutMillis;
     expect(extra({ keepIdleConnection: true })).toBe(0);
     expect(extra({})).toBe(30_000);
+  });
+});
+
+/** One statement on an embedded database, from a connection of the test's own. */
+async function query(db: EmbeddedDatabase, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, unknown>>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('an embedded data directory on disk', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'wellclinic-embedded-dir-'));
+  const dataDir = join(parent, 'pglite');
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('is created on first start (initdb in a child process), kept across restarts, with a 16 MB buffer pool', async () => {
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false);
+    const first = await EmbeddedDatabase.start(dataDir);
+    try {
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      expect(await query(first, "SELECT current_setting('shared_buffers') AS value")).toEqual([{ value: '16MB' }]);
+      await query(first, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')");
+    } finally {
+      await first.stop();
+    }
+    const second = await EmbeddedDatabase.start(dataDir);
+    try {
+      expect(await query(second, 'SELECT note FROM kept')).toEqual([{ note: 'still here' }]);
+      expect(await query(second, "SELECT current_setting('shared_buffers') AS value")).toEqual([{ value: '16MB' }]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('in-memory embedded databases', () => {
+  it('are each their own empty cluster, however many one process starts (the later ones from a copy of the first)', async () => {
+    const first = await EmbeddedDatabase.start('memory://');
+    try {
+      await query(first, 'CREATE TABLE only_in_first (n int)');
+      const second = await EmbeddedDatabase.start('memory://');
+      try {
+        expect(await query(second, "SELECT to_regclass('only_in_first') AS t")).toEqual([{ t: null }]);
+        expect(await query(second, "SELECT current_setting('shared_buffers') AS value")).toEqual([{ value: '16MB' }]);
+        await query(second, 'CREATE TABLE only_in_second (n int)');
+      } finally {
+        await second.stop();
+      }
+      expect(await query(first, "SELECT to_regclass('only_in_second') AS t")).toEqual([{ t: null }]);
+    } finally {
+      await first.stop();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
-import { createScratchDatabase } from './setup/test-database.js';
+import { createScratchDatabase, scratchDatabaseIdle } from './setup/test-database.js';
 import { logs, TEST_DATA_ENCRYPTION_KEY, TEST_JWT_SECRET, testLogger, validatingRequest } from './utils/test-app.js';
 
 const ADMIN = { ADMIN_EMAIL: 'Owner@WellClinic.test', ADMIN_PASSWORD: 'a-quiet-harbor-at-dawn' };
@@ -42,6 +42,8 @@ async function boot<T>(url: string, env: Record<string, string>, use: (ds: DataS
     return await use(running.app.get(DataSource));
   } finally {
     await running.close();
+    // The next boot on this database connects at once, not after TypeORM's retry delay.
+    await scratchDatabaseIdle(url);
   }
 }
 

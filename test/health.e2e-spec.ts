@@ -28,9 +28,9 @@ describe('health and database outages', () => {
     expect(res.headers['cache-control']).toMatch(/no-store/);
     expect(res.body).toEqual({
       status: 'ok',
-      info: { database: { status: 'up', responseTime: expect.any(Number) } },
+      info: { database: { status: 'up', responseTime: expect.any(Number) }, mail: { status: 'off' } },
       error: {},
-      details: { database: { status: 'up', responseTime: expect.any(Number) } },
+      details: { database: { status: 'up', responseTime: expect.any(Number) }, mail: { status: 'off' } },
     });
   });
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { PROBLEM_JSON, expectInvalid, expectProblem, UUID } from './utils/expect-problem.js';
 import { fieldError as err, unknownField } from './utils/field-errors.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createStaff, type StaffMember } from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 
 const SUBMIT = '/api/v1/contact-requests';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ManualClock } from '../src/common/clock/clock.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createStaff, type StaffMember } from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 
 /** A Monday noon in New York, so no test depends on the real date. */

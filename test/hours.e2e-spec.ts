@@ -3,18 +3,13 @@ import { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { expectInvalid, expectProblem, ISO } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createStaff, scheduleBody, type StaffMember } from './factories/index.js';
 import { NO_BODY } from './utils/field-errors.js';
 import { useTestApp } from './utils/test-app.js';
 
 const ADMIN_BASE = '/api/v1/admin/hours';
 const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
-const TEXT_LINE = {
-  name: 'Text line',
-  timeZone: 'America/New_York',
-  description: 'When we answer texts.',
-  periods: weekdays.map((day) => ({ day, opens: '09:00', closes: '21:00' })),
-};
+const TEXT_LINE = scheduleBody({ description: 'When we answer texts.' });
 /**
  * "Now" for the whole suite: Monday 2026-11-16, noon in New York. Pinned, so no test depends on the real date, the
  * machine's zone or the time of day: the fixed dates below (2027-03-01 to 2027-03-04) stay more than 90 days after
@@ -357,15 +352,6 @@ describe('operating hours', () => {
       );
       invalid(await patch({ label: null }), [{ field: 'label', message: 'label must be a string' }]);
       invalid(await patch({ colour: 'red' }), [{ field: 'colour', message: 'property colour should not exist' }]);
-      expectProblem(
-        await app().http().patch(`${ADMIN_BASE}/text-line/exceptions/not-a-uuid`).set(frontdesk.auth).send({}),
-        {
-          code: 'validation_failed',
-          detail: '1 field is invalid',
-          instance: `${ADMIN_BASE}/text-line/exceptions/not-a-uuid`,
-        },
-        { errors: [{ field: 'id', message: 'id must be a UUID' }] },
-      );
       const unchanged = await app().http().get(`${ADMIN_BASE}/text-line/exceptions`).set(frontdesk.auth);
       expect(unchanged.body.data).toContainEqual(created.body);
       expect((await app().http().delete(path).set(frontdesk.auth)).status).toBe(204);
@@ -448,6 +434,25 @@ describe('operating hours', () => {
       expect(again.status).toBe(304);
     });
 
+    it('names what each response contains in Cache-Tag and Surrogate-Key, for a CDN to purge by', async () => {
+      const list = await app().http().get('/api/v1/hours');
+      expect(list.headers['cache-tag']).toBe('hours,hours:text-line');
+      expect(list.headers['surrogate-key']).toBe('hours hours:text-line');
+      for (const path of ['', '/status', '/calendar']) {
+        const res = await app().http().get(`/api/v1/hours/text-line${path}`);
+        expect([res.status, res.headers['cache-tag'], res.headers['surrogate-key']]).toEqual([
+          200,
+          'hours,hours:text-line',
+          'hours hours:text-line',
+        ]);
+        // A hit from the server's cache carries them too.
+        const hit = await app().http().get(`/api/v1/hours/text-line${path}`).set('Accept-Encoding', 'br');
+        expect([hit.headers['x-cache'], hit.headers['cache-tag']]).toEqual(['HIT', 'hours,hours:text-line']);
+      }
+      const missing = await app().http().get('/api/v1/hours/nope');
+      expect(missing.headers['cache-tag']).toBeUndefined();
+    });
+
     it('404 for an unknown key, 400 for a malformed one', async () => {
       expectProblem(await app().http().get('/api/v1/hours/nope'), {
         code: 'not_found',
@@ -483,6 +488,46 @@ describe('operating hours', () => {
 
       const justBeforeClosing = await app().http().get('/api/v1/hours/text-line/status?at=2027-03-02T01:59:30Z');
       expect(justBeforeClosing.headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=0');
+    });
+
+    it('serves "open now" from the server cache until the next closing, the end of its minute, or a change', async () => {
+      const status = () =>
+        app().http().get('/api/v1/hours/text-line/status').set('Accept-Encoding', 'gzip, deflate, br');
+      const seen = async (): Promise<unknown[]> => {
+        const res = await status();
+        const body = res.body as { at: string; isOpen: boolean };
+        return [res.headers['x-cache'], body.at, body.isOpen];
+      };
+      try {
+        // Monday 2027-03-01, open until 21:00 in New York (02:00 UTC); the TTL is 2 s.
+        clock.set('2027-03-02T01:59:58.500Z');
+        expect(await seen()).toEqual(['MISS', '2027-03-02T01:59:00.000Z', true]);
+        clock.set('2027-03-02T01:59:59.999Z');
+        expect(await seen()).toEqual(['HIT', '2027-03-02T01:59:00.000Z', true]);
+        clock.set('2027-03-02T02:00:00.000Z');
+        expect(await seen()).toEqual(['MISS', '2027-03-02T02:00:00.000Z', false]);
+
+        // Tuesday 10:00 local, open: cached until its minute ends...
+        clock.set('2027-03-02T15:00:59.000Z');
+        expect(await seen()).toEqual(['MISS', '2027-03-02T15:00:00.000Z', true]);
+        clock.set('2027-03-02T15:00:59.999Z');
+        expect(await seen()).toEqual(['HIT', '2027-03-02T15:00:00.000Z', true]);
+        clock.set('2027-03-02T15:01:00.000Z');
+        expect(await seen()).toEqual(['MISS', '2027-03-02T15:01:00.000Z', true]);
+        expect(await seen()).toEqual(['HIT', '2027-03-02T15:01:00.000Z', true]);
+        // ...unless the hours change: closing today is seen at once.
+        const closed = await addException('text-line', { startDate: '2027-03-02', closed: true, label: 'Snow day' });
+        expect(closed.status).toBe(201);
+        expect(await seen()).toEqual(['MISS', '2027-03-02T15:01:00.000Z', false]);
+        const removed = await app()
+          .http()
+          .delete(`${ADMIN_BASE}/text-line/exceptions/${closed.body.id as string}`)
+          .set(frontdesk.auth);
+        expect(removed.status).toBe(204);
+        expect(await seen()).toEqual(['MISS', '2027-03-02T15:01:00.000Z', true]);
+      } finally {
+        clock.set(NOW.toJSDate());
+      }
     });
 
     it('gives the same status, and ETag, for every request within a minute when `at` is absent', async () => {

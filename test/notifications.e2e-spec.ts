@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock/clock.js';
-import { Outbox } from '../src/notifications/outbox.js';
+import { jest } from '@jest/globals';
+import { Webhook } from 'standardwebhooks';
+import { Outbox } from '../src/notifications/outbox.service.js';
 import { OutboxDelivery } from '../src/notifications/outbox-delivery.entity.js';
-import { INTERRUPTED, LEASE_MS, WebhookDispatcher } from '../src/notifications/webhook-dispatcher.js';
+import { OutboxRepository } from '../src/notifications/outbox.repository.js';
+import { WebhookEndpoint } from '../src/notifications/webhook-endpoint.entity.js';
+import { endpointSecretOfLegacy } from '../src/notifications/webhook-signing.js';
+import { INTERRUPTED, LEASE_MS, WebhookDispatcher } from '../src/notifications/webhook-dispatcher.service.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { E2E_EMBEDDED, createScratchDatabase } from './setup/test-database.js';
-import { expectInvalid, expectProblem, JSON_TYPE, type ResponseLike } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createStaff, type StaffMember } from './factories/index.js';
+import { expectInvalid, expectPage, expectProblem, pageMeta as meta } from './utils/expect-problem.js';
 import { createTestApp, logs, type TestApp } from './utils/test-app.js';
+import { until } from './utils/until.js';
 import { type Received, Receiver, refusedUrl } from './utils/webhook-receiver.js';
 
 const BASE = '/api/v1/admin/notifications';
@@ -36,18 +42,27 @@ function payloadFor(entityId = randomUUID()): Payload {
   return { event: EVENT, id: entityId, reference, channel: 'text', createdAt: '2026-01-02T03:04:05.678Z' };
 }
 
-/** Enqueues in a transaction of its own, as a feature does; returns the deliveries written, by URL order. */
+/**
+ * Announces in a transaction of its own, as a feature does, and fans the event out as the dispatcher's run starts
+ * by doing; returns the deliveries written, by URL order (one per endpoint made from NOTIFY_WEBHOOK_URLS).
+ */
 async function enqueue(t: TestApp, payload = payloadFor()): Promise<{ payload: Payload; rows: OutboxDelivery[] }> {
   const dataSource = t.app.get(DataSource);
   await dataSource.transaction((m) => t.app.get(Outbox).enqueue(m, { event: EVENT, entityId: payload.id, payload }));
-  const rows = await dataSource.getRepository(OutboxDelivery).findBy({ entityId: payload.id });
   const urls = t.config.notifications.webhookUrls;
+  // Another run fanning out at the same time may hold this event until it commits.
+  let rows: OutboxDelivery[] = [];
+  await until(async () => {
+    await t.app.get(OutboxRepository).fanOut(100);
+    rows = await dataSource.getRepository(OutboxDelivery).findBy({ entityId: payload.id });
+    return rows.length === urls.length;
+  });
   return { payload, rows: rows.sort((a, b) => urls.indexOf(a.url) - urls.indexOf(b.url)) };
 }
 
 const row = (t: TestApp, id: string) => t.app.get(DataSource).getRepository(OutboxDelivery).findOneByOrFail({ id });
 const runOnce = (t: TestApp) => t.app.get(WebhookDispatcher).runOnce();
-const none = { claimed: 0, delivered: 0, retried: 0, failed: 0 };
+const none = { fannedOut: 0, claimed: 0, delivered: 0, retried: 0, failed: 0 };
 
 /**
  * jsonb keeps object keys ordered by length, then bytewise: the body is that serialization, byte for byte
@@ -72,21 +87,17 @@ function expectSignedDelivery(req: Received, delivery: OutboxDelivery, payload: 
   const webhook = { signature: req.headers['x-signature'] as string, timestamp, body: req.body };
   expect(verifyWebhookSignature(SECRET, webhook, { nowSeconds: Number(timestamp) })).toBe(true);
   expect(verifyWebhookSignature('another-secret-0123456789', webhook, { nowSeconds: Number(timestamp) })).toBe(false);
+  // The same delivery per Standard Webhooks, verified with NOTIFY_WEBHOOK_SECRET as a `whsec_` secret.
+  expect(req.headers).toMatchObject({ 'webhook-id': delivery.id, 'webhook-timestamp': timestamp });
+  const now = jest.spyOn(Date, 'now').mockReturnValue(at.getTime());
+  try {
+    expect(new Webhook(endpointSecretOfLegacy(SECRET)).verify(req.body, req.headers as Record<string, string>)).toEqual(
+      payload,
+    );
+  } finally {
+    now.mockRestore();
+  }
 }
-
-function expectPage(res: ResponseLike, data: unknown[], meta: Record<string, number>): void {
-  expect(res.status).toBe(200);
-  expect(res.headers['content-type']).toBe(JSON_TYPE);
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.body).toEqual({ data, meta });
-}
-
-const meta = (total: number, page = 1, pageSize = 20) => ({
-  page,
-  pageSize,
-  total,
-  totalPages: Math.ceil(total / pageSize),
-});
 
 /**
  * The admin listing's view of a delivery row: the row's identity as stored, and the outcome the test
@@ -95,10 +106,12 @@ const meta = (total: number, page = 1, pageSize = 20) => ({
 function listed(d: OutboxDelivery, url: string, outcome: Record<string, unknown>): Record<string, unknown> {
   return {
     id: d.id,
+    endpointId: d.endpointId,
     event: d.event,
     entityId: d.entityId,
     url,
     lastAttemptAt: d.lastAttemptAt!.toISOString(),
+    lastDurationMs: d.lastDurationMs,
     giveUpAt: d.giveUpAt.toISOString(),
     createdAt: d.createdAt.toISOString(),
     payload: d.payload,
@@ -109,6 +122,7 @@ function listed(d: OutboxDelivery, url: string, outcome: Record<string, unknown>
 const appEnv = (urls: string[], extra: Record<string, string> = {}) => ({
   NOTIFY_WEBHOOK_URLS: urls.join(','),
   NOTIFY_WEBHOOK_SECRET: SECRET,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   ...extra,
 });
 
@@ -143,7 +157,7 @@ describe('webhook delivery', () => {
     const [delivery] = rows;
     const sentAt = clock.now();
 
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
     expect(receiver.requests).toHaveLength(1);
     expect(receiver.requests[0].path).toBe(`/hooks/primary?token=${URL_TOKEN}`);
     expectSignedDelivery(receiver.requests[0], delivery, payload, sentAt);
@@ -169,7 +183,7 @@ describe('webhook delivery', () => {
     const [delivery] = rows;
     const firstAt = clock.now();
 
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 0, retried: 1, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 1, failed: 0 });
     const retrying = await row(t(), delivery.id);
     expect(retrying).toMatchObject({
       status: 'pending',
@@ -192,7 +206,7 @@ describe('webhook delivery', () => {
     expect(receiver.requests).toHaveLength(1);
 
     clock.set(retrying.nextAttemptAt);
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
     expect(receiver.requests).toHaveLength(2);
     expectSignedDelivery(receiver.requests[0], delivery, payload, firstAt);
     expectSignedDelivery(receiver.requests[1], delivery, payload, retrying.nextAttemptAt);
@@ -208,11 +222,11 @@ describe('webhook delivery', () => {
   it('treats redirects as failures and never follows them', async () => {
     receiver.answer(302);
     const { rows } = await enqueue(t());
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 0, retried: 1, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 1, failed: 0 });
     expect(receiver.requests).toHaveLength(1);
     expect(await row(t(), rows[0].id)).toMatchObject({ status: 'pending', lastStatus: 302, lastError: 'HTTP 302' });
     clock.set((await row(t(), rows[0].id)).nextAttemptAt);
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
   });
 
   it('keeps retrying with growing delays until the retry window ends, then marks the delivery failed', async () => {
@@ -223,7 +237,7 @@ describe('webhook delivery', () => {
 
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 6; attempt += 1) {
-      expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 0, retried: 1, failed: 0 });
+      expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 1, failed: 0 });
       const current = await row(t(), delivery.id);
       expect(current).toMatchObject({ status: 'pending', attempts: attempt, lastStatus: 503, lastError: 'HTTP 503' });
       const delay = current.nextAttemptAt.getTime() - clock.now().getTime();
@@ -237,11 +251,11 @@ describe('webhook delivery', () => {
 
     // A retry is never scheduled past giveUpAt: the last attempt happens exactly then.
     clock.set(new Date(delivery.giveUpAt.getTime() - 10 * SECOND));
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 0, retried: 1, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 1, failed: 0 });
     expect((await row(t(), delivery.id)).nextAttemptAt).toEqual(delivery.giveUpAt);
 
     clock.set(delivery.giveUpAt);
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 0, retried: 0, failed: 1 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 0, failed: 1 });
     expect(await row(t(), delivery.id)).toMatchObject({
       status: 'failed',
       attempts: 8,
@@ -277,7 +291,7 @@ describe('webhook delivery', () => {
     expect(receiver.requests).toHaveLength(0);
 
     clock.advance(1);
-    expect(await runOnce(t())).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+    expect(await runOnce(t())).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
     expectSignedDelivery(receiver.requests[0], delivery, payload, clock.now());
     expect(await row(t(), delivery.id)).toMatchObject({ status: 'delivered', attempts: 2, lockedUntil: null });
   });
@@ -386,11 +400,13 @@ describe('webhook delivery', () => {
           'attempts',
           'createdAt',
           'deliveredAt',
+          'endpointId',
           'entityId',
           'event',
           'giveUpAt',
           'id',
           'lastAttemptAt',
+          'lastDurationMs',
           'lastError',
           'lastStatus',
           'nextAttemptAt',
@@ -468,7 +484,7 @@ describe('webhook delivery to several receivers', () => {
     const { payload, rows } = await enqueue(app());
     expect(rows.map((r) => r.url)).toEqual([down, up]);
 
-    expect(await runOnce(app())).toEqual({ claimed: 2, delivered: 1, retried: 1, failed: 0 });
+    expect(await runOnce(app())).toEqual({ fannedOut: 0, claimed: 2, delivered: 1, retried: 1, failed: 0 });
     expect(receiver.requests).toHaveLength(1);
     expectSignedDelivery(receiver.requests[0], rows[1], payload, clock.now());
     expect(await row(app(), rows[0].id)).toMatchObject({
@@ -492,7 +508,7 @@ describe('webhook delivery across restarts (apps one after another on one databa
   beforeAll(async () => {
     await receiver.start();
     url = `${receiver.origin}/hooks/restart`;
-    scratch = await createScratchDatabase();
+    scratch = await createScratchDatabase({ migrated: true });
   });
   afterAll(async () => {
     await receiver.stop();
@@ -507,7 +523,7 @@ describe('webhook delivery across restarts (apps one after another on one databa
     let retryAt!: Date;
     try {
       enqueued = await enqueue(first);
-      expect(await runOnce(first)).toEqual({ claimed: 1, delivered: 0, retried: 1, failed: 0 });
+      expect(await runOnce(first)).toEqual({ fannedOut: 0, claimed: 1, delivered: 0, retried: 1, failed: 0 });
       retryAt = (await row(first, enqueued.rows[0].id)).nextAttemptAt;
     } finally {
       await first.close();
@@ -517,7 +533,7 @@ describe('webhook delivery across restarts (apps one after another on one databa
     try {
       expect(await runOnce(second)).toEqual(none);
       clock.set(retryAt);
-      expect(await runOnce(second)).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+      expect(await runOnce(second)).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
       expect(receiver.requests).toHaveLength(2);
       expectSignedDelivery(receiver.requests[1], enqueued.rows[0], enqueued.payload, retryAt);
       expect(await row(second, enqueued.rows[0].id)).toMatchObject({
@@ -541,7 +557,7 @@ describe('webhook delivery across restarts (apps one after another on one databa
       loop.app.get(WebhookDispatcher).poke();
       await receiver.received(1);
       expectSignedDelivery(receiver.requests[0], sent.rows[0], sent.payload, clock.now());
-      await until(async () => (await row(loop, sent.rows[0].id)).status === 'delivered');
+      await until(async () => (await row(loop, sent.rows[0].id)).status === 'delivered', { timeoutMs: 10_000 });
 
       // The receiver holds the next request open; the app shuts down meanwhile.
       receiver.answer('hang');
@@ -569,22 +585,13 @@ describe('webhook delivery across restarts (apps one after another on one databa
         lockedUntil: null,
         nextAttemptAt: clock.now(),
       });
-      expect(await runOnce(next)).toEqual({ claimed: 1, delivered: 1, retried: 0, failed: 0 });
+      expect(await runOnce(next)).toEqual({ fannedOut: 0, claimed: 1, delivered: 1, retried: 0, failed: 0 });
       expectSignedDelivery(receiver.requests[2], held.rows[0], held.payload, clock.now());
     } finally {
       await next.close();
     }
   });
 });
-
-/** Bounded polling for the background loop, whose timing is real: fails after `timeoutMs`. */
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Two instances on one Postgres: SKIP LOCKED only means something with real concurrent sessions. */
 const twoInstances = 'webhook delivery with two app instances on one database';
@@ -631,5 +638,150 @@ describeOnPostgres(twoInstances, () => {
     expect(results.reduce((sum, r) => sum + r.delivered, 0)).toBe(count);
     expect(results.filter((r) => r.claimed > 0).length).toBeGreaterThan(1);
     expect(receiver.requests.map((r) => r.headers['x-delivery-id']).sort()).toEqual(ids);
+  });
+});
+
+describe('NOTIFY_WEBHOOK_URLS as managed endpoints', () => {
+  const clock = new ManualClock(new Date(START));
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const url = 'http://127.0.0.1:9/hooks/legacy';
+  const gone = 'http://127.0.0.1:9/hooks/removed';
+  const env = () => ({ ...appEnv([url]), DATABASE_URL: scratch.url });
+  const endpoints = (t: TestApp) => t.app.get(DataSource).getRepository(WebhookEndpoint).find();
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it('makes one endpoint per URL, for what it received before, once across restarts; earlier deliveries move to it', async () => {
+    let endpointId: string;
+    let legacyIds: string[];
+    const first = await createTestApp({ env: env(), clock });
+    try {
+      const admin = await createStaff(first, 'admin');
+      const res = await first.http().get('/api/v1/admin/webhook-endpoints').set(admin.auth);
+      expectPage(
+        res,
+        [
+          {
+            id: expect.any(String),
+            url,
+            description: 'From NOTIFY_WEBHOOK_URLS',
+            events: [EVENT],
+            active: true,
+            source: 'environment',
+            failingSince: null,
+            disabledAt: null,
+            previousSecretExpiresAt: null,
+            createdAt: expect.any(String),
+            updatedAt: expect.any(String),
+          },
+        ],
+        meta(1),
+      );
+      endpointId = (res.body as { data: { id: string }[] }).data[0].id;
+      // Deliveries as the outbox wrote them before endpoints existed: a URL still configured, and one removed since.
+      const repository = first.app.get(DataSource).getRepository(OutboxDelivery);
+      const legacy = (to: string) =>
+        repository.save({
+          event: EVENT,
+          entityId: randomUUID(),
+          payload: {},
+          url: to,
+          endpointId: null,
+          status: 'pending' as const,
+          nextAttemptAt: clock.now(),
+          giveUpAt: new Date(clock.now().getTime() + HOUR),
+          createdAt: clock.now(),
+        });
+      legacyIds = [(await legacy(url)).id, (await legacy(gone)).id];
+    } finally {
+      await first.close();
+    }
+
+    const second = await createTestApp({ env: env(), clock });
+    try {
+      expect((await endpoints(second)).map((e) => e.id)).toEqual([endpointId]);
+      const [kept, orphan] = await Promise.all(legacyIds.map((id) => row(second, id)));
+      expect(kept).toMatchObject({ endpointId, status: 'pending' });
+      expect(orphan).toMatchObject({ endpointId: null, status: 'failed', lastError: 'no endpoint for this URL' });
+      const created = await second.app
+        .get(DataSource)
+        .query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'webhook_endpoint.created' AND entity_id = $1`,
+          [endpointId],
+        );
+      expect(created[0].n).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('NOTIFY_WEBHOOK_URLS checked as endpoints are', () => {
+  it('warns, naming the entry and never the URL, of one refused when connecting; other events do not reach them', async () => {
+    const refused = `https://localhost/hooks/b?token=${URL_TOKEN}`;
+    logs.lines.length = 0;
+    const t = await createTestApp({
+      env: { ...appEnv(['https://93.184.215.14/hooks/a', refused]), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' },
+      isolatedDatabase: true,
+    });
+    try {
+      const warnings = logs.json().filter((l) => l.context === 'Notifications' && l.level === 'warn');
+      expect(warnings.map((l) => l.msg)).toEqual([
+        'NOTIFY_WEBHOOK_URLS: entry 2: url must not point to a loopback, private, link-local or other internal ' +
+          'address (loopback); its deliveries will be refused when connecting',
+      ]);
+      expect(logs.text).not.toContain(URL_TOKEN);
+      expect(logs.text).not.toContain('/hooks/b');
+      // Made all the same, subscribed to what they were sent before endpoints existed.
+      const made = await t.app
+        .get(DataSource)
+        .getRepository(WebhookEndpoint)
+        .find({ order: { url: 'ASC' } });
+      expect(made.map((e) => [e.url, e.events, e.active])).toEqual([
+        ['https://93.184.215.14/hooks/a', [EVENT], true],
+        [refused, [EVENT], true],
+      ]);
+      const announce = (event: string) =>
+        t.app
+          .get(DataSource)
+          .transaction((m) => t.app.get(Outbox).enqueue(m, { event, entityId: randomUUID(), payload: { event } }));
+      await announce('article.published');
+      await announce(EVENT);
+      expect(await t.app.get(OutboxRepository).fanOut(10)).toEqual({ events: 2, deliveries: 2 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describeOnPostgres('NOTIFY_WEBHOOK_URLS with instances starting together', () => {
+  it('makes each endpoint once', async () => {
+    const scratch = await createScratchDatabase();
+    const env = {
+      ...appEnv(['http://127.0.0.1:9/hooks/a', 'http://127.0.0.1:9/hooks/b']),
+      DATABASE_URL: scratch.url,
+    };
+    const clock = new ManualClock(new Date(START));
+    // The first one migrates; the next three start together.
+    const apps = [await createTestApp({ env, clock })];
+    try {
+      apps.push(...(await Promise.all([1, 2, 3].map(() => createTestApp({ env, clock })))));
+      const rows = await apps[0].app
+        .get(DataSource)
+        .getRepository(WebhookEndpoint)
+        .find({ order: { url: 'ASC' } });
+      expect(rows.map((e) => [e.url, e.source])).toEqual([
+        ['http://127.0.0.1:9/hooks/a', 'environment'],
+        ['http://127.0.0.1:9/hooks/b', 'environment'],
+      ]);
+    } finally {
+      for (const app of apps) await app.close();
+      await scratch.drop();
+    }
   });
 });

@@ -4,77 +4,19 @@ import { emailDigest, REDIS_KEY_PREFIX } from '../src/rate-limit/rate-limit.keys
 import { RateLimitModule } from '../src/rate-limit/rate-limit.module.js';
 import { RATE_LIMIT_STORAGE } from '../src/rate-limit/rate-limit.options.js';
 import { RedisThrottlerStorage } from '../src/rate-limit/redis-throttler.storage.js';
-import { FakeClock, RateLimitFixturesModule, rateLimitStoreOptions } from './fixtures/rate-limit.fixtures.js';
+import {
+  describeWithRedis,
+  FakeClock,
+  keysUnder,
+  RateLimitFixturesModule,
+  rateLimitStoreOptions,
+  TEST_REDIS_URL,
+} from './fixtures/rate-limit.fixtures.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { logs, type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
 
-// ---------------------------------------------------------------------------------------------------------
-// Redis: decided once, at load. Unreachable → the Redis cases fail in CI (CI=true) and are skipped elsewhere.
-
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
-async function redisReachable(url: string): Promise<boolean> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const redisUp = await redisReachable(TEST_REDIS_URL);
-const REDIS_DOWN_MESSAGE =
-  `Redis is not reachable at ${redactedUrl(TEST_REDIS_URL)}: start one there ` +
-  '(e.g. docker run -d -p 6379:6379 redis:7) or point TEST_REDIS_URL at one';
-
-function describeWithRedis(name: string, body: () => void): void {
-  if (redisUp) {
-    describe(name, body);
-  } else if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs Redis', () => {
-        throw new Error(`${REDIS_DOWN_MESSAGE} (CI=true: Redis-backed rate-limit tests must run).`);
-      });
-    });
-  } else {
-    console.warn(`Skipping the Redis-backed rate-limit tests. ${REDIS_DOWN_MESSAGE}.`);
-    describe.skip(`${name} [skipped: Redis not reachable at ${redactedUrl(TEST_REDIS_URL)}]`, body);
-  }
-}
-
 /** Every key this run writes starts with it; deleted after the run. */
 const RUN_PREFIX = `${REDIS_KEY_PREFIX}test-${randomBytes(4).toString('hex')}:`;
-
-async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys.sort();
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
@@ -331,38 +273,63 @@ describe('rate limits in memory are per instance', () => {
 });
 
 describe('rate limits when Redis is unreachable', () => {
-  it('boots, logs one warning without personal data, and lets every request through (fail open)', async () => {
+  /** Nothing listens on port 1: every connection is refused at once. */
+  const UNREACHABLE = { ...SMALL_LIMITS, REDIS_URL: 'redis://127.0.0.1:1' };
+  const imports = [RateLimitModule, RateLimitFixturesModule];
+  const warningsOf = (t: TestApp) => t.logs.json().filter((line) => String(line.msg).includes('Redis for rate limits'));
+
+  it('boots, and by default (RATE_LIMIT_FAIL_MODE=closed) refuses sign-ins and submissions, not reads', async () => {
     logs.lines.length = 0;
     const start = Date.now();
-    await withTestApp(
-      {
-        env: { ...SMALL_LIMITS, REDIS_URL: 'redis://127.0.0.1:1' },
-        imports: [RateLimitModule, RateLimitFixturesModule],
-      },
-      async (t) => {
-        expect(Date.now() - start).toBeLessThan(15_000);
-        for (let i = 0; i < 6; i++) {
-          const res = await login(t, '192.0.2.77', { email: 'Unreachable.Person@example.com' });
-          // Refused by the fixture (wrong password), never by the rate limit; no counter answered, so no headers.
-          expect({ status: res.status, code: (res.body as { code: string }).code }).toEqual({
-            status: 401,
-            code: 'unauthorized',
-          });
-          expect(rateHeaders(res)).toEqual({});
-        }
-        for (let i = 0; i < 12; i++) expect((await open(t, '192.0.2.77')).status).toBe(200);
+    await withTestApp({ env: UNREACHABLE, imports }, async (t) => {
+      expect(Date.now() - start).toBeLessThan(15_000);
+      // Refused before the password is looked at, right or wrong: the failures could not be counted.
+      expectLimited(await login(t, '192.0.2.77', { email: 'Unreachable.Person@example.com' }), LOGIN, 3, 5);
+      expectLimited(await login(t, '192.0.2.77', { email: 'pat@example.com', password: 'right' }), LOGIN, 3, 5);
+      expectLimited(await submit(t, '192.0.2.77'), SUBMIT, 2, 5);
+      // Reads pass, uncounted (more than the general ceiling of 10), without RateLimit headers.
+      for (let i = 0; i < 12; i++) {
+        const res = await open(t, '192.0.2.77');
+        expect({ status: res.status, body: res.body, headers: rateHeaders(res) }).toEqual({
+          status: 200,
+          body: OK,
+          headers: {},
+        });
+      }
 
-        const warnings = t.logs.json().filter((line) => String(line.msg).includes('Redis for rate limits'));
-        expect(warnings).toEqual([
-          expect.objectContaining({
-            level: 'warn',
-            context: 'RateLimit',
-            msg: 'Redis for rate limits is unavailable (ECONNREFUSED): requests are NOT rate limited until it is back (fail open)',
-          }),
-        ]);
-        expect(t.logs.text).not.toMatch(/unreachable\.person|192\.0\.2\.77/i);
-      },
-    );
+      expect(warningsOf(t)).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          context: 'RateLimit',
+          msg: 'Redis for rate limits is unavailable (ECONNREFUSED): sign-ins and submissions are refused with 429, other requests pass uncounted, until it is back (RATE_LIMIT_FAIL_MODE=closed)',
+        }),
+      ]);
+      expect(t.logs.text).not.toMatch(/unreachable\.person|192\.0\.2\.77/i);
+    });
+  });
+
+  it('lets every request through uncounted with RATE_LIMIT_FAIL_MODE=open', async () => {
+    logs.lines.length = 0;
+    await withTestApp({ env: { ...UNREACHABLE, RATE_LIMIT_FAIL_MODE: 'open' }, imports }, async (t) => {
+      for (let i = 0; i < 6; i++) {
+        const res = await login(t, '192.0.2.78', { email: 'Unreachable.Person@example.com' });
+        // Refused by the fixture (wrong password), never by the rate limit; no counter answered, so no headers.
+        expect({ status: res.status, code: (res.body as { code: string }).code }).toEqual({
+          status: 401,
+          code: 'unauthorized',
+        });
+        expect(rateHeaders(res)).toEqual({});
+      }
+      for (let i = 0; i < 3; i++) expect((await submit(t, '192.0.2.78')).status).toBe(201);
+      for (let i = 0; i < 12; i++) expect((await open(t, '192.0.2.78')).status).toBe(200);
+      expect(warningsOf(t)).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'Redis for rate limits is unavailable (ECONNREFUSED): requests are NOT rate limited until it is back (RATE_LIMIT_FAIL_MODE=open)',
+        }),
+      ]);
+      expect(t.logs.text).not.toMatch(/unreachable\.person|192\.0\.2\.78/i);
+    });
   });
 });
 

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
-import { SYSTEM_CONTEXT } from '../src/audit/audit.service.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { encodeCursor } from '../src/common/pagination/cursor.js';
 import {
@@ -12,7 +10,14 @@ import {
   ISO,
   UUID,
 } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import {
+  createApiKey,
+  createStaff,
+  createTestimonial,
+  type StaffMember,
+  testimonialEntry,
+  testimonialSubmission,
+} from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 import {
   empty,
@@ -24,6 +29,7 @@ import {
   singleLine,
   tooLong,
   unknownField,
+  withJson,
 } from './utils/field-errors.js';
 
 const SUBMIT = '/api/v1/testimonials/submissions';
@@ -44,28 +50,12 @@ const INJECTIONS = [
   '{"$ne": null}',
 ];
 
-const submission = (overrides: Record<string, unknown> = {}) => ({
-  quote: 'I finally feel heard. I leave every session lighter.',
-  firstName: 'Ivette',
-  lastName: 'Brennan',
-  service: 'couples-therapy',
-  rating: 5,
-  consent: true,
-  consentTextVersion: '2026-01',
-  ...overrides,
-});
-
 const CONSENT = { givenAt: '2026-11-19T15:30:00Z', textVersion: '2026-01', method: 'email' };
-const entry = (overrides: Record<string, unknown> = {}, consent: Record<string, unknown> = {}) => ({
-  quote: 'Therapy here gave me my evenings back.',
-  firstName: 'Samuel',
-  lastName: 'Okafor',
-  service: 'individual-therapy',
-  rating: 4,
-  source: 'email',
-  consent: { ...CONSENT, ...consent },
-  ...overrides,
-});
+/** A staff entry with consent by email; `consent` changes members of that record. */
+const entry = (overrides: Record<string, unknown> = {}, consent: Record<string, unknown> = {}) =>
+  testimonialEntry({ consent: { ...CONSENT, ...consent }, ...overrides });
+/** The quote of the testimonial the routes with an id are aimed at, which they must leave unchanged. */
+const TARGET_QUOTE = 'Therapy here gave me my evenings back.';
 
 type BodyCase = [string, unknown, FieldError[]];
 
@@ -139,18 +129,13 @@ describe('testimonials: bad input', () => {
 
   beforeAll(async () => {
     editor = await createStaff(app(), 'editor');
-    ({ secret: apiKey } = await app()
-      .app.get(ApiKeysService)
-      .create({ name: 'testimonials input', scopes: ['testimonials:read'] }, SYSTEM_CONTEXT));
-    const created = await http().post(ADMIN).set(editor.auth).send(entry());
-    expect(created.status).toBe(201);
-    id = created.body.id as string;
+    ({ secret: apiKey } = await createApiKey(app(), await createStaff(app(), 'admin'), {
+      name: 'testimonials input',
+    }));
+    ({ id } = await createTestimonial(app(), editor, entry({ quote: TARGET_QUOTE })));
   });
 
   const http = () => app().http();
-  /** Sends any JSON value as the body, `null` and strings included (supertest would send those as text). */
-  const withJson = (req: ReturnType<ReturnType<typeof http>['post']>, body: unknown) =>
-    req.set('Content-Type', 'application/json').send(JSON.stringify(body));
   const submit = (body: unknown) => withJson(http().post(SUBMIT), body);
   const send = (method: 'post' | 'patch' | 'put', url: string, body: unknown) =>
     withJson(http()[method](url).set(editor.auth), body);
@@ -169,35 +154,51 @@ describe('testimonials: bad input', () => {
           mustBeString('consentTextVersion'),
         ],
       ],
-      ['no quote', submission({ quote: undefined }), [mustBeString('quote')]],
-      ['no firstName', submission({ firstName: undefined }), [mustBeString('firstName')]],
-      ['no lastName', submission({ lastName: undefined }), [mustBeString('lastName')]],
-      ['no consentTextVersion', submission({ consentTextVersion: undefined }), [mustBeString('consentTextVersion')]],
-      ...quotes(submission),
-      ...names(submission),
-      ...rating(submission),
+      ['no quote', testimonialSubmission({ quote: undefined }), [mustBeString('quote')]],
+      ['no firstName', testimonialSubmission({ firstName: undefined }), [mustBeString('firstName')]],
+      ['no lastName', testimonialSubmission({ lastName: undefined }), [mustBeString('lastName')]],
+      [
+        'no consentTextVersion',
+        testimonialSubmission({ consentTextVersion: undefined }),
+        [mustBeString('consentTextVersion')],
+      ],
+      ...quotes(testimonialSubmission),
+      ...names(testimonialSubmission),
+      ...rating(testimonialSubmission),
       [
         'an unknown service',
-        submission({ service: 'massage' }),
+        testimonialSubmission({ service: 'massage' }),
         [err('service', `service must be one of: ${SERVICES}`)],
       ],
-      ['a null service', submission({ service: null }), [err('service', `service must be one of: ${SERVICES}`)]],
+      [
+        'a null service',
+        testimonialSubmission({ service: null }),
+        [err('service', `service must be one of: ${SERVICES}`)],
+      ],
       [
         'a 41-character consentTextVersion',
-        submission({ consentTextVersion: 'v'.repeat(41) }),
+        testimonialSubmission({ consentTextVersion: 'v'.repeat(41) }),
         [tooLong('consentTextVersion', 40)],
       ],
-      ['an empty consentTextVersion', submission({ consentTextVersion: ' ' }), [empty('consentTextVersion')]],
-      ['a numeric consentTextVersion', submission({ consentTextVersion: 2026 }), [mustBeString('consentTextVersion')]],
-      ['a 501-character website', submission({ website: 'w'.repeat(501) }), [tooLong('website', 500)]],
-      ['a numeric website', submission({ website: 42 }), [mustBeString('website')]],
+      [
+        'an empty consentTextVersion',
+        testimonialSubmission({ consentTextVersion: ' ' }),
+        [empty('consentTextVersion')],
+      ],
+      [
+        'a numeric consentTextVersion',
+        testimonialSubmission({ consentTextVersion: 2026 }),
+        [mustBeString('consentTextVersion')],
+      ],
+      ['a 501-character website', testimonialSubmission({ website: 'w'.repeat(501) }), [tooLong('website', 500)]],
+      ['a numeric website', testimonialSubmission({ website: 42 }), [mustBeString('website')]],
       [
         'unknown fields',
-        submission({ email: 'ivette@example.org', status: 'approved' }),
+        testimonialSubmission({ email: 'ivette@example.org', status: 'approved' }),
         [unknownField('email'), unknownField('status')],
       ],
-      ['a spam flag', submission({ spam: false }), [unknownField('spam')]],
-      ['an array body', [submission()], NOT_OBJECT],
+      ['a spam flag', testimonialSubmission({ spam: false }), [unknownField('spam')]],
+      ['an array body', [testimonialSubmission()], NOT_OBJECT],
       ['a string body', 'hello', NOT_OBJECT],
       ['a null body', null, NOT_OBJECT],
     ];
@@ -213,13 +214,13 @@ describe('testimonials: bad input', () => {
       ['consent missing', undefined],
       ['consent {}', {}],
     ])('refuses %s (400)', async (_case, consent) => {
-      expectInvalid(await submit(submission({ consent })), SUBMIT, [
+      expectInvalid(await submit(testimonialSubmission({ consent })), SUBMIT, [
         err('consent', "consent must be true: a testimonial needs its author's consent"),
       ]);
     });
 
     it.each(INJECTIONS)('stores %j as plain text and shows it verbatim to staff', async (text) => {
-      const res = await submit(submission({ quote: text, firstName: `Ivette ${text}` }));
+      const res = await submit(testimonialSubmission({ quote: text, firstName: `Ivette ${text}` }));
       expectJson(res, 201, { id: expect.stringMatching(UUID), status: 'pending' });
       const stored = await adminGet(res.body.id as string);
       expect(stored.status).toBe(200);
@@ -230,7 +231,13 @@ describe('testimonials: bad input', () => {
       const quote = 'First line.\n\nSecond\tline.\r\n' + 'q'.repeat(1000 - 27);
       expect(quote).toHaveLength(1000);
       const res = await submit(
-        submission({ quote, firstName: 'f'.repeat(40), lastName: `  o'${'b'.repeat(97)}`, rating: null, website: '' }),
+        testimonialSubmission({
+          quote,
+          firstName: 'f'.repeat(40),
+          lastName: `  o'${'b'.repeat(97)}`,
+          rating: null,
+          website: '',
+        }),
       );
       expectJson(res, 201, { id: expect.stringMatching(UUID), status: 'pending' });
       expect((await adminGet(res.body.id as string)).body).toMatchObject({
@@ -246,7 +253,7 @@ describe('testimonials: bad input', () => {
 
     it('trims the text fields and collapses runs of spaces in the first name', async () => {
       const res = await submit(
-        submission({ quote: '  Kind words.  ', firstName: '  Mary   Ann ', lastName: ' van Buren' }),
+        testimonialSubmission({ quote: '  Kind words.  ', firstName: '  Mary   Ann ', lastName: ' van Buren' }),
       );
       expect(res.status).toBe(201);
       expect((await adminGet(res.body.id as string)).body).toMatchObject({
@@ -257,11 +264,15 @@ describe('testimonials: bad input', () => {
       });
     });
     it('refuses a request without a body, malformed JSON and a non-JSON content type', async () => {
-      await expectJsonBodyOnly(() => http().post(SUBMIT), SUBMIT, submission({ rating: '5', consent: 'true' }));
+      await expectJsonBodyOnly(
+        () => http().post(SUBMIT),
+        SUBMIT,
+        testimonialSubmission({ rating: '5', consent: 'true' }),
+      );
     });
 
     it('refuses a quote whose length only fits without its variation selector (400, not 500)', async () => {
-      const res = await submit(submission({ quote: `${'b'.repeat(999)}\u2764\uFE0F` }));
+      const res = await submit(testimonialSubmission({ quote: `${'b'.repeat(999)}\u2764\uFE0F` }));
       expectInvalid(res, SUBMIT, [tooLong('quote', 1000)]);
     });
   });
@@ -444,7 +455,7 @@ describe('testimonials: bad input', () => {
 
     it('leaves the testimonial unchanged after all those refusals', async () => {
       const res = await adminGet(id);
-      expect(res.body).toMatchObject({ version: 1, quote: 'Therapy here gave me my evenings back.', rating: 4 });
+      expect(res.body).toMatchObject({ version: 1, quote: TARGET_QUOTE, rating: 4 });
     });
 
     it.each(INJECTIONS)('stores %j as plain text', async (text) => {
@@ -550,30 +561,6 @@ describe('testimonials: bad input', () => {
   });
 
   describe('{id} parameters', () => {
-    const routes: [string, string, (url: string) => ReturnType<ReturnType<typeof http>['get']>][] = [
-      ['GET', '', (url) => http().get(url).set(editor.auth)],
-      ['PATCH', '', (url) => http().patch(url).set(editor.auth).send({ rating: 5 })],
-      ['DELETE', '', (url) => http().delete(url).set(editor.auth)],
-      ['approve', '/approve', (url) => http().post(url).set(editor.auth)],
-      ['reject', '/reject', (url) => http().post(url).set(editor.auth)],
-      ['withdraw', '/withdraw', (url) => http().post(url).set(editor.auth)],
-    ];
-    const badIds = [
-      'not-a-uuid',
-      '123',
-      '00000000-0000-0000-0000-00000000000',
-      `${randomUUID()}0`,
-      `{${randomUUID()}}`,
-      randomUUID().replaceAll('-', ''),
-    ];
-    it.each(routes.flatMap(([name, suffix, call]) => badIds.map((bad) => [name, bad, suffix, call] as const)))(
-      '%s refuses the id %j (400 naming id)',
-      async (_name, bad, suffix, call) => {
-        const url = `${ADMIN}/${bad}${suffix}`;
-        expectInvalid(await call(url), encodeURI(url), [err('id', 'id must be a UUID')]);
-      },
-    );
-
     it.each(['approve', 'reject', 'withdraw'])('%s refuses a request body (400)', async (action) => {
       const url = `${ADMIN}/${id}/${action}`;
       expectInvalid(await http().post(url).set(editor.auth).send({ reason: 'x' }), url, NO_BODY);

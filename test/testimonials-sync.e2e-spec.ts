@@ -1,12 +1,10 @@
 import { DataSource } from 'typeorm';
-import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
-import { SYSTEM_CONTEXT } from '../src/audit/audit.service.js';
 import { ManualClock } from '../src/common/clock/clock.js';
-import { TestimonialChangeFeed } from '../src/testimonials/change-feed.js';
+import { TestimonialChangeFeed } from '../src/testimonials/testimonial-change-feed.service.js';
 import { Testimonial } from '../src/testimonials/testimonial.entity.js';
 import { E2E_EMBEDDED } from './setup/test-database.js';
 import { expectInvalid, expectProblem, ISO } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import { createApiKey, createStaff, createTestimonial, type StaffMember } from './factories/index.js';
 import { type TestApp, useTestApp } from './utils/test-app.js';
 
 const ADMIN = '/api/v1/admin/testimonials';
@@ -24,16 +22,6 @@ interface ChangesBody {
   data: Change[];
   meta: { nextCursor: string; hasMore: boolean };
 }
-
-const entry = (overrides: Record<string, unknown> = {}) => ({
-  quote: 'Talking it through here changed how I handle hard weeks.',
-  firstName: 'Ivette',
-  lastName: 'Brennan',
-  service: 'individual-therapy',
-  source: 'email',
-  consent: { givenAt: '2026-11-01T10:00:00Z', textVersion: '2026-01', method: 'email' },
-  ...overrides,
-});
 
 /**
  * An integration's poller as a partner would write one: it keeps `nextCursor` and applies each change to its
@@ -77,23 +65,19 @@ describe('testimonial sync for integrations', () => {
   const clock = new ManualClock(new Date('2026-11-20T12:00:00.000Z'));
   const app = useTestApp({ isolatedDatabase: true, clock });
   let editor: StaffMember;
+  let admin: StaffMember;
   let key: string;
 
   beforeAll(async () => {
     editor = await createStaff(app(), 'editor');
-    key = (
-      await app()
-        .app.get(ApiKeysService)
-        .create({ name: 'partner', scopes: ['testimonials:read'] }, SYSTEM_CONTEXT)
-    ).secret;
+    admin = await createStaff(app(), 'admin');
+    key = (await createApiKey(app(), admin, { name: 'partner' })).secret;
   });
 
   const http = () => app().http();
-  const create = async (overrides: Record<string, unknown> = {}): Promise<string> => {
-    const res = await http().post(ADMIN).set(editor.auth).send(entry(overrides));
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  };
+  /** A pending testimonial by a B., without a rating: the shape the expected feed entries below are written for. */
+  const create = async (overrides: Record<string, unknown> = {}): Promise<string> =>
+    (await createTestimonial(app(), editor, { lastName: 'Brennan', rating: undefined, ...overrides })).id;
   const act = async (id: string, action: 'approve' | 'reject' | 'withdraw') => {
     const res = await http().post(`${ADMIN}/${id}/${action}`).set(editor.auth);
     expect(res.status).toBe(200);
@@ -256,9 +240,7 @@ describe('testimonial sync for integrations', () => {
   });
 
   it('answers 403 to a key without testimonials:read and 401 to a staff token or a bad key', async () => {
-    const other = await app()
-      .app.get(ApiKeysService)
-      .create({ name: 'hours only', scopes: ['hours:read'] }, SYSTEM_CONTEXT);
+    const other = await createApiKey(app(), admin, { name: 'hours only', scopes: ['hours:read'] });
     for (const path of [SNAPSHOT, CHANGES]) {
       expectProblem(await http().get(path).set('X-API-Key', other.secret), {
         code: 'forbidden',

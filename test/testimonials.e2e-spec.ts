@@ -1,7 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ApiKeysService } from '../src/api-keys/api-keys.service.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
-import { SYSTEM_CONTEXT } from '../src/audit/audit.service.js';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { runSeeders } from '../src/database/seeding/seed-runner.js';
 import { demoTestimonialsSeeder } from '../src/testimonials/demo-testimonials.seeder.js';
@@ -14,7 +12,15 @@ import {
   JSON_TYPE,
   UUID,
 } from './utils/expect-problem.js';
-import { createStaff, type StaffMember } from './utils/staff.js';
+import {
+  approveTestimonial,
+  createApiKey,
+  createStaff,
+  createTestimonial,
+  type StaffMember,
+  testimonialEntry,
+  testimonialSubmission,
+} from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 
 const PUBLIC = '/api/v1/testimonials';
@@ -22,28 +28,6 @@ const SUBMIT = `${PUBLIC}/submissions`;
 const ADMIN = '/api/v1/admin/testimonials';
 const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300';
 const NOW = '2026-11-20T12:00:00.000Z';
-
-const submission = (overrides: Record<string, unknown> = {}) => ({
-  quote: 'Our sessions helped us listen before we answer.',
-  firstName: 'Ivette',
-  lastName: 'Brennan',
-  service: 'couples-therapy',
-  rating: 5,
-  consent: true,
-  consentTextVersion: '2026-01',
-  ...overrides,
-});
-
-const entry = (overrides: Record<string, unknown> = {}) => ({
-  quote: 'The evening appointments made it possible for me to keep going.',
-  firstName: 'Jim',
-  lastName: 'Marlowe',
-  service: 'individual-therapy',
-  rating: 4,
-  source: 'in-person',
-  consent: { givenAt: '2026-11-18T16:00:00Z', textVersion: '2026-01', method: 'signed-form' },
-  ...overrides,
-});
 
 type Json = Record<string, unknown>;
 
@@ -63,17 +47,13 @@ describe('testimonials', () => {
   const http = () => app().http();
   const db = () => app().app.get(DataSource);
   const rowOf = async (id: string) => (await db().query<Json[]>('SELECT * FROM testimonials WHERE id = $1', [id]))[0];
-  const create = async (overrides: Record<string, unknown> = {}, who = editor) => {
-    const res = await http().post(ADMIN).set(who.auth).send(entry(overrides));
-    expect(res.status).toBe(201);
-    return res.body as Json & { id: string; version: number };
-  };
+  const create = (overrides: Record<string, unknown> = {}) => createTestimonial(app(), editor, overrides);
   const act = (id: string, action: 'approve' | 'reject' | 'withdraw', headers: Record<string, string> = {}) =>
     http().post(`${ADMIN}/${id}/${action}`).set(editor.auth).set(headers);
   const approved = async (overrides: Record<string, unknown> = {}) => {
     const { id } = await create(overrides);
     clock.advance(1000);
-    expect((await act(id, 'approve')).status).toBe(200);
+    await approveTestimonial(app(), editor, id);
     return id;
   };
   const publicIds = async (query: Record<string, string> = {}) =>
@@ -95,7 +75,7 @@ describe('testimonials', () => {
     it('stores a pending testimonial with only the last initial, consent recorded, and answers only id and status', async () => {
       const res = await http()
         .post(SUBMIT)
-        .send(submission({ firstName: '  Ivette  Marie ', lastName: 'brennan' }));
+        .send(testimonialSubmission({ firstName: '  Ivette  Marie ', lastName: 'brennan' }));
       expectJson(res, 201, { id: expect.stringMatching(UUID), status: 'pending' });
       const id = (res.body as { id: string }).id;
       const row = await rowOf(id);
@@ -129,7 +109,7 @@ describe('testimonials', () => {
     it('keeps the service unknown when the visitor does not say, and takes a one-letter last name as is', async () => {
       const res = await http()
         .post(SUBMIT)
-        .send(submission({ service: undefined, rating: undefined, lastName: 'ø' }));
+        .send(testimonialSubmission({ service: undefined, rating: undefined, lastName: 'ø' }));
       expect(res.status).toBe(201);
       const row = await rowOf((res.body as { id: string }).id);
       expect(row).toMatchObject({ service: null, rating: null, last_initial: 'Ø' });
@@ -138,10 +118,10 @@ describe('testimonials', () => {
     it('stores a filled honeypot as rejected spam and answers exactly like a real submission', async () => {
       const real = await http()
         .post(SUBMIT)
-        .send(submission({ website: '' }));
+        .send(testimonialSubmission({ website: '' }));
       const bot = await http()
         .post(SUBMIT)
-        .send(submission({ website: 'https://cheap-pills.example' }));
+        .send(testimonialSubmission({ website: 'https://cheap-pills.example' }));
       for (const res of [real, bot]) expectJson(res, 201, { id: expect.stringMatching(UUID), status: 'pending' });
       expect(Object.keys(bot.headers).sort()).toEqual(Object.keys(real.headers).sort());
       const id = (bot.body as { id: string }).id;
@@ -155,21 +135,21 @@ describe('testimonials', () => {
 
     it('requires consent to be literally true', async () => {
       for (const consent of [false, 'true', 1, null]) {
-        expectInvalid(await http().post(SUBMIT).send(submission({ consent })), SUBMIT, [
+        expectInvalid(await http().post(SUBMIT).send(testimonialSubmission({ consent })), SUBMIT, [
           { field: 'consent', message: "consent must be true: a testimonial needs its author's consent" },
         ]);
       }
       expectInvalid(
         await http()
           .post(SUBMIT)
-          .send(submission({ consent: undefined })),
+          .send(testimonialSubmission({ consent: undefined })),
         SUBMIT,
         [{ field: 'consent', message: "consent must be true: a testimonial needs its author's consent" }],
       );
     });
 
     it('ignores credentials: staff submitting through the public form are still anonymous visitors', async () => {
-      const res = await http().post(SUBMIT).set(admin.auth).send(submission());
+      const res = await http().post(SUBMIT).set(admin.auth).send(testimonialSubmission());
       expect(res.status).toBe(201);
       expect((await auditOf((res.body as { id: string }).id))[0]).toMatchObject({ actorType: 'anonymous' });
     });
@@ -242,6 +222,11 @@ describe('testimonials', () => {
       expect(after.headers['x-cache']).toBe('MISS');
       expect((after.body as { data: Json[] }).data.map((t) => t.id)).toContain(id);
       expect(after.headers.etag).not.toBe(before.headers.etag);
+      // What a CDN purges by: the list, and each testimonial on the page.
+      const shown = (after.body as { data: Json[] }).data.map((t) => `testimonial:${t.id as string}`);
+      expect(after.headers['cache-tag']).toBe(['testimonials', ...shown].join(','));
+      expect(after.headers['surrogate-key']).toBe(['testimonials', ...shown].join(' '));
+      expect(cached.headers['cache-tag']).toMatch(/^testimonials(,testimonial:[0-9a-f-]{36})*$/);
     });
   });
 
@@ -250,7 +235,7 @@ describe('testimonials', () => {
       const res = await http()
         .post(ADMIN)
         .set(editor.auth)
-        .send(entry({ featured: true, sortOrder: 3 }));
+        .send(testimonialEntry({ featured: true, sortOrder: 3 }));
       expect(res.status).toBe(201);
       expect(res.headers['cache-control']).toBe('no-store');
       const id = (res.body as { id: string }).id;
@@ -292,7 +277,7 @@ describe('testimonials', () => {
       const res = await http()
         .post(ADMIN)
         .set(editor.auth)
-        .send(entry({ consent: { givenAt: soon, textVersion: '2026-01', method: 'email' } }));
+        .send(testimonialEntry({ consent: { givenAt: soon, textVersion: '2026-01', method: 'email' } }));
       expectInvalid(res, ADMIN, [{ field: 'consent.givenAt', message: 'consent.givenAt must not be in the future' }]);
     });
 
@@ -549,7 +534,7 @@ describe('testimonial submissions under the public-submission rate limit', () =>
   const app = useTestApp({ env: { RATE_LIMIT_SUBMISSION_LIMIT: '2', RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '60' } });
 
   it('answers 429 with Retry-After and RateLimit headers once the budget is spent, honeypot or not', async () => {
-    const send = (website?: string) => app().http().post(SUBMIT).send(submission({ website }));
+    const send = (website?: string) => app().http().post(SUBMIT).send(testimonialSubmission({ website }));
     const first = await send();
     expect(first.status).toBe(201);
     expect(first.headers['ratelimit-limit']).toBe('2');
@@ -582,9 +567,7 @@ describe('demo testimonials', () => {
     expect(rows.map((r) => r.status).sort()).toEqual(['approved', 'approved', 'approved', 'pending', 'withdrawn']);
     expect(rows.find((r) => r.status === 'withdrawn')).toEqual({ status: 'withdrawn', quote: null, first_name: null });
 
-    const { secret } = await app()
-      .app.get(ApiKeysService)
-      .create({ name: 'demo partner', scopes: ['testimonials:read'] }, SYSTEM_CONTEXT);
+    const { secret } = await createApiKey(app(), await createStaff(app(), 'admin'), { name: 'demo partner' });
     const changes = await app()
       .http()
       .get(`${ADMIN.replace('admin', 'integrations')}/changes`)

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createWellClinicClient } from '../clients/typescript/index.js';
 import type { components } from '../clients/typescript/index.js';
 import { ISO, UUID } from './utils/expect-problem.js';
-import { createStaff } from './utils/staff.js';
+import { createStaff } from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 
 type Problem = components['schemas']['ProblemDetails'];

@@ -72,7 +72,8 @@ export interface paths {
         /**
          * Articles in every status (summaries, no body)
          * @description Filter by `status`, `tag` and `q`. Default order: last updated first, or best match first with `q` (which also
-         *     gives each item a `highlight`). `scheduled` marks published articles whose `publishedAt` is still ahead.
+         *     gives each item a `highlight`, and counts up to 10,000 matches: `meta.totalIsLowerBound` beyond). `scheduled`
+         *     marks published articles whose `publishedAt` is still ahead.
          *
          *     **Access:** staff with the role admin or editor (bearer token).
          */
@@ -143,6 +144,30 @@ export interface paths {
          *     **Access:** staff with the role admin or editor (bearer token).
          */
         post: operations["archiveArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/articles/{id}/preview-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed, expiring preview token
+         * @description Any status. The token is read-only and shows this one article at its public URL (`preview` on `getArticle`) until
+         *     `expiresAt` (ARTICLE_PREVIEW_TTL_MINUTES, default 60) or until the article is published, unpublished, archived,
+         *     goes live as scheduled, or is deleted, whichever comes first. Nothing is stored: ask for a new one at any time.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createArticlePreviewToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -249,7 +274,9 @@ export interface paths {
          * List audit events, newest first
          * @description Filters combine: `action` and `entityType` match exactly; `from` and `to` are inclusive (`to` before `from` is
          *     a 400). `sort=occurredAt` lists oldest first. Events are never changed or deleted, so they outlive the users and
-         *     contact requests they name; `metadata` holds ids, field names and reasons, never personal data.
+         *     contact requests they name; `metadata` holds ids, field names and reasons, never personal data. `meta.total`
+         *     counts up to 10,000 matching events, with or without filters: beyond, it is 10,000 and `meta.totalIsLowerBound`
+         *     is true (later pages still exist), so a page costs the same in a log of millions.
          *
          *     **Access:** staff with the role admin (bearer token).
          */
@@ -492,8 +519,9 @@ export interface paths {
         };
         /**
          * Webhook deliveries: delivered, retrying and failed, newest first
-         * @description One delivery per event and configured webhook URL. `status`, `event` (exact name) and `entityId` filter and
-         *     combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
+         * @description Every endpoint's deliveries: one per event and subscribed endpoint, and pings. Superseded by
+         *     `GET /api/v1/admin/webhook-endpoints/{id}/deliveries` for one endpoint; kept for an overview across endpoints.
+         *     `status`, `event` (exact name) and `entityId` filter and combine. A `pending` delivery is retried with backoff until `giveUpAt`, then becomes `failed`; `delivered` and
          *     `failed` are final, and deleted by the retention purge once older than `CONTACT_RETENTION_DAYS`. `url` is shown
          *     without its query string or credentials.
          *
@@ -731,6 +759,157 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/admin/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Newest first; never their secrets.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description The URL must be `https` and resolve to public addresses only (400 naming `url` otherwise). The response is the
+         *     only time the signing secret is shown.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint (never its secret)
+         * @description **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description With its deliveries; pending ones are not sent.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint
+         * @description Only the fields given change; `active: true` re-enables an endpoint disabled for failing.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries
+         * @description Newest first: attempts so far, the last status code, error and duration.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        get: operations["listWebhookEndpointDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description The same message again (same `webhook-id` and body, new timestamp and signature), retried like a new delivery.
+         *     409 while it is still pending, or when the endpoint is inactive.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description A `ping` event to this endpoint only, sent right away; follow it in its deliveries. 409 when inactive.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["pingWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description A new secret, shown only in this response. For 24 hours the previous one signs too: `webhook-signature` carries
+         *     two `v1,` signatures, and a receiver holding either secret verifies the delivery.
+         *
+         *     **Access:** staff with the role admin (bearer token).
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles": {
         parameters: {
             query?: never;
@@ -741,8 +920,10 @@ export interface paths {
         /**
          * Published articles (summaries, no body), newest first; filter by tag, search with q
          * @description Live only: a scheduled article appears once its `publishedAt` passes. With `q`, best match first unless `sort`
-         *     says otherwise, and each item has a `highlight`. For deep pages send `meta.nextCursor` as `cursor` instead of
-         *     `page` (not when sorting by relevance). Cacheable: `ETag`, and 304 on `If-None-Match`.
+         *     says otherwise (title matches first; in each group the 100 newest matches by rank, then the older ones newest
+         *     first), each item has a `highlight`, and `meta.total` counts up to 10,000 (`meta.totalIsLowerBound` beyond).
+         *     For deep pages send `meta.nextCursor` as `cursor` instead of `page` (not when sorting by relevance).
+         *     Cacheable: `ETag`, and 304 on `If-None-Match`.
          *
          *     **Access:** public, no credentials.
          */
@@ -763,8 +944,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One published article with its body, HTML, contents and JSON-LD
-         * @description An old slug of a renamed article answers 301 with the current address in `Location`.
+         * One published article with its body, HTML, contents and JSON-LD (any status with a preview token)
+         * @description An old slug of a renamed article answers 301 with the current address in `Location`. With `preview`, the article
+         *     its token was made for, in any status, private (`no-store`, `X-Robots-Tag: noindex`); an invalid token is 401.
          *
          *     **Access:** public, no credentials.
          */
@@ -898,6 +1080,35 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your email notification preferences
+         * @description The email notices you receive (see the README, "Email").
+         *
+         *     **Access:** any signed-in staff member (bearer token).
+         */
+        get: operations["getNotificationPreferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change your email notification preferences
+         * @description Switches email notices on or off; fields left out keep their setting. Switching on a notice your role cannot
+         *     receive (an editor and contact requests; anyone but an admin and webhook endpoints) is 400 naming the field.
+         *
+         *     **Access:** any signed-in staff member (bearer token).
+         */
+        patch: operations["updateNotificationPreferences"];
         trace?: never;
     };
     "/api/v1/contact-requests": {
@@ -1034,7 +1245,8 @@ export interface paths {
         };
         /**
          * Whether a schedule is open, and its next change
-         * @description Open now (or at `at`)? The response is cached no longer than until the next opening or closing.
+         * @description Open now (or at `at`)? The response is cached, by browsers, CDNs and the server alike, no longer than until the
+         *     next opening or closing: each server computes it at most once a minute and after each hours change.
          *
          *     **Access:** public, no credentials.
          */
@@ -1177,6 +1389,14 @@ export interface paths {
          *     problem+json with Retry-After. Also 503, at once and with `draining: true`, from the moment the instance
          *     received SIGTERM: load balancers stop routing here while the requests that still arrive are served.
          *
+         *     With REDIS_URL, `redis` (the shared rate-limit counters) is reported too, but never fails readiness: when it does
+         *     not answer it is `degraded` and so is the whole answer (`status: "degraded"`, still 200), since every instance
+         *     shares it and taking them all out of rotation would help no one.
+         *
+         *     `mail` is always reported: `off` without SMTP_URL; else `up`, or `degraded` (still 200) when the last email could
+         *     not be sent or a due one has waited more than 15 minutes. It comes from the mail dispatcher's last run, never
+         *     from a connection to the SMTP server, so it cannot slow the probe down.
+         *
          *     **Access:** public, no credentials.
          */
         get: operations["getReadiness"];
@@ -1214,6 +1434,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminArticlePageMeta: {
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            pageSize: number;
+            /**
+             * @description How many items the list has; for a search (`q`) at most 10,000: see `totalIsLowerBound`.
+             * @example 10000
+             */
+            total: number;
+            /**
+             * @description Present, and true, only when counting stopped at 10,000 matches: `total` is then 10,000, a lower bound (`totalPages` follows from it, and further pages may exist). Absent whenever `total` is exact.
+             * @example true
+             * @enum {boolean}
+             */
+            totalIsLowerBound?: true;
+            /** @example 500 */
+            totalPages: number;
+        };
         AdminArticleResponse: {
             author: components["schemas"]["AuthorResponse"];
             /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
@@ -1362,17 +1601,148 @@ export interface components {
             scopes: components["schemas"]["ApiKeyScope"][];
         };
         /** @enum {string} */
-        ApiKeyScope: "testimonials:read" | "articles:read" | "hours:read";
+        ApiKeyScope: "testimonials:read" | "articles:read" | "hours:read" | "site";
+        /** @description `article.archived`: an article (draft or published) was archived: off the site for good. */
+        ArticleArchivedEvent: {
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            articleId: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "article.archived";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            publishedAt: string | null;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /** @example 3 */
+            version: number;
+        };
+        /** @description `article.deleted`: an article was deleted, whatever its status. */
+        ArticleDeletedEvent: {
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            articleId: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "article.deleted";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "archived";
+            /** @example 3 */
+            version: number;
+        };
         ArticlePageMeta: {
             nextCursor: string | null;
             /** @example 1 */
             page: number;
             /** @example 20 */
             pageSize: number;
-            /** @example 57 */
+            /**
+             * @description How many items the list has; for a search (`q`) at most 10,000: see `totalIsLowerBound`.
+             * @example 10000
+             */
             total: number;
-            /** @example 3 */
+            /**
+             * @description Present, and true, only when counting stopped at 10,000 matches: `total` is then 10,000, a lower bound (`totalPages` follows from it, and further pages may exist). Absent whenever `total` is exact.
+             * @example true
+             * @enum {boolean}
+             */
+            totalIsLowerBound?: true;
+            /** @example 500 */
             totalPages: number;
+        };
+        ArticlePreviewTokenResponse: {
+            /**
+             * Format: date-time
+             * @description ARTICLE_PREVIEW_TTL_MINUTES after it was made; it also stops working as soon as the article's status changes.
+             */
+            expiresAt: string;
+            /**
+             * @description Send it as `preview` to `GET /api/v1/articles/{slug}`. Anyone holding it can read the article: share it as such.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI…In0.Q2xpbmlj…
+             */
+            token: string;
+            /**
+             * @description The article's public API URL with the token: `/api/v1/articles/{slug}?preview=<token>`.
+             * @example /api/v1/articles/being-kind-to-yourself?preview=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…
+             */
+            url: string;
+        };
+        /** @description `article.published`: an article went live: at once when published with a past or present `publishedAt`, or when its scheduled `publishedAt` arrives (emitted then, once, by a job that runs on one instance at a time). */
+        ArticlePublishedEvent: {
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            articleId: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "article.published";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            publishedAt: string;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /** @example 3 */
+            version: number;
         };
         ArticleResponse: {
             author: components["schemas"]["AuthorResponse"];
@@ -1452,6 +1822,75 @@ export interface components {
             /** @example Being Kind to Yourself on Hard Days */
             title: string;
         };
+        /** @description `article.unpublished`: a published article went back to draft (a scheduled one too, before it went live). */
+        ArticleUnpublishedEvent: {
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            articleId: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "article.unpublished";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /** @example 3 */
+            version: number;
+        };
+        /** @description `article.updated`: a live article changed (an edit or a restored revision that changed something). Drafts, scheduled and archived articles do not emit it. */
+        ArticleUpdatedEvent: {
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            articleId: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "article.updated";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @example null */
+            previousSlug: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            publishedAt: string;
+            /** @example being-kind-to-yourself */
+            slug: string;
+            /** @example 3 */
+            version: number;
+        };
         /** @enum {string} */
         AuditActorType: "user" | "api_key" | "system" | "anonymous";
         AuditEventResponse: {
@@ -1482,6 +1921,11 @@ export interface components {
             occurredAt: string;
             /** @description The id the server gave the request (its `X-Request-Id` response header); null for system jobs. */
             requestId: string | null;
+            /**
+             * @description The W3C trace id of the request: from the `traceparent` header the caller sent, when valid, else one the server started. The same id is on the request log line and in the `traceparent` of the webhooks the request caused. Null for system jobs.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            traceId: string | null;
         };
         /** @enum {string} */
         AuditEventSort: "-occurredAt" | "occurredAt";
@@ -1509,6 +1953,25 @@ export interface components {
             key: string;
             /** @example America/New_York */
             timeZone: string;
+        };
+        CappedPageMeta: {
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            pageSize: number;
+            /**
+             * @description How many items the list has, counted up to 10,000: see `totalIsLowerBound`.
+             * @example 10000
+             */
+            total: number;
+            /**
+             * @description Present, and true, only when counting stopped at 10,000 matches: `total` is then 10,000, a lower bound (`totalPages` follows from it, and further pages may exist). Absent whenever `total` is exact.
+             * @example true
+             * @enum {boolean}
+             */
+            totalIsLowerBound?: true;
+            /** @example 500 */
+            totalPages: number;
         };
         ChangeFeedMeta: {
             hasMore: boolean;
@@ -1550,6 +2013,40 @@ export interface components {
         };
         /** @enum {string} */
         ContactChannel: "text" | "call" | "email";
+        /** @description `contact_request.created`: a request arrived (spam is not announced). */
+        ContactRequestCreatedEvent: {
+            /** @enum {string} */
+            channel: "text" | "call" | "email";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            contactRequestId: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @enum {string} */
+            event: "contact_request.created";
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            expectedReplyBy: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @example CR-7K3F9Q */
+            reference: string;
+        };
         ContactRequestNoteResponse: {
             /** Format: uuid */
             authorId: string | null;
@@ -1571,6 +2068,40 @@ export interface components {
             reference: string;
             /** @enum {string} */
             status: "received";
+        };
+        /** @description `contact_request.reply_overdue`: a request is still `new` after the reply time it was promised. Once per request. */
+        ContactRequestReplyOverdueEvent: {
+            /** @enum {string} */
+            channel: "text" | "call" | "email";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            contactRequestId: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @enum {string} */
+            event: "contact_request.reply_overdue";
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            expectedReplyBy: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @example CR-7K3F9Q */
+            reference: string;
         };
         ContactRequestResponse: {
             /** Format: uuid */
@@ -1654,6 +2185,7 @@ export interface components {
             /** @example Partner directory widget */
             name: string;
             /**
+             * @description What the key may do: read a feed (`…:read`), or `site`: the key of a server-rendered website, whose requests are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are limited per visitor (named in X-Forwarded-For).
              * @example [
              *       "testimonials:read"
              *     ]
@@ -1795,6 +2327,24 @@ export interface components {
             /** @example frontdesk */
             role: components["schemas"]["Role"];
         };
+        CreateWebhookEndpointRequest: {
+            /** @description Default `true`. `false` pauses deliveries (they wait, and resume with `true`). */
+            active?: boolean;
+            /** @example CRM: new contact requests */
+            description?: string | null;
+            /**
+             * @description The events to receive, or `["*"]` for all of them (including events added later).
+             * @example [
+             *       "contact_request.created"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventFilter"][];
+            /**
+             * @description Where deliveries are POSTed: `https`, and a host that resolves to public addresses only (checked again at every connection). WEBHOOK_ALLOW_PRIVATE_TARGETS=true also allows `http` and internal addresses. Redirects are not followed.
+             * @example https://crm.example.com/hooks/well-clinic
+             */
+            url: string;
+        };
         ExceptionLabel: {
             /** @example Thanksgiving */
             label: string;
@@ -1888,7 +2438,7 @@ export interface components {
                 [key: string]: components["schemas"]["HealthIndicatorResponse"];
             };
             /**
-             * @description The dependencies that are up.
+             * @description The dependencies that are up or degraded.
              * @example {
              *       "database": {
              *         "responseTime": 12,
@@ -1899,22 +2449,75 @@ export interface components {
             info?: {
                 [key: string]: components["schemas"]["HealthIndicatorResponse"];
             };
-            /** @example ok */
+            /**
+             * @description `degraded` (still 200): a dependency that readiness does not require is impaired.
+             * @example ok
+             */
             status: components["schemas"]["HealthCheckStatus"];
         };
-        /** @enum {string} */
-        HealthCheckStatus: "ok" | "error" | "shutting_down";
+        /**
+         * @description `degraded` (still 200): a dependency that readiness does not require is impaired.
+         * @enum {string}
+         */
+        HealthCheckStatus: "ok" | "degraded" | "error" | "shutting_down";
         HealthIndicatorResponse: {
+            /**
+             * @description What is wrong, for a degraded dependency.
+             * @example Redis does not answer: shared rate limits are degraded
+             */
+            message?: string;
             /**
              * @description How long the check took, in ms.
              * @example 12
              */
             responseTime?: number;
-            /** @example up */
+            /**
+             * @description `degraded`: impaired but not failing readiness (Redis, which only shared rate limits need; email). `off`: not configured (email without SMTP_URL).
+             * @example up
+             */
             status: components["schemas"]["HealthIndicatorStatus"];
         };
-        /** @enum {string} */
-        HealthIndicatorStatus: "up" | "down";
+        /**
+         * @description `degraded`: impaired but not failing readiness (Redis, which only shared rate limits need; email). `off`: not configured (email without SMTP_URL).
+         * @enum {string}
+         */
+        HealthIndicatorStatus: "up" | "degraded" | "down" | "off";
+        /** @description `hours.changed`: a schedule or one of its exceptions was created, replaced, changed or deleted. */
+        HoursChangedEvent: {
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            change: "schedule_created" | "schedule_replaced" | "schedule_deleted" | "exception_created" | "exception_updated" | "exception_deleted";
+            /** @enum {string} */
+            event: "hours.changed";
+            /**
+             * Format: uuid
+             * @example null
+             */
+            exceptionId: string | null;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            scheduleId: string;
+            /** @example text-line */
+            scheduleKey: string;
+        };
         HoursStatusResponse: {
             /** Format: date-time */
             at: string;
@@ -1992,6 +2595,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             deliveredAt: string | null;
+            /**
+             * Format: uuid
+             * @description The endpoint it goes to (null: written before endpoints existed, for a URL no longer configured).
+             */
+            endpointId: string | null;
             /** Format: uuid */
             entityId: string | null;
             /** @example contact_request.created */
@@ -2003,11 +2611,16 @@ export interface components {
             giveUpAt: string;
             /**
              * Format: uuid
-             * @description Also sent to the receiver as `X-Delivery-Id`.
+             * @description The message id: sent as `webhook-id` on every attempt and redelivery (and as `X-Delivery-Id` to endpoints made from NOTIFY_WEBHOOK_URLS).
              */
             id: string;
             /** Format: date-time */
             lastAttemptAt: string | null;
+            /**
+             * @description How long the last attempt took, in milliseconds, until the status line or the error.
+             * @example 182
+             */
+            lastDurationMs: number | null;
             /**
              * @description Why the last attempt failed: `HTTP <status>` or a network error code such as `ECONNREFUSED`.
              * @example HTTP 503
@@ -2037,13 +2650,21 @@ export interface components {
             };
             status: components["schemas"]["NotificationDeliveryStatus"];
             /**
-             * @description The receiver, without query string or credentials.
+             * @description Where the last attempt went (before any, the endpoint's URL), without query string or credentials.
              * @example https://crm.example.com/hooks/well-clinic
              */
             url: string;
         };
         /** @enum {string} */
         NotificationDeliveryStatus: "pending" | "delivered" | "failed";
+        NotificationPreferencesResponse: {
+            /** @example true */
+            newContactRequest: boolean;
+            /** @example true */
+            replyOverdue: boolean;
+            /** @example false */
+            webhookEndpointDisabled: boolean;
+        };
         PageMeta: {
             /** @example 1 */
             page: number;
@@ -2299,6 +2920,40 @@ export interface components {
             /** @example self-compassion */
             tag: string;
         };
+        /** @description `testimonial.approved`: a testimonial became public. */
+        TestimonialApprovedEvent: {
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            approvedAt: string;
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "testimonial.approved";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            testimonialId: string;
+            /** @example 2 */
+            version: number;
+        };
         /** @enum {string} */
         TestimonialChangeOp: "upsert" | "delete";
         TestimonialChangeResponse: {
@@ -2344,6 +2999,101 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "pending";
+        };
+        /** @description `testimonial.unpublished`: a public testimonial stopped being public: rejected after its approval, or deleted. Front ends drop it; ones that were never public do not emit it (withdrawal emits `testimonial.withdrawn`). */
+        TestimonialUnpublishedEvent: {
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "testimonial.unpublished";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /** @enum {string} */
+            reason: "rejected" | "deleted";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            testimonialId: string;
+            /** @example 2 */
+            version: number;
+        };
+        /** @description `testimonial.updated`: what the public sees of an approved testimonial changed (an edit, a new order). Edits of pending or rejected ones do not emit it. */
+        TestimonialUpdatedEvent: {
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "testimonial.updated";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            testimonialId: string;
+            /** @example 2 */
+            version: number;
+        };
+        /** @description `testimonial.withdrawn`: the client withdrew consent; its words and name are erased. Partners holding a copy delete it. */
+        TestimonialWithdrawnEvent: {
+            /**
+             * @example [
+             *       "articles",
+             *       "article:0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+             *     ]
+             */
+            cacheTags: string[];
+            /** @enum {string} */
+            event: "testimonial.withdrawn";
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            occurredAt: string;
+            /**
+             * Format: uuid
+             * @example 0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21
+             */
+            testimonialId: string;
+            /** @example 2 */
+            version: number;
+            wasPublic: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            withdrawnAt: string;
         };
         TimeRangeDto: {
             /** @example 21:00 */
@@ -2424,6 +3174,14 @@ export interface components {
              */
             startDate?: string;
         };
+        UpdateNotificationPreferencesRequest: {
+            /** @example true */
+            newContactRequest?: boolean;
+            /** @example true */
+            replyOverdue?: boolean;
+            /** @example false */
+            webhookEndpointDisabled?: boolean;
+        };
         UpdateTestimonialRequest: {
             featured?: boolean;
             /** @example Ivette */
@@ -2459,6 +3217,24 @@ export interface components {
             /** @example frontdesk */
             role?: components["schemas"]["Role"];
         };
+        UpdateWebhookEndpointRequest: {
+            /** @description Default `true`. `false` pauses deliveries (they wait, and resume with `true`). */
+            active?: boolean;
+            /** @example CRM: new contact requests */
+            description?: string | null;
+            /**
+             * @description The events to receive, or `["*"]` for all of them (including events added later).
+             * @example [
+             *       "contact_request.created"
+             *     ]
+             */
+            events?: components["schemas"]["WebhookEventFilter"][];
+            /**
+             * @description Where deliveries are POSTed: `https`, and a host that resolves to public addresses only (checked again at every connection). WEBHOOK_ALLOW_PRIVATE_TARGETS=true also allows `http` and internal addresses. Redirects are not followed.
+             * @example https://crm.example.com/hooks/well-clinic
+             */
+            url?: string;
+        };
         UserResponse: {
             active: boolean;
             /** Format: date-time */
@@ -2478,6 +3254,82 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        WebhookEndpointResponse: {
+            /** @description Inactive endpoints receive nothing; their pending deliveries wait. */
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example CRM: new contact requests */
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description When it was disabled for failing (set `active: true` to re-enable it).
+             */
+            disabledAt: string | null;
+            events: components["schemas"]["WebhookEventFilter"][];
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last successful one. After 3 days of failures the endpoint is disabled.
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: until then the previous secret signs too (a second `v1,` signature); null before any rotation.
+             */
+            previousSecretExpiresAt: string | null;
+            /** @description `environment`: made at startup from NOTIFY_WEBHOOK_URLS; it also gets the deprecated `X-Signature` headers. */
+            source: components["schemas"]["WebhookEndpointSource"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example https://crm.example.com/hooks/well-clinic */
+            url: string;
+        };
+        /**
+         * @description `environment`: made at startup from NOTIFY_WEBHOOK_URLS; it also gets the deprecated `X-Signature` headers.
+         * @enum {string}
+         */
+        WebhookEndpointSource: "api" | "environment";
+        WebhookEndpointWithSecretResponse: {
+            /** @description Inactive endpoints receive nothing; their pending deliveries wait. */
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example CRM: new contact requests */
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description When it was disabled for failing (set `active: true` to re-enable it).
+             */
+            disabledAt: string | null;
+            events: components["schemas"]["WebhookEventFilter"][];
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last successful one. After 3 days of failures the endpoint is disabled.
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: until then the previous secret signs too (a second `v1,` signature); null before any rotation.
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * @description The signing secret (Standard Webhooks `whsec_<base64>`). Shown only in this response: store it in the receiver.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /** @description `environment`: made at startup from NOTIFY_WEBHOOK_URLS; it also gets the deprecated `X-Signature` headers. */
+            source: components["schemas"]["WebhookEndpointSource"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example https://crm.example.com/hooks/well-clinic */
+            url: string;
+        };
+        /** @enum {string} */
+        WebhookEventFilter: "contact_request.created" | "contact_request.reply_overdue" | "article.published" | "article.updated" | "article.unpublished" | "article.archived" | "article.deleted" | "testimonial.approved" | "testimonial.updated" | "testimonial.unpublished" | "testimonial.withdrawn" | "hours.changed" | "*";
         /** @enum {string} */
         Weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
         WeeklyPeriodDto: {
@@ -3021,14 +3873,15 @@ export interface operations {
                      *       "meta": {
                      *         "page": 1,
                      *         "pageSize": 20,
-                     *         "total": 57,
-                     *         "totalPages": 3
+                     *         "total": 10000,
+                     *         "totalIsLowerBound": true,
+                     *         "totalPages": 500
                      *       }
                      *     }
                      */
                     "application/json": {
                         data: components["schemas"]["AdminArticleSummaryResponse"][];
-                        meta: components["schemas"]["PageMeta"];
+                        meta: components["schemas"]["AdminArticlePageMeta"];
                     };
                 };
             };
@@ -3917,6 +4770,105 @@ export interface operations {
             };
         };
     };
+    createArticlePreviewToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI…In0.Q2xpbmlj…",
+                     *       "url": "/api/v1/articles/being-kind-to-yourself?preview=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArticlePreviewTokenResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     publishArticle: {
         parameters: {
             query?: never;
@@ -4641,20 +5593,22 @@ export interface operations {
                      *             ]
                      *           },
                      *           "occurredAt": "2026-03-02T09:30:00.000Z",
-                     *           "requestId": null
+                     *           "requestId": null,
+                     *           "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
                      *         }
                      *       ],
                      *       "meta": {
                      *         "page": 1,
                      *         "pageSize": 20,
-                     *         "total": 57,
-                     *         "totalPages": 3
+                     *         "total": 10000,
+                     *         "totalIsLowerBound": true,
+                     *         "totalPages": 500
                      *       }
                      *     }
                      */
                     "application/json": {
                         data: components["schemas"]["AuditEventResponse"][];
-                        meta: components["schemas"]["PageMeta"];
+                        meta: components["schemas"]["CappedPageMeta"];
                     };
                 };
             };
@@ -5282,20 +6236,22 @@ export interface operations {
                      *             ]
                      *           },
                      *           "occurredAt": "2026-03-02T09:30:00.000Z",
-                     *           "requestId": null
+                     *           "requestId": null,
+                     *           "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
                      *         }
                      *       ],
                      *       "meta": {
                      *         "page": 1,
                      *         "pageSize": 20,
-                     *         "total": 57,
-                     *         "totalPages": 3
+                     *         "total": 10000,
+                     *         "totalIsLowerBound": true,
+                     *         "totalPages": 500
                      *       }
                      *     }
                      */
                     "application/json": {
                         data: components["schemas"]["AuditEventResponse"][];
-                        meta: components["schemas"]["PageMeta"];
+                        meta: components["schemas"]["CappedPageMeta"];
                     };
                 };
             };
@@ -6601,11 +7557,13 @@ export interface operations {
                      *           "attempts": 2,
                      *           "createdAt": "2026-03-02T09:30:00.000Z",
                      *           "deliveredAt": "2026-03-02T09:30:00.000Z",
+                     *           "endpointId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "event": "contact_request.created",
                      *           "giveUpAt": "2026-03-02T09:30:00.000Z",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "lastAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *           "lastDurationMs": 182,
                      *           "lastError": "HTTP 503",
                      *           "lastStatus": 503,
                      *           "nextAttemptAt": "2026-03-02T09:30:00.000Z",
@@ -8541,6 +9499,1096 @@ export interface operations {
             };
         };
     };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "active": true,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "description": "CRM: new contact requests",
+                     *           "disabledAt": "2026-03-02T09:30:00.000Z",
+                     *           "events": [
+                     *             "contact_request.created"
+                     *           ],
+                     *           "failingSince": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "previousSecretExpiresAt": "2026-03-02T09:30:00.000Z",
+                     *           "source": "api",
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "url": "https://crm.example.com/hooks/well-clinic"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpointResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": true,
+                 *       "description": "CRM: new contact requests",
+                 *       "events": [
+                 *         "contact_request.created"
+                 *       ],
+                 *       "url": "https://crm.example.com/hooks/well-clinic"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "CRM: new contact requests",
+                     *       "disabledAt": "2026-03-02T09:30:00.000Z",
+                     *       "events": [
+                     *         "contact_request.created"
+                     *       ],
+                     *       "failingSince": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "previousSecretExpiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "source": "api",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "CRM: new contact requests",
+                     *       "disabledAt": "2026-03-02T09:30:00.000Z",
+                     *       "events": [
+                     *         "contact_request.created"
+                     *       ],
+                     *       "failingSince": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "previousSecretExpiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "source": "api",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": true,
+                 *       "description": "CRM: new contact requests",
+                 *       "events": [
+                 *         "contact_request.created"
+                 *       ],
+                 *       "url": "https://crm.example.com/hooks/well-clinic"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "CRM: new contact requests",
+                     *       "disabledAt": "2026-03-02T09:30:00.000Z",
+                     *       "events": [
+                     *         "contact_request.created"
+                     *       ],
+                     *       "failingSince": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "previousSecretExpiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "source": "api",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listWebhookEndpointDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Example: `contact_request.created`. */
+                event?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                status?: components["schemas"]["NotificationDeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "attempts": 2,
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "deliveredAt": "2026-03-02T09:30:00.000Z",
+                     *           "endpointId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "event": "contact_request.created",
+                     *           "giveUpAt": "2026-03-02T09:30:00.000Z",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "lastAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *           "lastDurationMs": 182,
+                     *           "lastError": "HTTP 503",
+                     *           "lastStatus": 503,
+                     *           "nextAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *           "payload": {
+                     *             "channel": "text",
+                     *             "event": "contact_request.created",
+                     *             "id": "3f0c…",
+                     *             "reference": "WC-7K2M9Q"
+                     *           },
+                     *           "status": "pending",
+                     *           "url": "https://crm.example.com/hooks/well-clinic"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["NotificationDeliveryResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempts": 2,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "deliveredAt": "2026-03-02T09:30:00.000Z",
+                     *       "endpointId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "event": "contact_request.created",
+                     *       "giveUpAt": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *       "lastDurationMs": 182,
+                     *       "lastError": "HTTP 503",
+                     *       "lastStatus": 503,
+                     *       "nextAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *       "payload": {
+                     *         "channel": "text",
+                     *         "event": "contact_request.created",
+                     *         "id": "3f0c…",
+                     *         "reference": "WC-7K2M9Q"
+                     *       },
+                     *       "status": "pending",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationDeliveryResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    pingWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempts": 2,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "deliveredAt": "2026-03-02T09:30:00.000Z",
+                     *       "endpointId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "entityId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "event": "contact_request.created",
+                     *       "giveUpAt": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "lastAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *       "lastDurationMs": 182,
+                     *       "lastError": "HTTP 503",
+                     *       "lastStatus": 503,
+                     *       "nextAttemptAt": "2026-03-02T09:30:00.000Z",
+                     *       "payload": {
+                     *         "channel": "text",
+                     *         "event": "contact_request.created",
+                     *         "id": "3f0c…",
+                     *         "reference": "WC-7K2M9Q"
+                     *       },
+                     *       "status": "pending",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationDeliveryResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "CRM: new contact requests",
+                     *       "disabledAt": "2026-03-02T09:30:00.000Z",
+                     *       "events": [
+                     *         "contact_request.created"
+                     *       ],
+                     *       "failingSince": "2026-03-02T09:30:00.000Z",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "previousSecretExpiresAt": "2026-03-02T09:30:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "source": "api",
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "url": "https://crm.example.com/hooks/well-clinic"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listArticles: {
         parameters: {
             query?: {
@@ -8603,8 +10651,9 @@ export interface operations {
                      *         "nextCursor": null,
                      *         "page": 1,
                      *         "pageSize": 20,
-                     *         "total": 57,
-                     *         "totalPages": 3
+                     *         "total": 10000,
+                     *         "totalIsLowerBound": true,
+                     *         "totalPages": 500
                      *       }
                      *     }
                      */
@@ -8667,7 +10716,14 @@ export interface operations {
     };
     getArticle: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description A token from `POST /api/v1/admin/articles/{id}/preview-token`: shows that article whatever its status (a draft, a
+                 *     scheduled one), with `Cache-Control: no-store` and `X-Robots-Tag: noindex`, never from or into a cache. A token
+                 *     that is expired, for another article, or made before the article's status last changed is 401.
+                 */
+                preview?: string;
+            };
             header?: {
                 /** @description An ETag from an earlier response. */
                 "If-None-Match"?: string;
@@ -8752,6 +10808,15 @@ export interface operations {
             };
             /** @description Problem: `validation_failed` */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9259,6 +11324,184 @@ export interface operations {
             };
             /** @description Problem: `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "newContactRequest": true,
+                     *       "replyOverdue": true,
+                     *       "webhookEndpointDisabled": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPreferencesResponse"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "newContactRequest": true,
+                 *       "replyOverdue": true,
+                 *       "webhookEndpointDisabled": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateNotificationPreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "newContactRequest": true,
+                     *       "replyOverdue": true,
+                     *       "webhookEndpointDisabled": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPreferencesResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

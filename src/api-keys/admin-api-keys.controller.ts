@@ -1,15 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Roles } from '../auth/decorators.js';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Roles } from '../common/access/decorators.js';
+import { Created } from '../common/http/response-headers.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyRequest } from './dto/api-key.requests.js';
-import { ApiKeyResponse, CreatedApiKeyResponse, mapApiKey } from './dto/api-key.response.js';
-import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
+import { ApiKeyResponse, CreatedApiKeyResponse, mapApiKey } from './dto/api-key.responses.js';
 
 @ApiTags('api-keys')
 @Controller('admin/api-keys')
@@ -33,15 +32,10 @@ export class AdminApiKeysController {
   /** The response is the only time the secret is shown: store it in the integration right away. */
   @Post()
   @ApiOperation({ operationId: 'createApiKey', summary: 'Create an integration key' })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: LOCATION_HEADER })
+  @Created(CreatedApiKeyResponse, '/api/v1/admin/api-keys/{id}')
   @ApiProblems('validation_failed')
-  async create(
-    @Body() body: CreateApiKeyRequest,
-    @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CreatedApiKeyResponse> {
+  async create(@Body() body: CreateApiKeyRequest, @Audit() ctx: AuditContext): Promise<CreatedApiKeyResponse> {
     const { key, secret } = await this.apiKeys.create(body, ctx);
-    void reply.header('location', `/api/v1/admin/api-keys/${key.id}`);
     return { ...mapApiKey(key), secret };
   }
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { ApiKeyScope } from './scopes.js';
+import type { ApiKeyScope } from '../common/access/scopes.js';
 
 @Entity({ name: 'api_keys' })
 export class ApiKey {

@@ -1,10 +1,16 @@
-import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/index.js';
+import { Feature } from '../common/feature/feature.js';
 import { AdminApiKeysController } from './admin-api-keys.controller.js';
+import { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
 
-@Module({
+@Feature({
+  tag: { name: 'api-keys', description: 'Integration keys and their scopes (admins only).' },
+  entities: [ApiKey],
+  imports: [AuditModule],
   controllers: [AdminApiKeysController],
-  providers: [ApiKeysService],
+  providers: [ApiKeysService, ApiKeysRepository],
   exports: [ApiKeysService],
 })
 export class ApiKeysModule {}

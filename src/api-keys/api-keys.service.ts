@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { AuditLog, type AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { pageWindow, toPage, type Page, type PaginationQueryDto } from '../common/pagination/pagination.js';
 import { generateApiKeySecret, hashApiKeySecret, looksLikeApiKey } from './api-key-secret.js';
-import { ApiKey } from './api-key.entity.js';
+import { ApiKeyVerificationCache } from './api-key-verification-cache.js';
+import type { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 import type { CreateApiKeyRequest } from './dto/api-key.requests.js';
 
 /** `lastUsedAt` is written at most this often per key, so a busy integration does not write on every call. */
@@ -15,27 +15,30 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
+  /** What the database said of each presented secret, for 10 s: a key on every request costs no query each time. */
+  private readonly verified: ApiKeyVerificationCache;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly keys: ApiKeysRepository,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.verified = new ApiKeyVerificationCache(() => this.clock.now().getTime());
+  }
 
   async list(query: PaginationQueryDto): Promise<Page<ApiKey>> {
-    const [rows, total] = await this.dataSource
-      .getRepository(ApiKey)
-      .findAndCount({ order: { createdAt: 'DESC', id: 'ASC' }, ...pageWindow(query) });
+    const [rows, total] = await this.keys.findPage(pageWindow(query));
     return toPage(rows, total, query);
   }
 
   async get(id: string): Promise<ApiKey> {
-    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ id });
-    if (!key) throw new AppException('not_found', 'No API key with this id.');
+    const key = await this.keys.findById(id);
+    if (!key) throw notFound();
     return key;
   }
 
   /** Returns the key and its secret; the secret is not stored and cannot be shown again. */
-  create(
+  async create(
     input: CreateApiKeyRequest,
     ctx: AuditContext,
     now = this.clock.now(),
@@ -45,16 +48,17 @@ export class ApiKeysService {
       throw validationFailed([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     }
     const { secret, prefix, hash } = generateApiKeySecret();
-    return this.dataSource.transaction(async (manager) => {
-      const key = await manager.save(
-        manager.create(ApiKey, {
+    return this.keys.transaction(async (manager) => {
+      const key = await this.keys.insert(
+        {
           name: input.name,
           prefix,
           secretHash: hash,
           scopes: [...input.scopes].sort(),
           createdBy: ctx.actor.id,
           expiresAt,
-        }),
+        },
+        manager,
       );
       await this.audit.record(manager, ctx, {
         action: 'api_key.created',
@@ -66,30 +70,64 @@ export class ApiKeysService {
     });
   }
 
-  /** Revoking is final and idempotent. */
-  revoke(id: string, ctx: AuditContext, now = this.clock.now()): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const key = await manager.findOne(ApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!key) throw new AppException('not_found', 'No API key with this id.');
-      if (key.revokedAt) return;
-      await manager.update(ApiKey, { id }, { revokedAt: now });
-      await this.audit.record(manager, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
+  /**
+   * Revoking is final and idempotent. This instance stops accepting the key as soon as the revocation commits;
+   * the others within VERIFICATION_TTL_MS (10 s), when their cached verification of it lapses.
+   */
+  async revoke(id: string, ctx: AuditContext, now = this.clock.now()): Promise<void> {
+    const secretHash = await this.keys.transaction(async (manager) => {
+      const key = await this.keys.findForUpdate(id, manager);
+      if (!key) throw notFound();
+      if (!key.revokedAt) {
+        await this.keys.markRevoked(id, now, manager);
+        await this.audit.record(manager, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
+      }
+      return key.secretHash;
     });
+    this.verified.forget(secretHash);
   }
 
-  /** The key for a presented secret, if it is valid now. */
+  /** The key for a presented secret, if it is valid now (verified from memory for up to 10 s, expiry checked now). */
   async authenticate(secret: string, now = this.clock.now()): Promise<ApiKey | undefined> {
     if (!looksLikeApiKey(secret)) return undefined;
-    const key = await this.dataSource
-      .getRepository(ApiKey)
-      .findOneBy({ secretHash: hashApiKeySecret(secret), revokedAt: IsNull() });
-    return key && !(key.expiresAt && key.expiresAt <= now) ? key : undefined;
+    return this.verify(hashApiKeySecret(secret), now);
   }
 
-  /** Records that a key was used for a request it was allowed to make. */
+  /**
+   * The key of a server-rendered website (`site` scope) for a secret presented on any route, if it is valid now.
+   * `admitLookup` is asked first when answering would cost a database query (the secret is not in the verification
+   * cache): false, and the secret counts as no key. Callers use it to bound how many unknown secrets one client can
+   * make the database look up.
+   */
+  async siteKey(
+    secret: string,
+    admitLookup: () => Promise<boolean>,
+    now = this.clock.now(),
+  ): Promise<ApiKey | undefined> {
+    if (!looksLikeApiKey(secret)) return undefined;
+    const hash = hashApiKeySecret(secret);
+    if (!this.verified.has(hash) && !(await admitLookup())) return undefined;
+    const key = await this.verify(hash, now);
+    return key?.scopes.includes('site') ? key : undefined;
+  }
+
+  /**
+   * Records that a key was used for a request it was allowed to make. The key may be the cached one shared by
+   * concurrent requests: its `lastUsedAt` is set before the write, so they do not all write.
+   */
   async markUsed(key: ApiKey, now = this.clock.now()): Promise<void> {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await this.dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
+      key.lastUsedAt = now;
+      await this.keys.markUsed(key.id, now);
     }
   }
+
+  private async verify(secretHash: string, now: Date): Promise<ApiKey | undefined> {
+    const key = await this.verified.lookup(secretHash, (hash) => this.keys.findUnrevokedBySecretHash(hash));
+    return key && !(key.expiresAt && key.expiresAt <= now) ? key : undefined;
+  }
+}
+
+function notFound(): AppException {
+  return new AppException('not_found', 'No API key with this id.');
 }

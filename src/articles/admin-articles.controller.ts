@@ -1,14 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Roles } from '../auth/decorators.js';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Roles } from '../common/access/decorators.js';
 import { Clock } from '../common/clock/clock.js';
-import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
+import { ApiIfMatch, IfMatch } from '../common/http/if-match.js';
+import { Created } from '../common/http/response-headers.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { AppConfig } from '../config/app-config.js';
+import {
+  ApiEvents,
+  ARTICLE_ARCHIVED,
+  ARTICLE_DELETED,
+  ARTICLE_PUBLISHED,
+  ARTICLE_UNPUBLISHED,
+  ARTICLE_UPDATED,
+} from '../notifications/index.js';
 import { AdminArticlesService } from './admin-articles.service.js';
 import type { Article } from './article.entity.js';
 import {
@@ -18,6 +26,7 @@ import {
   UpdateArticleRequest,
 } from './dto/article.requests.js';
 import {
+  AdminArticlePageMeta,
   AdminArticleResponse,
   AdminArticleSummaryResponse,
   ArticleRevisionResponse,
@@ -25,10 +34,10 @@ import {
   mapAdminSummary,
   mapRevision,
 } from './dto/article.responses.js';
-import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 /** Drafting, editing and publishing articles. Every response with one article carries its ETag. */
 @ApiTags('articles')
+@ApiEvents(ARTICLE_PUBLISHED, ARTICLE_UPDATED, ARTICLE_UNPUBLISHED, ARTICLE_ARCHIVED, ARTICLE_DELETED)
 @Roles('editor')
 @Controller('admin/articles')
 export class AdminArticlesController {
@@ -38,21 +47,23 @@ export class AdminArticlesController {
     private readonly config: AppConfig,
   ) {}
 
-  private async respond(article: Article, reply: FastifyReply): Promise<AdminArticleResponse> {
+  private async respond(article: Article): Promise<AdminArticleResponse> {
     const previousSlugs = await this.articles.previousSlugs(article.id);
-    void reply.header('etag', versionEtag(article.version));
     return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
   }
 
   /**
    * Filter by `status`, `tag` and `q`. Default order: last updated first, or best match first with `q` (which also
-   * gives each item a `highlight`). `scheduled` marks published articles whose `publishedAt` is still ahead.
+   * gives each item a `highlight`, and counts up to 10,000 matches: `meta.totalIsLowerBound` beyond). `scheduled`
+   * marks published articles whose `publishedAt` is still ahead.
    */
   @Get()
   @ApiOperation({ operationId: 'adminListArticles', summary: 'Articles in every status (summaries, no body)' })
-  @ApiPageResponse(AdminArticleSummaryResponse)
+  @ApiPageResponse(AdminArticleSummaryResponse, undefined, AdminArticlePageMeta)
   @ApiProblems('validation_failed')
-  async list(@Query() query: AdminListArticlesQuery): Promise<Page<AdminArticleSummaryResponse>> {
+  async list(
+    @Query() query: AdminListArticlesQuery,
+  ): Promise<{ data: AdminArticleSummaryResponse[]; meta: AdminArticlePageMeta }> {
     const now = this.clock.now();
     return mapPage(await this.articles.list(query), ({ article, highlight }) =>
       mapAdminSummary(article, now, highlight),
@@ -62,16 +73,10 @@ export class AdminArticlesController {
   /** Creates a draft. */
   @Post()
   @ApiOperation({ operationId: 'createArticle', summary: 'Create a draft article' })
-  @ApiCreatedResponse({ type: AdminArticleResponse, headers: LOCATION_HEADER })
+  @Created(AdminArticleResponse, '/api/v1/admin/articles/{id}')
   @ApiProblems('validation_failed', 'conflict')
-  async create(
-    @Body() body: CreateArticleRequest,
-    @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminArticleResponse> {
-    const article = await this.articles.create(body, ctx);
-    void reply.header('location', `/api/v1/admin/articles/${article.id}`);
-    return this.respond(article, reply);
+  async create(@Body() body: CreateArticleRequest, @Audit() ctx: AuditContext): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.create(body, ctx));
   }
 
   /** Never cached (`no-store`). Its `ETag` (`"v<version>"`) is what `If-Match` expects on later changes. */
@@ -79,11 +84,8 @@ export class AdminArticlesController {
   @ApiOperation({ operationId: 'adminGetArticle', summary: 'One article in any status' })
   @ApiOkResponse({ type: AdminArticleResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(
-    @UuidParam('id') id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.get(id), reply);
+  async get(@UuidParam('id') id: string): Promise<AdminArticleResponse> {
+    return this.respond(await this.articles.get(id));
   }
 
   /** Changes the fields sent. A new slug keeps the old one working as a redirect. */
@@ -97,9 +99,8 @@ export class AdminArticlesController {
     @Body() body: UpdateArticleRequest,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.update(id, body, ifMatch, ctx), reply);
+    return this.respond(await this.articles.update(id, body, ifMatch, ctx));
   }
 
   /**
@@ -132,9 +133,8 @@ export class AdminArticlesController {
     @Body() body: PublishArticleRequest,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.publish(id, body, ifMatch, ctx), reply);
+    return this.respond(await this.articles.publish(id, body, ifMatch, ctx));
   }
 
   /** A published (or scheduled) article goes back to draft. */
@@ -148,9 +148,8 @@ export class AdminArticlesController {
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.unpublish(id, ifMatch, ctx), reply);
+    return this.respond(await this.articles.unpublish(id, ifMatch, ctx));
   }
 
   /**
@@ -167,9 +166,8 @@ export class AdminArticlesController {
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.archive(id, ifMatch, ctx), reply);
+    return this.respond(await this.articles.archive(id, ifMatch, ctx));
   }
 
   /**
@@ -199,8 +197,7 @@ export class AdminArticlesController {
     @UuidParam('revisionId') revisionId: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminArticleResponse> {
-    return this.respond(await this.articles.restore(id, revisionId, ifMatch, ctx), reply);
+    return this.respond(await this.articles.restore(id, revisionId, ifMatch, ctx));
   }
 }

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import type { EntityManager } from 'typeorm';
+import type { AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
-import { sqlState } from '../common/errors/database-errors.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { assertIfMatch as assertVersion } from '../common/http/if-match.js';
-import { ResponseCache } from '../common/http/response-cache.js';
-import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import { pageWindow, toCappedPage, toPage, type Page } from '../common/pagination/pagination.js';
+import {
+  type ChangeRecord,
+  notFound,
+  VersionedWrites,
+  type WriteScope,
+} from '../common/persistence/versioned-writes.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
+import { Outbox, type OutboxEvent, WebhookDispatcher } from '../notifications/index.js';
 import {
   applyEdits,
   changedFields,
@@ -18,10 +21,11 @@ import {
   slugFromTitle,
   snapshotOf,
 } from './article-content.js';
-import { ArticleRevision, type ArticleSnapshot } from './article-revision.entity.js';
-import { ArticleSlugRedirect } from './article-slug.entity.js';
+import { articleEvents, type EventTime } from './article-events.js';
+import type { ArticleRevision, ArticleSnapshot } from './article-revision.entity.js';
 import { Article, type ArticleStatus } from './article.entity.js';
-import { type AdminSummaryRow, countQuery, type ListSort, type ListSpec, listQuery } from './articles.queries.js';
+import type { ListSort } from './articles.queries.js';
+import { ArticlesRepository } from './articles.repository.js';
 import { ARTICLES_CACHE_TAG, resolveSort, toView } from './articles.service.js';
 import {
   ADMIN_SORT_FIELDS,
@@ -34,12 +38,19 @@ import type { ArticleView } from './dto/article.responses.js';
 
 export type RevisionAction = 'created' | 'updated' | 'published' | 'unpublished' | 'archived' | 'restored';
 
-const assertIfMatch = (header: string | undefined, version: number) => assertVersion(header, version, 'article');
-
 const slugTaken = () =>
   new AppException('conflict', 'Another article already uses this slug.', {
     errors: [{ field: 'slug', message: 'slug is already used by another article' }],
   });
+
+/**
+ * Every article write changes what the public reads, and two writers may race for one slug: the unique index
+ * decides, and the loser gets the same 409 as when the slug was already taken.
+ */
+const ARTICLE_WRITES: WriteScope = {
+  invalidates: [ARTICLES_CACHE_TAG],
+  conflicts: [{ key: /slug/i, error: slugTaken }],
+};
 
 /** Which statuses each status change may start from, and the revision action it records. */
 const TRANSITIONS = {
@@ -48,36 +59,38 @@ const TRANSITIONS = {
   archive: { from: ['draft', 'published'], action: 'archived' },
 } as const satisfies Record<string, { from: ArticleStatus[]; action: RevisionAction }>;
 
-export type AdminArticleList = Page<{ article: ArticleView & AdminSummaryFields; highlight?: string }>;
+export type AdminArticleList = Page<{ article: ArticleView & AdminSummaryFields; highlight?: string }> & {
+  meta: { totalIsLowerBound?: true };
+};
 type AdminSummaryFields = Pick<Article, 'status' | 'version' | 'wordCount' | 'createdAt' | 'updatedAt'>;
+
+/** What a change records in the audit log: `article.<action>`, what it changed and the version it made. */
+const changeRecord = (action: RevisionAction, metadata: Record<string, unknown>, saved: Article): ChangeRecord => ({
+  action: `article.${action}`,
+  metadata: { ...metadata, version: saved.version },
+});
 
 /** How staff write articles: every change is one transaction with its revision and audit record. */
 @Injectable()
 export class AdminArticlesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly articles: ArticlesRepository,
+    private readonly writes: VersionedWrites,
     private readonly clock: Clock,
-    private readonly cache: ResponseCache,
+    private readonly outbox: Outbox,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   async list(query: AdminListArticlesQuery): Promise<AdminArticleList> {
     const sort = resolveSort(query.sort, query.q, ADMIN_SORT_FIELDS, '-updatedAt') as ListSort[];
     const { skip, take } = pageWindow(query);
-    const spec: ListSpec = {
-      scope: { live: false, status: query.status },
+    const { rows, total, totalIsLowerBound } = await this.articles.listAny(query.status, {
       tag: query.tag,
       q: query.q,
       sort,
       limit: take,
       offset: skip,
-    };
-    const list = listQuery(spec);
-    const count = countQuery(spec);
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<(AdminSummaryRow & { highlight?: string })[]>(list.text, list.values),
-      this.dataSource.query<{ total: number }[]>(count.text, count.values),
-    ]);
+    });
     const items = rows.map((row) => ({
       article: {
         ...toView(row),
@@ -89,57 +102,62 @@ export class AdminArticlesService {
       },
       ...(row.highlight !== undefined ? { highlight: highlightHtml(row.highlight) } : {}),
     }));
-    return toPage(items, total, query);
+    return toCappedPage(items, { total, capped: totalIsLowerBound }, query);
   }
 
-  get(id: string): Promise<Article> {
-    return this.find(this.dataSource.manager, id);
+  async get(id: string): Promise<Article> {
+    const article = await this.articles.findById(id);
+    if (!article) throw notFound(this.articles.noun);
+    return article;
   }
 
   create(body: CreateArticleRequest, ctx: AuditContext): Promise<Article> {
-    return this.write(async (manager) => {
+    return this.writes.transaction(ARTICLE_WRITES, async (manager) => {
       const slug = body.slug ?? (await this.freeSlug(manager, slugFromTitle(body.title)));
       if (body.slug !== undefined) await this.claimSlug(manager, slug);
       const snapshot = applyEdits(undefined, body, slug);
-      const article = manager.create(Article, {
+      const article = Object.assign(new Article(), {
         ...snapshot,
         ...deriveFields(snapshot),
         status: 'draft',
         publishedAt: null,
+        wentLiveAt: null,
         version: 1,
         createdBy: ctx.actor.id,
         updatedBy: ctx.actor.id,
-      });
-      await manager.save(article);
-      await this.recordChange(manager, ctx, article, 'created', { slug });
+      } satisfies Partial<Article>);
+      await this.articles.save(article, manager);
+      await this.writes.audit(manager, this.articles, article, ctx, changeRecord('created', { slug }, article));
+      await this.recordRevision(manager, ctx, article, 'created');
       return article;
     });
   }
 
   update(id: string, body: UpdateArticleRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<Article> {
-    return this.write(async (manager) => {
-      const article = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, article.version);
+    return this.revise(id, ifMatch, ctx, 'updated', async (article, manager) => {
       const before = snapshotOf(article);
       const slug = body.slug ?? article.slug;
       if (slug !== article.slug) await this.rename(manager, article, slug);
       const after = applyEdits(before, body, slug);
       const fields = changedFields(before, after);
-      if (fields.length === 0) return article;
+      if (fields.length === 0) return undefined;
       if (article.status === 'published' && after.body.trim() === '') throw emptyBody();
       Object.assign(article, after, deriveFields(after));
-      await this.saveVersion(manager, article, ctx);
-      await this.recordChange(manager, ctx, article, 'updated', { fields });
-      return article;
+      return { fields };
     });
   }
 
-  /** Publishes now, at a past instant (backdating) or at a future one (scheduled). */
+  /**
+   * Publishes now, at a past instant (backdating) or at a future one (scheduled). Goes live, and `article.published`
+   * is emitted, at once unless scheduled; a scheduled one goes live when its time comes (ArticleGoLive).
+   */
   publish(id: string, body: PublishArticleRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<Article> {
     return this.transition(id, 'publish', ifMatch, ctx, (article) => {
       if (article.body.trim() === '') throw emptyBody();
+      const now = this.clock.now();
       article.status = 'published';
-      article.publishedAt = body.publishedAt ? new Date(body.publishedAt) : this.clock.now();
+      article.publishedAt = body.publishedAt ? new Date(body.publishedAt) : now;
+      article.wentLiveAt = article.publishedAt <= now ? now : null;
       return { publishedAt: article.publishedAt.toISOString() };
     });
   }
@@ -149,6 +167,7 @@ export class AdminArticlesService {
     return this.transition(id, 'unpublish', ifMatch, ctx, (article) => {
       article.status = 'draft';
       article.publishedAt = null;
+      article.wentLiveAt = null;
       return {};
     });
   }
@@ -157,49 +176,45 @@ export class AdminArticlesService {
   archive(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<Article> {
     return this.transition(id, 'archive', ifMatch, ctx, (article) => {
       article.status = 'archived';
+      article.wentLiveAt = null;
       return {};
     });
   }
 
   remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
     return this.write(async (manager) => {
-      const article = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, article.version);
-      await manager.delete(Article, { id });
-      await this.audit.record(manager, ctx, {
+      const article = await this.writes.lock(manager, this.articles, id, ifMatch);
+      await this.articles.delete(id, manager);
+      await this.writes.audit(manager, this.articles, article, ctx, {
         action: 'article.deleted',
-        entityType: 'article',
-        entityId: id,
         metadata: { slug: article.slug, version: article.version },
       });
+      await this.outbox.enqueue(manager, articleEvents.deleted(article, this.eventTime(ctx)));
     });
   }
 
   async revisions(id: string, page: { page: number; pageSize: number }): Promise<Page<ArticleRevision>> {
-    await this.find(this.dataSource.manager, id);
-    const [rows, total] = await this.dataSource.getRepository(ArticleRevision).findAndCount({
-      where: { articleId: id },
-      order: { version: 'DESC' },
-      ...pageWindow(page),
-    });
+    await this.get(id);
+    const [rows, total] = await this.articles.revisions(id, pageWindow(page));
     return toPage(rows, total, page);
   }
 
   /** Makes the revision's editable fields current again, as a new version (the history is kept). */
   restore(id: string, revisionId: string, ifMatch: string | undefined, ctx: AuditContext): Promise<Article> {
-    return this.write(async (manager) => {
-      const article = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, article.version);
-      const revision = await manager.findOneBy(ArticleRevision, { id: revisionId, articleId: id });
+    return this.revise(id, ifMatch, ctx, 'restored', async (article, manager) => {
+      const revision = await this.articles.findRevision(id, revisionId, manager);
       if (!revision) throw new AppException('not_found', 'This article has no such revision.');
       const restored: ArticleSnapshot = revision.snapshot;
       if (restored.slug !== article.slug) await this.rename(manager, article, restored.slug);
       if (article.status === 'published' && restored.body.trim() === '') throw emptyBody();
       Object.assign(article, restored, deriveFields(restored));
-      await this.saveVersion(manager, article, ctx);
-      await this.recordChange(manager, ctx, article, 'restored', { fromVersion: revision.version });
-      return article;
+      return { fromVersion: revision.version };
     });
+  }
+
+  /** Old slugs that redirect to the article. */
+  previousSlugs(id: string): Promise<string[]> {
+    return this.articles.previousSlugs(id);
   }
 
   private transition(
@@ -209,105 +224,119 @@ export class AdminArticlesService {
     ctx: AuditContext,
     apply: (article: Article) => Record<string, unknown>,
   ): Promise<Article> {
-    return this.write(async (manager) => {
-      const article = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, article.version);
-      const { from, action } = TRANSITIONS[kind];
+    const { from, action } = TRANSITIONS[kind];
+    return this.revise(id, ifMatch, ctx, action, (article) => {
       if (!(from as readonly ArticleStatus[]).includes(article.status)) {
         throw new AppException('invalid_transition', `A ${article.status} article cannot be ${action}.`, {
           extensions: { currentStatus: article.status, allowedFrom: from },
         });
       }
-      const metadata = apply(article);
-      await this.saveVersion(manager, article, ctx);
-      await this.recordChange(manager, ctx, article, action, metadata);
-      return article;
+      return apply(article);
     });
   }
 
-  /** Runs a change in one transaction, then forgets the cached public responses it may have changed. */
-  private async write<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.dataSource.transaction(change);
-    } catch (error) {
-      // Two writers claiming one slug at once: the unique index decides, the loser gets the same 409.
-      if (sqlState(error) === '23505' && /slug/i.test(String((error as { detail?: string }).detail ?? ''))) {
-        throw slugTaken();
-      }
-      throw error;
-    } finally {
-      this.cache.invalidate(ARTICLES_CACHE_TAG);
-    }
+  /**
+   * One change of an existing article, in one transaction: lock it (404, 412 on a stale If-Match), `change` it, and
+   * unless that returned `undefined` ("nothing changed") save it as the next version with its audit record, its
+   * revision and the event it announces, if any.
+   */
+  private revise(
+    id: string,
+    ifMatch: string | undefined,
+    ctx: AuditContext,
+    action: RevisionAction,
+    change: (
+      article: Article,
+      manager: EntityManager,
+    ) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>,
+  ): Promise<Article> {
+    return this.write(async (manager) => {
+      let previousSlug = '';
+      const { entity, changed } = await this.writes.change(
+        manager,
+        this.articles,
+        id,
+        ifMatch,
+        ctx,
+        async (article) => {
+          previousSlug = article.slug;
+          const metadata = await change(article, manager);
+          return metadata && ((saved: Article) => changeRecord(action, metadata, saved));
+        },
+      );
+      if (!changed) return entity;
+      await this.recordRevision(manager, ctx, entity, action);
+      const event = announcement(action, entity, previousSlug, this.eventTime(ctx));
+      if (event) await this.outbox.enqueue(manager, event);
+      return entity;
+    });
   }
 
-  private async find(manager: EntityManager, id: string, lock = false): Promise<Article> {
-    const article = await manager.findOne(Article, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!article) throw new AppException('not_found', 'No article has this id.');
-    return article;
+  /** One write transaction of an existing article; its events are sent as soon as it commits. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.writes.transaction(ARTICLE_WRITES, work);
+    this.dispatcher.poke();
+    return result;
   }
 
-  /** Old slugs that redirect to the article. */
-  async previousSlugs(id: string): Promise<string[]> {
-    const rows = await this.dataSource.manager.find(ArticleSlugRedirect, {
-      where: { articleId: id },
-      order: { slug: 'ASC' },
-    });
-    return rows.map((row) => row.slug);
+  private eventTime(ctx: AuditContext): EventTime {
+    return { occurredAt: this.clock.now(), trace: ctx.trace };
+  }
+
+  private recordRevision(manager: EntityManager, ctx: AuditContext, article: Article, action: RevisionAction) {
+    return this.articles.insertRevision(
+      {
+        articleId: article.id,
+        version: article.version,
+        action,
+        snapshot: snapshotOf(article),
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+      },
+      manager,
+    );
   }
 
   /** `base`, or the first `base-N` that no article uses now or used before. */
   private async freeSlug(manager: EntityManager, base: string): Promise<string> {
-    const rows = await manager.query<{ slug: string }[]>(
-      `SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2
-       UNION SELECT slug FROM article_slug_redirects WHERE slug = $1 OR slug LIKE $2`,
-      [base, `${base.slice(0, 100)}-%`],
-    );
-    return firstFreeSlug(base, new Set(rows.map((row) => row.slug)));
+    return firstFreeSlug(base, await this.articles.slugsLike(base, manager));
   }
 
   /** An explicit slug: 409 when an article has it now; an old slug of another article is taken over. */
   private async claimSlug(manager: EntityManager, slug: string): Promise<void> {
-    if (await manager.existsBy(Article, { slug })) throw slugTaken();
-    await manager.delete(ArticleSlugRedirect, { slug });
+    if (!(await this.articles.claimSlug(slug, manager))) throw slugTaken();
   }
 
   /** The old slug keeps working (301) for as long as no article claims it. */
   private async rename(manager: EntityManager, article: Article, slug: string): Promise<void> {
     await this.claimSlug(manager, slug);
-    await manager.upsert(ArticleSlugRedirect, { slug: article.slug, articleId: article.id }, ['slug']);
+    await this.articles.redirect(article.slug, article.id, manager);
     article.slug = slug;
   }
+}
 
-  private async saveVersion(manager: EntityManager, article: Article, ctx: AuditContext): Promise<void> {
-    article.version += 1;
-    article.updatedBy = ctx.actor.id;
-    await manager.save(article);
-  }
-
-  private async recordChange(
-    manager: EntityManager,
-    ctx: AuditContext,
-    article: Article,
-    action: RevisionAction,
-    metadata: Record<string, unknown>,
-  ): Promise<void> {
-    await manager.insert(ArticleRevision, {
-      articleId: article.id,
-      version: article.version,
-      action,
-      snapshot: snapshotOf(article),
-      actorType: ctx.actor.type,
-      actorId: ctx.actor.id,
-    });
-    await this.audit.record(manager, ctx, {
-      action: `article.${action}`,
-      entityType: 'article',
-      entityId: article.id,
-      metadata: { ...metadata, version: article.version },
-    });
+/**
+ * What a saved change announces: going live (a scheduled publication goes live later: ArticleGoLive), a change of a
+ * live article (drafts and scheduled ones change nothing public), leaving the site.
+ */
+function announcement(
+  action: RevisionAction,
+  article: Article,
+  previousSlug: string,
+  at: EventTime,
+): OutboxEvent | undefined {
+  switch (action) {
+    case 'published':
+      return article.wentLiveAt ? articleEvents.published(article, at) : undefined;
+    case 'updated':
+    case 'restored':
+      return article.wentLiveAt ? articleEvents.updated(article, previousSlug, at) : undefined;
+    case 'unpublished':
+      return articleEvents.unpublished(article, at);
+    case 'archived':
+      return articleEvents.archived(article, at);
+    case 'created':
+      return undefined;
   }
 }
 

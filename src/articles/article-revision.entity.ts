@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { ActorType } from '../audit/audit-event.entity.js';
+import type { ActorType } from '../common/audit/audit-log.js';
 import { Article } from './article.entity.js';
 
 /** The editable fields of an article as they stood after one change. */

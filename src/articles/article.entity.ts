@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
+import { StaffEditedEntity } from '../common/persistence/versioned.entity.js';
 import type { TocEntry } from './markdown.js';
 
 export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const;
@@ -7,18 +8,19 @@ export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 /**
  * A blog article. Editors write `body` (Markdown) and the other editable fields; `bodyHtml`, `toc`,
  * `bodyText`, `wordCount`, `readingTimeMinutes` and `excerpt` (when no custom one is written) are derived on
- * every write and stored, so reads never render.
+ * every write and stored, so reads never render. What lists, tag lists and searches read besides is kept by triggers
+ * in `article_counts`, `article_tags` and `article_search` (migration ArticleReadModel).
  */
 @Entity({ name: 'articles' })
-// The public list: published articles newest first (also counts them with an index-only scan).
+// Live counts are the published ones less the scheduled ones: a published article without a date would be neither.
+@Check('CHK_articles_published_dated', "status <> 'published' OR published_at IS NOT NULL")
+// The public list: published articles newest first (and the scheduled ones, counted with an index-only scan).
 @Index('IDX_articles_published', ['publishedAt', 'id'], { where: "status = 'published'" })
-// GIN indexes (tags, search_vector) are written by hand in the migration: TypeORM cannot declare them.
+// The go-live sweep: published articles whose `article.published` is still to be emitted (the scheduled ones).
+@Index('IDX_articles_go_live_due', ['publishedAt'], { where: "status = 'published' AND went_live_at IS NULL" })
+// A GIN index, written by hand in the migration: TypeORM cannot declare it.
 @Index('IDX_articles_tags', { synchronize: false })
-@Index('IDX_articles_search', { synchronize: false })
-export class Article {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Article extends StaffEditedEntity {
   @Column({ type: 'varchar', length: 120, unique: true })
   slug!: string;
 
@@ -86,30 +88,10 @@ export class Article {
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
-  /** Optimistic concurrency: bumped by every change, exposed as the ETag `"v<version>"`. */
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  @Column({ type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ type: 'uuid', nullable: true })
-  updatedBy!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt!: Date;
-
-  /** Full-text search document: title (A) > excerpt and tags (B) > body (C), English stemming. */
-  @Column({
-    type: 'tsvector',
-    generatedType: 'STORED',
-    asExpression: 'article_search_vector(title, excerpt, tags, body_text)',
-    select: false,
-    insert: false,
-    update: false,
-  })
-  searchVector?: string;
+  /**
+   * When `article.published` was emitted for the current publication: at publishing when `publishedAt` had come, else
+   * by the go-live sweep once it comes. Null while a draft, archived or scheduled. Never shown to anyone.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  wentLiveAt!: Date | null;
 }

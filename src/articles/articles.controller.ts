@@ -8,13 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/decorators.js';
-import { PublicCache } from '../common/http/http-cache.js';
+import { Public } from '../common/access/decorators.js';
+import { itemTag, pageItemTags, PublicCache } from '../common/http/caching/index.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, type Page, PaginationQueryDto, toPage } from '../common/pagination/pagination.js';
 import { SlugParam } from '../common/validation/decorators.js';
 import { AppConfig } from '../config/app-config.js';
+import { ArticlePreviewsService } from './article-previews.service.js';
 import { ARTICLES_CACHE_TAG, ArticlesService } from './articles.service.js';
+import { ArticleDetailQuery } from './dto/article-preview.dto.js';
 import { ListArticlesQuery, MAX_SLUG_LENGTH, RelatedArticlesQuery } from './dto/article.requests.js';
 import {
   ArticlePageMeta,
@@ -27,7 +29,7 @@ import {
 import { articlesRss } from './rss.js';
 
 const SLUG_PARAM = { name: 'slug', example: 'being-kind-to-yourself', description: 'The article’s slug.' };
-const ARTICLES_PATH = '/api/v1/articles';
+export const ARTICLES_PATH = '/api/v1/articles';
 
 /** The blog as the public website reads it: live articles only, cacheable. */
 @ApiTags('articles')
@@ -36,16 +38,19 @@ const ARTICLES_PATH = '/api/v1/articles';
 export class ArticlesController {
   constructor(
     private readonly articles: ArticlesService,
+    private readonly previews: ArticlePreviewsService,
     private readonly config: AppConfig,
   ) {}
 
   /**
    * Live only: a scheduled article appears once its `publishedAt` passes. With `q`, best match first unless `sort`
-   * says otherwise, and each item has a `highlight`. For deep pages send `meta.nextCursor` as `cursor` instead of
-   * `page` (not when sorting by relevance). Cacheable: `ETag`, and 304 on `If-None-Match`.
+   * says otherwise (title matches first; in each group the 100 newest matches by rank, then the older ones newest
+   * first), each item has a `highlight`, and `meta.total` counts up to 10,000 (`meta.totalIsLowerBound` beyond).
+   * For deep pages send `meta.nextCursor` as `cursor` instead of `page` (not when sorting by relevance).
+   * Cacheable: `ETag`, and 304 on `If-None-Match`.
    */
   @Get('articles')
-  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG, contentTags: pageItemTags('article') })
   @ApiOperation({
     operationId: 'listArticles',
     summary: 'Published articles (summaries, no body), newest first; filter by tag, search with q',
@@ -59,7 +64,14 @@ export class ArticlesController {
       list.total,
       { page: list.page, pageSize: query.pageSize },
     );
-    return { data: page.data, meta: { ...page.meta, nextCursor: list.nextCursor } };
+    return {
+      data: page.data,
+      meta: {
+        ...page.meta,
+        ...(list.totalIsLowerBound ? { totalIsLowerBound: true } : {}),
+        nextCursor: list.nextCursor,
+      },
+    };
   }
 
   /**
@@ -88,24 +100,42 @@ export class ArticlesController {
     );
   }
 
-  /** An old slug of a renamed article answers 301 with the current address in `Location`. */
+  /**
+   * An old slug of a renamed article answers 301 with the current address in `Location`. With `preview`, the article
+   * its token was made for, in any status, private (`no-store`, `X-Robots-Tag: noindex`); an invalid token is 401.
+   */
   @Get('articles/:slug')
-  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG, contentTags: itemTag('article', 'id') })
   @ApiParam(SLUG_PARAM)
   @ApiOperation({
     operationId: 'getArticle',
-    summary: 'One published article with its body, HTML, contents and JSON-LD',
+    summary: 'One published article with its body, HTML, contents and JSON-LD (any status with a preview token)',
   })
   @ApiOkResponse({ type: ArticleResponse })
   @ApiMovedPermanentlyResponse({ description: 'Renamed: `Location` is the article’s current URL.' })
-  @ApiProblems('validation_failed', 'not_found')
+  @ApiProblems('validation_failed', 'unauthorized', 'not_found')
   async get(
     @SlugParam('slug', MAX_SLUG_LENGTH) slug: string,
+    @Query() query: ArticleDetailQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ArticleResponse | undefined> {
+    if (query.preview !== undefined) return this.preview(slug, query.preview, reply);
     const found = await this.articles.findBySlug(slug);
     if ('movedTo' in found) {
       void reply.status(301).header('location', `${ARTICLES_PATH}/${found.movedTo}`);
+      return undefined;
+    }
+    return mapArticle(found.article, this.config.publicSiteUrl);
+  }
+
+  /** The response cache never sees a preview (see private-requests.ts); the headers say so to everyone else. */
+  private async preview(slug: string, token: string, reply: FastifyReply): Promise<ArticleResponse | undefined> {
+    const found = await this.previews.read(slug, token);
+    void reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    if ('movedTo' in found) {
+      void reply
+        .status(301)
+        .header('location', `${ARTICLES_PATH}/${found.movedTo}?preview=${encodeURIComponent(token)}`);
       return undefined;
     }
     return mapArticle(found.article, this.config.publicSiteUrl);
@@ -117,7 +147,7 @@ export class ArticlesController {
    * slug is 404 here, not a redirect.
    */
   @Get('articles/:slug/related')
-  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG })
+  @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG, contentTags: pageItemTags('article') })
   @ApiParam(SLUG_PARAM)
   @ApiOperation({
     operationId: 'listRelatedArticles',

@@ -1,29 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { parseSort } from '../common/pagination/sort.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
-import { pgPool } from '../database/query-deadline.js';
+import { ReadReplicas } from '../database/read-replicas.js';
 import { highlightHtml } from './article-content.js';
-import {
-  countQuery,
-  type DetailRow,
-  detailQuery,
-  feedQuery,
-  type ListSort,
-  type ListSpec,
-  listQuery,
-  redirectQuery,
-  relatedQuery,
-  type SqlQuery,
-  type SummaryRow,
-  tagsOfQuery,
-  tagsQuery,
-} from './articles.queries.js';
+import type { DetailRow, ListSort, SummaryRow } from './articles.queries.js';
+import { ArticlesRepository } from './articles.repository.js';
 import { PUBLIC_SORT_FIELDS, type ListArticlesQuery } from './dto/article.requests.js';
 import type { ArticleDetailView, ArticleView } from './dto/article.responses.js';
 import { FEED_SIZE, type FeedEntry } from './rss.js';
@@ -71,6 +56,8 @@ export interface ArticleList {
   items: ListedArticle[];
   page: number;
   total: number;
+  /** A search with more matches than it counts: `total` is a lower bound. */
+  totalIsLowerBound: boolean;
   nextCursor: string | null;
 }
 
@@ -88,22 +75,17 @@ export function resolveSort<F extends string>(
   return terms;
 }
 
-/** What readers see: live articles only (published, `publishedAt` reached), whatever credentials are sent. */
+/**
+ * What readers see: live articles only (published, `publishedAt` reached), whatever credentials are sent. Every read
+ * here is public, so it runs on a read replica when one is configured (see ReadReplicas).
+ */
 @Injectable()
 export class ArticlesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly articles: ArticlesRepository,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
-
-  /**
-   * The hottest reads in the API go straight to the driver's pg pool: TypeORM's query runner adds nothing
-   * to a read-only statement but per-call overhead. Errors keep their SQLSTATE, so 503 handling still works.
-   * It is the same pool, so the same deadlines: waiting for a connection, and DB_QUERY_TIMEOUT_MS per query.
-   */
-  private async rows<T>(query: SqlQuery): Promise<T[]> {
-    return (await pgPool(this.dataSource).query(query.text, query.values)).rows as T[];
-  }
 
   async list(query: ListArticlesQuery): Promise<ArticleList> {
     const sort = resolveSort(query.sort, query.q, PUBLIC_SORT_FIELDS, '-publishedAt') as ListSort[];
@@ -127,8 +109,8 @@ export class ArticlesService {
       after = cursorValues(cursor.after, sort);
       page = cursor.page;
     }
-    const spec: ListSpec = {
-      scope: { live: true, now: this.clock.now() },
+    const now = this.clock.now();
+    const filter = {
       tag: query.tag,
       q: query.q,
       sort,
@@ -136,12 +118,12 @@ export class ArticlesService {
       offset: (page - 1) * query.pageSize,
       after,
     };
-    const [rows, [{ total }]] = await Promise.all([
-      this.rows<SummaryRow>(listQuery(spec)),
-      this.rows<{ total: number }>(countQuery(spec)),
-    ]);
+    const { rows, total, totalIsLowerBound } = await this.replicas.read(ARTICLES_CACHE_TAG, (on) =>
+      this.articles.listLive(now, filter, on),
+    );
     const last = rows[rows.length - 1];
-    const more = last !== undefined && page * query.pageSize < total && rows.length === query.pageSize;
+    const more =
+      last !== undefined && (totalIsLowerBound || page * query.pageSize < total) && rows.length === query.pageSize;
     return {
       items: rows.map((row) => ({
         article: toView(row),
@@ -149,6 +131,7 @@ export class ArticlesService {
       })),
       page,
       total,
+      totalIsLowerBound,
       nextCursor:
         more && !sort.some((t) => t.field === 'relevance')
           ? encodeCursor({ list: listKey, page: page + 1, after: [...sort.map((t) => sortValue(last, t)), last.id] })
@@ -159,36 +142,40 @@ export class ArticlesService {
   /** The live article with this slug, or the slug it was renamed to (a redirect), or 404. */
   async findBySlug(slug: string): Promise<{ article: ArticleDetailView } | { movedTo: string }> {
     const now = this.clock.now();
-    const [row] = await this.rows<DetailRow>(detailQuery(slug, now));
-    if (row) return { article: toDetailView(row) };
-    const [moved] = await this.rows<{ slug: string }>(redirectQuery(slug, now));
-    if (moved) return { movedTo: moved.slug };
+    const found = await this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
+      const row = await this.articles.findLive(slug, now, on);
+      return row ? { row } : { movedTo: await this.articles.renamedTo(slug, now, on) };
+    });
+    if (found.row) return { article: toDetailView(found.row) };
+    if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }
 
   async related(slug: string, limit: number): Promise<{ items: ArticleView[]; total: number }> {
     const now = this.clock.now();
-    // Only the id and tags: the article's body is not needed to find its relatives.
-    const [row] = await this.rows<{ id: string; tags: string[] }>(tagsOfQuery(slug, now));
-    if (!row) throw new AppException('not_found', 'No published article has this slug.');
-    if (row.tags.length === 0) return { items: [], total: 0 };
-    const rows = await this.rows<SummaryRow & { total: number }>(relatedQuery(row, now, limit));
+    const rows = await this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
+      // Only the id and tags: the article's body is not needed to find its relatives.
+      const row = await this.articles.findLiveTags(slug, now, on);
+      if (!row) throw new AppException('not_found', 'No published article has this slug.');
+      return row.tags.length === 0 ? [] : this.articles.related(row, now, limit, on);
+    });
     return { items: rows.map(toView), total: rows[0]?.total ?? 0 };
   }
 
   async tags(page: number, pageSize: number): Promise<{ items: { tag: string; count: number }[]; total: number }> {
-    const rows = await this.rows<{ tag: string; count: number; total: number }>(
-      tagsQuery(this.clock.now(), pageSize, (page - 1) * pageSize),
-    );
-    // Past the last page the window count is unavailable: count the tags on their own.
-    const total =
-      rows[0]?.total ??
-      (page === 1 ? 0 : ((await this.rows<{ total: number }>(tagsQuery(this.clock.now(), 1, 0)))[0]?.total ?? 0));
-    return { items: rows.map(({ tag, count }) => ({ tag, count })), total };
+    const now = this.clock.now();
+    return this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
+      const rows = await this.articles.tagCounts(now, pageSize, (page - 1) * pageSize, on);
+      // Past the last page the window count is unavailable: count the tags on their own.
+      const total =
+        rows[0]?.total ?? (page === 1 ? 0 : ((await this.articles.tagCounts(now, 1, 0, on))[0]?.total ?? 0));
+      return { items: rows.map(({ tag, count }) => ({ tag, count })), total };
+    });
   }
 
   async feed(): Promise<FeedEntry[]> {
-    const rows = await this.rows<SummaryRow>(feedQuery(this.clock.now(), FEED_SIZE));
+    const now = this.clock.now();
+    const rows = await this.replicas.read(ARTICLES_CACHE_TAG, (on) => this.articles.feed(now, FEED_SIZE, on));
     return rows.map((row) => ({
       id: row.id,
       slug: row.slug,

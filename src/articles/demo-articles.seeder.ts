@@ -1,8 +1,7 @@
-import { type Seeder, seedTime } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../common/feature/seeder.js';
 import { applyEdits, deriveFields, slugFromTitle, snapshotOf } from './article-content.js';
-import { ArticleRevision } from './article-revision.entity.js';
-import { ArticleSlugRedirect } from './article-slug.entity.js';
 import { Article, type ArticleStatus } from './article.entity.js';
+import { ArticlesRepository } from './articles.repository.js';
 import type { CreateArticleRequest } from './dto/article.requests.js';
 
 /** One demo article: what an editor would send, and where it stands in its lifecycle. */
@@ -345,19 +344,25 @@ export function demoArticleRow({ request, status, publishedAt }: DemoArticle): P
 export const demoArticlesSeeder: Seeder = {
   name: 'demo-articles',
   async run(manager, context) {
-    for (const demo of demoArticles(seedTime(context))) {
-      const row = demoArticleRow(demo);
-      const slug = { slug: row.slug };
-      if ((await manager.existsBy(Article, slug)) || (await manager.existsBy(ArticleSlugRedirect, slug))) continue;
-      const article = await manager.save(manager.create(Article, row));
-      await manager.insert(ArticleRevision, {
-        articleId: article.id,
-        version: 1,
-        action: 'created',
-        snapshot: snapshotOf(article),
-        actorType: 'system',
-        actorId: null,
-      });
+    const articles = new ArticlesRepository(manager.connection);
+    const now = seedTime(context);
+    for (const demo of demoArticles(now)) {
+      // Demo content already live is not announced; the scheduled one is, when its time comes.
+      const wentLiveAt = demo.publishedAt && demo.publishedAt <= now ? now : null;
+      const article = Object.assign(new Article(), demoArticleRow(demo), { wentLiveAt });
+      if ((await articles.slugsLike(article.slug, manager)).has(article.slug)) continue;
+      await articles.save(article, manager);
+      await articles.insertRevision(
+        {
+          articleId: article.id,
+          version: 1,
+          action: 'created',
+          snapshot: snapshotOf(article),
+          actorType: 'system',
+          actorId: null,
+        },
+        manager,
+      );
     }
   },
 };

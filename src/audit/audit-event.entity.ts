@@ -1,16 +1,23 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ACTOR_TYPES = ['user', 'api_key', 'system', 'anonymous'] as const;
-export type ActorType = (typeof ACTOR_TYPES)[number];
+import type { ActorType } from '../common/audit/audit-log.js';
 
 /**
  * Append-only: a database trigger (see the migration) rejects UPDATE and DELETE. Metadata is never personal
  * data: ids, field names, reasons.
+ *
+ * Indexes: each filter of the list leads one, so that its capped count reads at most the cap's worth of index
+ * entries and, where the filter can match a large share of the log, a page walks the index in `occurredAt` order
+ * (the `id` tie-break then sorts only equal instants) instead of sorting every match.
  */
 @Entity({ name: 'audit_events' })
 @Index(['occurredAt'])
-@Index(['entityType', 'entityId'])
+@Index('IDX_audit_events_entity_type_walk', ['entityType', 'occurredAt', 'id'])
+@Index('IDX_audit_events_action_walk', ['action', 'occurredAt', 'id'])
+@Index('IDX_audit_events_actor_walk', ['actorId', 'occurredAt', 'id'])
 @Index(['actorType', 'actorId'])
+// One entity's events are few: found by id, then sorted (the entity id first, so that it serves without a type).
+@Index('IDX_audit_events_entity', ['entityId', 'entityType'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -39,6 +46,10 @@ export class AuditEvent {
   /** The caller's own X-Request-Id, when it sent a sane one; `requestId` is always the server's. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   clientRequestId!: string | null;
+
+  /** The W3C trace id of the request (the caller's `traceparent`, or one started for it); null for system jobs. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  traceId!: string | null;
 
   @Column({ type: 'jsonb' })
   metadata!: Record<string, unknown>;

@@ -1,13 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ApiKeysService } from '../api-keys/index.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { User } from '../users/user.entity.js';
-import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from './decorators.js';
-import type { Principal } from './principal.js';
+import { UsersRepository } from '../users/index.js';
+import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
 import { TokenService } from './token.service.js';
 
 const unauthorized = (detail: string, challenge?: string) =>
@@ -25,7 +23,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -64,7 +62,7 @@ export class AccessGuard implements CanActivate {
     if (!match) return undefined;
     const claims = await this.tokens.verify(match[1]);
     if (!claims) return undefined;
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: claims.sub });
+    const user = await this.users.findById(claims.sub);
     if (!user || !user.active || user.tokenVersion !== claims.ver) return undefined;
     return { kind: 'user', id: user.id, role: user.role, email: user.email, displayName: user.displayName };
   }

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuditContext } from '../audit/audit.service.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { LoginRateLimit } from '../rate-limit/rate-limit.decorators.js';
-import { mapUser, UserResponse } from '../users/dto/user.response.js';
-import { UsersService } from '../users/users.service.js';
+import { LoginRateLimit } from '../rate-limit/index.js';
+import { mapUser, UserResponse } from '../users/index.js';
+import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
 import { isCredentialFailure } from './credential-failure.js';
-import { Audit, Authenticated, CurrentPrincipal, Public } from './decorators.js';
-import { ChangePasswordRequest, LoginRequest, LoginResponse } from './dto/auth.dto.js';
-import type { Principal } from './principal.js';
+import { Audit, Authenticated, CurrentPrincipal, Public } from '../common/access/decorators.js';
+import { ChangePasswordRequest, LoginRequest, UpdateNotificationPreferencesRequest } from './dto/auth.requests.js';
+import { LoginResponse, NotificationPreferencesResponse } from './dto/auth.responses.js';
+import type { Principal } from '../common/access/principal.js';
 import { TokenService } from './token.service.js';
 
 @ApiTags('auth')
@@ -54,6 +55,32 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return mapUser(await this.users.get(principal.id));
+  }
+
+  /** The email notices you receive (see the README, "Email"). */
+  @Get('me/notifications')
+  @Authenticated()
+  @ApiOperation({ operationId: 'getNotificationPreferences', summary: 'Your email notification preferences' })
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  async notifications(@CurrentPrincipal() principal: Principal): Promise<NotificationPreferencesResponse> {
+    return this.users.notificationPreferences(principal.id);
+  }
+
+  /**
+   * Switches email notices on or off; fields left out keep their setting. Switching on a notice your role cannot
+   * receive (an editor and contact requests; anyone but an admin and webhook endpoints) is 400 naming the field.
+   */
+  @Patch('me/notifications')
+  @Authenticated()
+  @ApiOperation({ operationId: 'updateNotificationPreferences', summary: 'Change your email notification preferences' })
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiProblems('validation_failed')
+  async updateNotifications(
+    @Body() body: UpdateNotificationPreferencesRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() ctx: AuditContext,
+  ): Promise<NotificationPreferencesResponse> {
+    return this.users.updateNotificationPreferences(principal.id, body, ctx);
   }
 
   /**

@@ -1,16 +1,17 @@
-import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ApiKeysModule } from '../api-keys/index.js';
+import { AuditModule } from '../audit/index.js';
+import { Feature } from '../common/feature/feature.js';
 import { AppConfig } from '../config/app-config.js';
-import { UsersModule } from '../users/users.module.js';
+import { UsersModule } from '../users/index.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { TokenService } from './token.service.js';
 
-/** Sign-in, tokens, and the global access guard every route goes through. */
-@Module({
+/** Sign-in, tokens, and the access guard every route goes through (registered, in order, by AppModule). */
+@Feature({
+  tag: { name: 'auth', description: 'Staff sign-in and the signed-in account.' },
   imports: [
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -20,10 +21,12 @@ import { TokenService } from './token.service.js';
         verifyOptions: { algorithms: ['HS256'], issuer: 'well-clinic-api' },
       }),
     }),
+    AuditModule,
     UsersModule,
     ApiKeysModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AuthService, TokenService, AccessGuard],
+  exports: [AccessGuard, TokenService],
 })
 export class AuthModule {}

@@ -1,23 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import { AuditLog, type AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
-import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/password.js';
-import { User } from '../users/user.entity.js';
+import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/index.js';
+import type { User } from '../users/index.js';
+import { UsersRepository } from '../users/index.js';
 import { credentialFailure } from './credential-failure.js';
 import { TokenService } from './token.service.js';
 
-const INVALID_LOGIN = 'The email or password is not correct.';
+/** Counted against the sign-in budgets of this client (and email) only; a success counts nothing. */
+const invalidLogin = () => credentialFailure(new AppException('unauthorized', 'The email or password is not correct.'));
 
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly tokens: TokenService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -26,37 +26,40 @@ export class AuthService {
    * of hashing work, so neither the message nor the timing tells which emails have accounts.
    */
   async login(email: string, password: string, ctx: AuditContext): Promise<{ user: User; token: string }> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ email: email.trim().toLowerCase() });
+    const user = await this.users.findByEmail(email.trim().toLowerCase());
     const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
 
     if (!user || !passwordOk || !user.active) {
       const reason = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'inactive';
-      await this.audit.record(this.dataSource.manager, ctx, {
-        action: 'auth.login_failed',
-        entityType: 'user',
-        entityId: user?.id ?? null,
-        metadata: { reason },
-      });
-      // Counted against the sign-in budgets of this client (and email) only; a success counts nothing.
-      throw credentialFailure(new AppException('unauthorized', INVALID_LOGIN));
+      await this.users.transaction((manager) =>
+        this.audit.record(manager, ctx, {
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: user?.id ?? null,
+          metadata: { reason },
+        }),
+      );
+      throw invalidLogin();
     }
 
-    return this.dataSource.transaction(async (manager) => {
-      await manager.update(User, { id: user.id }, { lastLoginAt: this.clock.now() });
+    return this.users.transaction(async (manager) => {
+      await this.users.update(user.id, { lastLoginAt: this.clock.now() }, manager);
       await this.audit.record(
         manager,
         { ...ctx, actor: { type: 'user', id: user.id } },
         { action: 'auth.login_succeeded', entityType: 'user', entityId: user.id },
       );
-      const signedIn = await manager.findOneByOrFail(User, { id: user.id });
+      const signedIn = await this.users.findById(user.id, manager);
+      // Deleted since its password was checked: as for an unknown email.
+      if (!signedIn) throw invalidLogin();
       return { user: signedIn, token: await this.tokens.issue(signedIn) };
     });
   }
 
   /** Needs the current password; every existing token of the user stops working. */
   changePassword(userId: string, current: string, next: string, ctx: AuditContext): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+    return this.users.transaction(async (manager) => {
+      const user = await this.users.findForUpdate(userId, manager);
       if (!user) throw new AppException('unauthorized', 'A valid bearer token is required.');
       if (!(await verifyPassword(user.passwordHash, current))) {
         throw credentialFailure(
@@ -67,10 +70,10 @@ export class AuthService {
       if (next === current) problems.push('must differ from the current password');
       if (problems.length)
         throw validationFailed(problems.map((p) => ({ field: 'newPassword', message: `newPassword ${p}` })));
-      await manager.update(
-        User,
-        { id: user.id },
+      await this.users.update(
+        user.id,
         { passwordHash: await hashPassword(next), tokenVersion: user.tokenVersion + 1 },
+        manager,
       );
       await this.audit.record(manager, ctx, { action: 'auth.password_changed', entityType: 'user', entityId: user.id });
     });

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { FEATURE_REGISTRY } from '../app.module.js';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 import { loadDotEnv } from '../config/dotenv.js';
 import { buildDataSourceOptions, describeDatabaseUrl } from '../database/data-source-options.js';
@@ -11,7 +12,7 @@ import { MAINTENANCE_STATEMENT_TIMEOUT_MS } from '../database/query-deadline.js'
  * PGLITE_DATA_DIR (which only one process may open: stop the API first).
  */
 export async function withCliDataSource<T>(
-  task: (dataSource: DataSource, config: AppConfig, target: string) => Promise<T>,
+  task: (dataSource: DataSource, config: AppConfig, target: string, migrationsApplied: string[]) => Promise<T>,
 ): Promise<T> {
   loadDotEnv();
   const config = loadConfig(process.env);
@@ -20,6 +21,7 @@ export async function withCliDataSource<T>(
   const dataSource = new DataSource(
     buildDataSourceOptions({
       url,
+      entities: FEATURE_REGISTRY.entities,
       poolMax: 1,
       connectTimeoutMs: config.database.connectTimeoutMs,
       // Maintenance work: no request waits on it.
@@ -28,9 +30,9 @@ export async function withCliDataSource<T>(
   );
   try {
     await dataSource.initialize();
-    await runPendingMigrations(dataSource);
+    const applied = await runPendingMigrations(dataSource);
     const target = embedded ? `embedded database ${config.database.pgliteDataDir}` : describeDatabaseUrl(url);
-    return await task(dataSource, config, target);
+    return await task(dataSource, config, target, applied);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();

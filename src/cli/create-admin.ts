@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { AppException } from '../common/errors/app-exception.js';
-import { insertSystemAdmin } from '../users/users.service.js';
+import { usersServiceOn } from '../users/users.service.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 const { values } = parseArgs({
@@ -19,8 +19,13 @@ const { email, password } = values;
 
 try {
   await withCliDataSource(async (dataSource) => {
+    const users = usersServiceOn(dataSource);
     const user = await dataSource.transaction((manager) =>
-      insertSystemAdmin(manager, { email, password, displayName: values.name ?? 'Administrator' }, 'create-admin'),
+      users.createSystemAdmin(
+        manager,
+        { email, password, displayName: values.name ?? 'Administrator' },
+        'create-admin',
+      ),
     );
     console.log(`Created admin ${user.email} (${user.id}).`);
   });

@@ -1,15 +1,15 @@
 /**
- * `npm run purge`: deletes contact requests closed or marked spam longer than CONTACT_RETENTION_DAYS ago, every
- * request received more than CONTACT_MAX_AGE_DAYS ago whatever its status, webhook deliveries finished before the
- * retention cutoff, and expired idempotency keys, as the daily job does; then says how many open requests have
- * waited more than 30 days. Audited with counts only.
+ * `npm run purge`: runs every feature's retention purge now, as the daily job does — contact requests closed or
+ * marked spam longer than CONTACT_RETENTION_DAYS ago and every request received more than CONTACT_MAX_AGE_DAYS ago,
+ * webhook deliveries finished before the retention cutoff, expired idempotency keys — then says how many open
+ * requests have waited more than 30 days. Audited with counts only.
  */
 import 'reflect-metadata';
-import { describePurge, purgeExpired, retentionPolicy } from '../contact-requests/retention.js';
+import { FEATURE_REGISTRY } from '../app.module.js';
+import { describePurges, runPurges } from '../maintenance/run-purges.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
-  const policy = retentionPolicy(config);
-  const result = await dataSource.transaction((manager) => purgeExpired(manager, new Date(), policy));
-  console.log(`Purged ${target}: ${describePurge(result, policy)}`);
+  const results = await runPurges(dataSource.manager, FEATURE_REGISTRY.purges, { now: new Date(), config });
+  console.log(`Purged ${target}: ${describePurges(results)}`);
 });

@@ -1,16 +1,22 @@
 /**
  * `npm run reencrypt`: after a key rotation (new DATA_ENCRYPTION_KEY, the old one in DATA_ENCRYPTION_KEYS), moves
- * every encrypted contact detail and note to the current key. Then the old key can be dropped.
+ * every encrypted value to the current key: contact details and notes, webhook signing secrets, and the addresses of
+ * emails not yet sent. Then the old key can be dropped.
  */
 import 'reflect-metadata';
 import { dataCipherFor } from '../common/crypto/data-cipher.module.js';
-import { reencryptContactData } from '../contact-requests/reencrypt.js';
+import { reencryptContactData } from '../contact-requests/index.js';
+import { reencryptMailRecipients } from '../mail/index.js';
+import { reencryptWebhookSecrets } from '../notifications/index.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
   const cipher = dataCipherFor(config);
   const moved = await reencryptContactData(dataSource, cipher);
+  const secrets = await reencryptWebhookSecrets(dataSource, cipher);
+  const addresses = await reencryptMailRecipients(dataSource, cipher);
   console.log(
-    `Re-encrypted ${target} under key ${cipher.currentKeyId}: ${moved.contactRequests} contact requests, ${moved.notes} notes.`,
+    `Re-encrypted ${target} under key ${cipher.currentKeyId}: ${moved.contactRequests} contact requests, ` +
+      `${moved.notes} notes, ${secrets} webhook endpoints, ${addresses} email addresses.`,
   );
 });

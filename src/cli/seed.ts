@@ -5,11 +5,18 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { FEATURE_REGISTRY } from '../app.module.js';
 import { bootstrapDatabase } from '../database/bootstrap-database.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
-  const { seeded } = await bootstrapDatabase(dataSource, config, new Logger('Seed'), { migrate: true, seed: true });
+  const { seeded } = await bootstrapDatabase(
+    dataSource,
+    config,
+    new Logger('Seed'),
+    { migrate: true, seed: true },
+    FEATURE_REGISTRY,
+  );
   console.log(
     seeded.length
       ? `Seeded ${target}: ${seeded.join(', ')}`

@@ -38,6 +38,8 @@ const DEFAULT_RATE_LIMITS = {
   general: { limit: 300, windowSeconds: 60 },
   login: { limit: 5, windowSeconds: 60, emailLimit: 20 },
   submission: { limit: 5, windowSeconds: 600 },
+  site: { limit: 60_000, windowSeconds: 60 },
+  failMode: 'closed',
 };
 
 const DEFAULTS = {
@@ -58,6 +60,7 @@ const DEFAULTS = {
     connectTimeoutMs: 5000,
     statementTimeoutMs: 4_000,
     queryTimeoutMs: 5000,
+    replicaUrls: [],
     migrateOnStart: true,
     seedOnStart: true,
     retryAfterSeconds: 5,
@@ -69,14 +72,24 @@ const DEFAULTS = {
     staleWhileRevalidateSeconds: 300,
     responseTtlMs: 2000,
     responseMaxBytes: 32 * 1024 * 1024,
+    invalidation: 'off',
   },
   publicSiteUrl: 'http://localhost:3000',
+  metrics: { port: undefined, token: undefined },
   auth: { jwtSecret: expect.any(String), jwtSecretGenerated: true, jwtTtlSeconds: 3600, initialAdmin: undefined },
+  articles: { previewTtlSeconds: 3600 },
   redisUrl: undefined,
   rateLimits: DEFAULT_RATE_LIMITS,
   dataEncryption: { currentKey: undefined, previousKeys: [] },
   contactRequests: DEFAULT_CONTACT_REQUESTS,
-  notifications: { webhookUrls: [], webhookSecret: undefined, dispatchIntervalMs: 5000, retryForMs: 24 * 3_600_000 },
+  notifications: {
+    webhookUrls: [],
+    webhookSecret: undefined,
+    dispatchIntervalMs: 5000,
+    retryForMs: 24 * 3_600_000,
+    allowPrivateTargets: false,
+  },
+  mail: { smtpUrl: undefined, from: undefined, staffAppUrl: undefined },
 };
 
 describe('loadConfig', () => {
@@ -126,11 +139,15 @@ describe('loadConfig', () => {
         CACHE_STALE_WHILE_REVALIDATE_SECONDS: '600',
         RESPONSE_CACHE_TTL_MS: '0',
         RESPONSE_CACHE_MAX_MB: '1',
+        CACHE_INVALIDATION: 'postgres',
         PUBLIC_SITE_URL: 'https://wellclinic.example/site/',
+        METRICS_PORT: '9464',
+        METRICS_TOKEN: 'm'.repeat(40),
         SHUTDOWN_TIMEOUT_MS: '500',
         SHUTDOWN_DRAIN_MS: '1500',
         JWT_SECRET: 'j'.repeat(40),
         JWT_TTL: '15m',
+        ARTICLE_PREVIEW_TTL_MINUTES: '15',
         ADMIN_EMAIL: 'owner@wellclinic.example',
         ADMIN_PASSWORD: 'a long enough password',
         REDIS_URL: 'redis://cache.internal:6379/2',
@@ -140,6 +157,9 @@ describe('loadConfig', () => {
         RATE_LIMIT_LOGIN_WINDOW_SECONDS: '300',
         RATE_LIMIT_SUBMISSION_LIMIT: '3',
         RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '3600',
+        RATE_LIMIT_FAIL_MODE: 'open',
+        RATE_LIMIT_SITE_LIMIT: '120000',
+        RATE_LIMIT_SITE_WINDOW_SECONDS: '30',
         DATA_ENCRYPTION_KEY: KEY,
         DATA_ENCRYPTION_KEYS: ` ${OLD_KEY} ,`,
         CONTACT_DEFAULT_REGION: 'GB',
@@ -175,25 +195,36 @@ describe('loadConfig', () => {
           connectTimeoutMs: 2000,
           statementTimeoutMs: 2_000,
           queryTimeoutMs: 2500,
+          replicaUrls: [],
           migrateOnStart: false,
           seedOnStart: true,
           retryAfterSeconds: 30,
         },
         log: { level: 'debug', pretty: true },
         docs: { enabled: false },
-        cache: { maxAgeSeconds: 0, staleWhileRevalidateSeconds: 600, responseTtlMs: 0, responseMaxBytes: 1024 * 1024 },
+        cache: {
+          maxAgeSeconds: 0,
+          staleWhileRevalidateSeconds: 600,
+          responseTtlMs: 0,
+          responseMaxBytes: 1024 * 1024,
+          invalidation: 'postgres',
+        },
         publicSiteUrl: 'https://wellclinic.example/site',
+        metrics: { port: 9464, token: 'm'.repeat(40) },
         auth: {
           jwtSecret: 'j'.repeat(40),
           jwtSecretGenerated: false,
           jwtTtlSeconds: 900,
           initialAdmin: { email: 'owner@wellclinic.example', password: 'a long enough password' },
         },
+        articles: { previewTtlSeconds: 900 },
         redisUrl: 'redis://cache.internal:6379/2',
         rateLimits: {
           general: { limit: 1000, windowSeconds: 120 },
           login: { limit: 10, windowSeconds: 300, emailLimit: 40 },
           submission: { limit: 3, windowSeconds: 3600 },
+          site: { limit: 120_000, windowSeconds: 30 },
+          failMode: 'open',
         },
         dataEncryption: { currentKey: Buffer.alloc(32, 1), previousKeys: [Buffer.alloc(32, 2)] },
         contactRequests: {
@@ -209,7 +240,9 @@ describe('loadConfig', () => {
           webhookSecret: 'w'.repeat(16),
           dispatchIntervalMs: 0,
           retryForMs: 2 * 3_600_000,
+          allowPrivateTargets: false,
         },
+        mail: { smtpUrl: undefined, from: undefined, staffAppUrl: undefined },
       });
       expect(config.embeddedDatabase).toBe(false);
     });
@@ -252,6 +285,10 @@ describe('loadConfig', () => {
       ['CONTACT_MAX_AGE_DAYS', '3651'],
       ['CONTACT_MAX_AGE_DAYS', '1.5'],
       ['RATE_LIMIT_LOGIN_EMAIL_LIMIT', '0'],
+      ['RATE_LIMIT_SITE_LIMIT', '0'],
+      ['RATE_LIMIT_SITE_LIMIT', '10000001'],
+      ['RATE_LIMIT_SITE_WINDOW_SECONDS', '0'],
+      ['RATE_LIMIT_SITE_WINDOW_SECONDS', '86401'],
     ])('rejects %s=%j (out of range)', (name, raw) => {
       expect(badVariables({ ...PG, [name]: raw })).toEqual([name]);
     });
@@ -345,6 +382,24 @@ describe('loadConfig', () => {
       }
     });
 
+    it('shares cache invalidations through Redis, else PostgreSQL, and not at all on the embedded database', () => {
+      const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+      expect(loadConfig({ ...PG, ...redis }).cache.invalidation).toBe('redis');
+      expect(loadConfig({ ...PG }).cache.invalidation).toBe('postgres');
+      expect(loadConfig({}).cache.invalidation).toBe('off');
+      expect(loadConfig({ ...redis }).cache.invalidation).toBe('redis');
+      expect(loadConfig({ ...PG, ...redis, CACHE_INVALIDATION: 'postgres' }).cache.invalidation).toBe('postgres');
+      expect(loadConfig({ ...PG, ...redis, CACHE_INVALIDATION: 'off' }).cache.invalidation).toBe('off');
+    });
+
+    it.each([
+      [{ CACHE_INVALIDATION: 'redis' }, 'CACHE_INVALIDATION: redis needs REDIS_URL'],
+      [{ CACHE_INVALIDATION: 'postgres' }, 'CACHE_INVALIDATION: postgres needs DATABASE_URL'],
+      [{ CACHE_INVALIDATION: 'memcached' }, 'CACHE_INVALIDATION: must be one of'],
+    ])('refuses CACHE_INVALIDATION %j', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
     it('forces poolMax to 1 without DATABASE_URL (PGlite is a single session)', () => {
       expect(loadConfig({ DB_POOL_MAX: '20' }).database.poolMax).toBe(1);
       expect(loadConfig({}).database.poolMax).toBe(1);
@@ -364,6 +419,19 @@ describe('loadConfig', () => {
 
     it.each(['mysql://h/db', 'postgres://', 'postgres://h /db', 'h:5432/db', 'http://h/db'])('rejects %s', (url) => {
       expect(badVariables({ DATABASE_URL: url })).toEqual(['DATABASE_URL']);
+    });
+
+    it('reads DATABASE_REPLICA_URLS as a list with DATABASE_URL, and ignores it on the embedded database', () => {
+      const replicas = ' postgres://r1:5432/db, postgresql://u:p@r2/db?sslmode=require ,';
+      expect(loadConfig({ ...PG, DATABASE_REPLICA_URLS: replicas }).database.replicaUrls).toEqual([
+        'postgres://r1:5432/db',
+        'postgresql://u:p@r2/db?sslmode=require',
+      ]);
+      expect(loadConfig({ DATABASE_REPLICA_URLS: 'postgres://r1/db' }).database.replicaUrls).toEqual([]);
+    });
+
+    it.each(['mysql://r/db', 'postgres://r/db,http://r2/db', 'postgres://r /db'])('rejects replicas %s', (urls) => {
+      expect(badVariables({ ...PG, DATABASE_REPLICA_URLS: urls })).toEqual(['DATABASE_REPLICA_URLS']);
     });
   });
 
@@ -401,6 +469,45 @@ describe('loadConfig', () => {
       ).toEqual(['NOTIFY_WEBHOOK_URLS']);
     });
 
+    it('reads email settings: SMTP_FROM required with SMTP_URL, URLs and addresses checked without echoing them', () => {
+      expect(
+        loadConfig({
+          SMTP_URL: 'smtp://mailer:pa55@smtp.example:587',
+          SMTP_FROM: 'Well Clinic <noreply@clinic.example>',
+          STAFF_APP_URL: 'https://staff.clinic.example/',
+        }).mail,
+      ).toEqual({
+        smtpUrl: 'smtp://mailer:pa55@smtp.example:587',
+        from: 'Well Clinic <noreply@clinic.example>',
+        staffAppUrl: 'https://staff.clinic.example',
+      });
+      expect(loadConfig({ SMTP_URL: 'smtps://smtp.example', SMTP_FROM: 'noreply@clinic.example' }).mail.from).toBe(
+        'noreply@clinic.example',
+      );
+      const missingFrom = configError({ SMTP_URL: 'smtp://mailer:pa55@smtp.example:587' });
+      expect(missingFrom.problems).toEqual(['SMTP_FROM: is required when SMTP_URL is set']);
+      expect(missingFrom.message).not.toContain('pa55');
+      expect(
+        badVariables({ SMTP_URL: 'http://smtp.example', SMTP_FROM: 'not an address', STAFF_APP_URL: 'ftp://x' }),
+      ).toEqual(['SMTP_FROM', 'SMTP_URL', 'STAFF_APP_URL']);
+      expect(badVariables({ SMTP_URL: 'smtp://h', SMTP_FROM: 'A <a@b.example>\r\nBcc: x@y.example' })).toEqual([
+        'SMTP_FROM',
+      ]);
+    });
+
+    it('requires https webhook URLs unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true', () => {
+      const legacy = {
+        NOTIFY_WEBHOOK_URLS: 'https://hooks.example/a,http://intranet/b',
+        NOTIFY_WEBHOOK_SECRET: 'w'.repeat(16),
+      };
+      expect(configError(legacy).problems).toEqual([
+        'NOTIFY_WEBHOOK_URLS: must be https URLs unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true',
+      ]);
+      const allowed = loadConfig({ ...legacy, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      expect(allowed.notifications.allowPrivateTargets).toBe(true);
+      expect(allowed.notifications.webhookUrls).toEqual(['https://hooks.example/a', 'http://intranet/b']);
+    });
+
     it('rejects a region that is not a two-letter code', () => {
       expect(badVariables({ CONTACT_DEFAULT_REGION: 'usa' })).toEqual(['CONTACT_DEFAULT_REGION']);
     });
@@ -436,6 +543,10 @@ describe('loadConfig', () => {
 
     it.each(['1w', 'h', '-5m', '1.5h', ''])('rejects JWT_TTL=%j', (raw) => {
       expect(badVariables({ JWT_TTL: raw })).toEqual(['JWT_TTL']);
+    });
+
+    it.each(['0', '10081', '1.5', '1h', 'abc'])('rejects ARTICLE_PREVIEW_TTL_MINUTES=%j', (raw) => {
+      expect(badVariables({ ARTICLE_PREVIEW_TTL_MINUTES: raw })).toEqual(['ARTICLE_PREVIEW_TTL_MINUTES']);
     });
 
     it('needs ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
@@ -633,6 +744,18 @@ describe('loadConfig', () => {
     it('reports only the bad variable when one of the two is invalid in itself', () => {
       expect(badVariables({ RATE_LIMIT_LOGIN_LIMIT: 'many' })).toEqual(['RATE_LIMIT_LOGIN_LIMIT']);
       expect(badVariables({ RATE_LIMIT_LOGIN_EMAIL_LIMIT: '0' })).toEqual(['RATE_LIMIT_LOGIN_EMAIL_LIMIT']);
+    });
+  });
+
+  describe('rate-limit fail mode', () => {
+    it.each(['closed', 'open'])('accepts %j', (mode) => {
+      expect(loadConfig({ RATE_LIMIT_FAIL_MODE: mode }).rateLimits.failMode).toBe(mode);
+    });
+
+    it.each(['', 'CLOSED', 'fail-open', 'true'])('rejects %j', (mode) => {
+      expect(configError({ RATE_LIMIT_FAIL_MODE: mode }).problems).toEqual([
+        'RATE_LIMIT_FAIL_MODE: must be one of the following values: closed, open',
+      ]);
     });
   });
 

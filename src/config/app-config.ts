@@ -3,7 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EnvironmentVariables, type LogLevel, type NodeEnv, splitList } from './environment.js';
+import { EnvironmentVariables, type LogLevel, type NodeEnv, type RateLimitFailMode, splitList } from './environment.js';
 
 export type TrustProxy = boolean | number | string[];
 
@@ -41,6 +41,8 @@ export class AppConfig {
     readonly statementTimeoutMs: number;
     /** Client-side deadline of each query a request makes (migrations at startup are exempt). */
     readonly queryTimeoutMs: number;
+    /** Streaming replicas for public reads (DATABASE_REPLICA_URLS); always empty on the embedded database. */
+    readonly replicaUrls: readonly string[];
     readonly migrateOnStart: boolean;
     readonly seedOnStart: boolean;
     readonly retryAfterSeconds: number;
@@ -53,9 +55,13 @@ export class AppConfig {
     /** The in-memory response cache of public content (0: off). */
     readonly responseTtlMs: number;
     readonly responseMaxBytes: number;
+    /** How the other instances hear of an invalidation: resolved from CACHE_INVALIDATION ('auto'). */
+    readonly invalidation: 'redis' | 'postgres' | 'off';
   };
   /** Base URL of the public website, without a trailing slash. */
   readonly publicSiteUrl: string;
+  /** Where Prometheus scrapes: a port of its own, and/or the API's port with a bearer token. Unset: nowhere. */
+  readonly metrics: { readonly port?: number; readonly token?: string };
   readonly auth: {
     /** From JWT_SECRET; in embedded mode without one, random per process (tokens end with the process). */
     readonly jwtSecret: string;
@@ -63,10 +69,16 @@ export class AppConfig {
     readonly jwtTtlSeconds: number;
     readonly initialAdmin?: { readonly email: string; readonly password: string };
   };
+  /** How long a draft preview token is valid. */
+  readonly articles: { readonly previewTtlSeconds: number };
   readonly redisUrl?: string;
   readonly rateLimits: Readonly<Record<RateLimitPolicy, { readonly limit: number; readonly windowSeconds: number }>> & {
     /** `limit` counts failed attempts per IP; this one failed attempts per email (see the login policy). */
     readonly login: { readonly emailLimit: number };
+    /** The budget of each `site` API key, which replaces the per-IP general ceiling for its requests. */
+    readonly site: { readonly limit: number; readonly windowSeconds: number };
+    /** Whether login and submission requests are refused (`closed`) or let through while Redis cannot count them. */
+    readonly failMode: RateLimitFailMode;
   };
   readonly dataEncryption: {
     /** Undefined only with the embedded database, which keeps a generated key next to its files. */
@@ -86,6 +98,15 @@ export class AppConfig {
     readonly webhookSecret?: string;
     readonly dispatchIntervalMs: number;
     readonly retryForMs: number;
+    /** WEBHOOK_ALLOW_PRIVATE_TARGETS: plain http and internal addresses allowed as webhook targets. */
+    readonly allowPrivateTargets: boolean;
+  };
+  /** Email through SMTP; `smtpUrl` unset means email is off. Dispatch interval and retry window: `notifications`. */
+  readonly mail: {
+    readonly smtpUrl?: string;
+    readonly from?: string;
+    /** Without a trailing slash. */
+    readonly staffAppUrl?: string;
   };
 
   constructor(env: EnvironmentVariables) {
@@ -106,6 +127,7 @@ export class AppConfig {
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+      replicaUrls: env.DATABASE_URL ? splitList(env.DATABASE_REPLICA_URLS) : [],
       migrateOnStart: env.DB_MIGRATE_ON_START,
       seedOnStart: env.DB_SEED_ON_START ?? (!env.DATABASE_URL && env.NODE_ENV !== 'production'),
       retryAfterSeconds: env.DB_RETRY_AFTER_SECONDS,
@@ -117,8 +139,17 @@ export class AppConfig {
       staleWhileRevalidateSeconds: env.CACHE_STALE_WHILE_REVALIDATE_SECONDS,
       responseTtlMs: env.RESPONSE_CACHE_TTL_MS,
       responseMaxBytes: env.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+      invalidation:
+        env.CACHE_INVALIDATION !== 'auto'
+          ? env.CACHE_INVALIDATION
+          : env.REDIS_URL
+            ? 'redis'
+            : env.DATABASE_URL
+              ? 'postgres'
+              : 'off',
     };
     this.publicSiteUrl = env.PUBLIC_SITE_URL.replace(/\/+$/, '');
+    this.metrics = { port: env.METRICS_PORT, token: env.METRICS_TOKEN };
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
       jwtSecretGenerated: env.JWT_SECRET === undefined,
@@ -126,6 +157,7 @@ export class AppConfig {
       initialAdmin:
         env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     };
+    this.articles = { previewTtlSeconds: env.ARTICLE_PREVIEW_TTL_MINUTES * 60 };
     this.redisUrl = env.REDIS_URL;
     this.rateLimits = {
       general: { limit: env.RATE_LIMIT_GENERAL_LIMIT, windowSeconds: env.RATE_LIMIT_GENERAL_WINDOW_SECONDS },
@@ -135,6 +167,8 @@ export class AppConfig {
         emailLimit: env.RATE_LIMIT_LOGIN_EMAIL_LIMIT,
       },
       submission: { limit: env.RATE_LIMIT_SUBMISSION_LIMIT, windowSeconds: env.RATE_LIMIT_SUBMISSION_WINDOW_SECONDS },
+      site: { limit: env.RATE_LIMIT_SITE_LIMIT, windowSeconds: env.RATE_LIMIT_SITE_WINDOW_SECONDS },
+      failMode: env.RATE_LIMIT_FAIL_MODE,
     };
     const key = (value: string) => Buffer.from(value, 'base64');
     this.dataEncryption = {
@@ -158,6 +192,12 @@ export class AppConfig {
       webhookSecret: env.NOTIFY_WEBHOOK_SECRET,
       dispatchIntervalMs: env.NOTIFY_DISPATCH_INTERVAL_MS,
       retryForMs: env.NOTIFY_RETRY_HOURS * 3_600_000,
+      allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    };
+    this.mail = {
+      smtpUrl: env.SMTP_URL,
+      from: env.SMTP_FROM,
+      staffAppUrl: env.STAFF_APP_URL?.replace(/\/+$/, ''),
     };
   }
 
@@ -188,6 +228,11 @@ const OPTIONAL_VARIABLES = [
   'REDIS_URL',
   'DATA_ENCRYPTION_KEY',
   'NOTIFY_WEBHOOK_SECRET',
+  'METRICS_PORT',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'STAFF_APP_URL',
 ];
 
 /**
@@ -196,12 +241,15 @@ const OPTIONAL_VARIABLES = [
  */
 export const FILE_VARIABLES = [
   'DATABASE_URL',
+  'DATABASE_REPLICA_URLS',
   'JWT_SECRET',
   'DATA_ENCRYPTION_KEY',
   'DATA_ENCRYPTION_KEYS',
   'ADMIN_PASSWORD',
   'NOTIFY_WEBHOOK_SECRET',
   'REDIS_URL',
+  'METRICS_TOKEN',
+  'SMTP_URL',
 ] as const;
 
 export type SecretFileReader = (path: string) => string;
@@ -293,6 +341,23 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
   );
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
+  }
+  if (env.SMTP_URL && !env.SMTP_FROM && !bad.has('SMTP_FROM') && !bad.has('SMTP_URL')) {
+    problems.push('SMTP_FROM: is required when SMTP_URL is set');
+  }
+  if (
+    !env.WEBHOOK_ALLOW_PRIVATE_TARGETS &&
+    !bad.has('NOTIFY_WEBHOOK_URLS') &&
+    !bad.has('WEBHOOK_ALLOW_PRIVATE_TARGETS') &&
+    splitList(env.NOTIFY_WEBHOOK_URLS).some((url) => !url.startsWith('https:'))
+  ) {
+    problems.push('NOTIFY_WEBHOOK_URLS: must be https URLs unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true');
+  }
+  if (env.CACHE_INVALIDATION === 'redis' && !env.REDIS_URL && !bad.has('REDIS_URL')) {
+    problems.push('CACHE_INVALIDATION: redis needs REDIS_URL');
+  }
+  if (env.CACHE_INVALIDATION === 'postgres' && !env.DATABASE_URL && !bad.has('DATABASE_URL')) {
+    problems.push('CACHE_INVALIDATION: postgres needs DATABASE_URL (the embedded database serves one instance)');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD) && !bad.has('ADMIN_EMAIL')) {
     problems.push(`${env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: must be set together with the other`);

@@ -42,6 +42,41 @@ function EnvBool(): PropertyDecorator {
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A variable that may be unset (or empty, which counts as unset); when set, it must pass `rules`, in order. */
+function OptionalEnv(...rules: PropertyDecorator[]): PropertyDecorator {
+  return applyDecorators(Transform(emptyToUndefined), IsOptional(), ...rules);
+}
+
+/** An optional integer variable within bounds. */
+function OptionalEnvInt(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    Transform((params) => toInt({ value: emptyToUndefined(params) })),
+    IsOptional(),
+    IsInt(),
+    Min(min),
+    Max(max),
+  );
+}
+
+/** An optional boolean variable. */
+function OptionalEnvBool(): PropertyDecorator {
+  return applyDecorators(
+    Transform((params) => toBool({ value: emptyToUndefined(params) })),
+    IsOptional(),
+    IsBoolean(),
+  );
+}
+
+/** A non-empty string. */
+function EnvText(): PropertyDecorator {
+  return applyDecorators(IsString(), MinLength(1));
+}
+
+/** The key of an operating-hours schedule. */
+function EnvScheduleKey(): PropertyDecorator {
+  return Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' });
+}
+
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 function isProxyAddress(entry: string): boolean {
@@ -93,6 +128,17 @@ class IsEncryptionKeyList implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'isPostgresUrlList' })
+class IsPostgresUrlList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && splitList(value).every((url) => /^postgres(ql)?:\/\/\S+$/.test(url));
+  }
+
+  defaultMessage(): string {
+    return 'must be a comma-separated list of postgres:// or postgresql:// URLs';
+  }
+}
+
 @ValidatorConstraint({ name: 'isUrlList' })
 class IsUrlList implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -117,6 +163,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+export const CACHE_INVALIDATION_MODES = ['auto', 'redis', 'postgres', 'off'] as const;
+export type CacheInvalidationMode = (typeof CACHE_INVALIDATION_MODES)[number];
+export const RATE_LIMIT_FAIL_MODES = ['closed', 'open'] as const;
+export type RateLimitFailMode = (typeof RATE_LIMIT_FAIL_MODES)[number];
 
 /**
  * class-validator checks a property's rules bottom-up and stops at the first failure, so the type rule sits
@@ -129,20 +179,23 @@ export class EnvironmentVariables {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
-  @MinLength(1)
-  @IsString()
+  @EnvText()
   HOST = '0.0.0.0';
 
   @EnvInt(0, 65535)
   PORT = 3000;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  @OptionalEnv(Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' }))
   DATABASE_URL?: string;
 
-  @MinLength(1)
-  @IsString()
+  /**
+   * Streaming read replicas of DATABASE_URL's database, comma-separated: public content reads go to one of them
+   * (staff reads and writes stay on the primary). Empty: none. Ignored on the embedded database.
+   */
+  @Validate(IsPostgresUrlList)
+  DATABASE_REPLICA_URLS = '';
+
+  @EnvText()
   PGLITE_DATA_DIR = './.data/pglite';
 
   @EnvInt(1, 100)
@@ -171,9 +224,7 @@ export class EnvironmentVariables {
   ALLOW_EMBEDDED_IN_PRODUCTION = false;
 
   /** Unset means "seed the embedded database outside production, never a real one". */
-  @Transform((params) => toBool({ value: emptyToUndefined(params) }))
-  @IsOptional()
-  @IsBoolean()
+  @OptionalEnvBool()
   DB_SEED_ON_START?: boolean;
 
   @EnvInt(1, 3600)
@@ -214,6 +265,13 @@ export class EnvironmentVariables {
   @EnvInt(1, 1_024)
   RESPONSE_CACHE_MAX_MB = 32;
 
+  /**
+   * How instances tell each other to forget cached responses after a change: `auto` is Redis when REDIS_URL is set,
+   * else PostgreSQL LISTEN/NOTIFY when DATABASE_URL is; `off` leaves it to the TTL.
+   */
+  @IsIn(CACHE_INVALIDATION_MODES)
+  CACHE_INVALIDATION: CacheInvalidationMode = 'auto';
+
   /** The public website: absolute links in the RSS feed and the articles' JSON-LD. */
   @Matches(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' })
   PUBLIC_SITE_URL = 'http://localhost:3000';
@@ -222,40 +280,39 @@ export class EnvironmentVariables {
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   /** Unset means 5000 in production (a load balancer keeps routing for a while after SIGTERM), else 0. */
-  @Transform((params) => toInt({ value: emptyToUndefined(params) }))
-  @IsOptional()
-  @Max(120_000)
-  @Min(0)
-  @IsInt()
+  @OptionalEnvInt(0, 120_000)
   SHUTDOWN_DRAIN_MS?: number;
+
+  /** Prometheus metrics on their own port (`GET /metrics`, no credentials: keep the port private). 0: any free port. */
+  @OptionalEnvInt(0, 65_535)
+  METRICS_PORT?: number;
+
+  /** Prometheus metrics on the API's port at `GET /metrics`, for `Authorization: Bearer <token>` only. */
+  @OptionalEnv(IsString(), MinLength(32, { message: 'must be at least 32 characters' }))
+  METRICS_TOKEN?: string;
 
   /**
    * Required when DATABASE_URL is set and in production (checked in loadConfig); embedded mode outside production
    * makes a random one per run.
    */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @MinLength(32, { message: 'must be at least 32 characters' })
-  @IsString()
+  @OptionalEnv(IsString(), MinLength(32, { message: 'must be at least 32 characters' }))
   JWT_SECRET?: string;
 
   @Matches(/^\d{1,7}[smhd]?$/, { message: 'must be a duration like 3600, 90s, 15m, 1h or 1d' })
   @IsString()
   JWT_TTL = '1h';
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsEmail({}, { message: 'must be an email address' })
+  /** How long an article's draft preview token (`POST /api/v1/admin/articles/{id}/preview-token`) stays valid. */
+  @EnvInt(1, 10_080)
+  ARTICLE_PREVIEW_TTL_MINUTES = 60;
+
+  @OptionalEnv(IsEmail({}, { message: 'must be an email address' }))
   ADMIN_EMAIL?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalEnv(IsString())
   ADMIN_PASSWORD?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  @OptionalEnv(Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' }))
   REDIS_URL?: string;
 
   @EnvInt(1, 100_000)
@@ -285,12 +342,24 @@ export class EnvironmentVariables {
   RATE_LIMIT_SUBMISSION_WINDOW_SECONDS = 600;
 
   /**
+   * What the login and submission limits do while their shared store (Redis) cannot count: `closed` refuses those
+   * requests with 429, `open` lets them through uncounted. The general and site budgets always let requests through.
+   */
+  @IsIn(RATE_LIMIT_FAIL_MODES)
+  RATE_LIMIT_FAIL_MODE: RateLimitFailMode = 'closed';
+
+  /** Requests per API key with the `site` scope (a server-rendered website), instead of the per-IP general limit. */
+  @EnvInt(1, 10_000_000)
+  RATE_LIMIT_SITE_LIMIT = 60_000;
+
+  @EnvInt(1, 86_400)
+  RATE_LIMIT_SITE_WINDOW_SECONDS = 60;
+
+  /**
    * The key that encrypts contact details (AES-256-GCM), base64 of 32 bytes. Required with DATABASE_URL; the
    * embedded database keeps a generated one next to its files.
    */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Validate(IsEncryptionKey)
+  @OptionalEnv(Validate(IsEncryptionKey))
   DATA_ENCRYPTION_KEY?: string;
 
   /** Earlier keys, still used to read what they encrypted until `npm run reencrypt` has moved it. */
@@ -305,18 +374,17 @@ export class EnvironmentVariables {
   CONTACT_REPLY_WITHIN_MINUTES = 60;
 
   /** The operating-hours schedule whose hours set the expected reply time, per preferred channel. */
-  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  @EnvScheduleKey()
   CONTACT_SCHEDULE_TEXT = 'text-line';
 
-  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  @EnvScheduleKey()
   CONTACT_SCHEDULE_CALL = 'text-line';
 
-  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be a schedule key such as text-line' })
+  @EnvScheduleKey()
   CONTACT_SCHEDULE_EMAIL = 'text-line';
 
   /** Shown with every contact-request confirmation. */
-  @MinLength(1)
-  @IsString()
+  @EnvText()
   CONTACT_CRISIS_NOTICE =
     'If you are in crisis or thinking about harming yourself, do not wait for our reply: call or text 988 (Suicide & Crisis Lifeline, US), or call 911.';
 
@@ -328,15 +396,15 @@ export class EnvironmentVariables {
   @EnvInt(30, 3_650)
   CONTACT_MAX_AGE_DAYS = 730;
 
-  /** Where `contact_request.created` is announced (signed JSON without personal data). Empty: nowhere. */
+  /**
+   * Webhook receivers from before endpoints were managed through the API: at startup each URL becomes a managed
+   * endpoint (`contact_request.created`, signed with NOTIFY_WEBHOOK_SECRET). Empty: none.
+   */
   @Validate(IsUrlList)
   NOTIFY_WEBHOOK_URLS = '';
 
-  /** HMAC-SHA256 secret for `X-Signature`; required when NOTIFY_WEBHOOK_URLS is set. */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @MinLength(16)
-  @IsString()
+  /** The signing secret of the endpoints made from NOTIFY_WEBHOOK_URLS; required when that is set. */
+  @OptionalEnv(IsString(), MinLength(16))
   NOTIFY_WEBHOOK_SECRET?: string;
 
   /** How often the dispatcher looks for due deliveries; 0 turns the background loop off. */
@@ -346,4 +414,32 @@ export class EnvironmentVariables {
   /** Retries of a failing webhook stop after this many hours. */
   @EnvInt(1, 168)
   NOTIFY_RETRY_HOURS = 24;
+
+  /**
+   * Outgoing email: `smtp://user:pass@host:587` (STARTTLS when the server offers it) or `smtps://…:465` (TLS from the
+   * start). Unset: email is off, nothing is queued. A secret (it may hold the password).
+   */
+  @OptionalEnv(Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' }))
+  SMTP_URL?: string;
+
+  /** The sender of every email, `noreply@clinic.example` or `Well Clinic <noreply@clinic.example>`; required with SMTP_URL. */
+  @OptionalEnv(
+    Matches(/^(?:[^<>\r\n"]{0,100}<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, {
+      message: 'must be an email address, optionally as "Name <address>"',
+    }),
+  )
+  SMTP_FROM?: string;
+
+  /** The staff app (front end): staff emails link to its pages. Unset: no links. */
+  @OptionalEnv(
+    Matches(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' }),
+  )
+  STAFF_APP_URL?: string;
+
+  /**
+   * Lets webhook endpoints be plain `http` and resolve to loopback, private, link-local and other internal addresses
+   * (tests, intranets). Off: only `https` to public addresses, checked when the connection is made.
+   */
+  @EnvBool()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
 }

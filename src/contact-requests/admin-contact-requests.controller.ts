@@ -1,14 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { AuditEventResponse, mapAuditEvent } from '../audit/dto/audit-event.response.js';
-import { Audit, Roles } from '../auth/decorators.js';
-import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { AuditEventResponse, mapAuditEvent } from '../audit/index.js';
+import { Audit, Roles } from '../common/access/decorators.js';
+import { ApiIfMatch, IfMatch } from '../common/http/if-match.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import {
+  ApiPageResponse,
+  CappedPageMeta,
+  mapPage,
+  type Page,
+  PaginationQueryDto,
+} from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
-import { AdminContactRequestsService, type RequestRecord } from './admin-contact-requests.service.js';
+import { AdminContactRequestsService } from './admin-contact-requests.service.js';
 import {
   CreateNoteRequest,
   ListContactRequestsQuery,
@@ -23,18 +28,15 @@ import {
   mapRequest,
   mapSummary,
 } from './dto/contact-request.responses.js';
+import { ApiEvents, CONTACT_REQUEST_CREATED, CONTACT_REQUEST_REPLY_OVERDUE } from '../notifications/index.js';
 
 /** The front desk's queue. Reading a request's details is recorded, so the clinic knows who looked at what. */
 @ApiTags('contact-requests')
+@ApiEvents(CONTACT_REQUEST_CREATED, CONTACT_REQUEST_REPLY_OVERDUE)
 @Roles('frontdesk')
 @Controller('admin/contact-requests')
 export class AdminContactRequestsController {
   constructor(private readonly requests: AdminContactRequestsService) {}
-
-  private respond(record: RequestRecord, reply: FastifyReply): ContactRequestResponse {
-    void reply.header('etag', versionEtag(record.request.version));
-    return mapRequest(record);
-  }
 
   /**
    * Newest first; phone and email shown masked. Listing is audited (which requests, not their contents). To find
@@ -73,12 +75,8 @@ export class AdminContactRequestsController {
   @ApiOperation({ operationId: 'getContactRequest', summary: 'One contact request, in full' })
   @ApiOkResponse({ type: ContactRequestResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(
-    @UuidParam('id') id: string,
-    @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContactRequestResponse> {
-    return this.respond(await this.requests.get(id, ctx), reply);
+  async get(@UuidParam('id') id: string, @Audit() ctx: AuditContext): Promise<ContactRequestResponse> {
+    return mapRequest(await this.requests.get(id, ctx));
   }
 
   /** `status`: new → in_progress → contacted → closed, or any → spam (final). `assignedTo`: an active staff member. */
@@ -92,9 +90,8 @@ export class AdminContactRequestsController {
     @Body() body: UpdateContactRequestRequest,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactRequestResponse> {
-    return this.respond(await this.requests.update(id, body, ifMatch, ctx), reply);
+    return mapRequest(await this.requests.update(id, body, ifMatch, ctx));
   }
 
   /** Internal, encrypted like the message. */
@@ -124,7 +121,7 @@ export class AdminContactRequestsController {
   /** Who read or changed it, oldest first (also after erasure). */
   @Get(':id/audit')
   @ApiOperation({ operationId: 'listContactRequestAudit', summary: 'The audit events of one contact request' })
-  @ApiPageResponse(AuditEventResponse)
+  @ApiPageResponse(AuditEventResponse, undefined, CappedPageMeta)
   @ApiProblems('validation_failed')
   async auditTrail(@UuidParam('id') id: string, @Query() query: PaginationQueryDto): Promise<Page<AuditEventResponse>> {
     return mapPage(await this.requests.auditTrail(id, query), mapAuditEvent);

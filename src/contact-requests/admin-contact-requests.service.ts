@@ -1,33 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
-import { type AuditContext, AuditService } from '../audit/audit.service.js';
-import type { AuditEvent } from '../audit/audit-event.entity.js';
-import type { ListAuditEventsQuery } from '../audit/dto/list-audit-events.query.js';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/index.js';
+import { AuditLog, type AuditContext } from '../common/audit/audit-log.js';
+import type { AuditEvent } from '../audit/index.js';
+import type { ListAuditEventsQuery } from '../audit/index.js';
 import { Clock } from '../common/clock/clock.js';
 import { DataCipher } from '../common/crypto/data-cipher.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { assertIfMatch as assertVersion } from '../common/http/if-match.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
-import { instantRange, withRange } from '../common/validation/instant-range.js';
+import { notFound, VersionedWrites } from '../common/persistence/versioned-writes.js';
+import { instantRange } from '../common/validation/instant-range.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { AppConfig } from '../config/app-config.js';
-import { User } from '../users/user.entity.js';
+import { RequesterMail } from '../mail/index.js';
 import { normalizeEmail, normalizePhone } from './contact-details.js';
-import { type ContactDetails, EMAIL_INDEX, open, openNote, PHONE_INDEX, sealNote } from './contact-request-records.js';
+import { type ContactDetails, EMAIL_INDEX, open, openNote, PHONE_INDEX, sealNote } from './contact-request-sealing.js';
 import { ContactRequestNote } from './contact-request-note.entity.js';
-import { ContactRequestStatusChange } from './contact-request-status-change.entity.js';
-import { ContactRequest, type ContactRequestStatus } from './contact-request.entity.js';
+import type { ContactRequestStatusChange } from './contact-request-status-change.entity.js';
+import type { ContactRequest, ContactRequestStatus } from './contact-request.entity.js';
+import { type ContactRequestFilter, ContactRequestsRepository } from './contact-requests.repository.js';
 import type {
   CreateNoteRequest,
   ListContactRequestsQuery,
   SearchContactRequestsRequest,
   UpdateContactRequestRequest,
 } from './dto/contact-request.requests.js';
-
-const assertIfMatch = (header: string | undefined, version: number) =>
-  assertVersion(header, version, 'contact request');
 
 /** The one forward path, and spam from anywhere (but spam is final). */
 const NEXT: Record<ContactRequestStatus, readonly ContactRequestStatus[]> = {
@@ -37,10 +35,6 @@ const NEXT: Record<ContactRequestStatus, readonly ContactRequestStatus[]> = {
   closed: ['spam'],
   spam: [],
 };
-
-export function allowedMoves(from: ContactRequestStatus): readonly ContactRequestStatus[] {
-  return NEXT[from];
-}
 
 export interface OpenedRequest {
   request: ContactRequest;
@@ -56,11 +50,14 @@ export interface RequestRecord extends OpenedRequest {
 @Injectable()
 export class AdminContactRequestsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly requests: ContactRequestsRepository,
+    private readonly writes: VersionedWrites,
     private readonly cipher: DataCipher,
-    private readonly audit: AuditService,
+    private readonly audit: AuditLog,
+    private readonly auditEvents: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly requesterMail: RequesterMail,
   ) {}
 
   /** Newest first. */
@@ -92,22 +89,18 @@ export class AdminContactRequestsService {
 
   private page(
     query: ListContactRequestsQuery,
-    byContact: FindOptionsWhere<ContactRequest>,
+    byContact: Pick<ContactRequestFilter, 'phoneIndexes' | 'emailIndexes'>,
     ctx: AuditContext,
     audited: (rows: ContactRequest[], total: number) => { action: string; metadata: Record<string, unknown> },
   ): Promise<Page<OpenedRequest>> {
-    const where: FindOptionsWhere<ContactRequest> = {
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.channel ? { channel: query.channel } : {}),
-      ...withRange('createdAt', instantRange(query.from, query.to)),
+    const filter: ContactRequestFilter = {
+      status: query.status,
+      channel: query.channel,
+      createdAt: instantRange(query.from, query.to),
       ...byContact,
     };
-    return this.dataSource.transaction(async (manager) => {
-      const [rows, total] = await manager.findAndCount(ContactRequest, {
-        where,
-        order: { createdAt: 'DESC', id: 'ASC' },
-        ...pageWindow(query),
-      });
+    return this.writes.transaction({}, async (manager) => {
+      const [rows, total] = await this.requests.findPage(filter, pageWindow(query), manager);
       await this.audit.record(manager, ctx, { entityType: 'contact_request', ...audited(rows, total) });
       return toPage(
         rows.map((request) => ({ request, details: open(this.cipher, request) })),
@@ -119,100 +112,80 @@ export class AdminContactRequestsService {
 
   /** The whole request, decrypted, with notes and history; the read itself is audited. */
   get(id: string, ctx: AuditContext): Promise<RequestRecord> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.writes.transaction({}, async (manager) => {
       const record = await this.record(manager, id);
-      await this.audit.record(manager, ctx, {
-        action: 'contact_request.read',
-        entityType: 'contact_request',
-        entityId: id,
-      });
+      await this.writes.audit(manager, this.requests, record.request, ctx, { action: 'contact_request.read' });
       return record;
     });
   }
 
+  /**
+   * Moves the status (one step along NEXT, recorded in the history) and/or (re)assigns the request to an active
+   * staff member: one new version, one `contact_request.updated` event. Nothing to change changes nothing.
+   */
   update(
     id: string,
     body: UpdateContactRequestRequest,
     ifMatch: string | undefined,
     ctx: AuditContext,
   ): Promise<RequestRecord> {
-    return this.dataSource.transaction(async (manager) => {
-      const request = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, request.version);
-      const metadata: Record<string, unknown> = {};
-      const now = this.clock.now();
-      if (body.status !== undefined && body.status !== request.status) {
-        if (!NEXT[request.status].includes(body.status)) {
-          throw new AppException(
-            'invalid_transition',
-            `A request in status ${request.status} cannot move to ${body.status}.`,
-            { extensions: { currentStatus: request.status, allowed: NEXT[request.status] } },
-          );
+    return this.writes.transaction({}, async (manager) => {
+      await this.writes.change(manager, this.requests, id, ifMatch, ctx, async (request) => {
+        const metadata: Record<string, unknown> = {};
+        if (body.status !== undefined && body.status !== request.status) {
+          const now = this.clock.now();
+          await this.move(manager, request, body.status, now, ctx);
+          metadata.from = request.status;
+          metadata.to = body.status;
+          request.status = body.status;
+          request.statusChangedAt = now;
         }
-        await manager.insert(ContactRequestStatusChange, {
-          contactRequestId: id,
-          fromStatus: request.status,
-          toStatus: body.status,
-          changedBy: ctx.actor.id,
-          changedAt: now,
-        });
-        metadata.from = request.status;
-        metadata.to = body.status;
-        request.status = body.status;
-        request.statusChangedAt = now;
-      }
-      // UUIDs compare case-insensitively; Postgres returns them in lower case.
-      const assignedTo = body.assignedTo?.toLowerCase() ?? body.assignedTo;
-      if (assignedTo !== undefined && assignedTo !== request.assignedTo) {
-        if (assignedTo !== null) await this.assertActiveStaff(manager, assignedTo);
-        metadata.assignedTo = assignedTo;
-        request.assignedTo = assignedTo;
-      }
-      if (Object.keys(metadata).length > 0) {
-        request.version += 1;
-        await manager.save(request);
-        await this.audit.record(manager, ctx, {
-          action: 'contact_request.updated',
-          entityType: 'contact_request',
-          entityId: id,
-          metadata,
-        });
-      }
+        // UUIDs compare case-insensitively; Postgres returns them in lower case.
+        const assignedTo = body.assignedTo?.toLowerCase() ?? body.assignedTo;
+        if (assignedTo !== undefined && assignedTo !== request.assignedTo) {
+          if (assignedTo !== null && !(await this.requests.isActiveStaff(assignedTo, manager))) {
+            throw validationFailed([{ field: 'assignedTo', message: 'assignedTo must be an active staff member' }]);
+          }
+          metadata.assignedTo = assignedTo;
+          request.assignedTo = assignedTo;
+        }
+        return Object.keys(metadata).length > 0 ? { action: 'contact_request.updated', metadata } : undefined;
+      });
       return this.record(manager, id);
     });
   }
 
   addNote(id: string, body: CreateNoteRequest, ctx: AuditContext): Promise<{ note: ContactRequestNote; body: string }> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.find(manager, id);
+    return this.writes.transaction({}, async (manager) => {
+      const request = await this.find(manager, id);
       const noteId = randomUUID();
-      const note = manager.create(ContactRequestNote, {
+      const note = Object.assign(new ContactRequestNote(), {
         id: noteId,
         contactRequestId: id,
         bodyCipher: sealNote(this.cipher, noteId, body.body),
         authorId: ctx.actor.id,
         createdAt: this.clock.now(),
       });
-      await manager.insert(ContactRequestNote, note);
-      await this.audit.record(manager, ctx, {
+      await this.requests.addNote(note, manager);
+      await this.writes.audit(manager, this.requests, request, ctx, {
         action: 'contact_request.note_added',
-        entityType: 'contact_request',
-        entityId: id,
         metadata: { noteId },
       });
       return { note, body: body.body };
     });
   }
 
-  /** Erasure on request: the row, its notes and history go; the audit log keeps only that it happened. */
+  /**
+   * Erasure on request: the row, its notes and history go, and the emails about it not yet sent (the confirmation
+   * holds the address); the audit log keeps only that it happened.
+   */
   erase(id: string, ctx: AuditContext): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const request = await this.find(manager, id, true);
-      await manager.delete(ContactRequest, { id });
-      await this.audit.record(manager, ctx, {
+    return this.writes.transaction({}, async (manager) => {
+      const request = await this.writes.lock(manager, this.requests, id, undefined);
+      await this.requests.delete(id, manager);
+      await this.requesterMail.forget([id], manager);
+      await this.writes.audit(manager, this.requests, request, ctx, {
         action: 'contact_request.erased',
-        entityType: 'contact_request',
-        entityId: id,
         metadata: { status: request.status },
       });
     });
@@ -220,18 +193,38 @@ export class AdminContactRequestsService {
 
   async auditTrail(id: string, page: { page: number; pageSize: number }): Promise<Page<AuditEvent>> {
     const query = { ...page, entityType: 'contact_request', entityId: id, sort: 'occurredAt' } as ListAuditEventsQuery;
-    return this.audit.list(query);
+    return this.auditEvents.list(query);
+  }
+
+  /** One step of the status (409 unless NEXT allows it), recorded in the request's history. */
+  private async move(
+    manager: EntityManager,
+    request: ContactRequest,
+    to: ContactRequestStatus,
+    at: Date,
+    ctx: AuditContext,
+  ): Promise<void> {
+    const allowed = NEXT[request.status];
+    if (!allowed.includes(to)) {
+      throw new AppException('invalid_transition', `A request in status ${request.status} cannot move to ${to}.`, {
+        extensions: { currentStatus: request.status, allowed },
+      });
+    }
+    await this.requests.addStatusChange(
+      {
+        contactRequestId: request.id,
+        fromStatus: request.status,
+        toStatus: to,
+        changedBy: ctx.actor.id,
+        changedAt: at,
+      },
+      manager,
+    );
   }
 
   private async record(manager: EntityManager, id: string): Promise<RequestRecord> {
     const request = await this.find(manager, id);
-    const [notes, history] = await Promise.all([
-      manager.find(ContactRequestNote, { where: { contactRequestId: id }, order: { createdAt: 'ASC', id: 'ASC' } }),
-      manager.find(ContactRequestStatusChange, {
-        where: { contactRequestId: id },
-        order: { changedAt: 'ASC', id: 'ASC' },
-      }),
-    ]);
+    const [notes, history] = await Promise.all([this.requests.notes(id, manager), this.requests.history(id, manager)]);
     return {
       request,
       details: open(this.cipher, request),
@@ -240,29 +233,20 @@ export class AdminContactRequestsService {
     };
   }
 
-  private async find(manager: EntityManager, id: string, lock = false): Promise<ContactRequest> {
-    const request = await manager.findOne(ContactRequest, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!request) throw new AppException('not_found', 'No contact request has this id.');
+  private async find(manager: EntityManager, id: string): Promise<ContactRequest> {
+    const request = await this.requests.findById(id, manager);
+    if (!request) throw notFound(this.requests.noun);
     return request;
   }
 
-  private async assertActiveStaff(manager: EntityManager, userId: string): Promise<void> {
-    if (!(await manager.existsBy(User, { id: userId, active: true }))) {
-      throw validationFailed([{ field: 'assignedTo', message: 'assignedTo must be an active staff member' }]);
-    }
-  }
-
-  private byContact(phone?: string, email?: string): FindOptionsWhere<ContactRequest> {
-    const where: FindOptionsWhere<ContactRequest> = {};
+  private byContact(phone?: string, email?: string): Pick<ContactRequestFilter, 'phoneIndexes' | 'emailIndexes'> {
+    const filter: Pick<ContactRequestFilter, 'phoneIndexes' | 'emailIndexes'> = {};
     if (phone !== undefined) {
       const e164 = normalizePhone(phone, this.config.contactRequests.defaultRegion);
       if (!e164) throw validationFailed([{ field: 'phone', message: 'phone must be a valid phone number' }]);
-      where.phoneIndex = In(this.cipher.blindIndexes(e164, PHONE_INDEX));
+      filter.phoneIndexes = this.cipher.blindIndexes(e164, PHONE_INDEX);
     }
-    if (email !== undefined) where.emailIndex = In(this.cipher.blindIndexes(normalizeEmail(email), EMAIL_INDEX));
-    return where;
+    if (email !== undefined) filter.emailIndexes = this.cipher.blindIndexes(normalizeEmail(email), EMAIL_INDEX);
+    return filter;
   }
 }

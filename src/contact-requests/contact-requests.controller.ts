@@ -1,10 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Public } from '../auth/decorators.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Public } from '../common/access/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { SubmissionRateLimit } from '../rate-limit/rate-limit.decorators.js';
+import { ClientIp, SubmissionRateLimit } from '../rate-limit/index.js';
 import { ContactRequestsService } from './contact-requests.service.js';
 import { CreateContactRequestRequest } from './dto/contact-request.requests.js';
 import { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
@@ -48,7 +48,7 @@ export class ContactRequestsController {
     @Body() body: CreateContactRequestRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Audit() ctx: AuditContext,
-    @Ip() ip: string,
+    @ClientIp() ip: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContactRequestReceiptResponse> {
     const { receipt, replayed } = await this.requests.submit(body, { key: idempotencyKey, ip }, ctx);

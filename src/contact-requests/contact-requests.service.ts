@@ -1,29 +1,31 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { type AuditContext, AuditService } from '../audit/audit.service.js';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
+import { Metrics } from '../common/metrics/metrics.js';
 import { DataCipher } from '../common/crypto/data-cipher.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { sqlState } from '../common/errors/database-errors.js';
-import { Idempotency, idempotencyClientOf, idempotencyKeyOf } from '../common/idempotency/idempotency.js';
+import { isUniqueViolation } from '../common/errors/database-errors.js';
+import { Idempotency, idempotencyClientOf, idempotencyKeyOf } from '../common/idempotency/idempotency.service.js';
+import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { AppConfig } from '../config/app-config.js';
-import { HoursService } from '../hours/hours.service.js';
-import { Outbox } from '../notifications/outbox.js';
-import { WebhookDispatcher } from '../notifications/webhook-dispatcher.js';
+import { HoursService } from '../hours/index.js';
+import { MailDispatcher, RequesterMail, StaffMail } from '../mail/index.js';
+import { CONTACT_REQUEST_CREATED, eventOf, Outbox, WebhookDispatcher } from '../notifications/index.js';
 import { newReference } from './contact-details.js';
-import { contactDetailsOf, insertContactRequest } from './contact-request-records.js';
+import { contactDetailsOf, sealNewRequest } from './contact-request-sealing.js';
 import type { ContactChannel } from './contact-request.entity.js';
+import { ContactRequestsRepository } from './contact-requests.repository.js';
 import type { CreateContactRequestRequest } from './dto/contact-request.requests.js';
 import type { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
 import { expectedReplyBy, expectedReplyText } from './reply-time.js';
 
-export const CONTACT_REQUEST_CREATED = 'contact_request.created';
 const IDEMPOTENCY_SCOPE = 'contact-requests.create';
 /** A reference clash (1 in ~729 million per pair) is retried with a new one. */
 const REFERENCE_ATTEMPTS = 5;
 
 /** Receiving requests: stored encrypted, announced through the outbox, answered with when to expect a reply. */
 @Injectable()
-export class ContactRequestsService {
+export class ContactRequestsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ContactRequestsService.name);
 
   constructor(
@@ -34,8 +36,22 @@ export class ContactRequestsService {
     private readonly hours: HoursService,
     private readonly outbox: Outbox,
     private readonly dispatcher: WebhookDispatcher,
-    private readonly audit: AuditService,
+    private readonly staffMail: StaffMail,
+    private readonly requesterMail: RequesterMail,
+    private readonly mailDispatcher: MailDispatcher,
+    private readonly requests: ContactRequestsRepository,
+    private readonly writes: VersionedWrites,
+    private readonly metrics: Metrics,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.metrics.gauge(
+      'contact_requests_reply_overdue',
+      'Contact requests still new after the reply time they were promised.',
+      [],
+      async () => [{ value: await this.requests.countOverdue(this.clock.now()) }],
+    );
+  }
 
   /**
    * A filled honeypot gets the same kind of answer, but the request is stored as `spam` and nobody is notified.
@@ -53,78 +69,98 @@ export class ContactRequestsService {
     const now = this.clock.now();
     const reply = await this.replyBy(body.preferredChannel, now);
     for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.idempotency.run<ContactRequestReceiptResponse>(
-          IDEMPOTENCY_SCOPE,
-          client,
-          key,
-          body,
-          async (manager) => {
-            const reference = newReference();
-            const request = await insertContactRequest(manager, this.cipher, details, {
-              reference,
-              status: spam ? 'spam' : 'new',
-              channel: body.preferredChannel,
-              preferredTime: body.preferredTime ?? null,
-              serviceInterest: body.serviceInterest ?? null,
-              consentToText: body.consentToText ?? false,
-              expectedReplyBy: reply.by,
-              now,
-            });
-            if (!spam) {
-              await this.outbox.enqueue(manager, {
-                event: CONTACT_REQUEST_CREATED,
-                entityId: request.id,
-                payload: {
-                  event: CONTACT_REQUEST_CREATED,
-                  id: request.id,
-                  reference,
-                  channel: request.channel,
-                  createdAt: now.toISOString(),
-                },
-              });
-            }
-            await this.audit.record(manager, ctx, {
-              action: 'contact_request.received',
-              entityType: 'contact_request',
-              entityId: request.id,
-              metadata: { channel: request.channel, status: request.status },
-            });
-            return {
-              status: 201,
-              body: {
+      const reference = newReference();
+      const request = sealNewRequest(this.cipher, details, {
+        reference,
+        status: spam ? 'spam' : 'new',
+        channel: body.preferredChannel,
+        preferredTime: body.preferredTime ?? null,
+        serviceInterest: body.serviceInterest ?? null,
+        consentToText: body.consentToText ?? false,
+        expectedReplyBy: reply.by,
+        now,
+      });
+      const announcement = spam
+        ? []
+        : this.outbox.rows(
+            eventOf(
+              CONTACT_REQUEST_CREATED,
+              request.id,
+              {
+                contactRequestId: request.id,
                 reference,
-                status: 'received',
+                channel: request.channel,
+                createdAt: now.toISOString(),
                 expectedReplyBy: reply.by.toISOString(),
-                expectedReplyText: reply.text,
-                crisisNotice: this.config.contactRequests.crisisNotice,
               },
-            };
-          },
-        );
+              { occurredAt: now, trace: ctx.trace },
+            ),
+          );
+      // Emails without personal data for staff; the person's own confirmation, only if they asked for email.
+      const mailFacts = {
+        id: request.id,
+        reference,
+        channel: request.channel,
+        expectedReplyBy: reply.by,
+        timeZone: reply.zone,
+      };
+      const mail = spam
+        ? []
+        : [
+            ...this.staffMail.newContactRequestRows(mailFacts),
+            ...this.requesterMail.confirmationRows({
+              ...mailFacts,
+              email: details.email,
+              consentToContact: body.consentToContact,
+            }),
+          ];
+      const rows = [
+        ...this.requests.receivedRows(request),
+        ...announcement,
+        ...mail,
+        this.writes.auditRow(this.requests, request, ctx, {
+          action: 'contact_request.received',
+          metadata: { channel: request.channel, status: request.status },
+        }),
+      ];
+      const receipt: ContactRequestReceiptResponse = {
+        reference,
+        status: 'received',
+        expectedReplyBy: reply.by.toISOString(),
+        expectedReplyText: reply.text,
+        crisisNotice: this.config.contactRequests.crisisNotice,
+      };
+      try {
+        // The request, its history, its webhooks and emails, its audit event and the key's stored answer: one statement.
+        const result = await this.idempotency.insertOnce(IDEMPOTENCY_SCOPE, client, key, body, rows, {
+          status: 201,
+          body: receipt,
+        });
         // Committed: announce it now rather than at the dispatcher's next round.
-        if (!result.replayed && !spam) this.dispatcher.poke();
+        if (!result.replayed && !spam) {
+          this.dispatcher.poke();
+          if (mail.length > 0) this.mailDispatcher.poke();
+        }
         return { receipt: result.body, replayed: result.replayed };
       } catch (error) {
-        const clash = sqlState(error) === '23505' && /reference/.test(String((error as { detail?: string }).detail));
-        if (!clash || attempt >= REFERENCE_ATTEMPTS) throw error;
+        if (!isUniqueViolation(error, /reference/) || attempt >= REFERENCE_ATTEMPTS) throw error;
       }
     }
   }
 
   /** From the operating hours of the channel's schedule; without that schedule, now plus the allowance. */
-  private async replyBy(channel: ContactChannel, now: Date): Promise<{ by: Date; text: string }> {
+  private async replyBy(channel: ContactChannel, now: Date): Promise<{ by: Date; text: string; zone: string }> {
     const allowance = this.config.contactRequests.replyWithinMinutes;
     const key = this.config.contactRequests.scheduleByChannel[channel];
     try {
       const { schedule, status } = await this.hours.status(key, now);
       const by = expectedReplyBy(status, now, allowance);
-      return { by, text: expectedReplyText(channel, by, now, schedule.timeZone) };
+      return { by, text: expectedReplyText(channel, by, now, schedule.timeZone), zone: schedule.timeZone };
     } catch (error) {
       if (!(error instanceof AppException && error.code === 'not_found')) throw error;
       this.logger.warn(`No operating-hours schedule "${key}": reply times ignore opening hours.`);
       const by = expectedReplyBy(undefined, now, allowance);
-      return { by, text: expectedReplyText(channel, by, now, 'UTC') };
+      return { by, text: expectedReplyText(channel, by, now, 'UTC'), zone: 'UTC' };
     }
   }
 }

@@ -1,9 +1,9 @@
 import { dataCipherFor } from '../common/crypto/data-cipher.module.js';
-import { type Seeder, seedTime } from '../database/seeding/seeder.js';
+import { type Seeder, seedTime } from '../common/feature/seeder.js';
 import { newReference } from './contact-details.js';
-import { type ContactDetails, insertContactRequest } from './contact-request-records.js';
-import { ContactRequestStatusChange } from './contact-request-status-change.entity.js';
-import { ContactRequest, type ContactRequestStatus } from './contact-request.entity.js';
+import { type ContactDetails, sealNewRequest } from './contact-request-sealing.js';
+import type { ContactRequest, ContactRequestStatus } from './contact-request.entity.js';
+import { ContactRequestsRepository } from './contact-requests.repository.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -68,37 +68,36 @@ export const demoContactRequestsSeeder: Seeder = {
     const { config } = context;
     if (!config) return false;
     const cipher = dataCipherFor(config);
+    const requests = new ContactRequestsRepository(manager.connection);
     const now = seedTime(context).getTime();
     for (const demo of DEMO_CONTACT_REQUESTS) {
       const createdAt = new Date(now - demo.hoursAgo * HOUR_MS);
-      const request = await insertContactRequest(manager, cipher, demo.details, {
+      const request = sealNewRequest(cipher, demo.details, {
         ...demo.fields,
         reference: newReference(),
         status: 'new',
         expectedReplyBy: new Date(createdAt.getTime() + HOUR_MS),
         now: createdAt,
       });
+      await requests.insert(request, manager);
       let from: ContactRequestStatus = 'new';
       for (const [step, to] of demo.path.entries()) {
         const changedAt = new Date(createdAt.getTime() + (step + 1) * HOUR_MS);
-        await manager.insert(ContactRequestStatusChange, {
-          contactRequestId: request.id,
-          fromStatus: from,
-          toStatus: to,
-          changedBy: null,
-          changedAt,
-        });
+        await requests.addStatusChange(
+          { contactRequestId: request.id, fromStatus: from, toStatus: to, changedBy: null, changedAt },
+          manager,
+        );
         from = to;
       }
       if (demo.path.length > 0) {
-        await manager.update(
-          ContactRequest,
-          { id: request.id },
+        await requests.updateColumns(
+          request.id,
           {
             status: from,
             statusChangedAt: new Date(createdAt.getTime() + demo.path.length * HOUR_MS),
             version: 1 + demo.path.length,
           },
+          manager,
         );
       }
     }

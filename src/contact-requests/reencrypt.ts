@@ -1,32 +1,27 @@
-import { Not, Like, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DataCipher } from '../common/crypto/data-cipher.js';
-import { open, openNote, seal, sealNote } from './contact-request-records.js';
-import { ContactRequestNote } from './contact-request-note.entity.js';
-import { ContactRequest } from './contact-request.entity.js';
+import { open, openNote, seal, sealNote } from './contact-request-sealing.js';
+import { ContactRequestsRepository } from './contact-requests.repository.js';
 
 const BATCH = 200;
 
 /**
  * Moves every encrypted value to the current key (and every blind index with it), in batches of one transaction
- * each, skipping rows another process holds. Safe to run while the API serves and to run again.
+ * each, skipping rows another process holds. Safe to run while the API serves and to run again. For `npm run
+ * reencrypt`, outside Nest's container.
  */
 export async function reencryptContactData(
   dataSource: DataSource,
   cipher: DataCipher,
 ): Promise<{ contactRequests: number; notes: number }> {
-  const current = `v1.${cipher.currentKeyId}.%`;
-  const stale = Not(Like(current));
+  const requests = new ContactRequestsRepository(dataSource);
+  const current = `v1.${cipher.currentKeyId}.`;
   const counts = { contactRequests: 0, notes: 0 };
   for (;;) {
-    const moved = await dataSource.transaction(async (manager) => {
-      const rows = await manager.find(ContactRequest, {
-        where: [{ nameCipher: stale }, { phoneCipher: stale }, { emailCipher: stale }, { messageCipher: stale }],
-        order: { id: 'ASC' },
-        take: BATCH,
-        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-      });
+    const moved = await requests.transaction(async (manager) => {
+      const rows = await requests.findNotEncryptedWith(current, BATCH, manager);
       for (const row of rows) {
-        await manager.update(ContactRequest, { id: row.id }, seal(cipher, row.id, open(cipher, row)));
+        await requests.updateColumns(row.id, seal(cipher, row.id, open(cipher, row)), manager);
       }
       return rows.length;
     });
@@ -34,19 +29,10 @@ export async function reencryptContactData(
     if (moved < BATCH) break;
   }
   for (;;) {
-    const moved = await dataSource.transaction(async (manager) => {
-      const notes = await manager.find(ContactRequestNote, {
-        where: { bodyCipher: stale },
-        order: { id: 'ASC' },
-        take: BATCH,
-        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-      });
+    const moved = await requests.transaction(async (manager) => {
+      const notes = await requests.findNotesNotEncryptedWith(current, BATCH, manager);
       for (const note of notes) {
-        await manager.update(
-          ContactRequestNote,
-          { id: note.id },
-          { bodyCipher: sealNote(cipher, note.id, openNote(cipher, note)) },
-        );
+        await requests.updateNoteCipher(note.id, sealNote(cipher, note.id, openNote(cipher, note)), manager);
       }
       return notes.length;
     });

@@ -1,7 +1,8 @@
-import type { HoursException, HoursStatus, Schedule, Weekday } from '../hours/schedule.js';
-import { status } from '../hours/schedule.js';
+import type { HoursException, HoursStatus, Schedule, Weekday } from '../hours/index.js';
+import { status } from '../hours/index.js';
 import type { ContactChannel } from './contact-request.entity.js';
-import { expectedReplyBy, expectedReplyText } from './reply-time.js';
+import fc from 'fast-check';
+import { expectedReplyBy, expectedReplyText, formatReplyText } from './reply-time.js';
 
 const NY = 'America/New_York';
 const HOUR = 60;
@@ -81,6 +82,28 @@ describe('expectedReplyBy', () => {
 });
 
 describe('expectedReplyText', () => {
+  it('remembers texts without changing one: the same as computing each afresh, whatever the seconds', () => {
+    const minute = 60_000;
+    const base = Date.UTC(2026, 2, 7);
+    fc.assert(
+      fc.property(
+        fc.constantFrom<ContactChannel>('text', 'call', 'email'),
+        fc.constantFrom('America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'),
+        // Around the spring change of clocks, within the same minutes again and again.
+        fc.integer({ min: 0, max: 40 * 24 * 60 }),
+        fc.integer({ min: 0, max: 9 * 24 * 60 }),
+        fc.integer({ min: 0, max: minute - 1 }),
+        fc.integer({ min: 0, max: minute - 1 }),
+        (channel, zone, nowMinute, ahead, nowSeconds, bySeconds) => {
+          const now = new Date(base + nowMinute * minute + nowSeconds);
+          const by = new Date(base + (nowMinute + ahead) * minute + bySeconds);
+          expect(expectedReplyText(channel, by, now, zone)).toBe(formatReplyText(channel, by, now, zone));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   const now = at('2026-11-23T17:00:00.000Z'); // Monday 12:00 EST
 
   it.each<[ContactChannel, string]>([

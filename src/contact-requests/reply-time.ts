@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { HoursStatus } from '../hours/schedule.js';
+import type { HoursStatus } from '../hours/index.js';
 import type { ContactChannel } from './contact-request.entity.js';
 
 const MINUTE_MS = 60_000;
@@ -26,11 +26,28 @@ const VERB: Record<ContactChannel, string> = {
   email: 'email you back',
 };
 
+/** Texts made lately: every submission asks, and formatting in a time zone costs more than the rest of its work. */
+const recentTexts = new Map<string, string>();
+const RECENT_TEXTS = 256;
+
 /**
  * "We'll text you back by Monday 10:00 AM EST." in the schedule's time zone: "today" and "tomorrow" when they
- * apply, the weekday within a week, the date beyond it.
+ * apply, the weekday within a week, the date beyond it. The text depends on the minutes of `by` and `now` only
+ * (zone offsets are whole minutes), so it is remembered per pair of minutes.
  */
 export function expectedReplyText(channel: ContactChannel, by: Date, now: Date, timeZone: string): string {
+  const key = `${channel} ${timeZone} ${Math.floor(by.getTime() / MINUTE_MS)} ${Math.floor(now.getTime() / MINUTE_MS)}`;
+  let text = recentTexts.get(key);
+  if (text === undefined) {
+    if (recentTexts.size >= RECENT_TEXTS) recentTexts.clear();
+    text = formatReplyText(channel, by, now, timeZone);
+    recentTexts.set(key, text);
+  }
+  return text;
+}
+
+/** expectedReplyText, always computed. */
+export function formatReplyText(channel: ContactChannel, by: Date, now: Date, timeZone: string): string {
   const at = DateTime.fromJSDate(by, { zone: timeZone }).setLocale('en-US');
   const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day');
   const days = Math.round(at.startOf('day').diff(today, 'days').days);

@@ -1,11 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 import { DeadlineClient } from './query-deadline.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface DatabaseConnectionSettings {
   url: string;
+  /** Every entity (FeatureRegistry.entities), so the app, the TypeORM CLI and the tests see the same schema. */
+  entities: readonly (new (...args: never[]) => unknown)[];
   poolMax: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
@@ -28,7 +29,7 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
   return {
     type: 'postgres',
     url: settings.url,
-    entities: ENTITIES,
+    entities: [...settings.entities],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'all',

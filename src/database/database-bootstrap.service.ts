@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
+import { FeatureRegistry } from '../common/feature/feature.js';
 import { AppConfig } from '../config/app-config.js';
 import { bootstrapDatabase } from './bootstrap-database.js';
 
@@ -11,13 +12,20 @@ export class DatabaseBootstrapService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly features: FeatureRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await bootstrapDatabase(this.dataSource, this.config, new Logger('Database'), {
-      migrate: this.config.database.migrateOnStart,
-      seed: this.config.database.seedOnStart,
-      now: this.clock.now(),
-    });
+    await bootstrapDatabase(
+      this.dataSource,
+      this.config,
+      new Logger('Database'),
+      {
+        migrate: this.config.database.migrateOnStart,
+        seed: this.config.database.seedOnStart,
+        now: this.clock.now(),
+      },
+      this.features,
+    );
   }
 }

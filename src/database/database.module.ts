@@ -1,22 +1,30 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { FeatureRegistry } from '../common/feature/feature.js';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DatabaseBootstrapService } from './database-bootstrap.service.js';
+import { ReadReplicas } from './read-replicas.js';
 
 @Module({})
 export class DatabaseModule {
-  /** @param url the resolved connection URL: DATABASE_URL, or the embedded database's Unix socket. */
-  static forRoot(url: string): DynamicModule {
+  /**
+   * @param url the resolved connection URL: DATABASE_URL, or the embedded database's Unix socket.
+   * @param features where the entities, first-run setup and seeders come from.
+   */
+  static forRoot(url: string, features: FeatureRegistry): DynamicModule {
     const logger = new Logger('Database');
     return {
       module: DatabaseModule,
+      // ReadReplicas serves the features' public reads.
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
             ...buildDataSourceOptions({
               url,
+              entities: features.entities,
               poolMax: config.database.poolMax,
               connectTimeoutMs: config.database.connectTimeoutMs,
               statementTimeoutMs: config.database.statementTimeoutMs,
@@ -33,7 +41,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseBootstrapService],
+      providers: [DatabaseBootstrapService, ReadReplicas],
+      exports: [ReadReplicas],
     };
   }
 }

@@ -1,5 +1,5 @@
 import pg, { type Pool, type PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** The driver's pg pool behind a TypeORM DataSource (TypeORM keeps it as `driver.master`). */
 export function pgPool(dataSource: DataSource): Pool {
@@ -9,6 +9,15 @@ export function pgPool(dataSource: DataSource): Pool {
 /** pg's error when a query outlives `query_timeout`. */
 export function isQueryReadTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/** Told of every query abandoned at its deadline, in this process (the metrics count them). */
+const deadlineListeners = new Set<() => void>();
+
+/** Calls `listener` for each query that hits the client-side deadline; returns the way to stop. */
+export function onQueryDeadline(listener: () => void): () => void {
+  deadlineListeners.add(listener);
+  return () => deadlineListeners.delete(listener);
 }
 
 /**
@@ -23,7 +32,9 @@ export class DeadlineClient extends pg.Client {
     super(config);
     const query = super.query.bind(this) as (...args: unknown[]) => unknown;
     const closeOnTimeout = (error: unknown) => {
-      if (isQueryReadTimeout(error)) void this.end();
+      if (!isQueryReadTimeout(error)) return;
+      for (const listener of deadlineListeners) listener();
+      void this.end();
     };
     // An own property rather than an override: `query` has a dozen overloads, all of which this keeps.
     this.query = ((...args: unknown[]) => {
@@ -59,25 +70,39 @@ export const MAINTENANCE_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 type ReleasableQueryRunner = QueryRunner & { releasePostgresConnection?(error?: Error): Promise<void> };
 
 /**
- * Runs maintenance work on one connection of its own, without the client-side query deadline and with
- * MAINTENANCE_STATEMENT_TIMEOUT_MS as the server's statement timeout; the connection goes back to the pool with the
- * request settings restored, or is dropped when they could not be.
+ * Runs maintenance work in one transaction on a connection of its own, without the client-side query deadline and
+ * with MAINTENANCE_STATEMENT_TIMEOUT_MS as the server's statement timeout. The timeout is `SET LOCAL`, and every
+ * statement runs inside the transaction: through PgBouncer in transaction pooling, a session-level `SET` would land
+ * on whichever server connection the pooler picked, outlive this work and slow other clients' requests. `work` may
+ * take transaction-level advisory locks (`pg_advisory_xact_lock`), released with the commit or the rollback. A
+ * connection whose commit or rollback failed is dropped, not reused.
  */
-export async function withMaintenanceConnection<T>(
+export async function withMaintenanceTransaction<T>(
   dataSource: DataSource,
-  work: (queryRunner: QueryRunner) => Promise<T>,
+  work: (manager: EntityManager, queryRunner: QueryRunner) => Promise<T>,
 ): Promise<T> {
   const queryRunner = dataSource.createQueryRunner() as ReleasableQueryRunner;
   const connection = (await queryRunner.connect()) as PoolClient;
   let broken: Error | undefined;
   try {
     return await withoutQueryDeadline(connection, async () => {
-      await queryRunner.query(`SET statement_timeout = ${MAINTENANCE_STATEMENT_TIMEOUT_MS}`);
+      await queryRunner.startTransaction().catch((error: Error) => {
+        broken = error;
+        throw error;
+      });
+      let result: T;
       try {
-        return await work(queryRunner);
-      } finally {
-        await queryRunner.query('RESET statement_timeout').catch((error: Error) => (broken = error));
+        await queryRunner.query(`SET LOCAL statement_timeout = ${MAINTENANCE_STATEMENT_TIMEOUT_MS}`);
+        result = await work(queryRunner.manager, queryRunner);
+      } catch (error) {
+        await queryRunner.rollbackTransaction().catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
       }
+      await queryRunner.commitTransaction().catch((error: Error) => {
+        broken = error;
+        throw error;
+      });
+      return result;
     });
   } finally {
     if (broken && queryRunner.releasePostgresConnection) await queryRunner.releasePostgresConnection(broken);

@@ -8,19 +8,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Roles } from '../auth/decorators.js';
+import { Audit, Roles } from '../common/access/decorators.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Created, LOCATION_HEADER } from '../common/http/response-headers.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
 import { SlugParam, UuidParam } from '../common/validation/decorators.js';
 import { ExceptionRequest, PutScheduleRequest, UpdateExceptionRequest } from './dto/hours.requests.js';
 import { ExceptionResponse, mapException, mapSchedule, ScheduleResponse } from './dto/hours.responses.js';
 import { HoursService } from './hours.service.js';
-import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
+import { ApiEvents, HOURS_CHANGED } from '../notifications/index.js';
 
 const KEY_PARAM = { name: 'key', example: 'text-line', description: 'The schedule’s key (a slug).' };
 
 @ApiTags('hours')
+@ApiEvents(HOURS_CHANGED)
 @Controller('admin/hours')
 @Roles('frontdesk')
 export class AdminHoursController {
@@ -37,6 +39,7 @@ export class AdminHoursController {
     @SlugParam('key') key: string,
     @Body() body: PutScheduleRequest,
     @Audit() ctx: AuditContext,
+    // The status, and whether there is a Location, depend on whether the schedule was created.
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ScheduleResponse> {
     const { created } = await this.hours.put(key, body, ctx);
@@ -81,17 +84,14 @@ export class AdminHoursController {
   @Post(':key/exceptions')
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'createHoursException', summary: 'Close or change the hours for a date range' })
-  @ApiCreatedResponse({ type: ExceptionResponse, headers: LOCATION_HEADER })
+  @Created(ExceptionResponse, '/api/v1/admin/hours/{key}/exceptions/{id}')
   @ApiProblems('validation_failed', 'not_found', 'conflict')
   async createException(
     @SlugParam('key') key: string,
     @Body() body: ExceptionRequest,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExceptionResponse> {
-    const exception = await this.hours.createException(key, body, ctx);
-    void reply.header('location', `/api/v1/admin/hours/${key}/exceptions/${exception.id}`);
-    return mapException(key, exception);
+    return mapException(key, await this.hours.createException(key, body, ctx));
   }
 
   /** Where a created exception's `Location` points. 404 if it belongs to another schedule. */

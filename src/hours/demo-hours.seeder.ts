@@ -1,6 +1,5 @@
-import { type Seeder, seedTime } from '../database/seeding/seeder.js';
-import { HoursException } from './hours-exception.entity.js';
-import { HoursSchedule } from './hours-schedule.entity.js';
+import { type Seeder, seedTime } from '../common/feature/seeder.js';
+import { HoursRepository } from './hours.repository.js';
 import { todayIn, type WeeklyPeriod } from './schedule.js';
 import { nextUsFederalHolidays } from './us-federal-holidays.js';
 
@@ -27,19 +26,15 @@ export const demoHoursSeeder: Seeder = {
       },
     ];
     const holidays = nextUsFederalHolidays(todayIn(ZONE, seedTime(context)), 2);
-    for (const fields of schedules) {
-      if (await manager.existsBy(HoursSchedule, { key: fields.key })) continue;
-      const schedule = await manager.save(manager.create(HoursSchedule, { ...fields, timeZone: ZONE }));
+    const hours = new HoursRepository(manager.connection);
+    for (const { key, ...fields } of schedules) {
+      if (await hours.findByKey(key, manager)) continue;
+      const { schedule } = await hours.upsertSchedule(key, { ...fields, timeZone: ZONE }, manager);
       for (const holiday of holidays) {
-        await manager.save(
-          manager.create(HoursException, {
-            scheduleId: schedule.id,
-            startDate: holiday.date,
-            endDate: holiday.date,
-            closed: true,
-            periods: [],
-            label: holiday.name,
-          }),
+        await hours.insertException(
+          schedule.id,
+          { startDate: holiday.date, endDate: holiday.date, closed: true, periods: [], label: holiday.name },
+          manager,
         );
       }
     }

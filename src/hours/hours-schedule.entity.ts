@@ -7,7 +7,8 @@ import {
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
-import { HoursException } from './hours-exception.entity.js';
+// A type-only import: the relation names its target, so the two entity files do not import each other.
+import type { HoursException } from './hours-exception.entity.js';
 import type { WeeklyPeriod } from './schedule.js';
 
 /** A named weekly pattern of opening hours in one time zone (`text-line`, `office`). */
@@ -32,7 +33,7 @@ export class HoursSchedule {
   @Column({ type: 'jsonb' })
   periods!: WeeklyPeriod[];
 
-  @OneToMany(() => HoursException, (exception) => exception.schedule)
+  @OneToMany('HoursException', (exception: HoursException) => exception.schedule)
   exceptions?: Relation<HoursException[]>;
 
   @CreateDateColumn({ type: 'timestamptz' })

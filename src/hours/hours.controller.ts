@@ -1,10 +1,10 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/access/decorators.js';
 import { Clock } from '../common/clock/clock.js';
-import { PublicCache } from '../common/http/http-cache.js';
+import { itemTag, pageItemTags, PublicCache, serverCacheUntil } from '../common/http/caching/index.js';
 import { publicCacheControl } from '../common/http/etag.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
@@ -18,7 +18,7 @@ import {
   type ResolvedPeriodResponse,
   ScheduleResponse,
 } from './dto/hours.responses.js';
-import { HoursService } from './hours.service.js';
+import { HOURS_CACHE_TAG, HoursService } from './hours.service.js';
 import { openingHoursJsonLdScript } from './schema-org.js';
 import { type ResolvedPeriod, secondsUntilNextChange, secondsUntilNextLocalDay } from './schedule.js';
 
@@ -51,7 +51,7 @@ export class HoursController {
    * as its `Cache-Control` allows, which never reaches past the next local midnight of a schedule listed.
    */
   @Get()
-  @PublicCache()
+  @PublicCache({ serverCacheTag: HOURS_CACHE_TAG, contentTags: pageItemTags('hours', 'key') })
   @ApiOperation({
     operationId: 'listSchedules',
     summary: 'Schedules with their weekly periods and upcoming exceptions',
@@ -76,20 +76,23 @@ export class HoursController {
    * which never reaches past the schedule's next local midnight.
    */
   @Get(':key')
-  @PublicCache()
+  @PublicCache({ serverCacheTag: HOURS_CACHE_TAG, contentTags: itemTag('hours', 'key') })
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'getSchedule', summary: 'One schedule with its weekly periods and upcoming exceptions' })
   @ApiOkResponse({ type: ScheduleResponse })
   @ApiProblems('validation_failed', 'not_found')
   async get(@SlugParam('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ScheduleResponse> {
-    const { schedule, upcoming } = await this.hours.get(key);
+    const { schedule, upcoming } = await this.hours.getPublic(key);
     this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
     return mapSchedule(schedule, upcoming);
   }
 
-  /** Open now (or at `at`)? The response is cached no longer than until the next opening or closing. */
+  /**
+   * Open now (or at `at`)? The response is cached, by browsers, CDNs and the server alike, no longer than until the
+   * next opening or closing: each server computes it at most once a minute and after each hours change.
+   */
   @Get(':key/status')
-  @PublicCache()
+  @PublicCache({ serverCacheTag: HOURS_CACHE_TAG, contentTags: itemTag('hours', 'key') })
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'getHoursStatus', summary: 'Whether a schedule is open, and its next change' })
   @ApiOkResponse({ type: HoursStatusResponse })
@@ -97,12 +100,15 @@ export class HoursController {
   async status(
     @SlugParam('key') key: string,
     @Query() query: StatusQuery,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HoursStatusResponse> {
     const now = this.clock.now();
     // Now to the minute: every request within a minute gets the same body, hence the same ETag. Openings and
     // closings fall on whole minutes, so the status holds for the whole minute.
     const at = query.at ? new Date(query.at) : new Date(now.getTime() - (now.getTime() % 60_000));
+    // The server's copy names this minute, so it goes when the minute does (browsers keep the max-age below).
+    if (!query.at) serverCacheUntil(request, new Date(at.getTime() + 60_000));
     const { schedule, status } = await this.hours.status(key, at);
     // Counted from the real now, so that the response never outlives the change.
     const untilChange = secondsUntilNextChange(status, query.at ? at : now);
@@ -133,7 +139,7 @@ export class HoursController {
    * response is cached no longer than the schedule's next local midnight.
    */
   @Get(':key/calendar')
-  @PublicCache()
+  @PublicCache({ serverCacheTag: HOURS_CACHE_TAG, contentTags: itemTag('hours', 'key') })
   @ApiParam(KEY_PARAM)
   @ApiOperation({ operationId: 'getHoursCalendar', summary: 'Resolved opening hours for each local date' })
   @ApiOkResponse({ type: CalendarResponse })
@@ -159,7 +165,7 @@ export class HoursController {
    * midnight.
    */
   @Get(':key/schema-org')
-  @PublicCache()
+  @PublicCache({ serverCacheTag: HOURS_CACHE_TAG, contentTags: itemTag('hours', 'key') })
   @Header('content-type', 'application/ld+json; charset=utf-8')
   @ApiParam(KEY_PARAM)
   @ApiProduces('application/ld+json')
@@ -186,7 +192,7 @@ export class HoursController {
   })
   @ApiProblems('validation_failed', 'not_found')
   async schemaOrg(@SlugParam('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const { schedule, upcoming } = await this.hours.get(key);
+    const { schedule, upcoming } = await this.hours.getPublic(key);
     this.cacheUntilNextLocalDay(reply, [schedule.timeZone]);
     return openingHoursJsonLdScript(schedule, upcoming);
   }

@@ -1,70 +1,105 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DateTime } from 'luxon';
-import { DataSource, type EntityManager, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import type { EntityManager } from 'typeorm';
+import { AuditLog, type AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
+import { ResponseCache } from '../common/http/caching/index.js';
 import { AppException } from '../common/errors/app-exception.js';
-import type { FieldError } from '../common/errors/problem-details.js';
 import { pageWindow, toPage, type Page, type PaginationQueryDto } from '../common/pagination/pagination.js';
-import { validationFailed } from '../common/validation/validation-pipe.js';
+import { ReadReplicas } from '../database/read-replicas.js';
+import { eventOf, HOURS_CHANGED, type HoursChangedEvent, Outbox, WebhookDispatcher } from '../notifications/index.js';
 import type { ExceptionRequest, PutScheduleRequest, UpdateExceptionRequest } from './dto/hours.requests.js';
-import { HoursException } from './hours-exception.entity.js';
-import { HoursSchedule } from './hours-schedule.entity.js';
+import { checkedException, checkPeriods, type ExceptionFields, sameHours, UPCOMING_DAYS } from './hours-rules.js';
+import type { HoursException } from './hours-exception.entity.js';
+import type { HoursSchedule } from './hours-schedule.entity.js';
+import { HoursRepository } from './hours.repository.js';
 import {
+  addDays,
   calendar,
   type DayHours,
   exceptionsOverlap,
   type HoursStatus,
-  periodProblems,
   type Schedule,
-  status,
-  type TimeRange,
+  StatusMemo,
   todayIn,
-  type Weekday,
 } from './schedule.js';
 
-/** Public listings show the exceptions from today through this many days ahead. */
-export const UPCOMING_DAYS = 90;
-/** The longest exception: a year (a closure longer than that is a different schedule). */
-export const MAX_EXCEPTION_DAYS = 366;
-/** How far ahead an exception may start: about two years, enough for any holiday plan. */
-export const MAX_EXCEPTION_LEAD_DAYS = 730;
+/** The response-cache tag of every public hours response: each write forgets them all. */
+export const HOURS_CACHE_TAG = 'hours';
 
-const addDays = (date: string, days: number): string => DateTime.fromISO(date).plus({ days }).toISODate() ?? date;
-const daysBetween = (from: string, to: string): number =>
-  DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
-
-function problemsAsFieldErrors(periods: readonly (TimeRange & { day?: Weekday })[]): FieldError[] {
-  return periodProblems(periods).map((p) => ({ field: `periods.${p.index}.${p.field}`, message: p.message }));
-}
-
+/** The rules of operating hours around their repository: overlaps, today's window, and the audit of each write. */
 @Injectable()
 export class HoursService {
+  private readonly statuses = new StatusMemo();
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly hours: HoursRepository,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly cache: ResponseCache,
+    private readonly replicas: ReadReplicas,
+    private readonly outbox: Outbox,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
+  /**
+   * One write's transaction; the cached public responses are forgotten once it ends, committed or not, and the
+   * `hours.changed` it announced is sent once it committed.
+   */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      const result = await this.hours.transaction(work);
+      this.dispatcher.poke();
+      return result;
+    } finally {
+      this.cache.invalidate(HOURS_CACHE_TAG);
+    }
+  }
+
+  /** Announces a change of the schedule or of one of its exceptions, in the write's transaction. */
+  private announce(
+    manager: EntityManager,
+    ctx: AuditContext,
+    schedule: HoursSchedule,
+    change: HoursChangedEvent['change'],
+    exceptionId: string | null = null,
+  ): Promise<void> {
+    const fields = {
+      scheduleKey: schedule.key,
+      scheduleId: schedule.id,
+      change,
+      exceptionId,
+      cacheTags: [HOURS_CACHE_TAG, `hours:${schedule.key}`],
+    };
+    const at = { occurredAt: this.clock.now(), trace: ctx.trace };
+    return this.outbox.enqueue(manager, eventOf(HOURS_CHANGED, schedule.id, fields, at));
+  }
+
+  /** The public list (on a read replica when there is one: see ReadReplicas). */
   async list(query: PaginationQueryDto): Promise<Page<{ schedule: HoursSchedule; upcoming: HoursException[] }>> {
-    const [schedules, total] = await this.dataSource
-      .getRepository(HoursSchedule)
-      .findAndCount({ order: { key: 'ASC' }, ...pageWindow(query) });
-    const data = await Promise.all(
-      schedules.map(async (schedule) => ({ schedule, upcoming: await this.upcoming(schedule) })),
-    );
-    return toPage(data, total, query);
+    return this.replicas.read(HOURS_CACHE_TAG, async ({ manager }) => {
+      const [schedules, total] = await this.hours.findSchedules(pageWindow(query), manager);
+      const data = await Promise.all(
+        schedules.map(async (schedule) => ({ schedule, upcoming: await this.upcoming(schedule, manager) })),
+      );
+      return toPage(data, total, query);
+    });
   }
 
-  async get(key: string): Promise<{ schedule: HoursSchedule; upcoming: HoursException[] }> {
-    const schedule = await this.find(key);
-    return { schedule, upcoming: await this.upcoming(schedule) };
+  /** One schedule for staff, from the primary: right after their own write, it shows that write. */
+  async get(key: string, manager?: EntityManager): Promise<{ schedule: HoursSchedule; upcoming: HoursException[] }> {
+    const schedule = await this.find(key, manager);
+    return { schedule, upcoming: await this.upcoming(schedule, manager) };
   }
 
+  /** One schedule for the public (on a read replica when there is one). */
+  getPublic(key: string): Promise<{ schedule: HoursSchedule; upcoming: HoursException[] }> {
+    return this.replicas.read(HOURS_CACHE_TAG, ({ manager }) => this.get(key, manager));
+  }
+
+  /** Open at `at`? Computed again only at the next opening, closing or local midnight (see StatusMemo). */
   async status(key: string, at: Date): Promise<{ schedule: HoursSchedule; status: HoursStatus }> {
-    const schedule = await this.find(key);
-    return { schedule, status: status(await this.definition(schedule), at) };
+    const { schedule, definition } = await this.definitionOf(key);
+    return { schedule, status: this.statuses.status(definition, at) };
   }
 
   async calendar(
@@ -72,71 +107,68 @@ export class HoursService {
     from: string | undefined,
     days: number,
   ): Promise<{ schedule: HoursSchedule; days: DayHours[] }> {
-    const schedule = await this.find(key);
+    const { schedule, definition } = await this.definitionOf(key);
     const start = from ?? this.today(schedule);
-    return { schedule, days: calendar(await this.definition(schedule), start, days) };
+    return { schedule, days: calendar(definition, start, days) };
   }
 
   /** Creates or replaces a schedule's name, zone, description and weekly periods (its exceptions stay). */
-  put(
+  async put(
     key: string,
     body: PutScheduleRequest,
     ctx: AuditContext,
   ): Promise<{ schedule: HoursSchedule; created: boolean }> {
-    const problems = problemsAsFieldErrors(body.periods);
-    if (problems.length) throw validationFailed(problems);
-    return this.dataSource.transaction(async (manager) => {
-      const existing = await manager.findOne(HoursSchedule, { where: { key }, lock: { mode: 'pessimistic_write' } });
-      const fields = {
-        name: body.name,
-        // Stored in the canonical spelling (`america/new_york` → `America/New_York`).
-        timeZone: new Intl.DateTimeFormat('en-US', { timeZone: body.timeZone }).resolvedOptions().timeZone,
-        description: body.description ?? null,
-        periods: body.periods.map(({ day, opens, closes }) => ({ day, opens, closes })),
-      };
-      const schedule = existing ? Object.assign(existing, fields) : manager.create(HoursSchedule, { key, ...fields });
-      await manager.save(schedule);
+    checkPeriods(body.periods);
+    const fields = {
+      name: body.name,
+      // Stored in the canonical spelling (`america/new_york` → `America/New_York`).
+      timeZone: new Intl.DateTimeFormat('en-US', { timeZone: body.timeZone }).resolvedOptions().timeZone,
+      description: body.description ?? null,
+      periods: body.periods.map(({ day, opens, closes }) => ({ day, opens, closes })),
+    };
+    return await this.write(async (manager) => {
+      const { schedule, previous } = await this.hours.upsertSchedule(key, fields, manager);
+      const created = previous === null;
       await this.audit.record(manager, ctx, {
-        action: existing ? 'hours.schedule_replaced' : 'hours.schedule_created',
+        action: created ? 'hours.schedule_created' : 'hours.schedule_replaced',
         entityType: 'hours_schedule',
         entityId: schedule.id,
         metadata: { key },
       });
-      return { schedule, created: !existing };
+      if (created) await this.announce(manager, ctx, schedule, 'schedule_created');
+      else if (!sameHours(previous, fields)) await this.announce(manager, ctx, schedule, 'schedule_replaced');
+      return { schedule, created };
     });
   }
 
   remove(key: string, ctx: AuditContext): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.write(async (manager) => {
       const schedule = await this.find(key, manager);
-      await manager.delete(HoursSchedule, { id: schedule.id });
+      await this.hours.deleteSchedule(schedule.id, manager);
       await this.audit.record(manager, ctx, {
         action: 'hours.schedule_deleted',
         entityType: 'hours_schedule',
         entityId: schedule.id,
         metadata: { key },
       });
+      await this.announce(manager, ctx, schedule, 'schedule_deleted');
     });
   }
 
   async listExceptions(key: string, query: PaginationQueryDto): Promise<Page<HoursException>> {
     const schedule = await this.find(key);
-    const [rows, total] = await this.dataSource.getRepository(HoursException).findAndCount({
-      where: { scheduleId: schedule.id },
-      order: { startDate: 'ASC', id: 'ASC' },
-      ...pageWindow(query),
-    });
+    const [rows, total] = await this.hours.exceptionPage(schedule.id, pageWindow(query));
     return toPage(rows, total, query);
   }
 
   async getException(key: string, id: string): Promise<HoursException> {
     const schedule = await this.find(key);
-    return this.findException(this.dataSource.manager, schedule.id, id);
+    return this.findException(schedule.id, id);
   }
 
   createException(key: string, body: ExceptionRequest, ctx: AuditContext): Promise<HoursException> {
-    return this.dataSource.transaction(async (manager) => {
-      const schedule = await this.find(key, manager, true);
+    return this.write(async (manager) => {
+      const schedule = await this.lock(key, manager);
       const fields = checkedException(
         {
           startDate: body.startDate,
@@ -148,21 +180,22 @@ export class HoursService {
         this.today(schedule),
       );
       await this.assertNoOverlap(manager, schedule.id, fields);
-      const exception = await manager.save(manager.create(HoursException, { scheduleId: schedule.id, ...fields }));
+      const exception = await this.hours.insertException(schedule.id, fields, manager);
       await this.audit.record(manager, ctx, {
         action: 'hours.exception_created',
         entityType: 'hours_exception',
         entityId: exception.id,
         metadata: { key, startDate: fields.startDate, endDate: fields.endDate },
       });
+      await this.announce(manager, ctx, schedule, 'exception_created', exception.id);
       return exception;
     });
   }
 
   updateException(key: string, id: string, body: UpdateExceptionRequest, ctx: AuditContext): Promise<HoursException> {
-    return this.dataSource.transaction(async (manager) => {
-      const schedule = await this.find(key, manager, true);
-      const exception = await this.findException(manager, schedule.id, id);
+    return this.write(async (manager) => {
+      const schedule = await this.lock(key, manager);
+      const exception = await this.findException(schedule.id, id, manager);
       const closed = body.closed ?? exception.closed;
       const fields = checkedException(
         {
@@ -178,34 +211,52 @@ export class HoursService {
         this.today(schedule),
       );
       await this.assertNoOverlap(manager, schedule.id, fields, exception.id);
-      const saved = await manager.save(Object.assign(exception, fields));
+      const changed = !sameHours(exception, fields);
+      const saved = await this.hours.updateException(exception, fields, manager);
       await this.audit.record(manager, ctx, {
         action: 'hours.exception_updated',
         entityType: 'hours_exception',
         entityId: exception.id,
         metadata: { key, fields: Object.keys(body).sort() },
       });
+      if (changed) await this.announce(manager, ctx, schedule, 'exception_updated', exception.id);
       return saved;
     });
   }
 
   removeException(key: string, id: string, ctx: AuditContext): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const schedule = await this.find(key, manager, true);
-      const exception = await this.findException(manager, schedule.id, id);
-      await manager.delete(HoursException, { id: exception.id });
+    return this.write(async (manager) => {
+      const schedule = await this.lock(key, manager);
+      const exception = await this.findException(schedule.id, id, manager);
+      await this.hours.deleteException(exception.id, manager);
       await this.audit.record(manager, ctx, {
         action: 'hours.exception_deleted',
         entityType: 'hours_exception',
         entityId: exception.id,
         metadata: { key },
       });
+      await this.announce(manager, ctx, schedule, 'exception_deleted', exception.id);
     });
   }
 
+  /**
+   * The schedule and its definition, kept in memory as the public hours responses are (until the response cache's
+   * TTL ends or an hours change, on any instance, clears them): every contact request computes its reply promise
+   * from them, and reading them was two queries each time.
+   */
+  private definitionOf(key: string): Promise<{ schedule: HoursSchedule; definition: Schedule }> {
+    return this.cache.memo(HOURS_CACHE_TAG, key, () =>
+      // Public content (the hours shown at /hours/:key/status), so read on a replica when there is one.
+      this.replicas.read(HOURS_CACHE_TAG, async ({ manager }) => {
+        const schedule = await this.find(key, manager);
+        return { schedule, definition: await this.definition(schedule, manager) };
+      }),
+    );
+  }
+
   /** The schedule with every exception, as the pure functions take it. */
-  private async definition(schedule: HoursSchedule): Promise<Schedule> {
-    const exceptions = await this.dataSource.getRepository(HoursException).findBy({ scheduleId: schedule.id });
+  private async definition(schedule: HoursSchedule, manager?: EntityManager): Promise<Schedule> {
+    const exceptions = await this.hours.exceptionsOf(schedule.id, manager);
     return {
       timeZone: schedule.timeZone,
       periods: schedule.periods,
@@ -224,33 +275,23 @@ export class HoursService {
     return todayIn(schedule.timeZone, this.clock.now());
   }
 
-  private upcoming(schedule: HoursSchedule): Promise<HoursException[]> {
+  /** The exceptions that end today or later and start at most UPCOMING_DAYS from today. */
+  private upcoming(schedule: HoursSchedule, manager?: EntityManager): Promise<HoursException[]> {
     const today = this.today(schedule);
-    return this.dataSource.getRepository(HoursException).find({
-      where: {
-        scheduleId: schedule.id,
-        endDate: MoreThanOrEqual(today),
-        startDate: LessThanOrEqual(addDays(today, UPCOMING_DAYS)),
-      },
-      order: { startDate: 'ASC' },
-    });
+    return this.hours.exceptionsBetween(schedule.id, today, addDays(today, UPCOMING_DAYS), manager);
   }
 
-  private async find(
-    key: string,
-    manager: EntityManager = this.dataSource.manager,
-    lock = false,
-  ): Promise<HoursSchedule> {
-    const schedule = await manager.findOne(HoursSchedule, {
-      where: { key },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!schedule) throw new AppException('not_found', `No schedule with the key ${key}.`);
-    return schedule;
+  private async find(key: string, manager?: EntityManager): Promise<HoursSchedule> {
+    return found(key, await this.hours.findByKey(key, manager));
   }
 
-  private async findException(manager: EntityManager, scheduleId: string, id: string): Promise<HoursException> {
-    const exception = await manager.findOneBy(HoursException, { id, scheduleId });
+  /** The schedule, locked: writes to its exceptions run one at a time, so their overlap checks cannot race. */
+  private async lock(key: string, manager: EntityManager): Promise<HoursSchedule> {
+    return found(key, await this.hours.findByKeyForUpdate(key, manager));
+  }
+
+  private async findException(scheduleId: string, id: string, manager?: EntityManager): Promise<HoursException> {
+    const exception = await this.hours.findException(scheduleId, id, manager);
     if (!exception) throw new AppException('not_found', 'No exception with this id on this schedule.');
     return exception;
   }
@@ -259,11 +300,12 @@ export class HoursService {
   private async assertNoOverlap(
     manager: EntityManager,
     scheduleId: string,
-    range: { startDate: string; endDate: string },
+    range: Pick<ExceptionFields, 'startDate' | 'endDate'>,
     exceptId?: string,
   ): Promise<void> {
-    const others = await manager.findBy(HoursException, { scheduleId });
-    const clash = others.find((other) => other.id !== exceptId && exceptionsOverlap(other, range));
+    // The query narrows to the exceptions that reach the range; the rule is exceptionsOverlap's.
+    const candidates = await this.hours.exceptionsBetween(scheduleId, range.startDate, range.endDate, manager);
+    const clash = candidates.find((other) => other.id !== exceptId && exceptionsOverlap(other, range));
     if (clash) {
       throw new AppException(
         'conflict',
@@ -273,33 +315,7 @@ export class HoursService {
   }
 }
 
-type ExceptionFields = Pick<HoursException, 'startDate' | 'endDate' | 'closed' | 'periods' | 'label'>;
-
-/**
- * The rules that involve several fields of an exception, or today's local date; throws one validation error naming
- * each field.
- */
-export function checkedException(fields: ExceptionFields, today: string): ExceptionFields {
-  const errors: FieldError[] = [];
-  const latestStart = addDays(today, MAX_EXCEPTION_LEAD_DAYS);
-  if (fields.startDate > latestStart) {
-    errors.push({
-      field: 'startDate',
-      message: `startDate must be at most ${MAX_EXCEPTION_LEAD_DAYS} days ahead (on or before ${latestStart})`,
-    });
-  }
-  if (fields.endDate < fields.startDate) {
-    errors.push({ field: 'endDate', message: 'endDate must not be before startDate' });
-  } else if (daysBetween(fields.startDate, fields.endDate) >= MAX_EXCEPTION_DAYS) {
-    errors.push({ field: 'endDate', message: `an exception covers at most ${MAX_EXCEPTION_DAYS} days` });
-  }
-  if (fields.closed && fields.periods.length > 0) {
-    errors.push({ field: 'periods', message: 'periods must be empty when closed is true' });
-  }
-  if (!fields.closed && fields.periods.length === 0) {
-    errors.push({ field: 'periods', message: 'periods must list at least one period when closed is false' });
-  }
-  errors.push(...problemsAsFieldErrors(fields.periods));
-  if (errors.length) throw validationFailed(errors);
-  return { ...fields, periods: fields.periods.map(({ opens, closes }) => ({ opens, closes })) };
+function found(key: string, schedule: HoursSchedule | null): HoursSchedule {
+  if (!schedule) throw new AppException('not_found', `No schedule with the key ${key}.`);
+  return schedule;
 }

@@ -8,6 +8,7 @@ import {
   type ResolvedPeriod,
   type Schedule,
   status,
+  StatusMemo,
   type TimeRange,
   todayIn,
   WEEKDAYS,
@@ -256,6 +257,31 @@ describe('schedule properties', () => {
         }
         if (!result.isOpen && result.nextClosesAt) expect(result.nextClosesAt.getTime()).toBeGreaterThan(next);
       }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('remembers a status only while it holds: the same answers as computing each instant afresh', () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        // Steps forward of up to a day (often within minutes), sometimes a step back.
+        fc.array(
+          fc.oneof(fc.integer({ min: 0, max: 30 * 60_000 }), fc.integer({ min: -DAY * 60_000, max: DAY * 60_000 })),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
+        ({ schedule, at }, steps) => {
+          const memo = new StatusMemo();
+          let t = at.getTime();
+          for (const step of steps) {
+            t += step;
+            expect(memo.status(schedule, new Date(t))).toEqual(status(schedule, new Date(t)));
+          }
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });

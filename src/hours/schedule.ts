@@ -235,8 +235,14 @@ function calendarDate(date: string): DateTime<true> {
   return parsed;
 }
 
-function addDays(date: string, days: number): string {
+/** The local date `days` after `date` (before it when negative). */
+export function addDays(date: string, days: number): string {
   return calendarDate(date).plus({ days }).toISODate();
+}
+
+/** Whole days from `from` to `to` (negative when `to` comes first). */
+export function daysBetween(from: string, to: string): number {
+  return calendarDate(to).diff(calendarDate(from), 'days').days;
 }
 
 function weekdayOf(date: string): Weekday {
@@ -408,10 +414,7 @@ export function status(schedule: Schedule, at: Date): HoursStatus {
   const today = todayIn(schedule.timeZone, at);
   const resolver = new Resolver(schedule);
   const lastException = schedule.exceptions.reduce((max, e) => (e.endDate > max ? e.endDate : max), today);
-  const daysAhead = Math.min(
-    calendarDate(lastException).diff(calendarDate(today), 'days').days + LOOK_AHEAD_DAYS + STRETCH_DAYS,
-    MAX_LOOK_AHEAD_DAYS,
-  );
+  const daysAhead = Math.min(daysBetween(today, lastException) + LOOK_AHEAD_DAYS + STRETCH_DAYS, MAX_LOOK_AHEAD_DAYS);
   const horizon = addDays(today, daysAhead);
   // Past year 9999 Luxon writes dates with a sign and six digits, which no longer sort as strings.
   const lastDate = DATE_PATTERN.test(horizon) ? horizon : '9999-12-31';
@@ -527,6 +530,29 @@ function merged(stretch: Stretch): ResolvedPeriod {
     closesAt: new Date(stretch.closesAt),
     exception: stretch.first.exception,
   };
+}
+
+/**
+ * `status` for instants that mostly move forward (now, request after request), computed again only when the answer
+ * can change: at the next opening or closing, or the next local midnight (today's exception). Keyed by the schedule
+ * object, so a changed schedule (a new object) starts afresh; an instant before the one it computed at is computed.
+ */
+export class StatusMemo {
+  private readonly known = new WeakMap<Schedule, { from: number; until: number; status: HoursStatus }>();
+
+  status(schedule: Schedule, at: Date): HoursStatus {
+    const t = at.getTime();
+    const known = this.known.get(schedule);
+    if (known && known.from <= t && t < known.until) return known.status;
+    const result = status(schedule, at);
+    const changes = [result.nextOpensAt, result.nextClosesAt]
+      .filter((d): d is Date => d !== null && d.getTime() > t)
+      .map((d) => d.getTime());
+    const midnight = DateTime.fromJSDate(at, { zone: schedule.timeZone }).startOf('day').plus({ days: 1 }).toMillis();
+    const until = Math.min(...changes, midnight);
+    this.known.set(schedule, { from: t, until, status: result });
+    return result;
+  }
 }
 
 /**

@@ -1,22 +1,32 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * One event to deliver to one webhook URL, written in the transaction of the change it announces (the outbox
- * pattern): the event exists exactly when the change does, and survives restarts until delivered or given up.
- * The payload never holds personal data.
+ * One event (or ping) to deliver to one endpoint: made by the dispatcher from an announced event (AnnouncedEvent),
+ * kept until delivered or given up, and after that until the retention purge. Its id is the message id receivers
+ * see as `webhook-id`, the same on every attempt and redelivery. The payload never holds personal data.
  */
 @Entity({ name: 'outbox_deliveries' })
 // The dispatcher's claim: due pending deliveries, oldest first.
 @Index('IDX_outbox_deliveries_due', ['nextAttemptAt'], { where: "status = 'pending'" })
 @Index('IDX_outbox_deliveries_created', ['createdAt', 'id'])
+@Index('IDX_outbox_deliveries_endpoint', ['endpointId', 'createdAt', 'id'])
 export class OutboxDelivery {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** `contact_request.created` */
+  /** Null only for deliveries written before endpoints existed whose URL is no longer configured. */
+  @Column({ type: 'uuid', nullable: true })
+  endpointId!: string | null;
+
+  @ManyToOne(() => WebhookEndpoint, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'endpoint_id' })
+  endpoint?: WebhookEndpoint;
+
+  /** `contact_request.created`, or `ping` */
   @Column({ type: 'varchar', length: 100 })
   event!: string;
 
@@ -27,8 +37,16 @@ export class OutboxDelivery {
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
+  /** Where the last attempt went (the endpoint's URL then; before any attempt, when the delivery was made). */
   @Column({ type: 'varchar', length: 2048 })
   url!: string;
+
+  /**
+   * The W3C `traceparent` of the request that caused the event (its trace id and span), sent with every attempt
+   * so the receiver's work joins that trace; null when no request caused it.
+   */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent!: string | null;
 
   @Column({ type: 'enum', enum: DELIVERY_STATUSES, enumName: 'outbox_delivery_status', default: 'pending' })
   status!: DeliveryStatus;
@@ -57,6 +75,10 @@ export class OutboxDelivery {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastAttemptAt!: Date | null;
+
+  /** How long the last attempt took, until the response's status line or the error. */
+  @Column({ type: 'integer', nullable: true })
+  lastDurationMs!: number | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;

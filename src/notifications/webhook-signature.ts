@@ -4,11 +4,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /**
- * `X-Signature` of a webhook: `sha256=<hex HMAC-SHA256>` over `<timestamp>.<body>`, where the timestamp is the
+ * The signature of the first webhooks, still sent (beside the Standard Webhooks headers) to the endpoints made from
+ * NOTIFY_WEBHOOK_URLS while their receivers move over. `X-Signature` of a webhook: `sha256=<hex HMAC-SHA256>` over `<timestamp>.<body>`, where the timestamp is the
  * `X-Signature-Timestamp` header (Unix seconds) and the body the exact bytes sent. Signing the timestamp with the
  * body lets receivers refuse replays of an old, validly signed request.
  */
-export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
+export function signWebhook(secret: string | Buffer, timestampSeconds: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex')}`;
 }
 

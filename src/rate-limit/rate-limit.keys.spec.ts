@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { clientKey, counterKeys, emailDigest, loginEmail } from './rate-limit.keys.js';
+import {
+  clientKey,
+  counterKeys,
+  emailDigest,
+  loginEmail,
+  siteCounterKey,
+  siteKeyLookupKey,
+} from './rate-limit.keys.js';
 
 describe('loginEmail', () => {
   it.each([
@@ -65,5 +72,14 @@ describe('counterKeys', () => {
   it('counts general and submission per IP', () => {
     expect(counterKeys('general', '192.0.2.1')).toEqual(['general:ip:192.0.2.1']);
     expect(counterKeys('submission', '2001:db8:1:2::/64')).toEqual(['submission:ip:2001:db8:1:2::/64']);
+  });
+});
+
+describe('site keys', () => {
+  it("counts a site key's budget by the key's id, and unknown-secret lookups per IP", () => {
+    expect(siteCounterKey('0b7c1a52-3f2e-4d8a-9c61-5d1e2f3a4b5c')).toBe(
+      'site:key:0b7c1a52-3f2e-4d8a-9c61-5d1e2f3a4b5c',
+    );
+    expect(siteKeyLookupKey('192.0.2.1')).toBe('site-key-lookup:ip:192.0.2.1');
   });
 });

@@ -57,3 +57,17 @@ export function emailDigest(normalizedEmail: string): string {
 export function counterKeys(policy: Exclude<RateLimitPolicy, 'login'>, ip: string): string[] {
   return [`${policy}:ip:${ip}`];
 }
+
+/** The counter of a `site` API key's budget, which replaces the per-IP general ceiling for the key's requests. */
+export function siteCounterKey(keyId: string): string {
+  return `site:key:${keyId}`;
+}
+
+/**
+ * Secrets presented in X-API-Key that the verification cache does not know, per client IP: each costs a database
+ * query, so a client may make at most the general ceiling of them per general window; past it, its keys are not
+ * looked up (the request is counted per IP).
+ */
+export function siteKeyLookupKey(ip: string): string {
+  return `site-key-lookup:ip:${ip}`;
+}

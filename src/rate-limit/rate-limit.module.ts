@@ -1,11 +1,13 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { ApiKeysModule } from '../api-keys/index.js';
 import { AppConfig } from '../config/app-config.js';
 import type { CounterStore } from './fixed-window.js';
 import { loginChargeSettler } from './login-failures.js';
 import { LoginFailureInterceptor } from './login-failures.interceptor.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import { RateLimitStoreHealth } from './rate-limit-store.health.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { REDIS_KEY_PREFIX } from './rate-limit.keys.js';
 import { RATE_LIMIT_STORAGE, RATE_LIMIT_STORE_OPTIONS, type RateLimitStoreOptions } from './rate-limit.options.js';
@@ -22,6 +24,7 @@ export async function createRateLimitStorage(
     return RedisThrottlerStorage.connect(config.redisUrl, {
       keyPrefix: options?.keyPrefix ?? REDIS_KEY_PREFIX,
       logger,
+      failMode: config.rateLimits.failMode,
     });
   }
   logger.log('Rate-limit counters in memory: each instance counts on its own (set REDIS_URL to share them)');
@@ -29,21 +32,24 @@ export async function createRateLimitStorage(
 }
 
 /**
- * Rate limits for every route: the `general` per-IP ceiling, plus `login` and `submission` on the routes
- * that opt in (rate-limit.decorators.ts). Registers a global guard: import once, in the root module, before
- * the modules whose guards authenticate (so refused credentials still count). A sign-in attempt's charge is settled
+ * Rate limits for every route: the `general` per-IP ceiling (per key for `site` API keys, hence the API keys
+ * feature), plus `login` and `submission` on the routes that opt in (rate-limit.decorators.ts). Its guard and interceptor are registered, in order, by AppModule (the
+ * guard first, so refused credentials still count). A sign-in attempt's charge is settled
  * by an onSend hook, so that it is refunded whatever answered the request (a later guard's 401 or 400 included).
  */
 @Module({
+  imports: [ApiKeysModule],
   providers: [
     {
       provide: RATE_LIMIT_STORAGE,
       useFactory: createRateLimitStorage,
       inject: [AppConfig, { token: RATE_LIMIT_STORE_OPTIONS, optional: true }],
     },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_INTERCEPTOR, useClass: LoginFailureInterceptor },
+    RateLimitGuard,
+    LoginFailureInterceptor,
+    RateLimitStoreHealth,
   ],
+  exports: [RateLimitGuard, LoginFailureInterceptor, RateLimitStoreHealth],
 })
 export class RateLimitModule implements OnModuleInit {
   constructor(

@@ -5,6 +5,8 @@ import {
   mostConstrained,
   rateLimitedException,
   rateLimitHeaders,
+  STORE_UNAVAILABLE_RETRY_SECONDS,
+  storeUnavailableOutcome,
 } from './rate-limit.policy.js';
 
 const RATE_LIMITS = {
@@ -111,5 +113,19 @@ describe('rateLimitedException', () => {
 
   it('says "1 second" in the singular', () => {
     expect(rateLimitedException(outcome(5, 6, 1, 1)).detail).toBe('Too many requests. Retry in 1 second.');
+  });
+});
+
+describe('storeUnavailableOutcome', () => {
+  it('refuses for STORE_UNAVAILABLE_RETRY_SECONDS, with the policy limit and nothing remaining', () => {
+    const error = rateLimitedException(storeUnavailableOutcome(5));
+    expect({ status: error.status, code: error.code, detail: error.detail, options: error.options }).toEqual({
+      status: 429,
+      code: 'rate_limited',
+      detail: `Too many requests. Retry in ${STORE_UNAVAILABLE_RETRY_SECONDS} seconds.`,
+      options: {
+        headers: { 'Retry-After': '5', 'RateLimit-Limit': '5', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '5' },
+      },
+    });
   });
 });

@@ -75,3 +75,20 @@ export function rateLimitedException(outcome: CounterOutcome): AppException {
     headers: { 'Retry-After': String(wait), ...rateLimitHeaders(outcome) },
   });
 }
+
+/**
+ * Retry-After of a refusal because the shared store could not count (RATE_LIMIT_FAIL_MODE=closed): about how long
+ * the Redis client takes between reconnection attempts (at most 5 s), so a retry has a chance to be counted.
+ */
+export const STORE_UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** The counter of a policy that fails closed while its store is unreachable: refused, with no count to report. */
+export function storeUnavailableOutcome(limit: number): CounterOutcome {
+  return {
+    totalHits: 0,
+    limit,
+    timeToExpire: STORE_UNAVAILABLE_RETRY_SECONDS,
+    isBlocked: true,
+    timeToBlockExpire: STORE_UNAVAILABLE_RETRY_SECONDS,
+  };
+}

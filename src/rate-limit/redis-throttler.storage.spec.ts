@@ -1,11 +1,5 @@
 import { jest } from '@jest/globals';
-import {
-  createRateLimitRedis,
-  HIT_SCRIPT,
-  isUncounted,
-  redisErrorLabel,
-  RedisThrottlerStorage,
-} from './redis-throttler.storage.js';
+import { createRateLimitRedis, HIT_SCRIPT, isUncounted, RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 /** Nothing listens on port 1: connections are refused at once. */
 const UNREACHABLE = 'redis://127.0.0.1:1';
@@ -15,33 +9,6 @@ function fakeLogger() {
 }
 
 const UNCOUNTED = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0, unavailable: true };
-
-describe('redisErrorLabel', () => {
-  it.each([
-    [
-      'a socket error code',
-      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6379'), { code: 'ECONNREFUSED' }),
-      'ECONNREFUSED',
-    ],
-    [
-      'a Redis error word',
-      Object.assign(new Error("READONLY You can't write against a read only replica."), { name: 'ReplyError' }),
-      'READONLY',
-    ],
-    ['a command timeout', new Error('Command timed out'), 'command timed out'],
-    [
-      'a disconnected client',
-      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
-      'not connected',
-    ],
-    ['anything else, by name', new TypeError('secret detail 10.0.0.5'), 'TypeError'],
-    ['a lower-case code, by name', Object.assign(new Error('x'), { code: 'oops pat@example.com' }), 'Error'],
-    ['a string', 'boom', 'unknown error'],
-    ['null', null, 'unknown error'],
-  ])('labels %s', (_label, error, label) => {
-    expect(redisErrorLabel(error)).toBe(label);
-  });
-});
 
 describe('isUncounted', () => {
   it('tells the fail-open record from a real one', () => {
@@ -61,7 +28,7 @@ describe('HIT_SCRIPT', () => {
 });
 
 describe('RedisThrottlerStorage without Redis', () => {
-  it('fails open: lets requests through uncounted and warns once, without the key', async () => {
+  it('answers every hit as uncounted and warns once, without the key, saying what the fail mode does', async () => {
     const logger = fakeLogger();
     const client = createRateLimitRedis(UNREACHABLE, 'wellclinic:ratelimit:');
     const storage = new RedisThrottlerStorage(client, logger);
@@ -71,7 +38,7 @@ describe('RedisThrottlerStorage without Redis', () => {
       }
       expect(logger.warn).toHaveBeenCalledTimes(1);
       expect(logger.warn.mock.calls[0][0]).toBe(
-        'Redis for rate limits is unavailable (not connected): requests are NOT rate limited until it is back (fail open)',
+        'Redis for rate limits is unavailable (not connected): sign-ins and submissions are refused with 429, other requests pass uncounted, until it is back (RATE_LIMIT_FAIL_MODE=closed)',
       );
 
       client.emit('ready');
@@ -79,6 +46,32 @@ describe('RedisThrottlerStorage without Redis', () => {
       client.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
       expect(logger.warn).toHaveBeenCalledTimes(2);
       expect(logger.warn.mock.calls[1][0]).toContain('(ECONNRESET)');
+    } finally {
+      await storage.onApplicationShutdown();
+    }
+  });
+
+  it('says that requests are not limited at all with RATE_LIMIT_FAIL_MODE=open', async () => {
+    const logger = fakeLogger();
+    const storage = new RedisThrottlerStorage(createRateLimitRedis(UNREACHABLE, 'p:'), logger, 'open');
+    try {
+      expect(await storage.increment('k', 60_000, 5, 60_000)).toEqual(UNCOUNTED);
+      expect(logger.warn.mock.calls).toEqual([
+        [
+          'Redis for rate limits is unavailable (not connected): requests are NOT rate limited until it is back (RATE_LIMIT_FAIL_MODE=open)',
+        ],
+      ]);
+    } finally {
+      await storage.onApplicationShutdown();
+    }
+  });
+
+  it('answers a ping with nothing, at once, while not connected', async () => {
+    const storage = new RedisThrottlerStorage(createRateLimitRedis(UNREACHABLE, 'p:'), fakeLogger());
+    try {
+      const started = performance.now();
+      expect(await storage.ping()).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(100);
     } finally {
       await storage.onApplicationShutdown();
     }

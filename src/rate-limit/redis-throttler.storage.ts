@@ -1,5 +1,8 @@
 import { Logger, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { performance } from 'node:perf_hooks';
+import { redisErrorLabel } from '../common/redis/redis-error-label.js';
+import type { RateLimitFailMode } from '../config/environment.js';
 import { type CounterStore, effectiveBlockMs, type ThrottlerStorageRecord, toStorageRecord } from './fixed-window.js';
 
 /**
@@ -29,7 +32,7 @@ if hits and tonumber(hits) > 0 then redis.call('DECR', KEYS[1]) end
 return 0
 `;
 
-/** A counter the store could not reach: the request was let through uncounted. */
+/** A counter the store could not reach: the request was not counted (the guard decides whether it passes). */
 export interface UncountedRecord extends ThrottlerStorageRecord {
   unavailable: true;
 }
@@ -46,28 +49,20 @@ const UNCOUNTED: UncountedRecord = {
   unavailable: true,
 };
 
-/**
- * A short, log-safe label for a Redis failure: the socket error code (ECONNREFUSED), the Redis error word
- * (READONLY, OOM, NOAUTH), else the error's name. Never the message: it can name hosts or echo input.
- */
-export function redisErrorLabel(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'unknown error';
-  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)) return code;
-  if (name === 'ReplyError' && typeof message === 'string') {
-    const word = /^[A-Z]+/.exec(message)?.[0];
-    if (word) return word;
-  }
-  if (typeof message === 'string' && /timed out/i.test(message)) return 'command timed out';
-  if (typeof message === 'string' && /enableOfflineQueue/.test(message)) return 'not connected';
-  return typeof name === 'string' && name !== '' ? name : 'unknown error';
-}
-
 export interface RedisStorageOptions {
   /** Every key starts with it; default `wellclinic:ratelimit:`. */
   keyPrefix: string;
   logger?: Pick<LoggerService, 'log' | 'warn'>;
+  /** What the guard does with requests the store cannot count (RATE_LIMIT_FAIL_MODE); only the warning says it. */
+  failMode?: RateLimitFailMode;
 }
+
+/** What an outage means for requests, in the warning logged when Redis becomes unavailable. */
+const OUTAGE_EFFECT: Record<RateLimitFailMode, string> = {
+  closed:
+    'sign-ins and submissions are refused with 429, other requests pass uncounted, until it is back (RATE_LIMIT_FAIL_MODE=closed)',
+  open: 'requests are NOT rate limited until it is back (RATE_LIMIT_FAIL_MODE=open)',
+};
 
 /**
  * Fail-fast client: a Redis that is down or slow must cost a request milliseconds, not seconds. Commands are
@@ -101,15 +96,17 @@ type RateLimitRedis = Redis & {
 export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdown {
   private readonly client: RateLimitRedis;
   private readonly logger: Pick<LoggerService, 'log' | 'warn'>;
+  private readonly failMode: RateLimitFailMode;
   /** Undefined until the first connection attempt settles; transitions are logged once each. */
   private available: boolean | undefined;
   private closing = false;
 
-  constructor(client: Redis, logger?: Pick<LoggerService, 'log' | 'warn'>) {
+  constructor(client: Redis, logger?: Pick<LoggerService, 'log' | 'warn'>, failMode: RateLimitFailMode = 'closed') {
     client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     client.defineCommand('rateLimitRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
     this.client = client as RateLimitRedis;
     this.logger = logger ?? new Logger('RateLimit');
+    this.failMode = failMode;
     // Without an 'error' listener, ioredis would crash the process on the first connection failure.
     client.on('error', (error: unknown) => this.markUnavailable(error));
     client.on('ready', () => this.markAvailable());
@@ -117,10 +114,11 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
 
   /**
    * Connects, waiting at most the connect timeout. A Redis that is not there at boot does not stop the API:
-   * the failure is logged, requests pass unthrottled, and the client keeps trying to reconnect.
+   * the failure is logged, requests are handled as the fail mode says, and the client keeps trying to reconnect.
    */
   static async connect(url: string, options: RedisStorageOptions): Promise<RedisThrottlerStorage> {
-    const storage = new RedisThrottlerStorage(createRateLimitRedis(url, options.keyPrefix), options.logger);
+    const client = createRateLimitRedis(url, options.keyPrefix);
+    const storage = new RedisThrottlerStorage(client, options.logger, options.failMode);
     await storage.client.connect().catch((error: unknown) => storage.markUnavailable(error));
     return storage;
   }
@@ -128,6 +126,20 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
   /** The ioredis connection status (`ready`, `reconnecting`, `end`, ...). */
   get status(): string {
     return this.client.status;
+  }
+
+  /**
+   * A round trip to Redis, for the readiness probe: the milliseconds it took, or undefined when Redis did not
+   * answer (not connected: at once; connected but silent: after the 500 ms command timeout).
+   */
+  async ping(): Promise<number | undefined> {
+    const started = performance.now();
+    try {
+      await this.client.ping();
+      return Math.round(performance.now() - started);
+    } catch {
+      return undefined;
+    }
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
@@ -138,9 +150,9 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
       this.markAvailable();
       return toStorageRecord(Number(hits), Number(msLeft), limit);
     } catch (error) {
-      // FAIL OPEN, deliberately: rate limiting protects the API, it must not take it down. While Redis is
-      // unreachable or failing, requests pass uncounted (a warning is logged once, without the key: it holds
-      // the client's IP).
+      // Uncounted, not an error: rate limiting must not take the API down. The guard decides per policy whether an
+      // uncounted request passes (general and site budgets; login and submission with RATE_LIMIT_FAIL_MODE=open) or
+      // is refused. A warning is logged once, without the key: it holds the client's IP.
       this.markUnavailable(error);
       return { ...UNCOUNTED };
     }
@@ -187,7 +199,7 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
     if (this.closing || this.available === false) return;
     this.available = false;
     this.logger.warn(
-      `Redis for rate limits is unavailable (${redisErrorLabel(error)}): requests are NOT rate limited until it is back (fail open)`,
+      `Redis for rate limits is unavailable (${redisErrorLabel(error)}): ${OUTAGE_EFFECT[this.failMode]}`,
     );
   }
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Roles } from '../auth/decorators.js';
-import { ApiIfMatch, IfMatch, versionEtag } from '../common/http/if-match.js';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Roles } from '../common/access/decorators.js';
+import { ApiIfMatch, IfMatch } from '../common/http/if-match.js';
+import { Created } from '../common/http/response-headers.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
@@ -16,29 +16,29 @@ import {
 } from './dto/testimonial.requests.js';
 import { AdminTestimonialResponse, mapAdminTestimonial } from './dto/testimonial.responses.js';
 import type { TestimonialAction } from './testimonial-content.js';
-import type { Testimonial } from './testimonial.entity.js';
-import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
+import {
+  ApiEvents,
+  TESTIMONIAL_APPROVED,
+  TESTIMONIAL_UNPUBLISHED,
+  TESTIMONIAL_UPDATED,
+  TESTIMONIAL_WITHDRAWN,
+} from '../notifications/index.js';
 
 /** Moderation of testimonials. Every single-testimonial response carries its ETag. */
 @ApiTags('testimonials')
+@ApiEvents(TESTIMONIAL_APPROVED, TESTIMONIAL_UPDATED, TESTIMONIAL_UNPUBLISHED, TESTIMONIAL_WITHDRAWN)
 @Roles('editor')
 @Controller('admin/testimonials')
 export class AdminTestimonialsController {
   constructor(private readonly testimonials: AdminTestimonialsService) {}
-
-  private respond(t: Testimonial, reply: FastifyReply): AdminTestimonialResponse {
-    void reply.header('etag', versionEtag(t.version));
-    return mapAdminTestimonial(t);
-  }
 
   private async moderate(
     action: TestimonialAction,
     id: string,
     ifMatch: string | undefined,
     ctx: AuditContext,
-    reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
-    return this.respond(await this.testimonials.moderate(id, action, ifMatch, ctx), reply);
+    return mapAdminTestimonial(await this.testimonials.moderate(id, action, ifMatch, ctx));
   }
 
   /**
@@ -57,16 +57,10 @@ export class AdminTestimonialsController {
   /** For testimonials received by email or in person, with the client's consent on record. Starts `pending`. */
   @Post()
   @ApiOperation({ operationId: 'createTestimonial', summary: 'Enter a testimonial' })
-  @ApiCreatedResponse({ type: AdminTestimonialResponse, headers: LOCATION_HEADER })
+  @Created(AdminTestimonialResponse, '/api/v1/admin/testimonials/{id}')
   @ApiProblems('validation_failed')
-  async create(
-    @Body() body: CreateTestimonialRequest,
-    @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminTestimonialResponse> {
-    const t = await this.testimonials.create(body, ctx);
-    void reply.header('location', `/api/v1/admin/testimonials/${t.id}`);
-    return this.respond(t, reply);
+  async create(@Body() body: CreateTestimonialRequest, @Audit() ctx: AuditContext): Promise<AdminTestimonialResponse> {
+    return mapAdminTestimonial(await this.testimonials.create(body, ctx));
   }
 
   /** Sets `sortOrder` of several testimonials at once (all or nothing). */
@@ -88,11 +82,8 @@ export class AdminTestimonialsController {
   @ApiOperation({ operationId: 'adminGetTestimonial', summary: 'One testimonial in any status' })
   @ApiOkResponse({ type: AdminTestimonialResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(
-    @UuidParam('id') id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminTestimonialResponse> {
-    return this.respond(await this.testimonials.get(id), reply);
+  async get(@UuidParam('id') id: string): Promise<AdminTestimonialResponse> {
+    return mapAdminTestimonial(await this.testimonials.get(id));
   }
 
   /** Changes the fields sent. An approved testimonial's edits reach the public site and integrations at once. */
@@ -106,9 +97,8 @@ export class AdminTestimonialsController {
     @Body() body: UpdateTestimonialRequest,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
-    return this.respond(await this.testimonials.update(id, body, ifMatch, ctx), reply);
+    return mapAdminTestimonial(await this.testimonials.update(id, body, ifMatch, ctx));
   }
 
   /** Removes it for good; if it was public, integrations receive a delete. */
@@ -137,9 +127,8 @@ export class AdminTestimonialsController {
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
-    return this.moderate('approve', id, ifMatch, ctx, reply);
+    return this.moderate('approve', id, ifMatch, ctx);
   }
 
   /** From pending or approved; an approved one leaves the public site and integrations receive a delete. */
@@ -153,9 +142,8 @@ export class AdminTestimonialsController {
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
-    return this.moderate('reject', id, ifMatch, ctx, reply);
+    return this.moderate('reject', id, ifMatch, ctx);
   }
 
   /**
@@ -172,8 +160,7 @@ export class AdminTestimonialsController {
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,
     @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminTestimonialResponse> {
-    return this.moderate('withdraw', id, ifMatch, ctx, reply);
+    return this.moderate('withdraw', id, ifMatch, ctx);
   }
 }

@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type FindOptionsOrder, type FindOptionsWhere, In } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import type { EntityManager } from 'typeorm';
+import type { AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
-import { assertIfMatch as assertVersion } from '../common/http/if-match.js';
-import { ResponseCache } from '../common/http/response-cache.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { parseSort } from '../common/pagination/sort.js';
+import {
+  type ChangeRecord,
+  notFound,
+  VersionedWrites,
+  type WriteScope,
+} from '../common/persistence/versioned-writes.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
-import { TestimonialChangeFeed } from './change-feed.js';
+import { Outbox, WebhookDispatcher } from '../notifications/index.js';
 import {
   ADMIN_SORT_FIELDS,
   type AdminListTestimonialsQuery,
@@ -17,6 +20,7 @@ import {
   type ReorderTestimonialsRequest,
   type UpdateTestimonialRequest,
 } from './dto/testimonial.requests.js';
+import { TestimonialChangeFeed } from './testimonial-change-feed.service.js';
 import {
   erase,
   feedView,
@@ -27,10 +31,13 @@ import {
   type TestimonialFeedView,
   TRANSITIONS,
 } from './testimonial-content.js';
-import { Testimonial } from './testimonial.entity.js';
+import type { Testimonial } from './testimonial.entity.js';
+import { type TestimonialBefore, testimonialDeletedEvent, testimonialEvent } from './testimonial-events.js';
 import { TESTIMONIALS_CACHE_TAG } from './testimonials.service.js';
+import { TestimonialsRepository } from './testimonials.repository.js';
 
-const assertIfMatch = (header: string | undefined, version: number) => assertVersion(header, version, 'testimonial');
+/** Every staff change may change the public list. */
+const WRITE: WriteScope = { invalidates: [TESTIMONIALS_CACHE_TAG] };
 
 /** The editable fields a PATCH sent, in storage form; the audit log records their names only. */
 function edits(body: UpdateTestimonialRequest): Partial<Testimonial> {
@@ -45,6 +52,16 @@ function edits(body: UpdateTestimonialRequest): Partial<Testimonial> {
   return fields;
 }
 
+/** What a change's event is decided from: the status and public view before it. */
+function beforeChange(t: Testimonial): TestimonialBefore {
+  return { status: t.status, publicView: isPublic(t) ? feedView(t) : undefined };
+}
+
+/** The audit record of a testimonial as saved: ids, statuses and field names only, never the quote or the name. */
+function audited(action: string, t: Testimonial, metadata: Record<string, unknown>): ChangeRecord {
+  return { action: `testimonial.${action}`, metadata: { ...metadata, status: t.status, version: t.version } };
+}
+
 /**
  * Moderation. Every change is one transaction with its audit record and, when it changes what the public sees,
  * its entry in the integrations' change feed (appended last: see TestimonialChangeFeed).
@@ -52,35 +69,27 @@ function edits(body: UpdateTestimonialRequest): Partial<Testimonial> {
 @Injectable()
 export class AdminTestimonialsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly testimonials: TestimonialsRepository,
+    private readonly writes: VersionedWrites,
     private readonly feed: TestimonialChangeFeed,
     private readonly clock: Clock,
-    private readonly cache: ResponseCache,
+    private readonly outbox: Outbox,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   async list(query: AdminListTestimonialsQuery): Promise<Page<Testimonial>> {
-    const where: FindOptionsWhere<Testimonial> = {
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.service ? { service: query.service } : {}),
-      ...(query.featured !== undefined ? { featured: query.featured } : {}),
-      ...(query.spam !== undefined ? { spam: query.spam } : {}),
-    };
-    const sort = parseSort(query.sort ?? '-createdAt', ADMIN_SORT_FIELDS) ?? [];
-    const order: FindOptionsOrder<Testimonial> = Object.fromEntries([
-      ...sort.map((t): [string, 'ASC' | 'DESC'] => [t.field, t.direction]),
-      ['id', 'ASC'],
-    ]);
-    const [rows, total] = await this.dataSource.getRepository(Testimonial).findAndCount({
-      where,
-      order,
-      ...pageWindow(query),
-    });
+    const [rows, total] = await this.testimonials.findPage(
+      { status: query.status, service: query.service, featured: query.featured, spam: query.spam },
+      parseSort(query.sort ?? '-createdAt', ADMIN_SORT_FIELDS) ?? [],
+      pageWindow(query),
+    );
     return toPage(rows, total, query);
   }
 
-  get(id: string): Promise<Testimonial> {
-    return this.find(this.dataSource.manager, id);
+  async get(id: string): Promise<Testimonial> {
+    const t = await this.testimonials.findById(id);
+    if (!t) throw notFound(this.testimonials.noun);
+    return t;
   }
 
   create(body: CreateTestimonialRequest, ctx: AuditContext): Promise<Testimonial> {
@@ -88,9 +97,9 @@ export class AdminTestimonialsService {
     if (givenAt > this.clock.now()) {
       throw validationFailed([{ field: 'consent.givenAt', message: 'consent.givenAt must not be in the future' }]);
     }
-    return this.write(async (manager) => {
-      const testimonial = await manager.save(
-        manager.create(Testimonial, {
+    return this.writes.transaction(WRITE, async (manager) => {
+      const t = await this.testimonials.insert(
+        {
           quote: body.quote,
           firstName: normalizeName(body.firstName),
           lastInitial: lastInitialOf(body.lastName) ?? null,
@@ -105,10 +114,11 @@ export class AdminTestimonialsService {
           consentMethod: body.consent.method,
           createdBy: ctx.actor.id,
           updatedBy: ctx.actor.id,
-        }),
+        },
+        manager,
       );
-      await this.record(manager, ctx, testimonial, 'created', { source: body.source });
-      return testimonial;
+      await this.writes.audit(manager, this.testimonials, t, ctx, audited('created', t, { source: body.source }));
+      return t;
     });
   }
 
@@ -156,16 +166,12 @@ export class AdminTestimonialsService {
 
   remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
     return this.write(async (manager) => {
-      const t = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, t.version);
+      const t = await this.writes.lock(manager, this.testimonials, id, ifMatch);
       const wasPublic = isPublic(t);
-      await manager.delete(Testimonial, { id });
-      await this.audit.record(manager, ctx, {
-        action: 'testimonial.deleted',
-        entityType: 'testimonial',
-        entityId: id,
-        metadata: { status: t.status, version: t.version },
-      });
+      await this.testimonials.delete(id, manager);
+      await this.writes.audit(manager, this.testimonials, t, ctx, audited('deleted', t, {}));
+      const event = testimonialDeletedEvent(t, { occurredAt: this.clock.now(), trace: ctx.trace });
+      if (event) await this.outbox.enqueue(manager, event);
       if (wasPublic) await this.feed.removed(manager, id);
     });
   }
@@ -176,11 +182,7 @@ export class AdminTestimonialsService {
       // UUIDs compare case-insensitively; Postgres returns them in lower case.
       const items = body.items.map((item) => ({ id: item.id.toLowerCase(), sortOrder: item.sortOrder }));
       const ids = items.map((item) => item.id);
-      const rows = await manager.find(Testimonial, {
-        where: { id: In(ids) },
-        order: { id: 'ASC' },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const rows = await this.testimonials.findManyForUpdate(ids, manager);
       const found = new Map(rows.map((t) => [t.id, t]));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length > 0) {
@@ -191,20 +193,22 @@ export class AdminTestimonialsService {
       for (const t of rows) {
         const sortOrder = wanted.get(t.id) ?? t.sortOrder;
         if (sortOrder === t.sortOrder) continue;
-        const before = isPublic(t) ? feedView(t) : undefined;
+        const before = beforeChange(t);
         const from = t.sortOrder;
         t.sortOrder = sortOrder;
-        await this.saveVersion(manager, t, ctx);
-        await this.record(manager, ctx, t, 'reordered', { from, to: sortOrder });
-        published.push([before, t]);
+        await this.writes.saveVersion(manager, this.testimonials, t, ctx, (saved) =>
+          audited('reordered', saved, { from, to: sortOrder }),
+        );
+        await this.announce(manager, before, t, ctx);
+        published.push([before.publicView, t]);
       }
       for (const [before, t] of published) await this.feed.record(manager, before, t);
     });
   }
 
   /**
-   * Loads and locks one testimonial, checks If-Match, applies `mutate` (undefined: nothing changed), then saves
-   * a new version, audits it and feeds the public change, in that order.
+   * Locks one testimonial (404, 412), applies `mutate` (undefined: nothing changed), then saves the next version,
+   * audits it and feeds the public change, in that order.
    */
   private change(
     id: string,
@@ -213,55 +217,34 @@ export class AdminTestimonialsService {
     mutate: (t: Testimonial) => { action: string; metadata: Record<string, unknown> } | undefined,
   ): Promise<Testimonial> {
     return this.write(async (manager) => {
-      const t = await this.find(manager, id, true);
-      assertIfMatch(ifMatch, t.version);
-      const before = isPublic(t) ? feedView(t) : undefined;
+      const t = await this.writes.lock(manager, this.testimonials, id, ifMatch);
+      const before = beforeChange(t);
       const outcome = mutate(t);
       if (!outcome) return t;
-      await this.saveVersion(manager, t, ctx);
-      await this.record(manager, ctx, t, outcome.action, outcome.metadata);
-      await this.feed.record(manager, before, t);
+      await this.writes.saveVersion(manager, this.testimonials, t, ctx, (saved) =>
+        audited(outcome.action, saved, outcome.metadata),
+      );
+      await this.announce(manager, before, t, ctx);
+      await this.feed.record(manager, before.publicView, t);
       return t;
     });
   }
 
-  /** Runs a change in one transaction, then forgets the cached public responses it may have changed. */
-  private async write<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.dataSource.transaction(change);
-    } finally {
-      this.cache.invalidate(TESTIMONIALS_CACHE_TAG);
-    }
-  }
-
-  private async find(manager: EntityManager, id: string, lock = false): Promise<Testimonial> {
-    const t = await manager.findOne(Testimonial, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!t) throw new AppException('not_found', 'No testimonial has this id.');
-    return t;
-  }
-
-  private async saveVersion(manager: EntityManager, t: Testimonial, ctx: AuditContext): Promise<void> {
-    t.version += 1;
-    t.updatedBy = ctx.actor.id;
-    await manager.save(t);
-  }
-
-  /** Ids, statuses and field names only: never the quote or the name. */
-  private record(
+  /** Enqueues the event a saved change announces, if any (see testimonialEvent), in its transaction. */
+  private async announce(
     manager: EntityManager,
+    before: TestimonialBefore,
+    after: Testimonial,
     ctx: AuditContext,
-    t: Testimonial,
-    action: string,
-    metadata: Record<string, unknown>,
   ): Promise<void> {
-    return this.audit.record(manager, ctx, {
-      action: `testimonial.${action}`,
-      entityType: 'testimonial',
-      entityId: t.id,
-      metadata: { ...metadata, status: t.status, version: t.version },
-    });
+    const event = testimonialEvent(before, after, { occurredAt: this.clock.now(), trace: ctx.trace });
+    if (event) await this.outbox.enqueue(manager, event);
+  }
+
+  /** One write transaction that may announce events: they are sent as soon as it commits. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.writes.transaction(WRITE, work);
+    this.dispatcher.poke();
+    return result;
   }
 }

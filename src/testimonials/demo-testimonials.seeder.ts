@@ -1,7 +1,7 @@
-import { type Seeder, seedTime } from '../database/seeding/seeder.js';
-import { appendTestimonialChange } from './change-feed.js';
-import { erase, feedView } from './testimonial-content.js';
-import { Testimonial, type TestimonialStatus } from './testimonial.entity.js';
+import { type Seeder, seedTime } from '../common/feature/seeder.js';
+import { ERASED, feedView } from './testimonial-content.js';
+import type { Testimonial, TestimonialStatus } from './testimonial.entity.js';
+import { TestimonialsRepository } from './testimonials.repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -17,7 +17,7 @@ interface DemoTestimonial {
 }
 
 /** Written for the demo in the clinic's voice; every name is invented. */
-export const DEMO_TESTIMONIALS: readonly DemoTestimonial[] = [
+const DEMO_TESTIMONIALS: readonly DemoTestimonial[] = [
   {
     status: 'approved',
     ageDays: 40,
@@ -105,28 +105,28 @@ export const DEMO_TESTIMONIALS: readonly DemoTestimonial[] = [
 export const demoTestimonialsSeeder: Seeder = {
   name: 'demo-testimonials',
   async run(manager, context) {
+    const testimonials = new TestimonialsRepository(manager.connection);
     const now = seedTime(context).getTime();
     for (const demo of DEMO_TESTIMONIALS) {
       const receivedAt = new Date(now - demo.ageDays * DAY_MS);
       const decidedAt = new Date(receivedAt.getTime() + DAY_MS);
-      const testimonial = manager.create(Testimonial, {
-        ...demo.fields,
-        status: demo.status,
-        consentGivenAt: receivedAt,
-        consentTextVersion: '2026-01',
-        createdAt: receivedAt,
-        ...(demo.status === 'approved' ? { approvedAt: decidedAt } : {}),
-        ...(demo.status === 'withdrawn' ? { withdrawnAt: decidedAt } : {}),
-      });
-      if (demo.status === 'withdrawn') erase(testimonial);
-      await manager.save(testimonial);
+      const testimonial = await testimonials.insert(
+        {
+          ...demo.fields,
+          status: demo.status,
+          consentGivenAt: receivedAt,
+          consentTextVersion: '2026-01',
+          createdAt: receivedAt,
+          ...(demo.status === 'approved' ? { approvedAt: decidedAt } : {}),
+          ...(demo.status === 'withdrawn' ? { ...ERASED, withdrawnAt: decidedAt } : {}),
+        },
+        manager,
+      );
       if (demo.status === 'approved') {
-        await appendTestimonialChange(manager, {
-          op: 'upsert',
-          testimonialId: testimonial.id,
-          testimonial: feedView(testimonial),
-          changedAt: decidedAt,
-        });
+        await testimonials.appendChange(
+          { op: 'upsert', testimonialId: testimonial.id, testimonial: feedView(testimonial), changedAt: decidedAt },
+          manager,
+        );
       }
     }
   },

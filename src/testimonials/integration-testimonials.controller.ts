@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeyScope } from '../auth/decorators.js';
+import { ApiKeyScope } from '../common/access/decorators.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
-import { decodeFeedCursor, encodeFeedCursor, TestimonialChangeFeed } from './change-feed.js';
+import { decodeFeedCursor, encodeFeedCursor, TestimonialChangeFeed } from './testimonial-change-feed.service.js';
 import { TestimonialChangesQuery } from './dto/testimonial.requests.js';
 import { mapChange, TestimonialChangesResponse, TestimonialSnapshotResponse } from './dto/testimonial.responses.js';
 import { feedView } from './testimonial-content.js';

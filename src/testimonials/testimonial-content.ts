@@ -83,11 +83,15 @@ export const TRANSITIONS: Record<TestimonialAction, { from: readonly Testimonial
   withdraw: { from: ['pending', 'approved', 'rejected'], to: 'withdrawn' },
 };
 
-/** Withdrawal keeps only id, status, consent record and dates: the words and the name are gone. */
+/** What withdrawal leaves of the words and the name: nothing (id, status, consent record and dates stay). */
+export const ERASED = {
+  quote: null,
+  firstName: null,
+  lastInitial: null,
+  rating: null,
+  featured: false,
+} as const satisfies Partial<Testimonial>;
+
 export function erase(t: Testimonial): void {
-  t.quote = null;
-  t.firstName = null;
-  t.lastInitial = null;
-  t.rating = null;
-  t.featured = false;
+  Object.assign(t, ERASED);
 }

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
+import { StaffEditedEntity } from '../common/persistence/versioned.entity.js';
 
 export const TESTIMONIAL_SERVICES = [
   'individual-therapy',
@@ -21,7 +22,8 @@ export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
 /**
  * A client's quote. Only `approved` ones are public. The author is kept as first name and last initial only;
- * withdrawal erases the quote and the name for good (id, status, consent record and dates stay).
+ * withdrawal erases the quote and the name for good (id, status, consent record and dates stay). `createdBy` is the
+ * staff member who entered it: null for website submissions.
  */
 @Entity({ name: 'testimonials' })
 // Staff lists by status, newest first; the public set is `status = 'approved'` (tens to hundreds of rows, sorted
@@ -33,10 +35,7 @@ export type ConsentMethod = (typeof CONSENT_METHODS)[number];
   "(status = 'withdrawn') = (quote IS NULL AND first_name IS NULL AND last_initial IS NULL)",
 )
 @Index('IDX_testimonials_status_created', ['status', 'createdAt'])
-export class Testimonial {
-  @PrimaryGeneratedColumn('uuid')
-  id!: string;
-
+export class Testimonial extends StaffEditedEntity {
   /** Null once withdrawn. */
   @Column({ type: 'varchar', length: 1000, nullable: true })
   quote!: string | null;
@@ -100,24 +99,4 @@ export class Testimonial {
 
   @Column({ type: 'uuid', nullable: true })
   withdrawnBy!: string | null;
-
-  /** Optimistic concurrency: bumped by every change, exposed as the ETag `"v<version>"`. */
-  @Column({ type: 'integer', default: 1 })
-  version!: number;
-
-  /** The staff member who entered it; null for website submissions. */
-  @Column({ type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @Column({ type: 'uuid', nullable: true })
-  updatedBy!: string | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ type: 'timestamptz' })
-  updatedAt!: Date;
 }
-
-/** The public order (the website's list and the integrations' snapshot): featured first, the staff's order, newest. */
-export const PUBLIC_ORDER = { featured: 'DESC', sortOrder: 'ASC', approvedAt: 'DESC', id: 'ASC' } as const;

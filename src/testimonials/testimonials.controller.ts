@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Public } from '../auth/decorators.js';
-import { PublicCache } from '../common/http/http-cache.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Public } from '../common/access/decorators.js';
+import { pageItemTags, PublicCache } from '../common/http/caching/index.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
-import { SubmissionRateLimit } from '../rate-limit/rate-limit.decorators.js';
+import { SubmissionRateLimit } from '../rate-limit/index.js';
 import { ListTestimonialsQuery, SubmitTestimonialRequest } from './dto/testimonial.requests.js';
 import { mapTestimonial, TestimonialResponse, TestimonialSubmissionResponse } from './dto/testimonial.responses.js';
 import { TESTIMONIALS_CACHE_TAG, TestimonialsService } from './testimonials.service.js';
@@ -22,7 +22,7 @@ export class TestimonialsController {
    * or a staff change clears it; browsers and CDNs may keep their copy for as long as `Cache-Control` allows.
    */
   @Get()
-  @PublicCache({ serverCacheTag: TESTIMONIALS_CACHE_TAG })
+  @PublicCache({ serverCacheTag: TESTIMONIALS_CACHE_TAG, contentTags: pageItemTags('testimonial') })
   @ApiOperation({
     operationId: 'listTestimonials',
     summary: 'Approved testimonials: featured first, then in the clinic’s order, then newest',

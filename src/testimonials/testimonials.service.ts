@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type FindOptionsWhere } from 'typeorm';
-import { AuditService, type AuditContext } from '../audit/audit.service.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
 import { Clock } from '../common/clock/clock.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import { VersionedWrites } from '../common/persistence/versioned-writes.js';
+import { ReadReplicas } from '../database/read-replicas.js';
 import type { ListTestimonialsQuery, SubmitTestimonialRequest } from './dto/testimonial.requests.js';
 import { lastInitialOf, normalizeName } from './testimonial-content.js';
-import { PUBLIC_ORDER, Testimonial } from './testimonial.entity.js';
+import type { Testimonial } from './testimonial.entity.js';
+import { TestimonialsRepository } from './testimonials.repository.js';
 
 /** The response cache tag of the public testimonial list: cleared by every staff change. */
 export const TESTIMONIALS_CACHE_TAG = 'testimonials';
@@ -15,35 +16,35 @@ export const TESTIMONIALS_CACHE_TAG = 'testimonials';
 @Injectable()
 export class TestimonialsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly testimonials: TestimonialsRepository,
+    private readonly writes: VersionedWrites,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
+  /** The public list (on a read replica when there is one: see ReadReplicas). */
   async list(query: ListTestimonialsQuery): Promise<Page<Testimonial>> {
-    const where: FindOptionsWhere<Testimonial> = {
-      status: 'approved',
-      ...(query.service ? { service: query.service } : {}),
-      ...(query.featured !== undefined ? { featured: query.featured } : {}),
-    };
-    const [rows, total] = await this.dataSource.getRepository(Testimonial).findAndCount({
-      where,
-      order: PUBLIC_ORDER,
-      ...pageWindow(query),
-    });
+    const [rows, total] = await this.replicas.read(TESTIMONIALS_CACHE_TAG, ({ manager }) =>
+      this.testimonials.findPublicPage(
+        { service: query.service, featured: query.featured },
+        pageWindow(query),
+        manager,
+      ),
+    );
     return toPage(rows, total, query);
   }
 
   /**
    * Stores a visitor's testimonial as pending, with the consent given now through the web form. Only the last
-   * name's initial is kept. A filled honeypot is stored as rejected spam, and the caller cannot tell.
+   * name's initial is kept. A filled honeypot is stored as rejected spam, and the caller cannot tell. Neither is
+   * public, so the cached public list stays: a stream of submissions cannot empty the cache.
    */
   submit(body: SubmitTestimonialRequest, ctx: AuditContext): Promise<Testimonial> {
     const spam = typeof body.website === 'string' && body.website.trim() !== '';
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
-      const testimonial = await manager.save(
-        manager.create(Testimonial, {
+    return this.writes.transaction({}, async (manager) => {
+      const testimonial = await this.testimonials.insert(
+        {
           quote: body.quote,
           firstName: normalizeName(body.firstName),
           lastInitial: lastInitialOf(body.lastName) ?? null,
@@ -56,12 +57,11 @@ export class TestimonialsService {
           consentGivenAt: now,
           consentTextVersion: body.consentTextVersion,
           consentMethod: 'web-form',
-        }),
+        },
+        manager,
       );
-      await this.audit.record(manager, ctx, {
+      await this.writes.audit(manager, this.testimonials, testimonial, ctx, {
         action: 'testimonial.submitted',
-        entityType: 'testimonial',
-        entityId: testimonial.id,
         metadata: { spam, status: testimonial.status },
       });
       return testimonial;

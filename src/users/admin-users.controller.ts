@@ -1,15 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuditContext } from '../audit/audit.service.js';
-import { Audit, Roles } from '../auth/decorators.js';
+import './user.problems.js';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { Audit, Roles } from '../common/access/decorators.js';
+import { Created } from '../common/http/response-headers.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { UuidParam } from '../common/validation/decorators.js';
 import { CreateUserRequest, ListUsersQuery, UpdateUserRequest } from './dto/user.requests.js';
-import { mapUser, UserResponse } from './dto/user.response.js';
+import { mapUser, UserResponse } from './dto/user.responses.js';
 import { UsersService } from './users.service.js';
-import { LOCATION_HEADER } from '../common/openapi/complete-document.js';
 
 @ApiTags('users')
 @Controller('admin/users')
@@ -37,16 +37,10 @@ export class AdminUsersController {
    */
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a staff account with a role' })
-  @ApiCreatedResponse({ type: UserResponse, headers: LOCATION_HEADER })
+  @Created(UserResponse, '/api/v1/admin/users/{id}')
   @ApiProblems('validation_failed', 'conflict')
-  async create(
-    @Body() body: CreateUserRequest,
-    @Audit() ctx: AuditContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserResponse> {
-    const user = await this.users.create(body, ctx);
-    void reply.header('location', `/api/v1/admin/users/${user.id}`);
-    return mapUser(user);
+  async create(@Body() body: CreateUserRequest, @Audit() ctx: AuditContext): Promise<UserResponse> {
+    return mapUser(await this.users.create(body, ctx));
   }
 
   /** Deactivated accounts are returned too (`active: false`); `lastLoginAt` is null until the first sign-in. */

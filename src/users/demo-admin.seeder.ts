@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Seeder } from '../database/seeding/seeder.js';
-import { User } from './user.entity.js';
-import { insertSystemAdmin } from './users.service.js';
+import type { Seeder } from '../common/feature/seeder.js';
+import { UsersRepository } from './users.repository.js';
+import { usersServiceOn } from './users.service.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 
@@ -17,7 +17,7 @@ const INSTEAD = 'Set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run create-admi
 export const demoAdminSeeder: Seeder = {
   name: 'demo-admin',
   async run(manager, { embeddedDatabase }) {
-    if ((await manager.count(User)) > 0) return;
+    if (await new UsersRepository(manager.connection).any(manager)) return;
     const logger = new Logger('Seed');
     if (!embeddedDatabase) {
       logger.warn(`No demo admin: a generated password is for the embedded database only. ${INSTEAD}`);
@@ -29,7 +29,11 @@ export const demoAdminSeeder: Seeder = {
       return false;
     }
     const password = randomBytes(12).toString('base64url');
-    await insertSystemAdmin(manager, { email: DEMO_ADMIN_EMAIL, password, displayName: 'Demo Admin' }, 'demo-seed');
+    await usersServiceOn(manager.connection).createSystemAdmin(
+      manager,
+      { email: DEMO_ADMIN_EMAIL, password, displayName: 'Demo Admin' },
+      'demo-seed',
+    );
     terminal.write(
       `\nDemo admin: ${DEMO_ADMIN_EMAIL} / ${password}\nShown only this once, and never logged: change it after signing in.\n\n`,
     );

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from '../common/access/roles.js';
+import type { NotificationChoices } from './notification-preferences.js';
 
 @Entity({ name: 'users' })
 export class User {
@@ -28,6 +29,10 @@ export class User {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
+
+  /** The email notices this user switched on or off; the others follow the role's default (notification-preferences.ts). */
+  @Column({ type: 'jsonb', default: {} })
+  notificationPreferences!: NotificationChoices;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,103 +1,79 @@
+import './user.problems.js';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type AuditContext, recordAuditEvent, SYSTEM_CONTEXT } from '../audit/audit.service.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEventsRepository } from '../audit/index.js';
+import { AuditLog, type AuditContext, SYSTEM_CONTEXT } from '../common/audit/audit-log.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { parseSort } from '../common/pagination/sort.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import type { CreateUserRequest, ListUsersQuery, UpdateUserRequest } from './dto/user.requests.js';
 import { USER_SORT_FIELDS } from './dto/user.requests.js';
+import {
+  effectiveNotifications,
+  type NotificationChoices,
+  type NotificationKind,
+  notificationsNotAllowed,
+} from './notification-preferences.js';
 import { hashPassword, passwordProblems } from './password.js';
-import { User } from './user.entity.js';
+import type { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
 
-/** Creates a user row (policy-checked password, argon2id hash). Shared by the API, the seed and the CLI. */
-export async function insertUser(manager: EntityManager, input: CreateUserRequest): Promise<User> {
-  assertPasswordAcceptable(input.password, input.email);
-  const email = input.email.trim().toLowerCase();
-  if (await manager.existsBy(User, { email })) {
-    throw new AppException('conflict', 'A user with this email already exists.');
-  }
-  const user = manager.create(User, {
-    email,
-    displayName: input.displayName,
-    role: input.role,
-    passwordHash: await hashPassword(input.password),
-  });
-  return manager.save(user);
-}
+/** Who created an admin outside any request: the first admin, the demo seed or the command line. */
+export type SystemAdminVia = 'ADMIN_EMAIL' | 'demo-seed' | 'create-admin';
 
-/**
- * Creates an admin outside any request (first admin, demo seed, command line) and records it as done by the
- * system; `via` says which of those it was.
- */
-export async function insertSystemAdmin(
-  manager: EntityManager,
-  input: Pick<CreateUserRequest, 'email' | 'password' | 'displayName'>,
-  via: 'ADMIN_EMAIL' | 'demo-seed' | 'create-admin',
-): Promise<User> {
-  const user = await insertUser(manager, { ...input, role: 'admin' });
-  await recordAuditEvent(manager, SYSTEM_CONTEXT, {
-    action: 'user.created',
-    entityType: 'user',
-    entityId: user.id,
-    metadata: { role: 'admin', via },
-  });
-  return user;
-}
-
-export function assertPasswordAcceptable(password: string, email: string): void {
-  const problems = passwordProblems(password, email);
-  if (problems.length > 0) {
-    throw validationFailed(problems.map((p) => ({ field: 'password', message: `password ${p}` })));
-  }
-}
+type SystemAdminInput = Pick<CreateUserRequest, 'email' | 'password' | 'displayName'>;
 
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<User>> {
-    // Never-signed-in users (null lastLoginAt) sort last either way.
-    const order = Object.fromEntries(
-      (parseSort(query.sort, USER_SORT_FIELDS) ?? []).map((t) => [t.field, { direction: t.direction, nulls: 'LAST' }]),
+    const sort = parseSort(query.sort, USER_SORT_FIELDS) ?? [];
+    const [rows, total] = await this.users.findPage(
+      { role: query.role, active: query.active },
+      sort,
+      pageWindow(query),
     );
-    const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
-      where: {
-        ...(query.role ? { role: query.role } : {}),
-        ...(query.active !== undefined ? { active: query.active } : {}),
-      },
-      order: { ...order, id: 'ASC' },
-      ...pageWindow(query),
-    });
     return toPage(rows, total, query);
   }
 
   async get(id: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user) throw new AppException('not_found', 'No user with this id.');
+    const user = await this.users.findById(id);
+    if (!user) throw notFound();
     return user;
   }
 
   create(input: CreateUserRequest, ctx: AuditContext): Promise<User> {
-    return this.dataSource.transaction(async (manager) => {
-      const user = await insertUser(manager, input);
-      await this.audit.record(manager, ctx, {
-        action: 'user.created',
-        entityType: 'user',
-        entityId: user.id,
-        metadata: { role: user.role },
-      });
-      return user;
+    return this.users.transaction((manager) => this.insert(manager, input, ctx, { role: input.role }));
+  }
+
+  /**
+   * Creates an admin outside any request (first admin, demo seed, command line), in the caller's transaction, and
+   * records it as done by the system; `via` says which of those it was.
+   */
+  createSystemAdmin(manager: EntityManager, input: SystemAdminInput, via: SystemAdminVia): Promise<User> {
+    return this.insert(manager, { ...input, role: 'admin' }, SYSTEM_CONTEXT, { role: 'admin', via });
+  }
+
+  /**
+   * The configured first admin, when there is no user at all; undefined when there is one. Of several instances
+   * starting together, one creates it.
+   */
+  createInitialAdmin(input: SystemAdminInput): Promise<User | undefined> {
+    return this.users.transaction(async (manager) => {
+      await this.users.lockInitialAdmin(manager);
+      if (await this.users.any(manager)) return undefined;
+      return this.createSystemAdmin(manager, input, 'ADMIN_EMAIL');
     });
   }
 
   update(id: string, changes: UpdateUserRequest, ctx: AuditContext): Promise<User> {
-    return this.dataSource.transaction(async (manager) => {
-      const user = await this.lockAdmins(manager, id);
+    return this.users.transaction(async (manager) => {
+      const user = await this.lockWithAdmins(manager, id);
       const losesAdmin =
         user.role === 'admin' &&
         user.active &&
@@ -117,7 +93,7 @@ export class UsersService {
       if (changes.password !== undefined || changes.role !== undefined || changes.active === false) {
         user.tokenVersion += 1;
       }
-      const saved = await manager.save(user);
+      const saved = await this.users.save(user, manager);
       await this.audit.record(manager, ctx, {
         action: changes.active === false ? 'user.deactivated' : 'user.updated',
         entityType: 'user',
@@ -128,43 +104,111 @@ export class UsersService {
     });
   }
 
+  /** The email notices the user receives (their choices over their role's defaults). */
+  async notificationPreferences(id: string): Promise<Record<NotificationKind, boolean>> {
+    const user = await this.get(id);
+    return effectiveNotifications(user.role, user.notificationPreferences);
+  }
+
+  /**
+   * Switches notices on or off for the user; a notice the role cannot receive cannot be switched on (400 naming it).
+   * Records `user.notifications_updated` with the switches changed (never the user's address).
+   */
+  updateNotificationPreferences(
+    id: string,
+    changes: NotificationChoices,
+    ctx: AuditContext,
+  ): Promise<Record<NotificationKind, boolean>> {
+    return this.users.transaction(async (manager) => {
+      const user = await this.users.findForUpdate(id, manager);
+      if (!user) throw notFound();
+      const refused = notificationsNotAllowed(user.role, changes);
+      if (refused.length > 0) {
+        throw validationFailed(
+          refused.map((field) => ({ field, message: `${field} cannot be switched on for the ${user.role} role` })),
+        );
+      }
+      const set = Object.fromEntries(Object.entries(changes).filter(([, on]) => on !== undefined));
+      if (Object.keys(set).length > 0) {
+        const notificationPreferences = { ...user.notificationPreferences, ...set };
+        await this.users.update(user.id, { notificationPreferences }, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'user.notifications_updated',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: set,
+        });
+        user.notificationPreferences = notificationPreferences;
+      }
+      return effectiveNotifications(user.role, user.notificationPreferences);
+    });
+  }
+
   remove(id: string, ctx: AuditContext): Promise<void> {
-    return this.dataSource.transaction(async (manager) => {
-      const user = await this.lockAdmins(manager, id);
+    return this.users.transaction(async (manager) => {
+      const user = await this.lockWithAdmins(manager, id);
       if (user.role === 'admin' && user.active) await this.assertNotLastAdmin(manager, user.id);
-      await manager.delete(User, { id: user.id });
+      await this.users.delete(user.id, manager);
       await this.audit.record(manager, ctx, { action: 'user.deleted', entityType: 'user', entityId: user.id });
     });
+  }
+
+  /** Creates the account (policy-checked password, argon2id hash) and records `user.created`. */
+  private async insert(
+    manager: EntityManager,
+    input: CreateUserRequest,
+    ctx: AuditContext,
+    metadata: Record<string, unknown>,
+  ): Promise<User> {
+    assertPasswordAcceptable(input.password, input.email);
+    const email = input.email.trim().toLowerCase();
+    if (await this.users.emailExists(email, manager)) {
+      throw new AppException('conflict', 'A user with this email already exists.');
+    }
+    const user = await this.users.insert(
+      { email, displayName: input.displayName, role: input.role, passwordHash: await hashPassword(input.password) },
+      manager,
+    );
+    await this.audit.record(manager, ctx, { action: 'user.created', entityType: 'user', entityId: user.id, metadata });
+    return user;
   }
 
   /**
    * Loads the user while holding row locks on every active admin, so two concurrent requests cannot each
    * remove "another" admin and leave none.
    */
-  private async lockAdmins(manager: EntityManager, id: string): Promise<User> {
-    await manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .select('u.id')
-      .where('u.role = :role AND u.active', { role: 'admin' })
-      .setLock('pessimistic_write')
-      .getMany();
-    const user = await manager.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!user) throw new AppException('not_found', 'No user with this id.');
+  private async lockWithAdmins(manager: EntityManager, id: string): Promise<User> {
+    await this.users.lockActiveAdmins(manager);
+    const user = await this.users.findForUpdate(id, manager);
+    if (!user) throw notFound();
     return user;
   }
 
   private async assertNotLastAdmin(manager: EntityManager, exceptId: string): Promise<void> {
-    const others = await manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.role = :role AND u.active AND u.id <> :id', { role: 'admin', id: exceptId })
-      .getCount();
-    if (others === 0) {
+    if ((await this.users.countOtherActiveAdmins(exceptId, manager)) === 0) {
       throw new AppException(
         'last_admin',
         'This is the last active admin: it cannot be demoted, deactivated or deleted.',
       );
     }
+  }
+}
+
+/**
+ * The service outside Nest's container (the first admin at boot, the demo seed, the CLI): the same rules, on this
+ * connection, recording to the audit log directly.
+ */
+export function usersServiceOn(dataSource: DataSource): UsersService {
+  return new UsersService(new UsersRepository(dataSource), new AuditEventsRepository(dataSource));
+}
+
+function notFound(): AppException {
+  return new AppException('not_found', 'No user with this id.');
+}
+
+function assertPasswordAcceptable(password: string, email: string): void {
+  const problems = passwordProblems(password, email);
+  if (problems.length > 0) {
+    throw validationFailed(problems.map((p) => ({ field: 'password', message: `password ${p}` })));
   }
 }

@@ -3,8 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
-import { PERSON } from '../fixtures/contact-request.js';
-import { createStaff, type StaffMember } from '../utils/staff.js';
+import { createStaff, PERSON, type StaffMember, submitContactRequest } from '../factories/index.js';
 import { createTestApp, type TestApp } from '../utils/test-app.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -74,9 +73,7 @@ describeWithChromium('Swagger UI in a browser', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     frontdesk = await createStaff(t, 'frontdesk');
-    const created = await t.http().post('/api/v1/contact-requests').send(PERSON);
-    expect(created.status).toBe(201);
-    reference = (created.body as { reference: string }).reference;
+    ({ reference } = await submitContactRequest(t, PERSON));
     await mkdir(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, TEST_TIMEOUT_MS);

@@ -1,14 +1,12 @@
-import { rm } from 'node:fs/promises';
 import pg from 'pg';
+import { stopEmbedded } from './global-setup.mjs';
 
 export default async function globalTeardown() {
   const state = globalThis.__wellclinicTestDb;
   globalThis.__wellclinicTestDb = undefined;
   if (!state) return;
-  if (state.socket) {
-    await state.socket.stop();
-    await state.db.close();
-    await rm(state.socketDir, { recursive: true, force: true });
+  if (state.servers) {
+    await stopEmbedded(state);
     return;
   }
   if (!/test/i.test(state.name)) throw new Error(`Refusing to drop database "${state.name}"`);

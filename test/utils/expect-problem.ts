@@ -1,4 +1,4 @@
-import { PROBLEMS, problemType, type ProblemCode } from '../../src/common/errors/problem-codes.js';
+import { problemKind, problemType, type ProblemCode } from '../../src/common/errors/problem-codes.js';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -27,7 +27,7 @@ export function expectProblem(
   expected: { code: ProblemCode; detail: string; instance: string; status?: number },
   extensions: Record<string, unknown> = {},
 ): void {
-  const { status, title } = PROBLEMS[expected.code];
+  const { status, title } = problemKind(expected.code);
   expect(res.status).toBe(expected.status ?? status);
   expect(res.headers['content-type']).toBe(PROBLEM_JSON);
   expect(res.headers['cache-control']).toBe('no-store');
@@ -66,3 +66,19 @@ export function expectNoContent(res: ResponseLike): void {
   expect(res.text).toBe('');
   expect(res.headers['content-type']).toBeUndefined();
 }
+
+/** A private (no-store) page of a list: exactly these items, in this order, and this `meta`. */
+export function expectPage(res: Omit<ResponseLike, 'text'>, data: unknown[], meta: Record<string, number>): void {
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe(JSON_TYPE);
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.body).toEqual({ data, meta });
+}
+
+/** The `meta` of a numbered page of `total` items. */
+export const pageMeta = (total: number, page = 1, pageSize = 20) => ({
+  page,
+  pageSize,
+  total,
+  totalPages: Math.ceil(total / pageSize),
+});

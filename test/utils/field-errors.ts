@@ -42,3 +42,7 @@ export async function expectJsonBodyOnly(
     instance: path,
   });
 }
+
+/** Sends any JSON value as the body, `null` and strings included (supertest would send those as text). */
+export const withJson = (req: request.Test, body: unknown): request.Test =>
+  req.set('Content-Type', 'application/json').send(JSON.stringify(body));

@@ -9,8 +9,9 @@ import { buildOpenApiDocument } from '../../src/common/openapi/openapi.js';
 import {
   assertTestDatabaseUrl,
   createScratchDatabase,
-  E2E_DATABASE_URL,
   E2E_EMBEDDED,
+  runDatabaseUrl,
+  scratchDatabaseIdle,
 } from '../setup/test-database.js';
 import { OpenApiResponseValidator } from './openapi-response-validator.js';
 
@@ -87,8 +88,7 @@ export async function validatingRequest(
 }
 
 export function e2eDatabaseUrl(): string {
-  const url = process.env[E2E_DATABASE_URL];
-  if (!url) throw new Error(`${E2E_DATABASE_URL} is not set: run the e2e tests through jest (global setup)`);
+  const url = runDatabaseUrl();
   assertTestDatabaseUrl(url);
   return url;
 }
@@ -103,15 +103,22 @@ export async function createTestApp(
     imports?: Type[];
     /** The app's time source (a ManualClock to move time in tests). */
     clock?: Clock;
-    /** A database of the app's own, dropped on close: for tests that need to know every row (e.g. admins). */
-    isolatedDatabase?: boolean;
+    /**
+     * A database of the app's own, dropped on close: for tests that need to know every row (e.g. admins). It comes
+     * with every migration applied, so the app finds its schema up to date; `'empty'` gives one without a schema,
+     * for tests of what the app does on a new database (migrating, seeding it).
+     */
+    isolatedDatabase?: boolean | 'empty';
   } = {},
 ): Promise<TestApp> {
-  const scratch = options.isolatedDatabase ? await createScratchDatabase() : undefined;
+  const scratch = options.isolatedDatabase
+    ? await createScratchDatabase({ migrated: options.isolatedDatabase !== 'empty' })
+    : undefined;
+  const databaseUrl = scratch?.url ?? e2eDatabaseUrl();
   const running = await createApp({
     env: {
       NODE_ENV: 'test',
-      DATABASE_URL: scratch?.url ?? e2eDatabaseUrl(),
+      DATABASE_URL: databaseUrl,
       DB_MIGRATE_ON_START: 'true',
       DB_SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
@@ -119,11 +126,14 @@ export async function createTestApp(
       DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
       // Tests run the webhook dispatcher by hand.
       NOTIFY_DISPATCH_INTERVAL_MS: '0',
+      // Apps of other suites share a database (and Redis): their writes must not empty this app's cache. The
+      // suites about coherence between instances turn it on.
+      CACHE_INVALIDATION: 'off',
       // Every test request comes from 127.0.0.1: suites that test rate limits set their own.
       RATE_LIMIT_GENERAL_LIMIT: '100000',
       RATE_LIMIT_LOGIN_LIMIT: '10000',
       RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100000',
-      // The embedded test database is one session behind a socket that accepts one connection.
+      // The embedded test database is one session: one connection, as the app's own embedded database has.
       ...(process.env[E2E_EMBEDDED] === 'true' ? { DB_POOL_MAX: '1' } : {}),
       ...options.env,
     },
@@ -144,6 +154,8 @@ export async function createTestApp(
     close: async () => {
       await running.close();
       await scratch?.drop();
+      // The next app a test boots on a scratch database of its own connects at once.
+      await scratchDatabaseIdle(options.env?.DATABASE_URL ?? databaseUrl);
     },
   };
 }

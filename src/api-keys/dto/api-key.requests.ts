@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
 import { IsInstant, IsOneOf, IsText } from '../../common/validation/decorators.js';
-import { API_KEY_SCOPES, type ApiKeyScope } from '../scopes.js';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../common/access/scopes.js';
 
 export class CreateApiKeyRequest {
   /** What the key is for, e.g. the partner's name. */
@@ -9,7 +9,15 @@ export class CreateApiKeyRequest {
 
   @ArrayMaxSize(API_KEY_SCOPES.length)
   @ArrayMinSize(1)
-  @IsOneOf(API_KEY_SCOPES, { enumName: 'ApiKeyScope', each: true, example: ['testimonials:read'] })
+  @IsOneOf(API_KEY_SCOPES, {
+    enumName: 'ApiKeyScope',
+    each: true,
+    example: ['testimonials:read'],
+    description:
+      'What the key may do: read a feed (`…:read`), or `site`: the key of a server-rendered website, whose requests ' +
+      'are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are limited per ' +
+      'visitor (named in X-Forwarded-For).',
+  })
   readonly scopes!: ApiKeyScope[];
 
   @IsInstant({

@@ -21,10 +21,6 @@ export const MAX_TAG_LENGTH = 40;
 export const MAX_SLUG_LENGTH = 120;
 export const MAX_QUERY_LENGTH = 200;
 
-/** Control characters other than tab and line breaks: never meaningful in text, and Postgres rejects NUL. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-
 export class CoverImageInput {
   // Stacked decorators are checked bottom-up: the type rule sits lowest.
   @IsUrl(
@@ -86,14 +82,16 @@ export class CreateArticleRequest {
   readonly excerpt?: string | null;
 
   /** Markdown. Raw HTML is shown as text; links may be http(s), mailto, tel or relative. May be empty in a draft. */
-  @ValidateIf((_, value) => value !== undefined)
-  @Matches(NO_CONTROL_CHARACTERS, { message: ({ property }) => `${property} must not contain control characters` })
-  @MaxLength(MAX_BODY_LENGTH)
-  @IsString()
-  @ApiPropertyOptional({
-    maxLength: MAX_BODY_LENGTH,
+  @IsText({
+    min: 0,
+    max: MAX_BODY_LENGTH,
+    multiline: true,
+    // Markdown: leading spaces make a code block, so the body is kept as written.
+    trim: false,
+    optional: true,
     default: '',
     example: 'Most of us speak to ourselves more harshly than to a friend.\n\n## Start small\n\nPause and notice.',
+    controlCharactersMessage: '$property must not contain control characters',
   })
   readonly body?: string;
 
@@ -156,7 +154,6 @@ const TagFilter = () =>
   });
 
 export const PUBLIC_SORT_FIELDS = ['publishedAt', 'title', 'relevance'] as const;
-export type PublicSortField = (typeof PUBLIC_SORT_FIELDS)[number];
 
 export class ListArticlesQuery extends PaginationQueryDto {
   @TagFilter()
@@ -181,7 +178,6 @@ export class ListArticlesQuery extends PaginationQueryDto {
 }
 
 export const ADMIN_SORT_FIELDS = ['updatedAt', 'createdAt', 'publishedAt', 'title', 'relevance'] as const;
-export type AdminSortField = (typeof ADMIN_SORT_FIELDS)[number];
 
 export class AdminListArticlesQuery extends PaginationQueryDto {
   @IsOneOf(ARTICLE_STATUSES, { optional: true, enumName: 'ArticleStatus' })

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageMeta } from '../../common/pagination/pagination.js';
+import { CappedPageMeta } from '../../common/pagination/pagination.js';
 import type { ArticleRevision } from '../article-revision.entity.js';
 import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../article.entity.js';
 import { seoOf } from '../article-content.js';
+import { SEARCH_COUNT_CAP } from '../articles.queries.js';
 import { articleJsonLdScript } from '../json-ld.js';
+import { VersionedRepresentation } from '../../common/http/response-headers.js';
 
 export class CoverImageResponse {
   @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg' })
@@ -136,7 +138,24 @@ export class ArticleResponse extends ArticleSummaryResponse {
   readonly jsonLd!: string;
 }
 
-export class ArticlePageMeta extends PageMeta {
+const CAP = SEARCH_COUNT_CAP.toLocaleString('en-US');
+
+/**
+ * The meta of article lists: only a search counts its matches, up to SEARCH_COUNT_CAP (its example shows such a
+ * search, so that the example agrees with itself).
+ */
+export class ArticleListMeta extends CappedPageMeta {
+  @ApiProperty({
+    example: SEARCH_COUNT_CAP,
+    description: `How many items the list has; for a search (\`q\`) at most ${CAP}: see \`totalIsLowerBound\`.`,
+  })
+  declare readonly total: number;
+}
+
+/** The list envelope's meta of staff article lists. */
+export class AdminArticlePageMeta extends ArticleListMeta {}
+
+export class ArticlePageMeta extends ArticleListMeta {
   /** Pass as `cursor` for the next page (keyset: as fast on page 400 as on page 1); null on the last page. */
   @ApiProperty({ type: String, nullable: true })
   readonly nextCursor!: string | null;
@@ -171,6 +190,7 @@ export class AdminArticleSummaryResponse extends ArticleSummaryResponse {
   readonly updatedAt!: string;
 }
 
+@VersionedRepresentation()
 export class AdminArticleResponse extends ArticleResponse {
   @ApiProperty({ enum: ARTICLE_STATUSES, enumName: 'ArticleStatus' })
   readonly status!: ArticleStatus;

@@ -1,4 +1,4 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -40,7 +40,7 @@ export function dataCipherFor(config: AppConfig): DataCipher {
   return cipher;
 }
 
-@Global()
+/** Imported by the features that keep personal data (contact requests). */
 @Module({
   providers: [{ provide: DataCipher, useFactory: dataCipherFor, inject: [AppConfig] }],
   exports: [DataCipher],

@@ -69,6 +69,16 @@ export class DataCipher {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  /** The value under the current key: itself when it already is, else decrypted and encrypted again. */
+  reencrypt(stored: string, context: string): string {
+    return this.isCurrent(stored) ? stored : this.encrypt(this.decrypt(stored, context), context);
+  }
+
+  /** The prefix of every value stored under the current key (to find those that are not, in SQL). */
+  get currentPrefix(): string {
+    return `${VERSION}.${this.current.id}.`;
+  }
+
   /** Whether a stored value already uses the current key. */
   isCurrent(stored: string): boolean {
     return stored.startsWith(`${VERSION}.${this.current.id}.`);

@@ -1,4 +1,4 @@
-import { PROBLEMS, type ProblemCode } from './problem-codes.js';
+import { problemKind, type ProblemCode } from './problem-codes.js';
 import type { FieldError } from './problem-details.js';
 
 export interface AppExceptionOptions {
@@ -20,6 +20,6 @@ export class AppException extends Error {
   ) {
     super(detail, { cause: options.cause });
     this.name = 'AppException';
-    this.status = PROBLEMS[code].status;
+    this.status = problemKind(code).status;
   }
 }

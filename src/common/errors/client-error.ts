@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { requestPath } from '../http/request-path.js';
 import { AppException } from './app-exception.js';
-import { PROBLEMS, problemType, type ProblemCode } from './problem-codes.js';
+import { problemKind, problemType, type ProblemCode } from './problem-codes.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem-details.js';
 
 /** What Node's HTTP parser reports on a connection, before any request object exists. */
@@ -33,7 +33,7 @@ export function clientErrorProblem(error: ConnectionError, requestId: string): P
 }
 
 function problemBody(code: ProblemCode, detail: string, instance: string, requestId: string): ProblemBody {
-  const { status, title } = PROBLEMS[code];
+  const { status, title } = problemKind(code);
   return { type: problemType(code), title, status, detail, instance, code, requestId };
 }
 

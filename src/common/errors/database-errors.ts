@@ -52,3 +52,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A unique index refused the write, and the index (its name or the duplicate key Postgres describes) matches
+ * `key`: e.g. `/slug/i` for "Key (slug)=(…) already exists".
+ */
+export function isUniqueViolation(error: unknown, key: RegExp): boolean {
+  if (sqlState(error) !== '23505') return false;
+  for (const e of chain(error) as Iterable<ErrorLike & { detail?: unknown; constraint?: unknown }>) {
+    if (typeof e.detail === 'string' && key.test(e.detail)) return true;
+    if (typeof e.constraint === 'string' && key.test(e.constraint)) return true;
+  }
+  return false;
+}

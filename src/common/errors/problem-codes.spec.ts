@@ -1,26 +1,33 @@
-import { PROBLEMS, problemCodeForStatus, problemType, type ProblemCode } from './problem-codes.js';
+import {
+  defineProblems,
+  type FeatureProblems,
+  problemCodeForStatus,
+  problemCodes,
+  problemKind,
+  problemType,
+} from './problem-codes.js';
 
-const CODES = Object.keys(PROBLEMS) as ProblemCode[];
+const CODES = () => problemCodes();
 
-describe('PROBLEMS', () => {
+describe('the problem catalogue', () => {
   it('uses snake_case codes only', () => {
-    expect(CODES.filter((code) => !/^[a-z]+(_[a-z]+)*$/.test(code))).toEqual([]);
+    expect(CODES().filter((code) => !/^[a-z]+(_[a-z]+)*$/.test(code))).toEqual([]);
   });
 
   it('gives every kind an error status and a title', () => {
     expect(
-      CODES.filter(
+      CODES().filter(
         (code) =>
-          !Number.isInteger(PROBLEMS[code].status) ||
-          PROBLEMS[code].status < 400 ||
-          PROBLEMS[code].status > 599 ||
-          PROBLEMS[code].title.trim() === '',
+          !Number.isInteger(problemKind(code).status) ||
+          problemKind(code).status < 400 ||
+          problemKind(code).status > 599 ||
+          problemKind(code).title.trim() === '',
       ),
     ).toEqual([]);
   });
 
-  it('contains the kinds the platform relies on, with their statuses', () => {
-    expect(Object.fromEntries(CODES.map((code) => [code, PROBLEMS[code].status]))).toEqual({
+  it('contains the kinds the platform relies on, with their statuses, before any feature adds its own', () => {
+    expect(Object.fromEntries(CODES().map((code) => [code, problemKind(code).status]))).toEqual({
       bad_request: 400,
       validation_failed: 400,
       malformed_json: 400,
@@ -31,7 +38,6 @@ describe('PROBLEMS', () => {
       not_acceptable: 406,
       request_timeout: 408,
       conflict: 409,
-      last_admin: 409,
       invalid_transition: 409,
       gone: 410,
       precondition_failed: 412,
@@ -62,10 +68,10 @@ describe('problemType', () => {
   });
 
   it('gives every code a distinct type without underscores', () => {
-    const types = CODES.map(problemType);
+    const types = CODES().map(problemType);
 
     expect(types.filter((t) => !/^\/problems\/[a-z]+(-[a-z]+)*$/.test(t))).toEqual([]);
-    expect(new Set(types).size).toBe(CODES.length);
+    expect(new Set(types).size).toBe(CODES().length);
   });
 });
 
@@ -104,5 +110,46 @@ describe('problemCodeForStatus', () => {
 
   it.each([505, 507, 599])('maps the unknown server status %i to internal_error', (status) => {
     expect(problemCodeForStatus(status)).toBe('internal_error');
+  });
+});
+
+describe('defineProblems', () => {
+  // Last in this file: the codes defined here stay in the catalogue (of this file's module registry only).
+  const define = (kinds: Record<string, { status: number; title: string }>) =>
+    defineProblems(kinds as Record<keyof FeatureProblems, { status: number; title: string }>);
+
+  it("lists a feature's kinds right after the generic kind of their status, in the order they are defined", () => {
+    define({ spec_first: { status: 409, title: 'First' } });
+    define({
+      spec_second: { status: 409, title: 'Second' },
+      spec_new_status: { status: 599, title: 'Network connect timeout' },
+    });
+    const codes: string[] = problemCodes();
+    expect(codes.slice(codes.indexOf('conflict'), codes.indexOf('conflict') + 4)).toEqual([
+      'conflict',
+      'spec_first',
+      'spec_second',
+      'invalid_transition',
+    ]);
+    expect(codes.at(-1)).toBe('spec_new_status');
+    expect(problemKind('spec_second' as keyof FeatureProblems)).toEqual({ status: 409, title: 'Second' });
+    expect(problemCodeForStatus(599)).toBe('spec_new_status');
+  });
+
+  it('accepts the same definition twice and refuses a different one', () => {
+    define({ spec_twice: { status: 422, title: 'Twice' } });
+    expect(() => define({ spec_twice: { status: 422, title: 'Twice' } })).not.toThrow();
+    expect(() => define({ spec_twice: { status: 400, title: 'Twice' } })).toThrow(/defined twice/);
+    expect(() => define({ conflict: { status: 409, title: 'Other' } })).toThrow(/defined twice/);
+  });
+
+  it('refuses a code that is not snake_case, a non-error status or an empty title', () => {
+    expect(() => define({ 'Spec-Bad': { status: 400, title: 'Bad' } })).toThrow(/snake_case/);
+    expect(() => define({ spec_ok: { status: 302, title: 'Found' } })).toThrow(/error status/);
+    expect(() => define({ spec_blank: { status: 400, title: ' ' } })).toThrow(/title/);
+  });
+
+  it('refuses an unknown code', () => {
+    expect(() => problemKind('spec_unknown' as keyof FeatureProblems)).toThrow(/Unknown problem code/);
   });
 });

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { requestPath } from '../http/request-path.js';
+import { traceOf } from '../tracing/request-trace.js';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { type ProblemResponse, toProblem } from './to-problem.js';
 
@@ -37,12 +38,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(
         {
           reqId: request.id,
+          traceId: traceOf(request).traceId,
           error: { type: e.name, code: (e as { code?: unknown }).code, message: e.message, stack: e.stack },
         },
         'Unhandled error',
       );
     } else if (problem.body.code === 'database_unavailable') {
-      this.logger.warn({ reqId: request.id }, 'Database unavailable; answered 503');
+      this.logger.warn({ reqId: request.id, traceId: traceOf(request).traceId }, 'Database unavailable; answered 503');
     }
 
     if (!reply.sent) sendProblem(reply, problem);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PROBLEMS, type ProblemCode } from './problem-codes.js';
+import { problemCodes, type ProblemCode } from './problem-codes.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -29,7 +29,7 @@ export class ProblemDetails {
   @ApiProperty({ example: '/api/v1/contact-requests', description: 'The request path (without query string).' })
   readonly instance!: string;
 
-  @ApiProperty({ enum: Object.keys(PROBLEMS), enumName: 'ProblemCode', example: 'validation_failed' })
+  @ApiProperty({ enum: problemCodes(), enumName: 'ProblemCode', example: 'validation_failed' })
   readonly code!: ProblemCode;
 
   @ApiProperty({

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AppException } from './app-exception.js';
 import { isDatabaseUnavailable, sqlState } from './database-errors.js';
-import { PROBLEMS, problemCodeForStatus, problemType, type ProblemCode } from './problem-codes.js';
+import { problemCodeForStatus, problemKind, problemType, type ProblemCode } from './problem-codes.js';
 import type { ProblemBody } from './problem-details.js';
 
 export interface ProblemContext {
@@ -83,7 +83,7 @@ function classify(exception: unknown, ctx: ProblemContext): Classified {
       };
     }
     const message = typeof response === 'string' ? response : (response as { message?: unknown } | null)?.message;
-    const detail = status < 500 && typeof message === 'string' ? clientDetail(message) : PROBLEMS[code].title;
+    const detail = status < 500 && typeof message === 'string' ? clientDetail(message) : problemKind(code).title;
     return { code, detail, unexpected: status >= 500 && status !== 503 };
   }
 
@@ -141,7 +141,7 @@ function healthStatuses(details: unknown): Record<string, { status: unknown }> {
 /** Maps anything thrown while serving a request to RFC 9457 problem details. Never exposes internals. */
 export function toProblem(exception: unknown, ctx: ProblemContext): ProblemResponse {
   const c = classify(exception, ctx);
-  const { status, title } = PROBLEMS[c.code];
+  const { status, title } = problemKind(c.code);
   const body: ProblemBody = {
     ...c.extensions,
     type: problemType(c.code),

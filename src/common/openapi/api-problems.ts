@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEMS, type ProblemCode } from '../errors/problem-codes.js';
+import { problemKind, type ProblemCode } from '../errors/problem-codes.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
 import { problemExampleName } from './problem-examples.js';
 
@@ -11,7 +11,10 @@ import { problemExampleName } from './problem-examples.js';
  */
 export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
+  for (const code of codes) {
+    const { status } = problemKind(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
   return applyDecorators(
     ApiExtraModels(ProblemDetails),
     ...[...byStatus].map(([status, group]) =>

@@ -8,26 +8,11 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger';
-import { PROBLEMS, type ProblemCode } from '../errors/problem-codes.js';
+import { problemCodes, problemKind, type ProblemCode } from '../errors/problem-codes.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details.js';
+import type { OpenApiTag } from '../feature/feature.js';
+import { isVersionedRepresentation } from '../http/response-headers.js';
 import { problemExample, problemExampleName } from './problem-examples.js';
-
-/** One tag per module, in the order Swagger UI lists them. */
-const TAGS = [
-  { name: 'articles', description: 'The blog: published articles for the website, drafting and publishing for staff.' },
-  { name: 'testimonials', description: 'Client testimonials: public submissions, moderation, and the partner feed.' },
-  {
-    name: 'contact-requests',
-    description: '"Send us a text!": requests to be contacted, and their handling by staff.',
-  },
-  { name: 'hours', description: 'Opening hours: weekly schedules, exceptions, open-now status and calendars.' },
-  { name: 'auth', description: 'Staff sign-in and the signed-in account.' },
-  { name: 'users', description: 'Staff accounts and their roles (admins only).' },
-  { name: 'api-keys', description: 'Integration keys and their scopes (admins only).' },
-  { name: 'audit', description: 'Who read or changed what (admins only).' },
-  { name: 'notifications', description: 'Webhook deliveries of `contact_request.created` (admins only).' },
-  { name: 'health', description: 'Readiness and liveness probes for orchestrators.' },
-];
 
 const headerRef = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
@@ -77,9 +62,6 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Reset': headerRef('RateLimitReset'),
 };
 
-/** Representations that staff change under optimistic locking: they always carry their version as ETag. */
-const VERSIONED_SCHEMAS = new Set(['AdminArticleResponse', 'AdminTestimonialResponse', 'ContactRequestResponse']);
-
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 type Operation = OperationObject & Record<`x-${string}`, unknown>;
@@ -89,13 +71,15 @@ type Operation = OperationObject & Record<`x-${string}`, unknown>;
  * the global problems (rate limits, body limits, outages), their examples and headers, caching and version
  * headers, examples for every body, tags, servers and licence.
  */
-export function completeDocument(document: OpenAPIObject): void {
+export function completeDocument(document: OpenAPIObject, tags: readonly OpenApiTag[]): void {
   document.info.license = { name: 'Proprietary' };
   document.servers = [{ url: '/', description: 'The server that serves this document.' }];
-  document.tags = TAGS;
+  document.tags = [...tags];
   const components = (document.components ??= {});
   const schemas = (components.schemas ??= {}) as Record<string, SchemaObject>;
   components.headers = { ...components.headers, ...HEADERS };
+  // The features' problem kinds are defined after ProblemDetails was decorated: list the whole catalogue.
+  if (schemas.ProblemCode) schemas.ProblemCode.enum = problemCodes();
   simplifyReferences(schemas);
 
   const missing: string[] = [];
@@ -123,7 +107,7 @@ export function completeDocument(document: OpenAPIObject): void {
     ...Object.fromEntries(
       [...usedProblems].map((code) => [
         problemExampleName(code),
-        { summary: PROBLEMS[code].title, value: problemExample(code) },
+        { summary: problemKind(code).title, value: problemExample(code) },
       ]),
     ),
   };
@@ -154,7 +138,7 @@ function addSharedProblems(op: Operation, path: string): void {
   if (op['x-rate-limited'] !== false) codes.push('rate_limited');
   if (op.requestBody) codes.push('malformed_json', 'payload_too_large', 'unsupported_media_type');
   for (const code of codes) {
-    const status = String(PROBLEMS[code].status);
+    const status = String(problemKind(code).status);
     const response = (op.responses[status] ??= { description: '' }) as ResponseObject;
     const media = ((response.content ??= {})[PROBLEM_CONTENT_TYPE] ??= {
       schema: { $ref: '#/components/schemas/ProblemDetails' },
@@ -166,7 +150,8 @@ function addSharedProblems(op: Operation, path: string): void {
 /** Lists a problem response's codes (its examples) in its description, and documents its headers. */
 function describeProblems(status: string, response: ResponseObject): ProblemCode[] {
   const codes = Object.keys(response.content?.[PROBLEM_CONTENT_TYPE]?.examples ?? {}) as ProblemCode[];
-  codes.sort((a, b) => Object.keys(PROBLEMS).indexOf(a) - Object.keys(PROBLEMS).indexOf(b));
+  const order = problemCodes();
+  codes.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   response.description = `Problem: ${codes.map((c) => `\`${c}\``).join(', ')}`;
   if (status === '429') response.headers = { 'Retry-After': headerRef('RetryAfter'), ...RATE_LIMIT_HEADERS };
   if (status === '503') response.headers = { 'Retry-After': headerRef('RetryAfter') };
@@ -180,19 +165,19 @@ function addSuccessHeaders(op: Operation, status: string, response: ResponseObje
     if (status === '200') headers['Cache-Control'] = headerRef('CacheControl');
   }
   const ref = (response.content?.['application/json']?.schema as ReferenceObject | undefined)?.$ref;
-  if (ref && VERSIONED_SCHEMAS.has(ref.split('/').pop() ?? '')) headers.ETag = headerRef('VersionETag');
+  if (ref && isVersionedRepresentation(ref.split('/').pop() ?? '')) headers.ETag = headerRef('VersionETag');
   if (op['x-rate-limited'] !== false && status.startsWith('2')) Object.assign(headers, RATE_LIMIT_HEADERS);
   if (Object.keys(headers).length) response.headers = headers;
 }
+
+/** OpenAPI 3.0 has no `null` type: a nullable type whose only value is `null`. */
+const NULL_ONLY: SchemaObject = { type: 'string', nullable: true, enum: [null] };
 
 /**
  * Nest wraps a property's named schema in a one-item `allOf`. Without siblings the wrapper says nothing: use the
  * reference itself. Next to `nullable` it is wrong: OpenAPI 3.0.3 says `nullable` does not reach into `allOf`, so a
  * validator refuses `null` there. Such a property is either the referenced schema or `null`, said with `anyOf`.
  */
-/** OpenAPI 3.0 has no `null` type: a nullable type whose only value is `null`. */
-const NULL_ONLY: SchemaObject = { type: 'string', nullable: true, enum: [null] };
-
 function simplifyReferences(schemas: Record<string, SchemaObject>): void {
   for (const schema of Object.values(schemas)) {
     const properties = schema.properties ?? {};
@@ -256,6 +241,3 @@ function exampleOf(schema: SchemaObject | ReferenceObject, context: ExampleConte
   context.missing.push(at);
   return undefined;
 }
-
-/** For `@ApiCreatedResponse({ headers })` of operations that answer with the new resource's URL. */
-export const LOCATION_HEADER = { Location: headerRef('Location') };

@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, type ResponseObject, SwaggerModule } from '@nestjs/swagger';
-import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
+import { problemCodes, problemKind, problemType, type ProblemCode } from '../errors/problem-codes.js';
 import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDetails } from '../errors/problem-details.js';
 import { PageMeta } from '../pagination/pagination.js';
+import { FeatureRegistry } from '../feature/feature.js';
 import { completeDocument } from './complete-document.js';
 import { DOCS_PATH } from './docs-path.js';
 import { problemExampleName } from './problem-examples.js';
@@ -10,11 +11,17 @@ import { problemExampleName } from './problem-examples.js';
 export const BEARER_AUTH = 'bearer';
 export const API_KEY_AUTH = 'apiKey';
 
-const problemTable = (Object.keys(PROBLEMS) as ProblemCode[])
-  .map((code) => `| \`${code}\` | ${PROBLEMS[code].status} | ${PROBLEMS[code].title} | \`${problemType(code)}\` |`)
-  .join('\n');
+/** Every problem kind, the features' included: built with the document, once every feature has defined its own. */
+const problemTable = () =>
+  problemCodes()
+    .map((code) => {
+      const { status, title } = problemKind(code);
+      return `| \`${code}\` | ${status} | ${title} | \`${problemType(code)}\` |`;
+    })
+    .join('\n');
 
-const DESCRIPTION = `
+const description = () =>
+  `
 The practice-management API of the Well Clinic: the public website reads published content and sends contact
 requests; staff manage content; partner integrations pull feeds.
 
@@ -32,7 +39,7 @@ array naming each field. Unknown query parameters and body fields are rejected w
 
 | code | status | title | type |
 |---|---|---|---|
-${problemTable}
+${problemTable()}
 
 A \`503\` carries \`Retry-After\`; a \`429\` carries \`Retry-After\` and the \`RateLimit-Limit\`, \`RateLimit-Remaining\` and
 \`RateLimit-Reset\` headers, which every rate-limited response sends too. Each operation lists the codes it can answer.
@@ -41,6 +48,8 @@ A \`503\` carries \`Retry-After\`; a \`429\` carries \`Retry-After\` and the \`R
 Lists answer \`{ "data": [...], "meta": { "page", "pageSize", "total", "totalPages" } }\`. Query \`page\` (from 1)
 and \`pageSize\` (1 to 100, default 20); \`sort\` takes a comma-separated list of allowed fields, \`-\` for descending.
 Change feeds for integrations use \`{ "data": [...], "meta": { "nextCursor", "hasMore" } }\` instead.
+Lists whose matches are counted on each request (an article search, the audit log) count up to 10,000: beyond, \`total\`
+is 10,000 and \`meta.totalIsLowerBound\` is true (absent whenever \`total\` is exact); later pages still exist.
 The public article list also returns \`meta.nextCursor\`: pass it back as \`cursor\` for the next page, found through
 an index (keyset) however deep; \`page\` works too, served by an index-only scan.
 
@@ -58,12 +67,15 @@ camelCase JSON, timestamps in ISO 8601 UTC (\`Z\`), dates \`YYYY-MM-DD\`, times 
 Every response carries \`X-Request-Id\`, always made by the server: it names the request in problem bodies, logs and
 the audit log. An \`X-Request-Id\` you send (a token of up to 128 of \`A-Za-z0-9._:-\`) is recorded beside it as
 \`clientRequestId\` in the request log and in audit events, so you can find your request by it.
+A W3C \`traceparent\` you send makes the request part of your trace: its trace id is recorded on the request's log
+line, in its audit events (\`traceId\`) and in the \`traceparent\` of the webhooks it causes. An invalid one is
+ignored, and the request starts a trace of its own.
 `.trim();
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Well Clinic API')
-    .setDescription(DESCRIPTION)
+    .setDescription(description())
     .setVersion('1.0')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff access token.' },
@@ -76,7 +88,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   describeAccess(document);
-  completeDocument(document);
+  completeDocument(document, app.get(FeatureRegistry, { strict: false }).tags);
   return document;
 }
 
@@ -112,7 +124,7 @@ function describeAccess(document: OpenAPIObject): void {
 /** What `@ApiProblems` documents, for operations the access guard protects without saying so. */
 function addProblems(responses: Record<string, ResponseObject>, codes: ProblemCode[]): void {
   for (const code of codes) {
-    const response = (responses[String(PROBLEMS[code].status)] ??= { description: '' });
+    const response = (responses[String(problemKind(code).status)] ??= { description: '' });
     const media = ((response.content ??= {})[PROBLEM_CONTENT_TYPE] ??= {
       schema: { $ref: '#/components/schemas/ProblemDetails' },
     });

@@ -1,4 +1,4 @@
-import { PROBLEMS, problemType, type ProblemCode } from '../errors/problem-codes.js';
+import { problemKind, problemType, type ProblemCode } from '../errors/problem-codes.js';
 import type { ProblemBody } from '../errors/problem-details.js';
 
 /** What a client typically reads in `detail` for each kind of problem. */
@@ -37,8 +37,8 @@ export const problemExampleName = (code: ProblemCode): string => `problem-${code
 export function problemExample(code: ProblemCode): ProblemBody {
   return {
     type: problemType(code),
-    title: PROBLEMS[code].title,
-    status: PROBLEMS[code].status,
+    title: problemKind(code).title,
+    status: problemKind(code).status,
     detail: DETAILS[code],
     instance: '/api/v1/contact-requests',
     code,

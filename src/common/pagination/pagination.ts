@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { QueryInt } from '../validation/decorators.js';
+import { type CappedTotal, TOTAL_CAP } from './capped-total.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -28,9 +29,9 @@ export class PageMeta {
   readonly totalPages!: number;
 }
 
-export interface Page<T> {
+export interface Page<T, M extends PageMeta = PageMeta> {
   data: T[];
-  meta: PageMeta;
+  meta: M;
 }
 
 /** The list envelope. */
@@ -41,8 +42,42 @@ export function toPage<T>(data: T[], total: number, query: { page: number; pageS
   };
 }
 
+const CAP = TOTAL_CAP.toLocaleString('en-US');
+
+/** The meta of a list whose total is counted up to TOTAL_CAP (see capped-total.ts). */
+export class CappedPageMeta extends PageMeta {
+  @ApiProperty({
+    example: TOTAL_CAP,
+    description: `How many items the list has, counted up to ${CAP}: see \`totalIsLowerBound\`.`,
+  })
+  declare readonly total: number;
+
+  @ApiProperty({ example: TOTAL_CAP / 20 })
+  declare readonly totalPages: number;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    enum: [true],
+    example: true,
+    description:
+      `Present, and true, only when counting stopped at ${CAP} matches: \`total\` is then ${CAP}, a lower bound ` +
+      '(`totalPages` follows from it, and further pages may exist). Absent whenever `total` is exact.',
+  })
+  readonly totalIsLowerBound?: true;
+}
+
+/** The list envelope for a capped count: `meta.totalIsLowerBound` only when the count stopped at the cap. */
+export function toCappedPage<T>(
+  data: T[],
+  count: CappedTotal,
+  query: { page: number; pageSize: number },
+): Page<T, CappedPageMeta> {
+  const page = toPage(data, count.total, query);
+  return count.capped ? { ...page, meta: { ...page.meta, totalIsLowerBound: true } } : page;
+}
+
 /** The same page with each item mapped (entities to response DTOs). */
-export function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
+export function mapPage<T, R, M extends PageMeta>(page: Page<T, M>, map: (item: T) => R): Page<R, M> {
   return { data: page.data.map(map), meta: page.meta };
 }
 

@@ -367,22 +367,41 @@ function CodePointLength(min: number, max: number): PropertyDecorator {
  * refused, except line breaks and tabs in `multiline` text.
  */
 export function IsText(
-  options: FieldOptions & { min?: number; max: number; multiline?: boolean; emptyAsAbsent?: boolean },
+  options: FieldOptions & {
+    min?: number;
+    max: number;
+    multiline?: boolean;
+    emptyAsAbsent?: boolean;
+    /** `false` keeps surrounding white space (Markdown, where indentation means something). Default `true`. */
+    trim?: boolean;
+    /** The documented default of an optional field. */
+    default?: string;
+    /** Replaces the control-character rule's message (`$property` is the field): where the API already worded it. */
+    controlCharactersMessage?: string;
+  },
 ): PropertyDecorator {
   const min = options.min ?? 1;
+  const message = options.controlCharactersMessage;
   return applyDecorators(
-    Trimmed(options.emptyAsAbsent),
+    ...(options.trim === false ? [] : [Trimmed(options.emptyAsAbsent)]),
     ...presence(options),
     IsString(),
     options.multiline
       ? Matches(NO_CONTROL_CHARACTERS_BUT_LINES, {
-          message: ({ property }) => `${property} must not contain control characters other than line breaks and tabs`,
+          message:
+            message ??
+            (({ property }) => `${property} must not contain control characters other than line breaks and tabs`),
         })
       : Matches(NO_CONTROL_CHARACTERS, {
-          message: ({ property }) => `${property} must not contain control characters or line breaks`,
+          message: message ?? (({ property }) => `${property} must not contain control characters or line breaks`),
         }),
     CodePointLength(min, options.max),
-    documented(options, { type: String, minLength: min, maxLength: options.max }),
+    documented(options, {
+      type: String,
+      ...(min > 0 ? { minLength: min } : {}),
+      maxLength: options.max,
+      ...(options.default !== undefined ? { default: options.default } : {}),
+    }),
   );
 }
 

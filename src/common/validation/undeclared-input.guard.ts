@@ -1,5 +1,4 @@
-import { type CanActivate, type ExecutionContext, Injectable, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/internal';
 import type { FastifyRequest } from 'fastify';
@@ -59,10 +58,3 @@ export class UndeclaredInputGuard implements CanActivate {
     return true;
   }
 }
-
-/**
- * Global guards run in the order their modules are first imported: import this one after RateLimitModule
- * and AuthModule, so that refused credentials and rate limits come before complaints about the input.
- */
-@Module({ providers: [{ provide: APP_GUARD, useClass: UndeclaredInputGuard }] })
-export class UndeclaredInputModule {}

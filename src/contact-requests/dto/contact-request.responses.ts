@@ -13,6 +13,7 @@ import {
   type PreferredTime,
   type ServiceInterest,
 } from '../contact-request.entity.js';
+import { VersionedRepresentation } from '../../common/http/response-headers.js';
 
 /** What the person who asked is told. Nothing they sent is echoed back. */
 export class ContactRequestReceiptResponse {
@@ -109,6 +110,7 @@ export class StatusChangeResponse {
 }
 
 /** The whole request, decrypted. Reading it is recorded in the audit log. */
+@VersionedRepresentation()
 export class ContactRequestResponse extends ContactRequestFields {
   /** E.164. */
   @ApiProperty({ type: String, nullable: true, example: '+14155552671' })

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { SeedRun } from './seed-run.entity.js';
-import type { SeedContext, Seeder } from './seeder.js';
+import type { SeedContext, Seeder } from '../../common/feature/seeder.js';
 
 const SEED_LOCK_KEY = 7_204_311_002;
 

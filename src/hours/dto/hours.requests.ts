@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
 import { IsDateOnly, IsInstant, IsOneOf, IsText, IsTimeOfDay, QueryInt } from '../../common/validation/decorators.js';
-import { MAX_EXCEPTION_LEAD_DAYS } from '../hours.service.js';
+import { MAX_EXCEPTION_LEAD_DAYS } from '../hours-rules.js';
 import { isValidTimeZone, WEEKDAYS, type Weekday } from '../schedule.js';
 
 /** An IANA time zone name such as `America/New_York`. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANGE_OPS, type ChangeOp } from '../testimonial-change.entity.js';
-import type { FeedChange } from '../change-feed.js';
+import type { FeedChange } from '../testimonial-change-feed.service.js';
 import { displayNameOf, publicView, type TestimonialFeedView } from '../testimonial-content.js';
 import {
   CONSENT_METHODS,
@@ -13,6 +13,7 @@ import {
   type TestimonialSource,
   type TestimonialStatus,
 } from '../testimonial.entity.js';
+import { VersionedRepresentation } from '../../common/http/response-headers.js';
 
 /** An approved testimonial as the public website shows it. */
 export class TestimonialResponse {
@@ -67,6 +68,7 @@ export class ConsentResponse {
 }
 
 /** The whole testimonial for staff. After withdrawal, `quote`, the name and `rating` are null. */
+@VersionedRepresentation()
 export class AdminTestimonialResponse {
   @ApiProperty({ format: 'uuid' })
   readonly id!: string;

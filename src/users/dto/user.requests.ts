@@ -4,8 +4,8 @@ import { IsBoolean, IsEmail, ValidateIf } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import { IsSort } from '../../common/pagination/sort.js';
 import { IsOneOf, IsText, QueryBoolean } from '../../common/validation/decorators.js';
-import { ROLES, type Role } from '../roles.js';
-import { IsAcceptablePassword } from './acceptable-password.js';
+import { ROLES, type Role } from '../../common/access/roles.js';
+import { IsAcceptablePassword } from '../acceptable-password.js';
 
 const lowerTrim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -38,6 +38,7 @@ export class UpdateUserRequest extends PartialType(PickType(CreateUserRequest, [
 }
 
 export const USER_SORT_FIELDS = ['email', 'displayName', 'createdAt', 'lastLoginAt'] as const;
+export type UserSortField = (typeof USER_SORT_FIELDS)[number];
 
 export class ListUsersQuery extends PaginationQueryDto {
   @IsOneOf(ROLES, { optional: true, enumName: 'Role' })

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { AggregateRepository } from '../common/persistence/aggregate.repository.js';
+import { ApiKey } from './api-key.entity.js';
+
+/** What a new key is made of: the hash of its secret, never the secret. */
+export type NewApiKey = Pick<ApiKey, 'name' | 'prefix' | 'secretHash' | 'scopes' | 'createdBy' | 'expiresAt'>;
+
+/** Integration keys (`api_keys`). */
+@Injectable()
+export class ApiKeysRepository extends AggregateRepository<ApiKey> {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource, ApiKey);
+  }
+
+  /** One page of keys, newest first (ties by id), and how many there are in all. */
+  findPage(window: { skip: number; take: number }, manager?: EntityManager): Promise<[ApiKey[], number]> {
+    return this.manager(manager).findAndCount(ApiKey, { order: { createdAt: 'DESC', id: 'ASC' }, ...window });
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<ApiKey | null> {
+    return this.manager(manager).findOneBy(ApiKey, { id });
+  }
+
+  /** The key, locked until the transaction ends (`SELECT … FOR UPDATE`). */
+  findForUpdate(id: string, manager: EntityManager): Promise<ApiKey | null> {
+    return manager.findOne(ApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The unrevoked key whose secret has this hash (expired or not). */
+  findUnrevokedBySecretHash(secretHash: string, manager?: EntityManager): Promise<ApiKey | null> {
+    return this.manager(manager).findOneBy(ApiKey, { secretHash, revokedAt: IsNull() });
+  }
+
+  insert(key: NewApiKey, manager?: EntityManager): Promise<ApiKey> {
+    const m = this.manager(manager);
+    return m.save(m.create(ApiKey, key));
+  }
+
+  async markRevoked(id: string, at: Date, manager?: EntityManager): Promise<void> {
+    await this.manager(manager).update(ApiKey, { id }, { revokedAt: at });
+  }
+
+  async markUsed(id: string, at: Date, manager?: EntityManager): Promise<void> {
+    await this.manager(manager).update(ApiKey, { id }, { lastUsedAt: at });
+  }
+}

@@ -1,0 +1,12 @@
+/** The mail feature's public surface: features write emails with their changes, then poke the dispatcher. */
+export { MailModule } from './mail.module.js';
+export {
+  type ContactRequestMailFacts,
+  type EndpointDisabledFacts,
+  forgetContactRequestMail,
+  RequesterMail,
+  StaffMail,
+} from './mail-outbox.service.js';
+export { MailDispatcher } from './mail-dispatcher.service.js';
+export { MailHealth, type MailHealthState } from './mail-health.js';
+export { reencryptMailRecipients } from './reencrypt.js';

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupAddress, LookupOneOptions } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { AppConfig } from '../config/app-config.js';
+import { literalAddressOf, refusedAddressRange, refusedMessage, webhookUrlProblem } from './webhook-url.js';
+
+/** The error (`code`) of a connection refused because its target is internal; `lastError` shows the code. */
+export class RefusedTargetError extends Error {
+  readonly code = 'REFUSED_ADDRESS';
+
+  constructor(readonly range: string) {
+    super(`webhook target refused: ${range} address`);
+    this.name = 'RefusedTargetError';
+  }
+}
+
+export interface WebhookPost {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+/**
+ * Where webhooks may go (server-side request forgery): `https` to public addresses only, unless
+ * WEBHOOK_ALLOW_PRIVATE_TARGETS. Checked when an endpoint is saved (a clear 400) and again when each connection is
+ * made: the socket connects to exactly the addresses that were checked (the lookup it is given refuses internal
+ * ones), so a name that answers differently the second time (DNS rebinding) cannot reach an internal host.
+ */
+@Injectable()
+export class WebhookTargets {
+  constructor(private readonly config: AppConfig) {}
+
+  private get allowPrivate(): boolean {
+    return this.config.notifications.allowPrivateTargets;
+  }
+
+  /** The addresses a name resolves to (the system resolver; tests replace it to script DNS answers). */
+  resolve(hostname: string): Promise<LookupAddress[]> {
+    return dnsLookup(hostname, { all: true, verbatim: true });
+  }
+
+  /** Why an endpoint may not have this URL (a message naming `url`), or null: scheme, IP literal, resolved names. */
+  async problemOf(url: string): Promise<string | null> {
+    const problem = webhookUrlProblem(url, this.allowPrivate);
+    if (problem || this.allowPrivate) return problem;
+    const { hostname } = new URL(url);
+    if (literalAddressOf(hostname) !== null) return null;
+    let addresses: LookupAddress[];
+    try {
+      addresses = await this.resolve(hostname);
+    } catch {
+      return 'url must have a host name that resolves';
+    }
+    const range = firstRefused(addresses);
+    return range ? refusedMessage(range) : null;
+  }
+
+  /** POSTs without following redirects; resolves with the status code. The target is checked as it connects. */
+  post({ url, headers, body, signal }: WebhookPost): Promise<number> {
+    const problem = webhookUrlProblem(url, this.allowPrivate);
+    if (problem) {
+      const literal = literalAddressOf(new URL(url).hostname);
+      return Promise.reject(new RefusedTargetError(literal ? (refusedAddressRange(literal) ?? 'scheme') : 'scheme'));
+    }
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    return new Promise<number>((resolve, reject) => {
+      const req = send(url, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        // A connection of its own every time: every connection goes through the checked lookup.
+        agent: false,
+        lookup: this.allowPrivate ? undefined : this.guardedLookup,
+        signal,
+      });
+      req.once('response', (res) => {
+        // The body is never read: nothing a receiver says ends up in a record or a log.
+        res.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** A `net` lookup that resolves through `resolve` and fails when any address is internal. */
+  readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
+    const { family, all } = options as LookupOneOptions & { all?: boolean };
+    this.resolve(hostname).then(
+      (found) => {
+        const addresses = found.filter((a) => !family || a.family === family);
+        const range = addresses.length === 0 ? 'unresolved' : firstRefused(addresses);
+        if (range) {
+          callback(new RefusedTargetError(range), '', 0);
+        } else if (all) {
+          (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        } else {
+          callback(null, addresses[0].address, addresses[0].family);
+        }
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+function firstRefused(addresses: readonly LookupAddress[]): string | null {
+  for (const { address } of addresses) {
+    const range = refusedAddressRange(address);
+    if (range) return range;
+  }
+  return null;
+}

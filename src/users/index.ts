@@ -1,0 +1,15 @@
+/** The users feature's public surface: what other features (sign-in above all) may use. */
+export { UsersModule } from './users.module.js';
+export { UsersService, usersServiceOn } from './users.service.js';
+export { type NotificationRecipient, UsersRepository } from './users.repository.js';
+export {
+  effectiveNotifications,
+  NOTIFICATION_AUDIENCE,
+  NOTIFICATION_KINDS,
+  type NotificationChoices,
+  type NotificationKind,
+} from './notification-preferences.js';
+export { User } from './user.entity.js';
+export { mapUser, UserResponse } from './dto/user.responses.js';
+export { IsAcceptablePassword } from './acceptable-password.js';
+export { hashPassword, PASSWORD_MAX_LENGTH, passwordProblems, verifyAgainstDummy, verifyPassword } from './password.js';
