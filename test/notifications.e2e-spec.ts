@@ -177,6 +177,28 @@ describe('webhook delivery', () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it('reuses its connection to a receiver for the next deliveries, and drops one whose answer is too long', async () => {
+    const opened = receiver.connections;
+    for (let i = 0; i < 3; i++) {
+      await enqueue(t());
+      expect(await runOnce(t())).toMatchObject({ claimed: 1, delivered: 1 });
+    }
+    expect(receiver.requests).toHaveLength(3);
+    // One connection at most (none when an earlier test's is still open): not one per delivery.
+    expect(receiver.connections - opened).toBeLessThanOrEqual(1);
+
+    // A receiver that answers with more than the 64 KiB read and dropped loses its connection; the next delivery
+    // connects again and is delivered.
+    receiver.padding = 200_000;
+    await enqueue(t());
+    expect(await runOnce(t())).toMatchObject({ delivered: 1 });
+    const afterLongAnswer = receiver.connections;
+    receiver.padding = 0;
+    await enqueue(t());
+    expect(await runOnce(t())).toMatchObject({ delivered: 1 });
+    expect(receiver.connections).toBe(afterLongAnswer + 1);
+  });
+
   it('retries a failed attempt after a backoff delay, with the same delivery id, and then delivers', async () => {
     receiver.answer(500);
     const { payload, rows } = await enqueue(t());

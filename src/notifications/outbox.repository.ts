@@ -160,6 +160,46 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
   }
 
   /**
+   * Records the outcomes of a run's attempts in ONE statement (each as `recordOutcome` does: fenced by the attempt
+   * number, ending the lease) and returns the ids it wrote; a delivery missing from the answer was no longer pending
+   * or was claimed again since. A run of N deliveries costs one round trip, not N.
+   */
+  async recordOutcomes(
+    outcomes: readonly (DeliveryOutcome & { id: string; attempts: number })[],
+    manager?: EntityManager,
+  ): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const column = <T>(pick: (o: DeliveryOutcome & { id: string; attempts: number }) => T) => outcomes.map(pick);
+    const rows = await this.manager(manager).query<{ id: string }[]>(
+      `UPDATE outbox_deliveries d
+          SET status = COALESCE(v.status::outbox_delivery_status, d.status),
+              delivered_at = COALESCE(v.delivered_at, d.delivered_at),
+              next_attempt_at = COALESCE(v.next_attempt_at, d.next_attempt_at),
+              last_status = v.last_status, last_error = v.last_error, last_duration_ms = v.last_duration_ms,
+              url = v.url, locked_until = NULL
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::smallint[],
+                     $7::varchar[], $8::int[], $9::varchar[])
+              AS v(id, attempts, status, delivered_at, next_attempt_at, last_status, last_error, last_duration_ms, url)
+        WHERE d.id = v.id AND d.attempts = v.attempts AND d.status = 'pending'
+        RETURNING d.id`,
+      [
+        column((o) => o.id),
+        column((o) => o.attempts),
+        column((o) => o.status ?? null),
+        column((o) => o.deliveredAt ?? null),
+        column((o) => o.nextAttemptAt ?? null),
+        column((o) => o.lastStatus),
+        column((o) => o.lastError),
+        column((o) => o.lastDurationMs),
+        column((o) => o.url),
+      ],
+    );
+    // node-postgres answers an UPDATE … RETURNING as [rows, count] through TypeORM's query(); plain rows otherwise.
+    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as { id: string }[];
+    return new Set(returned.map((r) => r.id));
+  }
+
+  /**
    * Records the outcome of attempt number `attempts` and ends its lease; false (nothing written) when the delivery
    * is no longer pending or was claimed again since, so an attempt that outlived its lease cannot overwrite a newer one.
    */
@@ -169,13 +209,7 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
     outcome: DeliveryOutcome,
     manager?: EntityManager,
   ): Promise<boolean> {
-    const updated = await this.manager(manager)
-      .createQueryBuilder()
-      .update(OutboxDelivery)
-      .set({ ...outcome, lockedUntil: null })
-      .where('id = :id AND attempts = :attempts AND status = :pending', { id, attempts, pending: 'pending' })
-      .execute();
-    return updated.affected !== 0;
+    return (await this.recordOutcomes([{ ...outcome, id, attempts }], manager)).has(id);
   }
 
   /**

@@ -135,9 +135,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const endpoints = new Map(
       (await this.endpoints.findByIds([...new Set(claimed.map((d) => d.endpointId!))])).map((e) => [e.id, e]),
     );
-    const outcomes = await Promise.all(
-      claimed.map((delivery) => this.attempt(delivery, endpoints.get(delivery.endpointId!))),
+    // Sent concurrently; the outcomes are then written together (one statement), and each endpoint's state once.
+    const attempts = await Promise.all(
+      claimed.flatMap((delivery) => {
+        const endpoint = endpoints.get(delivery.endpointId!);
+        // Deleted since the claim (its deliveries went with it): nothing to send or record.
+        return endpoint ? [this.post(delivery, endpoint).then((sent) => ({ delivery, endpoint, sent }))] : [];
+      }),
     );
+    const outcomes = await this.record(attempts);
     for (const outcome of outcomes) if (outcome !== 'lost') result[outcome] += 1;
     return result;
   }
@@ -150,19 +156,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private claim(): Promise<OutboxDelivery[]> {
     const now = this.clock.now();
     return this.deliveries.claimDue(now, new Date(now.getTime() + LEASE_MS), DISPATCH_BATCH_SIZE);
-  }
-
-  private async attempt(delivery: OutboxDelivery, endpoint: WebhookEndpoint | undefined): Promise<Outcome> {
-    // Deleted since the claim (its deliveries went with it): nothing to record.
-    if (!endpoint) return 'lost';
-    const result = await this.post(delivery, endpoint);
-    try {
-      return await this.record(delivery, endpoint, result);
-    } catch (error) {
-      // The lease runs out and the delivery is tried again.
-      this.logger.warn(`Webhook delivery ${delivery.id}: recording the outcome failed (${errorLabel(error)})`);
-      return 'lost';
-    }
   }
 
   /** Never throws. Neither the response body nor the full URL is read into any record or log. */
@@ -218,48 +211,81 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     };
   }
 
-  private async record(delivery: OutboxDelivery, endpoint: WebhookEndpoint, result: AttemptResult): Promise<Outcome> {
+  /**
+   * Writes the outcomes of a run's attempts (one statement) and then each endpoint's state: an endpoint with a
+   * successful attempt is no longer failing; one whose attempts all failed counts as failing (and may be disabled).
+   * An attempt that outlived its lease writes nothing ('lost'); so does the whole run when the write fails (the
+   * leases run out and the deliveries are tried again).
+   */
+  private async record(
+    attempts: readonly { delivery: OutboxDelivery; endpoint: WebhookEndpoint; sent: AttemptResult }[],
+  ): Promise<Outcome[]> {
     const now = this.clock.now();
-    const { id, event, attempts } = delivery;
-    const to = webhookOrigin(result.url);
-    let outcome: Outcome;
-    let changes: Omit<DeliveryOutcome, 'lastStatus' | 'lastError' | 'lastDurationMs' | 'url'>;
-    let next: Date | null = null;
-    if (result.error === null) {
-      outcome = 'delivered';
-      changes = { status: 'delivered', deliveredAt: now };
-    } else {
-      next = result.error === INTERRUPTED ? now : nextAttemptAt(now, attempts, delivery.giveUpAt, this.random);
-      outcome = next ? 'retried' : 'failed';
-      changes = next ? { nextAttemptAt: next } : { status: 'failed' };
-    }
-    const recorded = await this.deliveries.recordOutcome(id, attempts, {
-      ...changes,
-      lastStatus: result.status,
-      lastError: result.error,
-      lastDurationMs: result.durationMs,
-      url: result.url,
+    const planned = attempts.map(({ delivery, endpoint, sent }) => {
+      let outcome: Exclude<Outcome, 'lost'>;
+      let changes: Omit<DeliveryOutcome, 'lastStatus' | 'lastError' | 'lastDurationMs' | 'url'>;
+      let next: Date | null = null;
+      if (sent.error === null) {
+        outcome = 'delivered';
+        changes = { status: 'delivered', deliveredAt: now };
+      } else {
+        next = sent.error === INTERRUPTED ? now : nextAttemptAt(now, delivery.attempts, delivery.giveUpAt, this.random);
+        outcome = next ? 'retried' : 'failed';
+        changes = next ? { nextAttemptAt: next } : { status: 'failed' };
+      }
+      const write = {
+        ...changes,
+        id: delivery.id,
+        attempts: delivery.attempts,
+        lastStatus: sent.status,
+        lastError: sent.error,
+        lastDurationMs: sent.durationMs,
+        url: sent.url,
+      };
+      return { delivery, endpoint, sent, outcome, next, write };
     });
-    if (!recorded) {
-      this.logger.warn(`Webhook delivery ${id} (${event}) to ${to}: attempt ${attempts} outlived its lease`);
-      return 'lost';
+    let recorded: Set<string>;
+    try {
+      recorded = await this.deliveries.recordOutcomes(planned.map((p) => p.write));
+    } catch (error) {
+      this.logger.warn(`Webhook deliveries: recording ${planned.length} outcomes failed (${errorLabel(error)})`);
+      return planned.map(() => 'lost');
     }
-    if (outcome === 'delivered') {
-      this.logger.log(
-        `Webhook delivery ${id} (${event}) to ${to}: delivered on attempt ${attempts} (HTTP ${result.status})`,
-      );
-    } else if (next) {
-      this.logger.warn(
-        `Webhook delivery ${id} (${event}) to ${to}: attempt ${attempts} failed (${result.error}); next attempt at ${next.toISOString()}`,
-      );
-    } else {
-      this.logger.error(
-        `Webhook delivery ${id} (${event}) to ${to}: failed for good after ${attempts} attempts (${result.error})`,
-      );
+    const succeeded = new Map<string, WebhookEndpoint>();
+    const failed = new Map<string, { endpoint: WebhookEndpoint; url: string }>();
+    const outcomes = planned.map(({ delivery, endpoint, sent, outcome, next }): Outcome => {
+      const { id, event, attempts: attempt } = delivery;
+      const to = webhookOrigin(sent.url);
+      if (!recorded.has(id)) {
+        this.logger.warn(`Webhook delivery ${id} (${event}) to ${to}: attempt ${attempt} outlived its lease`);
+        return 'lost';
+      }
+      if (outcome === 'delivered') {
+        this.logger.log(
+          `Webhook delivery ${id} (${event}) to ${to}: delivered on attempt ${attempt} (HTTP ${sent.status})`,
+        );
+      } else if (next) {
+        this.logger.warn(
+          `Webhook delivery ${id} (${event}) to ${to}: attempt ${attempt} failed (${sent.error}); next attempt at ${next.toISOString()}`,
+        );
+      } else {
+        this.logger.error(
+          `Webhook delivery ${id} (${event}) to ${to}: failed for good after ${attempt} attempts (${sent.error})`,
+        );
+      }
+      if (sent.error === null) succeeded.set(endpoint.id, endpoint);
+      else if (sent.error !== INTERRUPTED) failed.set(endpoint.id, { endpoint, url: sent.url });
+      return outcome;
+    });
+    try {
+      if (succeeded.size > 0) await this.endpoints.markSucceeded([...succeeded.keys()]);
+      for (const [id, { endpoint, url }] of failed)
+        if (!succeeded.has(id)) await this.endpointFailed(endpoint, url, now);
+    } catch (error) {
+      // The outcomes are recorded; the endpoints' state catches up with the next attempt.
+      this.logger.warn(`Webhook endpoints: recording their state failed (${errorLabel(error)})`);
     }
-    if (result.error === null) await this.endpoints.markSucceeded(endpoint.id);
-    else if (result.error !== INTERRUPTED) await this.endpointFailed(endpoint, result.url, now);
-    return outcome;
+    return outcomes;
   }
 
   /**

@@ -97,12 +97,12 @@ export class WebhookEndpointsRepository extends AggregateRepository<WebhookEndpo
   }
 
   /** A delivery to the endpoint succeeded: it is no longer failing. */
-  async markSucceeded(id: string, manager?: EntityManager): Promise<void> {
+  async markSucceeded(ids: readonly string[], manager?: EntityManager): Promise<void> {
     await this.manager(manager)
       .createQueryBuilder()
       .update(WebhookEndpoint)
       .set({ failingSince: null })
-      .where('id = :id AND failing_since IS NOT NULL', { id })
+      .where('id IN (:...ids) AND failing_since IS NOT NULL', { ids })
       .execute();
   }
 

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress, LookupOneOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { AppConfig } from '../config/app-config.js';
@@ -24,15 +24,32 @@ export interface WebhookPost {
   signal: AbortSignal;
 }
 
+/** How much of a receiver's answer is read (and thrown away) so its connection can carry the next delivery. */
+const MAX_DISCARDED_BODY_BYTES = 64 * 1024;
+/** An idle kept-alive connection is closed after this long. */
+const IDLE_CONNECTION_MS = 30_000;
+
 /**
  * Where webhooks may go (server-side request forgery): `https` to public addresses only, unless
  * WEBHOOK_ALLOW_PRIVATE_TARGETS. Checked when an endpoint is saved (a clear 400) and again when each connection is
  * made: the socket connects to exactly the addresses that were checked (the lookup it is given refuses internal
  * ones), so a name that answers differently the second time (DNS rebinding) cannot reach an internal host.
+ * Connections are kept alive and reused for the next deliveries to the same host: a reused connection is one that
+ * was checked when it was made, still to the same address.
  */
 @Injectable()
-export class WebhookTargets {
+export class WebhookTargets implements OnModuleDestroy {
+  private readonly agents = {
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+  };
+
   constructor(private readonly config: AppConfig) {}
+
+  onModuleDestroy(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
 
   private get allowPrivate(): boolean {
     return this.config.notifications.allowPrivateTargets;
@@ -66,20 +83,27 @@ export class WebhookTargets {
       const literal = literalAddressOf(new URL(url).hostname);
       return Promise.reject(new RefusedTargetError(literal ? (refusedAddressRange(literal) ?? 'scheme') : 'scheme'));
     }
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const https = url.startsWith('https:');
+    const send = https ? httpsRequest : httpRequest;
     return new Promise<number>((resolve, reject) => {
       const req = send(url, {
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-        // A connection of its own every time: every connection goes through the checked lookup.
-        agent: false,
+        // Every new connection goes through the checked lookup.
+        agent: https ? this.agents.https : this.agents.http,
         lookup: this.allowPrivate ? undefined : this.guardedLookup,
         signal,
       });
       req.once('response', (res) => {
-        // The body is never read: nothing a receiver says ends up in a record or a log.
-        res.destroy();
         resolve(res.statusCode ?? 0);
+        // The body is never kept: nothing a receiver says ends up in a record or a log. It is read and dropped so
+        // the connection can be reused, up to a bound (a receiver that goes on talking loses its connection).
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_DISCARDED_BODY_BYTES) res.destroy();
+        });
+        res.on('error', () => undefined);
       });
       req.once('error', reject);
       req.end(body);

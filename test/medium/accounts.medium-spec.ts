@@ -521,6 +521,54 @@ describe('the webhook outbox', () => {
     expect(await row(stale.id)).toMatchObject({ status: 'delivered', attempts: 2, lockedUntil: null });
   });
 
+  it('records a run of outcomes in one statement, each fenced by its attempt number', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await dataSource().transaction(async (manager) => {
+      for (const id of ids) await enqueue(manager, id);
+    });
+    await fanOut();
+    const repository = t().app.get(OutboxRepository);
+    const at = new Date(START.getTime() + DAY);
+    const claimed = await repository.claimDue(at, new Date(at.getTime() + SECOND), 10);
+    const mine = ids.map((id) => claimed.find((d) => d.entityId === id)!);
+    expect(mine.every(Boolean)).toBe(true);
+    const [delivered, retried, stale] = mine;
+    const retryAt = new Date(at.getTime() + 30 * SECOND);
+    const sent = { lastStatus: 200, lastError: null, lastDurationMs: 7, url: delivered.url };
+
+    const recorded = await repository.recordOutcomes([
+      { ...sent, id: delivered.id, attempts: delivered.attempts, status: 'delivered', deliveredAt: at },
+      {
+        ...sent,
+        id: retried.id,
+        attempts: retried.attempts,
+        lastStatus: 503,
+        lastError: 'HTTP 503',
+        nextAttemptAt: retryAt,
+      },
+      // Claimed again since: its fence no longer matches.
+      { ...sent, id: stale.id, attempts: stale.attempts - 1, status: 'delivered', deliveredAt: at },
+    ]);
+    expect(recorded).toEqual(new Set([delivered.id, retried.id]));
+    expect(await row(delivered.id)).toMatchObject({
+      status: 'delivered',
+      deliveredAt: at,
+      lastStatus: 200,
+      lockedUntil: null,
+    });
+    expect(await row(retried.id)).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: retryAt,
+      lastStatus: 503,
+      lastError: 'HTTP 503',
+      deliveredAt: null,
+      lockedUntil: null,
+    });
+    expect(await row(stale.id)).toMatchObject({ status: 'pending', lastStatus: null });
+    expect((await row(stale.id)).lockedUntil).not.toBeNull();
+    expect(await repository.recordOutcomes([])).toEqual(new Set());
+  });
+
   it('purges finished deliveries created before the retention cutoff, and keeps pending ones', async () => {
     const retentionDays = t().app.get(AppConfig).contactRequests.retentionDays;
     const now = new Date(START.getTime() + (retentionDays + 1) * DAY);

@@ -30,14 +30,22 @@ export class Receiver {
       });
       const answer = this.script.shift() ?? this.fallback;
       if (answer === 'hang') this.held.push(res);
-      else res.writeHead(answer, { 'content-type': 'text/plain' }).end(`receiver says ${answer}: ${this.bodyNote}`);
+      else
+        res
+          .writeHead(answer, { 'content-type': 'text/plain' })
+          .end(`receiver says ${answer}: ${this.bodyNote}${' '.repeat(this.padding)}`);
       for (const waiter of this.waiters.filter((w) => this.requests.length >= w.count)) waiter.resolve();
     });
   });
   /** The answer once the script is used up. */
   fallback: Answer = 200;
+  /** How many TCP connections senders opened to it. */
+  connections = 0;
+  /** Bytes of padding added to each answer's body (a receiver that talks too much). */
+  padding = 0;
 
   async start(): Promise<this> {
+    this.server.on('connection', () => (this.connections += 1));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return this;
   }
@@ -55,6 +63,7 @@ export class Receiver {
     this.requests.length = 0;
     this.script.length = 0;
     this.fallback = 200;
+    this.padding = 0;
   }
 
   /** Resolves once `count` requests have arrived in total; fails after `timeoutMs` of real time. */
