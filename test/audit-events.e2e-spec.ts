@@ -584,12 +584,12 @@ describe('/api/v1/admin/audit-events: totals counted up to 10,000', () => {
     traceId: null,
     metadata: { n },
   });
-  /** The ids and n of the bulk events of `entityType`, in the list's order: newest first, ties by id. */
+  /** The ids and n of the bulk events of `entityType`, in the list's order: newest first, ties in written order. */
   const stored = async (entityType: string, order: 'ASC' | 'DESC', limit: number, offset = 0) =>
     (
       await db().query<{ id: string; n: number }[]>(
         `SELECT id, (metadata->>'n')::int AS n FROM audit_events WHERE entity_type = $1
-         ORDER BY occurred_at ${order}, id ASC LIMIT $2 OFFSET $3`,
+         ORDER BY occurred_at ${order}, sequence ${order} LIMIT $2 OFFSET $3`,
         [entityType, limit, offset],
       )
     ).map((row) => bulk(entityType, row.id, row.n));
@@ -667,22 +667,26 @@ describe('/api/v1/admin/audit-events: totals counted up to 10,000', () => {
     expect((await events('entityType=tally')).body.meta).toEqual(exact(30));
   });
 
-  it('keeps the order: newest (or oldest) first, events at the same instant by id both ways', async () => {
+  it('keeps the order: newest (or oldest) first, events at the same instant in the order they were written', async () => {
     const instant = at(0.5);
+    // Five events at one instant, as one transaction writes them: n = 1 first, n = 5 last.
     await db().query(
       `INSERT INTO audit_events (occurred_at, actor_type, action, entity_type, metadata)
-       SELECT $1, 'system', 'tie.added', 'tie', jsonb_build_object('n', g) FROM generate_series(1, 5) AS g`,
+       SELECT $1, 'system', 'tie.added', 'tie', jsonb_build_object('n', g) FROM generate_series(1, 5) AS g ORDER BY g`,
       [instant],
     );
-    const ties = (await db().query<{ id: string }[]>(`SELECT id FROM audit_events WHERE entity_type = 'tie'`))
-      .map((row) => row.id)
-      .sort();
     // A second before them, the newest tally and bulk events share an instant too.
-    const before = [(await stored('tally', 'DESC', 1))[0].id, (await stored('bulk', 'DESC', 1))[0].id].sort();
-    const ids = async (query: string) =>
-      ((await events(query)).body as { data: AuditEventJson[] }).data.map((e) => e.id);
+    const before = (
+      await db().query<{ id: string }[]>(`SELECT id FROM audit_events WHERE id = ANY($1) ORDER BY sequence DESC`, [
+        [(await stored('tally', 'DESC', 1))[0].id, (await stored('bulk', 'DESC', 1))[0].id],
+      ])
+    ).map((row) => row.id);
+    const listed = async (query: string) =>
+      ((await events(query)).body as { data: AuditEventJson[] }).data.map((e) =>
+        e.entityType === 'tie' ? e.metadata.n : e.id,
+      );
     const window = `from=${at(1)}&to=${at(0)}`;
-    expect(await ids(window)).toEqual([...ties, ...before]);
-    expect(await ids(`${window}&sort=occurredAt`)).toEqual([...before, ...ties]);
+    expect(await listed(window)).toEqual([5, 4, 3, 2, 1, ...before]);
+    expect(await listed(`${window}&sort=occurredAt`)).toEqual([...[...before].reverse(), 1, 2, 3, 4, 5]);
   });
 });

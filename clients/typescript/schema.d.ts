@@ -5558,6 +5558,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
+                /** @description `-occurredAt` (newest first, the default) or `occurredAt`. Events at the same instant (one transaction's) follow the order they were written in, reversed when newest first. */
                 sort?: components["schemas"]["AuditEventSort"];
                 /** @description Events at or before this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
                 to?: string;

@@ -35,7 +35,8 @@ export class AuditEventsRepository extends AggregateRepository<AuditEvent> imple
   }
 
   /**
-   * One page of events matching `where`, oldest or newest first (ties by id), and how many match: exactly up to
+   * One page of events matching `where`, oldest or newest first (in the order they were written when they share an
+   * instant), and how many match: exactly up to
    * TOTAL_CAP, beyond that TOTAL_CAP and `capped` (counting a large log on every request is what made it slow).
    */
   async findPage(
@@ -51,7 +52,11 @@ export class AuditEventsRepository extends AggregateRepository<AuditEvent> imple
       .setFindOptions({ where })
       .getQueryAndParameters();
     const [rows, [count]] = await Promise.all([
-      db.find(AuditEvent, { where, order: { occurredAt: oldestFirst ? 'ASC' : 'DESC', id: 'ASC' }, ...window }),
+      db.find(AuditEvent, {
+        where,
+        order: { occurredAt: oldestFirst ? 'ASC' : 'DESC', sequence: oldestFirst ? 'ASC' : 'DESC' },
+        ...window,
+      }),
       db.query<CappedTotal[]>(cappedCountSql(matches), values),
     ]);
     return [rows, count];

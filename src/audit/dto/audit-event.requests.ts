@@ -25,7 +25,12 @@ export class ListAuditEventsQuery extends PaginationQueryDto {
   @IsInstant({ optional: true, description: 'Events at or before this instant.' })
   readonly to?: string;
 
-  /** `-occurredAt` (newest first, the default) or `occurredAt`. */
-  @IsOneOf(['-occurredAt', 'occurredAt'], { optional: true, enumName: 'AuditEventSort' })
+  @IsOneOf(['-occurredAt', 'occurredAt'], {
+    optional: true,
+    enumName: 'AuditEventSort',
+    description:
+      "`-occurredAt` (newest first, the default) or `occurredAt`. Events at the same instant (one transaction's) " +
+      'follow the order they were written in, reversed when newest first.',
+  })
   readonly sort: '-occurredAt' | 'occurredAt' = '-occurredAt';
 }
