@@ -530,6 +530,16 @@ describe('articles', () => {
       expect(old.status).toBe(301);
       expect(old.headers.location).toBe(`${PUBLIC}/new-name`);
       expect((await http().get(`${PUBLIC}/new-name`)).status).toBe(200);
+      // Its related articles move with it, keeping the limit; a slug that never existed stays 404.
+      const oldRelated = await http().get(`${PUBLIC}/original-name/related`).query({ limit: 4 });
+      expect(oldRelated.status).toBe(301);
+      expect(oldRelated.headers.location).toBe(`${PUBLIC}/new-name/related?limit=4`);
+      expect((await http().get(`${PUBLIC}/new-name/related`)).status).toBe(200);
+      expectProblem(await http().get(`${PUBLIC}/never-named-so/related`), {
+        code: 'not_found',
+        detail: 'No published article has this slug.',
+        instance: `${PUBLIC}/never-named-so/related`,
+      });
 
       // Renaming back removes the redirect it would otherwise loop through.
       const back = await patch(id, { slug: 'original-name' });
@@ -982,6 +992,19 @@ describe('articles', () => {
       expectInvalid(await t.http().get(ADMIN).set(editor.auth).query({ status: 'gone' }), ADMIN, [
         { field: 'status', message: 'status must be one of: draft, published, archived' },
       ]);
+    });
+
+    it('puts drafts (no publication date) after dated articles in a staff list by publishedAt, both ways', async () => {
+      const tag = 'dated-or-not';
+      const draft = await createArticle(app(), editor, { title: 'Undated draft', tags: [tag] });
+      const older = await published({ title: 'Dated older', tags: [tag] }, 120);
+      const newer = await published({ title: 'Dated newer', tags: [tag] }, 30);
+      const ids = async (sort: string) =>
+        ((await http().get(ADMIN).set(editor.auth).query({ tag, sort })).body.data as { id: string }[]).map(
+          (a) => a.id,
+        );
+      expect(await ids('-publishedAt')).toEqual([newer.id, older.id, draft.id]);
+      expect(await ids('publishedAt')).toEqual([older.id, newer.id, draft.id]);
     });
 
     it('publishes an RSS 2.0 feed with absolute links', async () => {

@@ -969,8 +969,8 @@ export interface paths {
         /**
          * Published articles sharing the most tags with this one, newest first
          * @description At most `limit` (default 3, up to 10), never the article itself, and none when it has no tags. `meta.total`
-         *     counts every article sharing a tag, but there is no `page`. Only a live article's current slug works: an old
-         *     slug is 404 here, not a redirect.
+         *     counts every article sharing a tag, but there is no `page`. An old slug of a renamed article answers 301 to the
+         *     current slug's related articles (with the same `limit`).
          *
          *     **Access:** public, no credentials.
          */
@@ -10933,6 +10933,13 @@ export interface operations {
                         meta: components["schemas"]["PageMeta"];
                     };
                 };
+            };
+            /** @description Renamed: `Location` is the related articles of its current slug. */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not modified: the representation matches If-None-Match. */
             304: {

@@ -143,8 +143,8 @@ export class ArticlesController {
 
   /**
    * At most `limit` (default 3, up to 10), never the article itself, and none when it has no tags. `meta.total`
-   * counts every article sharing a tag, but there is no `page`. Only a live article's current slug works: an old
-   * slug is 404 here, not a redirect.
+   * counts every article sharing a tag, but there is no `page`. An old slug of a renamed article answers 301 to the
+   * current slug's related articles (with the same `limit`).
    */
   @Get('articles/:slug/related')
   @PublicCache({ serverCacheTag: ARTICLES_CACHE_TAG, contentTags: pageItemTags('article') })
@@ -154,12 +154,19 @@ export class ArticlesController {
     summary: 'Published articles sharing the most tags with this one, newest first',
   })
   @ApiPageResponse(ArticleSummaryResponse)
+  @ApiMovedPermanentlyResponse({ description: 'Renamed: `Location` is the related articles of its current slug.' })
   @ApiProblems('validation_failed', 'not_found')
   async related(
     @SlugParam('slug', MAX_SLUG_LENGTH) slug: string,
     @Query() query: RelatedArticlesQuery,
-  ): Promise<Page<ArticleSummaryResponse>> {
-    const { items, total } = await this.articles.related(slug, query.limit);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page<ArticleSummaryResponse> | undefined> {
+    const found = await this.articles.related(slug, query.limit);
+    if ('movedTo' in found) {
+      void reply.status(301).header('location', `${ARTICLES_PATH}/${found.movedTo}/related?limit=${query.limit}`);
+      return undefined;
+    }
+    const { items, total } = found;
     return toPage(
       items.map((a) => mapSummary(a)),
       total,

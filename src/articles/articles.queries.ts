@@ -153,8 +153,13 @@ interface OrderTerm {
  * the group (title matches first), the rank (only the ranked ones have one; the others come after them) and the
  * publication date (newest first, drafts last). Ascending relevance is that order reversed.
  */
-function orderTerms(sort: ListSort[]): OrderTerm[] {
+function orderTerms(sort: ListSort[], scope: ListScope): OrderTerm[] {
   const terms = sort.flatMap((term): OrderTerm[] => {
+    // Drafts have no publication date: staff lists put them after the dated articles both ways (a live list has
+    // none, and keeps the order of its index).
+    if (term.field === 'publishedAt' && !scope.live && term.direction === 'DESC') {
+      return [{ column: SORT_COLUMNS.publishedAt, direction: term.direction, nulls: 'LAST' }];
+    }
     if (term.field !== 'relevance') return [{ column: SORT_COLUMNS[term.field], direction: term.direction }];
     const nulls = term.direction === 'DESC' ? 'LAST' : 'FIRST';
     return [
@@ -289,7 +294,7 @@ function candidates(spec: ListSpec, params: Params, order: OrderTerm[]): { inner
  */
 export function listQuery(spec: ListSpec): SqlQuery {
   const params = new Params();
-  const order = orderTerms(spec.sort);
+  const order = orderTerms(spec.sort, spec.scope);
   const { inner, q } = candidates(spec, params, order);
   const after = spec.after
     ? ` WHERE ${keyset(

@@ -151,15 +151,18 @@ export class ArticlesService {
     throw new AppException('not_found', 'No published article has this slug.');
   }
 
-  async related(slug: string, limit: number): Promise<{ items: ArticleView[]; total: number }> {
+  /** Articles related to the live one with this slug, or the slug it was renamed to (a redirect), or 404. */
+  async related(slug: string, limit: number): Promise<{ items: ArticleView[]; total: number } | { movedTo: string }> {
     const now = this.clock.now();
-    const rows = await this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
+    const found = await this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
       // Only the id and tags: the article's body is not needed to find its relatives.
       const row = await this.articles.findLiveTags(slug, now, on);
-      if (!row) throw new AppException('not_found', 'No published article has this slug.');
-      return row.tags.length === 0 ? [] : this.articles.related(row, now, limit, on);
+      if (!row) return { movedTo: await this.articles.renamedTo(slug, now, on) };
+      return { rows: row.tags.length === 0 ? [] : await this.articles.related(row, now, limit, on) };
     });
-    return { items: rows.map(toView), total: rows[0]?.total ?? 0 };
+    if (found.rows) return { items: found.rows.map(toView), total: found.rows[0]?.total ?? 0 };
+    if (found.movedTo !== undefined) return { movedTo: found.movedTo };
+    throw new AppException('not_found', 'No published article has this slug.');
   }
 
   async tags(page: number, pageSize: number): Promise<{ items: { tag: string; count: number }[]; total: number }> {
