@@ -1,8 +1,6 @@
-import { JwtModule } from '@nestjs/jwt';
 import { ApiKeysModule } from '../api-keys/index.js';
 import { AuditModule } from '../audit/index.js';
 import { Feature } from '../common/feature/feature.js';
-import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/index.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
@@ -12,19 +10,7 @@ import { TokenService } from './token.service.js';
 /** Sign-in, tokens, and the access guard every route goes through (registered, in order, by AppModule). */
 @Feature({
   tag: { name: 'auth', description: 'Staff sign-in and the signed-in account.' },
-  imports: [
-    JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        secret: config.auth.jwtSecret,
-        signOptions: { algorithm: 'HS256', issuer: 'well-clinic-api' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'well-clinic-api' },
-      }),
-    }),
-    AuditModule,
-    UsersModule,
-    ApiKeysModule,
-  ],
+  imports: [AuditModule, UsersModule, ApiKeysModule],
   controllers: [AuthController],
   providers: [AuthService, TokenService, AccessGuard],
   exports: [AccessGuard, TokenService],
