@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
-import { expectProblem } from './utils/expect-problem.js';
+import { expectProblem, ISO, UUID } from './utils/expect-problem.js';
 import { bearer, createStaff, type StaffMember } from './factories/index.js';
 import { TEST_JWT_SECRET, type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
 
@@ -31,6 +31,9 @@ describe('staff sign-in', () => {
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: 'Bearer',
       expiresIn: 900,
+      refreshToken: expect.stringMatching(/^wcr_[\w-]{43}$/),
+      refreshTokenExpiresAt: expect.stringMatching(ISO),
+      sessionId: expect.stringMatching(UUID),
       user: {
         id: frontdesk.user.id,
         email: frontdesk.email,

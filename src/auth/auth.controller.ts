@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditContext } from '../common/audit/audit-log.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
@@ -8,9 +8,18 @@ import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
 import { isCredentialFailure } from './credential-failure.js';
 import { Audit, Authenticated, CurrentPrincipal, Public } from '../common/access/decorators.js';
-import { ChangePasswordRequest, LoginRequest, UpdateNotificationPreferencesRequest } from './dto/auth.requests.js';
-import { LoginResponse, NotificationPreferencesResponse } from './dto/auth.responses.js';
+import {
+  ChangePasswordRequest,
+  LoginRequest,
+  RefreshTokenRequest,
+  UpdateNotificationPreferencesRequest,
+} from './dto/auth.requests.js';
+import { LoginResponse, mapSession, NotificationPreferencesResponse, SessionResponse } from './dto/auth.responses.js';
 import type { Principal } from '../common/access/principal.js';
+import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../common/pagination/pagination.js';
+import { UuidParam } from '../common/validation/decorators.js';
+import { CurrentClient, CurrentSessionId } from './request-session.js';
+import { type IssuedTokens, type SessionClient, SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 
 @ApiTags('auth')
@@ -20,10 +29,24 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
+  private tokensOf(issued: IssuedTokens): LoginResponse {
+    return {
+      accessToken: issued.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.ttlSeconds,
+      refreshToken: issued.refreshToken,
+      refreshTokenExpiresAt: issued.session.expiresAt.toISOString(),
+      sessionId: issued.session.id,
+      user: mapUser(issued.user),
+    };
+  }
+
   /**
-   * Exchange email and password for a bearer token.
+   * Exchange email and password for a bearer token (valid `JWT_TTL`, 15 minutes by default) and a refresh token that
+   * keeps the session going (`POST /api/v1/auth/refresh`). In Swagger UI, paste `accessToken` into Authorize.
    *
    * Rate limits count failed sign-ins only, never successful ones. An IP address gets `RATE_LIMIT_LOGIN_LIMIT` (5)
    * failures per `RATE_LIMIT_LOGIN_WINDOW_SECONDS` (60), whatever the emails; then it gets 429 until the window
@@ -40,9 +63,78 @@ export class AuthController {
   @ApiOperation({ operationId: 'login', summary: 'Sign in as staff' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiProblems('validation_failed', 'unauthorized')
-  async login(@Body() body: LoginRequest, @Audit() ctx: AuditContext): Promise<LoginResponse> {
-    const { user, token } = await this.auth.login(body.email, body.password, ctx);
-    return { accessToken: token, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: mapUser(user) };
+  async login(
+    @Body() body: LoginRequest,
+    @CurrentClient() client: SessionClient,
+    @Audit() ctx: AuditContext,
+  ): Promise<LoginResponse> {
+    return this.tokensOf(await this.auth.login(body.email, body.password, client, ctx));
+  }
+
+  /**
+   * Exchanges a refresh token for a new access token and a new refresh token: each refresh token works once. One
+   * presented a second time was copied, so the whole session ends (both holders must sign in again) and the audit log
+   * records `auth.refresh_token_reused`. A refresh token of an ended or expired session, of a deactivated account, or
+   * one never issued answers 401.
+   */
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ operationId: 'refreshSession', summary: 'Get a new token pair with a refresh token' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiProblems('validation_failed', 'unauthorized')
+  async refresh(
+    @Body() body: RefreshTokenRequest,
+    @CurrentClient() client: SessionClient,
+    @Audit() ctx: AuditContext,
+  ): Promise<LoginResponse> {
+    return this.tokensOf(await this.sessions.refresh(body.refreshToken, client, ctx));
+  }
+
+  /**
+   * Ends the session the refresh token belongs to: its refresh tokens and access tokens stop working at once. Works
+   * with an expired access token, so it needs none; an unknown or already ended session is also 204.
+   */
+  @Post('logout')
+  @HttpCode(204)
+  @Public()
+  @ApiOperation({ operationId: 'logout', summary: 'Sign out (end the session)' })
+  @ApiNoContentResponse({ description: 'The session has ended.' })
+  @ApiProblems('validation_failed')
+  async logout(@Body() body: RefreshTokenRequest, @Audit() ctx: AuditContext): Promise<void> {
+    await this.sessions.logout(body.refreshToken, ctx);
+  }
+
+  /**
+   * Your live sessions, most recently used first: the device (browser and system, from the User-Agent), the network
+   * (IPv4 /24 or IPv6 /48, never the address), the sign-in and the last refresh. `current` marks this request's.
+   */
+  @Get('sessions')
+  @Authenticated()
+  @ApiOperation({ operationId: 'listSessions', summary: 'Your sessions' })
+  @ApiPageResponse(SessionResponse)
+  @ApiProblems('validation_failed')
+  async listSessions(
+    @Query() query: PaginationQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentSessionId() current: string | undefined,
+  ): Promise<Page<SessionResponse>> {
+    return mapPage(await this.sessions.list(principal.id, query), (session) => mapSession(session, current));
+  }
+
+  /** Ends one of your sessions (this one included): its tokens stop working at once. 404 for anyone else's. */
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ operationId: 'endSession', summary: 'End one of your sessions' })
+  @ApiNoContentResponse({ description: 'The session has ended.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async endSession(
+    @UuidParam('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.sessions.end(principal.id, id, ctx);
   }
 
   /**

@@ -43,3 +43,12 @@ export class UpdateNotificationPreferencesRequest {
   @IsFlag({ optional: true, example: false })
   readonly webhookEndpointDisabled?: boolean;
 }
+
+/** A refresh token as login and refresh hand it out. */
+export class RefreshTokenRequest {
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'wcr_Qm9vdHN0cmFwIHRoZSBzZXNzaW9uIHdpdGggYSByZWZyZXNo' })
+  readonly refreshToken!: string;
+}
