@@ -14,6 +14,7 @@ import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 import { UserSessions1796635145381 } from './1796635145381-UserSessions.js';
+import { SecondFactorAndPasswordReset1796635876688 } from './1796635876688-SecondFactorAndPasswordReset.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MailOutbox1796624656772,
   ContentEvents1796624865933,
   UserSessions1796635145381,
+  SecondFactorAndPasswordReset1796635876688,
 ];

@@ -6,7 +6,10 @@ import { AppException } from '../common/errors/app-exception.js';
 import { UsersRepository } from '../users/index.js';
 import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
+import './auth.problems.js';
 import './request-session.js';
+import { MfaService } from './mfa.service.js';
+import { BEFORE_ENROLMENT } from './mfa-enrolment.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 
@@ -27,6 +30,7 @@ export class AccessGuard implements CanActivate {
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,6 +60,12 @@ export class AccessGuard implements CanActivate {
     if (policy.roles !== 'any' && !policy.roles.includes(principal.role)) {
       throw forbidden(`This requires one of the roles: ${policy.roles.join(', ')}.`);
     }
+    if (staff.mustEnrol && !this.reflector.get<boolean | undefined>(BEFORE_ENROLMENT, context.getHandler())) {
+      throw new AppException(
+        'mfa_enrolment_required',
+        `The ${principal.role} role requires a second factor: enrol at POST /api/v1/auth/mfa/totp, then confirm with POST /api/v1/auth/mfa/totp/confirm.`,
+      );
+    }
     request.principal = principal;
     request.sessionId = sessionId;
     return true;
@@ -64,7 +74,7 @@ export class AccessGuard implements CanActivate {
   /** The user of a valid token, as they are now, if the token still works: same token version, session not ended. */
   private async staffPrincipal(
     header: string | undefined,
-  ): Promise<{ principal: Extract<Principal, { kind: 'user' }>; sessionId?: string } | undefined> {
+  ): Promise<{ principal: Extract<Principal, { kind: 'user' }>; sessionId?: string; mustEnrol: boolean } | undefined> {
     // The scheme name is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme.
     const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '');
     if (!match) return undefined;
@@ -78,6 +88,7 @@ export class AccessGuard implements CanActivate {
     return {
       principal: { kind: 'user', id: user.id, role: user.role, email: user.email, displayName: user.displayName },
       sessionId: claims.sid,
+      mustEnrol: this.mfa.mustEnrol(user),
     };
   }
 }

@@ -4,14 +4,18 @@ import { Audit, Roles } from '../common/access/decorators.js';
 import type { AuditContext } from '../common/audit/audit-log.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { UuidParam } from '../common/validation/decorators.js';
+import { MfaService } from './mfa.service.js';
 import { SessionsService } from './sessions.service.js';
 
-/** What admins do to another account's sign-in: end its sessions. */
+/** What admins do to another account's sign-in: end its sessions, remove its second factor. */
 @ApiTags('users')
 @Controller('admin/users')
 @Roles('admin')
 export class AdminUserSessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
+  ) {}
 
   /**
    * Ends every session of the user (a lost laptop, a departure): refresh tokens and access tokens stop working at
@@ -24,5 +28,18 @@ export class AdminUserSessionsController {
   @ApiProblems('validation_failed', 'not_found')
   async endAll(@UuidParam('id') id: string, @Audit() ctx: AuditContext): Promise<void> {
     await this.sessions.endAllOf(id, ctx);
+  }
+
+  /**
+   * Removes the user's second factor and recovery codes (a lost phone and lost codes): they sign in with the password
+   * alone, and enrol again (at once, if their role requires one). Recorded as `user.mfa_reset`.
+   */
+  @Delete(':id/mfa')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'resetUserMfa', summary: "Remove a user's second factor" })
+  @ApiNoContentResponse({ description: 'The second factor is removed.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async resetMfa(@UuidParam('id') id: string, @Audit() ctx: AuditContext): Promise<void> {
+    await this.mfa.reset(id, ctx);
   }
 }

@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { MfaChallengeResponse } from './dto/mfa.dto.js';
+import { AllowedBeforeEnrolment } from './mfa-enrolment.js';
 import type { AuditContext } from '../common/audit/audit-log.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { LoginRateLimit } from '../rate-limit/index.js';
@@ -55,20 +64,29 @@ export class AuthController {
    * password from an address that has not failed still signs in. Each attempt is held as a failure until it
    * succeeds, so concurrent guesses cannot overrun the budget; `RateLimit-*` headers show the address's failures
    * left should this attempt fail.
+   *
+   * With a second factor on, the answer is `{ mfaRequired: true, challengeToken }` instead of tokens: send the
+   * challenge and a code to `POST /api/v1/auth/login/mfa` within 5 minutes. A user whose role requires a second factor
+   * (`MFA_REQUIRED_ROLES`) and has none gets tokens that allow enrolment only (403 `mfa_enrolment_required` elsewhere).
    */
   @Post('login')
   @HttpCode(200)
   @Public()
   @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'login', summary: 'Sign in as staff' })
-  @ApiOkResponse({ type: LoginResponse })
+  @ApiExtraModels(LoginResponse, MfaChallengeResponse)
+  @ApiOkResponse({
+    description: 'Tokens; or, for an account with a second factor, `{ mfaRequired: true, challengeToken }`.',
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginResponse) }, { $ref: getSchemaPath(MfaChallengeResponse) }] },
+  })
   @ApiProblems('validation_failed', 'unauthorized')
   async login(
     @Body() body: LoginRequest,
     @CurrentClient() client: SessionClient,
     @Audit() ctx: AuditContext,
-  ): Promise<LoginResponse> {
-    return this.tokensOf(await this.auth.login(body.email, body.password, client, ctx));
+  ): Promise<LoginResponse | MfaChallengeResponse> {
+    const outcome = await this.auth.login(body.email, body.password, client, ctx);
+    return 'mfaRequired' in outcome ? outcome : this.tokensOf(outcome);
   }
 
   /**
@@ -111,6 +129,7 @@ export class AuthController {
    */
   @Get('sessions')
   @Authenticated()
+  @AllowedBeforeEnrolment()
   @ApiOperation({ operationId: 'listSessions', summary: 'Your sessions' })
   @ApiPageResponse(SessionResponse)
   @ApiProblems('validation_failed')
@@ -126,6 +145,7 @@ export class AuthController {
   @Delete('sessions/:id')
   @HttpCode(204)
   @Authenticated()
+  @AllowedBeforeEnrolment()
   @ApiOperation({ operationId: 'endSession', summary: 'End one of your sessions' })
   @ApiNoContentResponse({ description: 'The session has ended.' })
   @ApiProblems('validation_failed', 'not_found')
@@ -143,6 +163,7 @@ export class AuthController {
    */
   @Get('me')
   @Authenticated()
+  @AllowedBeforeEnrolment()
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'The signed-in staff member' })
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
@@ -183,6 +204,7 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated()
   @LoginRateLimit({ failedWhen: isCredentialFailure })
+  @AllowedBeforeEnrolment()
   @ApiOperation({ operationId: 'changePassword', summary: 'Change your own password' })
   @ApiNoContentResponse({ description: 'Changed; existing tokens no longer work.' })
   @ApiProblems('validation_failed')

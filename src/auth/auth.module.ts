@@ -7,14 +7,20 @@ import { AdminUserSessionsController } from './admin-user-sessions.controller.js
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { SessionsService } from './sessions.service.js';
+import { AUTH_PROBLEMS } from './auth.problems.js';
+import { MfaController } from './mfa.controller.js';
+import { MfaService } from './mfa.service.js';
+import { DataCipherModule } from '../common/crypto/data-cipher.module.js';
+import { RateLimitModule } from '../rate-limit/index.js';
 import { TokenService } from './token.service.js';
 
 /** Sign-in, tokens, and the access guard every route goes through (registered, in order, by AppModule). */
 @Feature({
   tag: { name: 'auth', description: 'Staff sign-in and the signed-in account.' },
-  imports: [AuditModule, UsersModule, ApiKeysModule],
-  controllers: [AuthController, AdminUserSessionsController],
-  providers: [AuthService, TokenService, SessionsService, AccessGuard],
+  problems: AUTH_PROBLEMS,
+  imports: [DataCipherModule, RateLimitModule, AuditModule, UsersModule, ApiKeysModule],
+  controllers: [AuthController, MfaController, AdminUserSessionsController],
+  providers: [AuthService, TokenService, SessionsService, MfaService, AccessGuard],
   exports: [AccessGuard, TokenService],
 })
 export class AuthModule {}

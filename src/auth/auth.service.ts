@@ -6,7 +6,11 @@ import { validationFailed } from '../common/validation/validation-pipe.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/index.js';
 import { UserSessionsRepository, UsersRepository } from '../users/index.js';
 import { credentialFailure } from './credential-failure.js';
+import { MfaService } from './mfa.service.js';
 import { type IssuedTokens, type SessionClient, SessionsService } from './sessions.service.js';
+
+/** A sign-in's first step: tokens, or a challenge to answer with the second factor. */
+export type LoginOutcome = IssuedTokens | { mfaRequired: true; challengeToken: string };
 
 /** Counted against the sign-in budgets of this client (and email) only; a success counts nothing. */
 const invalidLogin = () => credentialFailure(new AppException('unauthorized', 'The email or password is not correct.'));
@@ -16,6 +20,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
     private readonly userSessions: UserSessionsRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -25,7 +30,7 @@ export class AuthService {
    * Unknown email, wrong password and deactivated account all answer the same 401 after the same amount
    * of hashing work, so neither the message nor the timing tells which emails have accounts.
    */
-  async login(email: string, password: string, client: SessionClient, ctx: AuditContext): Promise<IssuedTokens> {
+  async login(email: string, password: string, client: SessionClient, ctx: AuditContext): Promise<LoginOutcome> {
     const user = await this.users.findByEmail(email.trim().toLowerCase());
     const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
 
@@ -41,6 +46,9 @@ export class AuthService {
       );
       throw invalidLogin();
     }
+
+    // The password is right; with a second factor on, the sign-in is not done yet.
+    if (user.totpEnabledAt) return { mfaRequired: true, challengeToken: await this.mfa.challenge(user) };
 
     return this.users.transaction(async (manager) => {
       await this.users.update(user.id, { lastLoginAt: this.clock.now() }, manager);

@@ -9,30 +9,36 @@ import { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 import { RefreshToken, UserSession } from './user-session.entity.js';
 import { UserSessionsRepository } from './user-sessions.repository.js';
+import { PasswordResetToken, RecoveryCode } from './user-credentials.entity.js';
+import { UserCredentialsRepository } from './user-credentials.repository.js';
 import { UsersService } from './users.service.js';
 
-/** Sessions are deleted once they have ended or expired: the audit log keeps what happened to them. */
+/**
+ * Sessions are deleted once they have ended or expired, password reset tokens once expired: the audit log keeps what
+ * happened to them.
+ */
 const endedSessions: Purge = {
   name: 'user-sessions',
   async run(manager, { now }) {
     const deleted = await new UserSessionsRepository(manager.connection).purgeEnded(now, manager);
+    const resets = await new UserCredentialsRepository(manager.connection).purgeExpiredResetTokens(now, manager);
     return {
-      counts: { userSessions: deleted },
-      summary: `${deleted} ended or expired ${deleted === 1 ? 'session' : 'sessions'}`,
+      counts: { userSessions: deleted, passwordResetTokens: resets },
+      summary: `${deleted} ended or expired ${deleted === 1 ? 'session' : 'sessions'}, ${resets} expired password reset ${resets === 1 ? 'token' : 'tokens'}`,
     };
   },
 };
 
 @Feature({
   tag: { name: 'users', description: 'Staff accounts and their roles (admins only).' },
-  entities: [User, UserSession, RefreshToken],
+  entities: [User, UserSession, RefreshToken, RecoveryCode, PasswordResetToken],
   purges: [endedSessions],
   seeders: [demoAdminSeeder],
   problems: USER_PROBLEMS,
   databaseSetup: [ensureInitialAdmin],
   imports: [AuditModule],
   controllers: [AdminUsersController],
-  providers: [UsersService, UsersRepository, UserSessionsRepository],
-  exports: [UsersService, UsersRepository, UserSessionsRepository],
+  providers: [UsersService, UsersRepository, UserSessionsRepository, UserCredentialsRepository],
+  exports: [UsersService, UsersRepository, UserSessionsRepository, UserCredentialsRepository],
 })
 export class UsersModule {}
