@@ -63,6 +63,8 @@ describe('authorization sweep over every route in the OpenAPI document', () => {
         'disableTotp',
         'loginMfa',
         'resetUserMfa',
+        'requestPasswordReset',
+        'confirmPasswordReset',
       ]),
     );
   });

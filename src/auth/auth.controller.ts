@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -20,6 +21,8 @@ import { Audit, Authenticated, CurrentPrincipal, Public } from '../common/access
 import {
   ChangePasswordRequest,
   LoginRequest,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
   RefreshTokenRequest,
   UpdateNotificationPreferencesRequest,
 } from './dto/auth.requests.js';
@@ -29,6 +32,7 @@ import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../comm
 import { UuidParam } from '../common/validation/decorators.js';
 import { CurrentClient, CurrentSessionId } from './request-session.js';
 import { type IssuedTokens, type SessionClient, SessionsService } from './sessions.service.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { TokenService } from './token.service.js';
 
 @ApiTags('auth')
@@ -39,6 +43,7 @@ export class AuthController {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly passwordReset: PasswordResetService,
   ) {}
 
   private tokensOf(issued: IssuedTokens): LoginResponse {
@@ -214,5 +219,39 @@ export class AuthController {
     @Audit() ctx: AuditContext,
   ): Promise<void> {
     await this.auth.changePassword(principal.id, body.currentPassword, body.newPassword, ctx);
+  }
+
+  /**
+   * Emails a link to set a new password (`PASSWORD_RESET_URL?token=…`, single use, valid 30 minutes) to the address,
+   * if it belongs to an active account. Always 202, after the same work whether or not it does, so the answer tells
+   * nothing about which addresses have accounts. Each request counts against the sign-in limits of the client and of
+   * the address (every one sends an email), as a failed sign-in does. Without `SMTP_URL` and `PASSWORD_RESET_URL`
+   * nothing is sent.
+   */
+  @Post('password-reset')
+  @HttpCode(202)
+  @Public()
+  @LoginRateLimit({ failedWhen: isCredentialFailure, countsSuccess: true })
+  @ApiOperation({ operationId: 'requestPasswordReset', summary: 'Ask for a password reset link by email' })
+  @ApiAcceptedResponse({ description: 'If the address has an active account, a link is on its way.' })
+  @ApiProblems('validation_failed')
+  async requestPasswordReset(@Body() body: PasswordResetRequest, @Audit() ctx: AuditContext): Promise<void> {
+    await this.passwordReset.request(body.email, ctx);
+  }
+
+  /**
+   * Sets a new password with the token of a reset link (the same policy as everywhere: 12 to 128 characters, not the
+   * email address, not a common password) and ends every session of the account. A token used, expired or never
+   * issued is 400 naming `token`, and counts as a failed sign-in of the client.
+   */
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @Public()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
+  @ApiOperation({ operationId: 'confirmPasswordReset', summary: 'Set a new password with a reset link' })
+  @ApiNoContentResponse({ description: 'The password is set; every session has ended.' })
+  @ApiProblems('validation_failed')
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmRequest, @Audit() ctx: AuditContext): Promise<void> {
+    await this.passwordReset.confirm(body.token, body.password, ctx);
   }
 }

@@ -12,15 +12,17 @@ import { MfaController } from './mfa.controller.js';
 import { MfaService } from './mfa.service.js';
 import { DataCipherModule } from '../common/crypto/data-cipher.module.js';
 import { RateLimitModule } from '../rate-limit/index.js';
+import { MailModule } from '../mail/index.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { TokenService } from './token.service.js';
 
 /** Sign-in, tokens, and the access guard every route goes through (registered, in order, by AppModule). */
 @Feature({
   tag: { name: 'auth', description: 'Staff sign-in and the signed-in account.' },
   problems: AUTH_PROBLEMS,
-  imports: [DataCipherModule, RateLimitModule, AuditModule, UsersModule, ApiKeysModule],
+  imports: [DataCipherModule, RateLimitModule, MailModule, AuditModule, UsersModule, ApiKeysModule],
   controllers: [AuthController, MfaController, AdminUserSessionsController],
-  providers: [AuthService, TokenService, SessionsService, MfaService, AccessGuard],
+  providers: [AuthService, TokenService, SessionsService, MfaService, PasswordResetService, AccessGuard],
   exports: [AccessGuard, TokenService],
 })
 export class AuthModule {}

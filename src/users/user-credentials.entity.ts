@@ -28,9 +28,13 @@ export class PasswordResetToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ type: 'uuid' })
+  /**
+   * Null for a request about an address without an account: the same row is written (so both cases do the same
+   * work), and its token, which nobody receives, matches no one.
+   */
+  @Column({ type: 'uuid', nullable: true })
   @Index('IDX_password_reset_tokens_user')
-  userId!: string;
+  userId!: string | null;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
