@@ -3070,7 +3070,16 @@ export interface components {
             /**
              * @description Shown this once: each signs in once in place of a code. Keep them somewhere safe, offline.
              * @example [
-             *       "k7wm-3fq2-x9tb-hn4c"
+             *       "k7wm-3fq2-x9tb-hn4c",
+             *       "p2rd-8vxe-m4ka-t6yj",
+             *       "w9cs-5nbq-2hzf-r3ue",
+             *       "a6tm-y8pk-4jwd-e7sx",
+             *       "h3qv-c9ra-6mfu-n2bk",
+             *       "z5ex-t2jh-8wcp-q4dm",
+             *       "u7fb-k3ns-9yaq-v6re",
+             *       "d4wh-r6mx-3kbt-j8pz",
+             *       "g8ya-n5cv-7qes-b2wk",
+             *       "m6jt-e4pr-5xhd-s9fa"
              *     ]
              */
             recoveryCodes: string[];
@@ -12552,7 +12561,16 @@ export interface operations {
                     /**
                      * @example {
                      *       "recoveryCodes": [
-                     *         "k7wm-3fq2-x9tb-hn4c"
+                     *         "k7wm-3fq2-x9tb-hn4c",
+                     *         "p2rd-8vxe-m4ka-t6yj",
+                     *         "w9cs-5nbq-2hzf-r3ue",
+                     *         "a6tm-y8pk-4jwd-e7sx",
+                     *         "h3qv-c9ra-6mfu-n2bk",
+                     *         "z5ex-t2jh-8wcp-q4dm",
+                     *         "u7fb-k3ns-9yaq-v6re",
+                     *         "d4wh-r6mx-3kbt-j8pz",
+                     *         "g8ya-n5cv-7qes-b2wk",
+                     *         "m6jt-e4pr-5xhd-s9fa"
                      *       ]
                      *     }
                      */

@@ -79,7 +79,18 @@ export class RecoveryCodesResponse {
     minItems: 10,
     maxItems: 10,
     description: 'Shown this once: each signs in once in place of a code. Keep them somewhere safe, offline.',
-    example: ['k7wm-3fq2-x9tb-hn4c'],
+    example: [
+      'k7wm-3fq2-x9tb-hn4c',
+      'p2rd-8vxe-m4ka-t6yj',
+      'w9cs-5nbq-2hzf-r3ue',
+      'a6tm-y8pk-4jwd-e7sx',
+      'h3qv-c9ra-6mfu-n2bk',
+      'z5ex-t2jh-8wcp-q4dm',
+      'u7fb-k3ns-9yaq-v6re',
+      'd4wh-r6mx-3kbt-j8pz',
+      'g8ya-n5cv-7qes-b2wk',
+      'm6jt-e4pr-5xhd-s9fa',
+    ],
   })
   readonly recoveryCodes!: string[];
 }
