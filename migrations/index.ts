@@ -13,6 +13,8 @@ import { AuditListIndexes1796623776046 } from './1796623776046-AuditListIndexes.
 import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.js';
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
+import { UserSessions1796635145381 } from './1796635145381-UserSessions.js';
+import { SecondFactorAndPasswordReset1796635876688 } from './1796635876688-SecondFactorAndPasswordReset.js';
 import { AuditEventSequence1796635887488 } from './1796635887488-AuditEventSequence.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
@@ -31,5 +33,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   WebhookEndpoints1796624613821,
   MailOutbox1796624656772,
   ContentEvents1796624865933,
+  UserSessions1796635145381,
+  SecondFactorAndPasswordReset1796635876688,
   AuditEventSequence1796635887488,
 ];

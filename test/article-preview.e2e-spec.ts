@@ -265,7 +265,8 @@ describe('article draft previews', () => {
     it('refuses an access token as a preview token, even one carrying a preview token’s claims', async () => {
       const { id, slug } = await createArticle(app(), editor);
       const claims = claimsOf(await tokenFor(id));
-      const jwt = app().app.get(JwtService);
+      // The app's secret and issuer (the app signs with its own signing service since issue 20).
+      const jwt = new JwtService({ secret: TEST_JWT_SECRET, signOptions: { issuer: 'well-clinic-api' } });
       const { aud: _aud, iss: _iss, ...withoutAudience } = claims;
       for (const token of [
         editor.token,

@@ -2,11 +2,13 @@ import { JwtService } from '@nestjs/jwt';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/users/user.entity.js';
-import { expectProblem } from './utils/expect-problem.js';
+import { expectProblem, ISO, UUID } from './utils/expect-problem.js';
 import { bearer, createStaff, type StaffMember } from './factories/index.js';
 import { TEST_JWT_SECRET, type TestApp, useTestApp, withTestApp } from './utils/test-app.js';
 
 const LOGIN = '/api/v1/auth/login';
+/** Signs with the tests' secret and the app's issuer, as the app does (but without its key id). */
+const ourSigner = () => new JwtService({ secret: TEST_JWT_SECRET, signOptions: { issuer: 'well-clinic-api' } });
 const ME = '/api/v1/auth/me';
 const CHANGE = '/api/v1/auth/change-password';
 const BAD_LOGIN = { code: 'unauthorized', detail: 'The email or password is not correct.', instance: LOGIN } as const;
@@ -28,7 +30,10 @@ describe('staff sign-in', () => {
     expect(res.body).toEqual({
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: 'Bearer',
-      expiresIn: 3600,
+      expiresIn: 900,
+      refreshToken: expect.stringMatching(/^wcr_[\w-]{43}$/),
+      refreshTokenExpiresAt: expect.stringMatching(ISO),
+      sessionId: expect.stringMatching(UUID),
       user: {
         id: frontdesk.user.id,
         email: frontdesk.email,
@@ -150,7 +155,7 @@ describe('staff sign-in', () => {
 
   describe('tokens', () => {
     it('401 without a token, with a malformed header, a forged or an expired token', async () => {
-      const jwt = app().app.get(JwtService);
+      const jwt = ourSigner();
       const forged = await new JwtService({ secret: 'another-secret-that-is-32-chars-long!' }).signAsync(
         { sub: frontdesk.user.id, role: 'admin', ver: 0 },
         { issuer: 'well-clinic-api' },
@@ -352,9 +357,7 @@ describe('sign-in rate limit', () => {
   it('does not count change-password calls refused for their token (an expired Swagger session)', () =>
     withTestApp({ env: { RATE_LIMIT_LOGIN_LIMIT: '5', RATE_LIMIT_LOGIN_WINDOW_SECONDS: '60' } }, async (t) => {
       const member = await createStaff(t, 'editor');
-      const expired = await t.app
-        .get(JwtService)
-        .signAsync({ sub: member.user.id, role: 'editor', ver: 0, exp: 1_600_000_000 });
+      const expired = await ourSigner().signAsync({ sub: member.user.id, role: 'editor', ver: 0, exp: 1_600_000_000 });
       // On an office's shared address, each call is a 401 from the access guard, after the rate limit's.
       for (const token of [expired, expired, expired, 'not-a-token', expired]) {
         const res = await t

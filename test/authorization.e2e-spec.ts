@@ -46,7 +46,26 @@ describe('authorization sweep over every route in the OpenAPI document', () => {
   it('finds the routes to check', () => {
     expect(operations.length).toBeGreaterThanOrEqual(14);
     expect(operations.map((o) => o.operationId)).toEqual(
-      expect.arrayContaining(['listUsers', 'createApiKey', 'listAuditEvents', 'login', 'getCurrentUser']),
+      expect.arrayContaining([
+        'listUsers',
+        'createApiKey',
+        'listAuditEvents',
+        'login',
+        'getCurrentUser',
+        // Issue 20: sessions and the second factor.
+        'refreshSession',
+        'logout',
+        'listSessions',
+        'endSession',
+        'endUserSessions',
+        'enrolTotp',
+        'confirmTotp',
+        'disableTotp',
+        'loginMfa',
+        'resetUserMfa',
+        'requestPasswordReset',
+        'confirmPasswordReset',
+      ]),
     );
   });
 

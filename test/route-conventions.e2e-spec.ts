@@ -47,6 +47,7 @@ const NOT_FOUND_DETAIL: Record<string, string> = {
   'api-keys': 'No API key with this id.',
   articles: 'No article has this id.',
   'contact-requests': 'No contact request has this id.',
+  sessions: 'No live session with this id.',
   hours: 'No exception with this id on this schedule.',
   testimonials: 'No testimonial has this id.',
   users: 'No user with this id.',
@@ -89,7 +90,8 @@ describe('route conventions, over every operation of the OpenAPI document', () =
     expect(byId().map((op) => op.operationId)).toEqual(
       expect.arrayContaining(['getUser', 'revokeApiKey', 'restoreArticleRevision', 'getHoursException']),
     );
-    expect(byId().every((op) => op.path.startsWith('/api/v1/admin/'))).toBe(true);
+    // Staff records, and one's own sessions.
+    expect(byId().every((op) => /^\/api\/v1\/(admin\/|auth\/sessions\/)/.test(op.path))).toBe(true);
   });
 
   it('answers 400 naming the parameter for an id that is not a UUID, for every route and id parameter', async () => {
@@ -263,6 +265,8 @@ describe('route conventions, over every operation of the OpenAPI document', () =
       getUser: async () => ({ params: await user() }),
       updateUser: async () => ({ params: await user() }),
       deleteUser: async () => ({ params: await user() }),
+      endUserSessions: async () => ({ params: await user() }),
+      resetUserMfa: async () => ({ params: await user() }),
     };
     const staffOperations = () => operations.filter((op) => op.path.startsWith('/api/v1/admin/'));
 

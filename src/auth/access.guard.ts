@@ -6,6 +6,11 @@ import { AppException } from '../common/errors/app-exception.js';
 import { UsersRepository } from '../users/index.js';
 import { ACCESS_POLICY, type AccessPolicy, DEFAULT_POLICY } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
+import './auth.problems.js';
+import './request-session.js';
+import { MfaService } from './mfa.service.js';
+import { BEFORE_ENROLMENT } from './mfa-enrolment.js';
+import { SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 
 const unauthorized = (detail: string, challenge?: string) =>
@@ -24,6 +29,8 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
     private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,23 +54,41 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const principal = await this.staffPrincipal(request.headers.authorization);
-    if (!principal) throw unauthorized('A valid bearer token is required.', 'Bearer');
+    const staff = await this.staffPrincipal(request.headers.authorization);
+    if (!staff) throw unauthorized('A valid bearer token is required.', 'Bearer');
+    const { principal, sessionId } = staff;
     if (policy.roles !== 'any' && !policy.roles.includes(principal.role)) {
       throw forbidden(`This requires one of the roles: ${policy.roles.join(', ')}.`);
     }
+    if (staff.mustEnrol && !this.reflector.get<boolean | undefined>(BEFORE_ENROLMENT, context.getHandler())) {
+      throw new AppException(
+        'mfa_enrolment_required',
+        `The ${principal.role} role requires a second factor: enrol at POST /api/v1/auth/mfa/totp, then confirm with POST /api/v1/auth/mfa/totp/confirm.`,
+      );
+    }
     request.principal = principal;
+    request.sessionId = sessionId;
     return true;
   }
 
-  private async staffPrincipal(header: string | undefined): Promise<Extract<Principal, { kind: 'user' }> | undefined> {
+  /** The user of a valid token, as they are now, if the token still works: same token version, session not ended. */
+  private async staffPrincipal(
+    header: string | undefined,
+  ): Promise<{ principal: Extract<Principal, { kind: 'user' }>; sessionId?: string; mustEnrol: boolean } | undefined> {
     // The scheme name is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme.
     const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header ?? '');
     if (!match) return undefined;
     const claims = await this.tokens.verify(match[1]);
     if (!claims) return undefined;
-    const user = await this.users.findById(claims.sub);
-    if (!user || !user.active || user.tokenVersion !== claims.ver) return undefined;
-    return { kind: 'user', id: user.id, role: user.role, email: user.email, displayName: user.displayName };
+    const [user, sessionLive] = await Promise.all([
+      this.users.findById(claims.sub),
+      claims.sid === undefined ? true : this.sessions.isLive(claims.sid),
+    ]);
+    if (!user || !user.active || user.tokenVersion !== claims.ver || !sessionLive) return undefined;
+    return {
+      principal: { kind: 'user', id: user.id, role: user.role, email: user.email, displayName: user.displayName },
+      sessionId: claims.sid,
+      mustEnrol: this.mfa.mustEnrol(user),
+    };
   }
 }

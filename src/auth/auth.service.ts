@@ -4,10 +4,13 @@ import { Clock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../users/index.js';
-import type { User } from '../users/index.js';
-import { UsersRepository } from '../users/index.js';
+import { UserSessionsRepository, UsersRepository } from '../users/index.js';
 import { credentialFailure } from './credential-failure.js';
-import { TokenService } from './token.service.js';
+import { MfaService } from './mfa.service.js';
+import { type IssuedTokens, type SessionClient, SessionsService } from './sessions.service.js';
+
+/** A sign-in's first step: tokens, or a challenge to answer with the second factor. */
+export type LoginOutcome = IssuedTokens | { mfaRequired: true; challengeToken: string };
 
 /** Counted against the sign-in budgets of this client (and email) only; a success counts nothing. */
 const invalidLogin = () => credentialFailure(new AppException('unauthorized', 'The email or password is not correct.'));
@@ -16,7 +19,9 @@ const invalidLogin = () => credentialFailure(new AppException('unauthorized', 'T
 export class AuthService {
   constructor(
     private readonly users: UsersRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
+    private readonly userSessions: UserSessionsRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -25,7 +30,7 @@ export class AuthService {
    * Unknown email, wrong password and deactivated account all answer the same 401 after the same amount
    * of hashing work, so neither the message nor the timing tells which emails have accounts.
    */
-  async login(email: string, password: string, ctx: AuditContext): Promise<{ user: User; token: string }> {
+  async login(email: string, password: string, client: SessionClient, ctx: AuditContext): Promise<LoginOutcome> {
     const user = await this.users.findByEmail(email.trim().toLowerCase());
     const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
 
@@ -42,6 +47,9 @@ export class AuthService {
       throw invalidLogin();
     }
 
+    // The password is right; with a second factor on, the sign-in is not done yet.
+    if (user.totpEnabledAt) return { mfaRequired: true, challengeToken: await this.mfa.challenge(user) };
+
     return this.users.transaction(async (manager) => {
       await this.users.update(user.id, { lastLoginAt: this.clock.now() }, manager);
       await this.audit.record(
@@ -52,7 +60,7 @@ export class AuthService {
       const signedIn = await this.users.findById(user.id, manager);
       // Deleted since its password was checked: as for an unknown email.
       if (!signedIn) throw invalidLogin();
-      return { user: signedIn, token: await this.tokens.issue(signedIn) };
+      return this.sessions.start(signedIn, client, manager);
     });
   }
 
@@ -75,6 +83,7 @@ export class AuthService {
         { passwordHash: await hashPassword(next), tokenVersion: user.tokenVersion + 1 },
         manager,
       );
+      await this.userSessions.revokeAllOf(user.id, 'password_changed', this.clock.now(), manager);
       await this.audit.record(manager, ctx, { action: 'auth.password_changed', entityType: 'user', entityId: user.id });
     });
   }

@@ -1,13 +1,14 @@
 /**
  * `npm run reencrypt`: after a key rotation (new DATA_ENCRYPTION_KEY, the old one in DATA_ENCRYPTION_KEYS), moves
- * every encrypted value to the current key: contact details and notes, webhook signing secrets, and the addresses of
- * emails not yet sent. Then the old key can be dropped.
+ * every encrypted value to the current key: contact details and notes, webhook signing secrets, the addresses of
+ * emails not yet sent and staff second-factor (TOTP) secrets. Then the old key can be dropped.
  */
 import 'reflect-metadata';
 import { dataCipherFor } from '../common/crypto/data-cipher.module.js';
 import { reencryptContactData } from '../contact-requests/index.js';
 import { reencryptMailRecipients } from '../mail/index.js';
 import { reencryptWebhookSecrets } from '../notifications/index.js';
+import { reencryptTotpSecrets } from '../users/index.js';
 import { withCliDataSource } from './cli-data-source.js';
 
 await withCliDataSource(async (dataSource, config, target) => {
@@ -15,8 +16,9 @@ await withCliDataSource(async (dataSource, config, target) => {
   const moved = await reencryptContactData(dataSource, cipher);
   const secrets = await reencryptWebhookSecrets(dataSource, cipher);
   const addresses = await reencryptMailRecipients(dataSource, cipher);
+  const totp = await reencryptTotpSecrets(dataSource, cipher);
   console.log(
     `Re-encrypted ${target} under key ${cipher.currentKeyId}: ${moved.contactRequests} contact requests, ` +
-      `${moved.notes} notes, ${secrets} webhook endpoints, ${addresses} email addresses.`,
+      `${moved.notes} notes, ${secrets} webhook endpoints, ${addresses} email addresses, ${totp} second-factor secrets.`,
   );
 });

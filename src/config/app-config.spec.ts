@@ -76,7 +76,17 @@ const DEFAULTS = {
   },
   publicSiteUrl: 'http://localhost:3000',
   metrics: { port: undefined, token: undefined },
-  auth: { jwtSecret: expect.any(String), jwtSecretGenerated: true, jwtTtlSeconds: 3600, initialAdmin: undefined },
+  auth: {
+    jwtSecret: expect.any(String),
+    jwtSecrets: [expect.any(String)],
+    jwtSecretGenerated: true,
+    jwtTtlSeconds: 900,
+    refreshTtlSeconds: 14 * 86_400,
+    sessionMaxAgeSeconds: 30 * 86_400,
+    mfaRequiredRoles: [],
+    passwordResetUrl: undefined,
+    initialAdmin: undefined,
+  },
   articles: { previewTtlSeconds: 3600 },
   redisUrl: undefined,
   rateLimits: DEFAULT_RATE_LIMITS,
@@ -213,8 +223,13 @@ describe('loadConfig', () => {
         metrics: { port: 9464, token: 'm'.repeat(40) },
         auth: {
           jwtSecret: 'j'.repeat(40),
+          jwtSecrets: ['j'.repeat(40)],
           jwtSecretGenerated: false,
           jwtTtlSeconds: 900,
+          refreshTtlSeconds: 14 * 86_400,
+          sessionMaxAgeSeconds: 30 * 86_400,
+          mfaRequiredRoles: ['admin', 'frontdesk'],
+          passwordResetUrl: undefined,
           initialAdmin: { email: 'owner@wellclinic.example', password: 'a long enough password' },
         },
         articles: { previewTtlSeconds: 900 },
@@ -523,6 +538,60 @@ describe('loadConfig', () => {
       expect(a.auth.jwtSecretGenerated).toBe(true);
       expect(a.auth.jwtSecret).toHaveLength(64);
       expect(a.auth.jwtSecret).not.toBe(b.auth.jwtSecret);
+    });
+
+    it('takes several signing secrets from JWT_SECRETS (or its file), the first one signing', () => {
+      const config = loadConfig({
+        ...PG,
+        JWT_SECRET: undefined,
+        JWT_SECRETS: ` ${'n'.repeat(32)} , ${'o'.repeat(40)},`,
+      });
+      expect(config.auth.jwtSecrets).toEqual(['n'.repeat(32), 'o'.repeat(40)]);
+      expect(config.auth.jwtSecret).toBe('n'.repeat(32));
+      expect(config.auth.jwtSecretGenerated).toBe(false);
+      const fromFile = loadConfig({ JWT_SECRETS_FILE: '/run/jwt' }, () => `${'a'.repeat(32)},${'b'.repeat(32)}\n`);
+      expect(fromFile.auth.jwtSecrets).toEqual(['a'.repeat(32), 'b'.repeat(32)]);
+      expect(
+        loadConfig({ NODE_ENV: 'production', ...PG, JWT_SECRET: undefined, JWT_SECRETS: 'k'.repeat(32) }).production,
+      ).toBe(true);
+    });
+
+    it('refuses JWT_SECRETS with a short secret, or together with JWT_SECRET, without echoing them', () => {
+      const short = configError({ JWT_SECRETS: `${'n'.repeat(32)},tooshort-s3cret` });
+      expect(short.problems).toEqual([
+        'JWT_SECRETS: must be a comma-separated list of secrets of at least 32 characters each',
+      ]);
+      expect(short.message).not.toContain('s3cret');
+      expect(configError({ ...PG, JWT_SECRETS: 'n'.repeat(32) }).problems).toEqual([
+        'JWT_SECRETS: cannot be set together with JWT_SECRET (JWT_SECRET is a list of one)',
+      ]);
+    });
+
+    it('reads session lifetimes, the roles that need a second factor and the reset page', () => {
+      const config = loadConfig({
+        JWT_TTL: '5m',
+        REFRESH_TOKEN_TTL: '12h',
+        SESSION_MAX_AGE: '7d',
+        MFA_REQUIRED_ROLES: 'admin, editor',
+        STAFF_APP_URL: 'https://staff.example/',
+      });
+      expect(config.auth).toMatchObject({
+        jwtTtlSeconds: 300,
+        refreshTtlSeconds: 43_200,
+        sessionMaxAgeSeconds: 604_800,
+        mfaRequiredRoles: ['admin', 'editor'],
+        passwordResetUrl: 'https://staff.example/reset-password',
+      });
+      expect(loadConfig({ PASSWORD_RESET_URL: 'https://app.example/reset' }).auth.passwordResetUrl).toBe(
+        'https://app.example/reset',
+      );
+      // In production the default is admin and front desk; set empty, nobody.
+      const production = { NODE_ENV: 'production', ...PG };
+      expect(loadConfig(production).auth.mfaRequiredRoles).toEqual(['admin', 'frontdesk']);
+      expect(loadConfig({ ...production, MFA_REQUIRED_ROLES: '' }).auth.mfaRequiredRoles).toEqual([]);
+      expect(badVariables({ MFA_REQUIRED_ROLES: 'admin,owner', PASSWORD_RESET_URL: 'https://x.example/?a=1' })).toEqual(
+        ['MFA_REQUIRED_ROLES', 'PASSWORD_RESET_URL'],
+      );
     });
 
     it('rejects a JWT_SECRET shorter than 32 characters without echoing it', () => {

@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Role } from '../common/access/roles.js';
 import { EnvironmentVariables, type LogLevel, type NodeEnv, type RateLimitFailMode, splitList } from './environment.js';
 
 export type TrustProxy = boolean | number | string[];
@@ -63,10 +64,19 @@ export class AppConfig {
   /** Where Prometheus scrapes: a port of its own, and/or the API's port with a bearer token. Unset: nowhere. */
   readonly metrics: { readonly port?: number; readonly token?: string };
   readonly auth: {
-    /** From JWT_SECRET; in embedded mode without one, random per process (tokens end with the process). */
+    /** The secret that signs: the first of JWT_SECRETS, or JWT_SECRET; in embedded mode without one, random per process. */
     readonly jwtSecret: string;
+    /** Every secret that verifies, the signing one first (JWT_SECRETS; JWT_SECRET is a list of one). */
+    readonly jwtSecrets: readonly string[];
     readonly jwtSecretGenerated: boolean;
     readonly jwtTtlSeconds: number;
+    /** A session ends when not refreshed for this long, and in any case `sessionMaxAgeSeconds` after its sign-in. */
+    readonly refreshTtlSeconds: number;
+    readonly sessionMaxAgeSeconds: number;
+    /** Roles that must use a second factor: until they enrol, their tokens allow enrolment only. */
+    readonly mfaRequiredRoles: readonly Role[];
+    /** The page reset emails link to (`?token=` is appended); undefined: no reset email is sent. */
+    readonly passwordResetUrl?: string;
     readonly initialAdmin?: { readonly email: string; readonly password: string };
   };
   /** How long a draft preview token is valid. */
@@ -150,10 +160,23 @@ export class AppConfig {
     };
     this.publicSiteUrl = env.PUBLIC_SITE_URL.replace(/\/+$/, '');
     this.metrics = { port: env.METRICS_PORT, token: env.METRICS_TOKEN };
+    const jwtSecrets = env.JWT_SECRETS
+      ? splitList(env.JWT_SECRETS)
+      : [env.JWT_SECRET ?? randomBytes(48).toString('base64url')];
+    const staffApp = env.STAFF_APP_URL?.replace(/\/+$/, '');
     this.auth = {
-      jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
-      jwtSecretGenerated: env.JWT_SECRET === undefined,
+      jwtSecret: jwtSecrets[0],
+      jwtSecrets,
+      jwtSecretGenerated: env.JWT_SECRET === undefined && env.JWT_SECRETS === undefined,
       jwtTtlSeconds: parseDurationSeconds(env.JWT_TTL),
+      refreshTtlSeconds: parseDurationSeconds(env.REFRESH_TOKEN_TTL),
+      sessionMaxAgeSeconds: parseDurationSeconds(env.SESSION_MAX_AGE),
+      mfaRequiredRoles: (env.MFA_REQUIRED_ROLES === undefined
+        ? env.NODE_ENV === 'production'
+          ? ['admin', 'frontdesk']
+          : []
+        : splitList(env.MFA_REQUIRED_ROLES)) as Role[],
+      passwordResetUrl: env.PASSWORD_RESET_URL ?? (staffApp ? `${staffApp}/reset-password` : undefined),
       initialAdmin:
         env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
     };
@@ -223,6 +246,9 @@ const OPTIONAL_VARIABLES = [
   'DB_SEED_ON_START',
   'SHUTDOWN_DRAIN_MS',
   'JWT_SECRET',
+  'JWT_SECRETS',
+  'MFA_REQUIRED_ROLES',
+  'PASSWORD_RESET_URL',
   'ADMIN_EMAIL',
   'ADMIN_PASSWORD',
   'REDIS_URL',
@@ -243,6 +269,7 @@ export const FILE_VARIABLES = [
   'DATABASE_URL',
   'DATABASE_REPLICA_URLS',
   'JWT_SECRET',
+  'JWT_SECRETS',
   'DATA_ENCRYPTION_KEY',
   'DATA_ENCRYPTION_KEYS',
   'ADMIN_PASSWORD',
@@ -317,7 +344,14 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
   if (env.NODE_ENV === 'production') {
     problems.push(...productionProblems(env, bad));
   } else {
-    if (env.DATABASE_URL && !env.JWT_SECRET && !bad.has('JWT_SECRET') && !bad.has('DATABASE_URL')) {
+    if (
+      env.DATABASE_URL &&
+      !env.JWT_SECRET &&
+      !env.JWT_SECRETS &&
+      !bad.has('JWT_SECRET') &&
+      !bad.has('JWT_SECRETS') &&
+      !bad.has('DATABASE_URL')
+    ) {
       problems.push('JWT_SECRET: is required when DATABASE_URL is set (at least 32 characters)');
     }
     if (env.DATABASE_URL && !env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY') && !bad.has('DATABASE_URL')) {
@@ -339,6 +373,9 @@ function crossFieldProblems(env: EnvironmentVariables, already: string[]): strin
     'RATE_LIMIT_LOGIN_EMAIL_LIMIT',
     'must be greater than RATE_LIMIT_LOGIN_LIMIT, so an email under attack from several addresses is not locked out sooner than one address is',
   );
+  if (env.JWT_SECRET && env.JWT_SECRETS && !bad.has('JWT_SECRET') && !bad.has('JWT_SECRETS')) {
+    problems.push('JWT_SECRETS: cannot be set together with JWT_SECRET (JWT_SECRET is a list of one)');
+  }
   if (env.NOTIFY_WEBHOOK_URLS.trim() && !env.NOTIFY_WEBHOOK_SECRET && !bad.has('NOTIFY_WEBHOOK_SECRET')) {
     problems.push('NOTIFY_WEBHOOK_SECRET: is required when NOTIFY_WEBHOOK_URLS is set (at least 16 characters)');
   }
@@ -376,7 +413,7 @@ function productionProblems(env: EnvironmentVariables, bad: Set<string>): string
       'DATABASE_URL: is required in production (or DATABASE_URL_FILE); to run on the embedded database anyway, set ALLOW_EMBEDDED_IN_PRODUCTION=true',
     );
   }
-  if (!env.JWT_SECRET && !bad.has('JWT_SECRET')) {
+  if (!env.JWT_SECRET && !env.JWT_SECRETS && !bad.has('JWT_SECRET') && !bad.has('JWT_SECRETS')) {
     problems.push('JWT_SECRET: is required in production (or JWT_SECRET_FILE), at least 32 characters');
   }
   if (!env.DATA_ENCRYPTION_KEY && !bad.has('DATA_ENCRYPTION_KEY')) {

@@ -16,6 +16,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { isIP } from 'node:net';
+import { ROLES } from '../common/access/roles.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -125,6 +126,30 @@ class IsEncryptionKeyList implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'must be a comma-separated list of base64 keys of 32 bytes';
+  }
+}
+
+@ValidatorConstraint({ name: 'isSecretList' })
+class IsSecretList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const secrets = splitList(value);
+    return secrets.length > 0 && secrets.every((secret) => secret.length >= 32);
+  }
+
+  defaultMessage(): string {
+    return 'must be a comma-separated list of secrets of at least 32 characters each';
+  }
+}
+
+@ValidatorConstraint({ name: 'isRoleList' })
+class IsRoleList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && splitList(value).every((role) => (ROLES as readonly string[]).includes(role));
+  }
+
+  defaultMessage(): string {
+    return `must be a comma-separated list of roles (${ROLES.join(', ')})`;
   }
 }
 
@@ -298,9 +323,44 @@ export class EnvironmentVariables {
   @OptionalEnv(IsString(), MinLength(32, { message: 'must be at least 32 characters' }))
   JWT_SECRET?: string;
 
+  /**
+   * Several signing secrets, comma-separated, for a rotation that logs nobody out: the first signs, every one
+   * verifies (tokens name theirs in `kid`). Each at least 32 characters. Instead of JWT_SECRET, never with it.
+   */
+  @OptionalEnv(Validate(IsSecretList))
+  JWT_SECRETS?: string;
+
+  /** Lifetime of an access token; a session goes on with `POST /api/v1/auth/refresh`. */
   @Matches(/^\d{1,7}[smhd]?$/, { message: 'must be a duration like 3600, 90s, 15m, 1h or 1d' })
   @IsString()
-  JWT_TTL = '1h';
+  JWT_TTL = '15m';
+
+  /** A session (its refresh token) ends when it is not used for this long. */
+  @Matches(/^\d{1,7}[smhd]?$/, { message: 'must be a duration like 3600, 90s, 15m, 1h or 1d' })
+  @IsString()
+  REFRESH_TOKEN_TTL = '14d';
+
+  /** A session ends this long after its sign-in, however often it is refreshed. */
+  @Matches(/^\d{1,7}[smhd]?$/, { message: 'must be a duration like 3600, 90s, 15m, 1h or 1d' })
+  @IsString()
+  SESSION_MAX_AGE = '30d';
+
+  /**
+   * Roles whose members must use a second factor (TOTP): until they enrol, their tokens allow enrolment only.
+   * Comma-separated; unset means `admin,frontdesk` in production and none elsewhere; empty means none.
+   */
+  @IsOptional()
+  @Validate(IsRoleList)
+  MFA_REQUIRED_ROLES?: string;
+
+  /**
+   * The staff app's page that sets a new password: reset emails link to `<PASSWORD_RESET_URL>?token=…`. Unset:
+   * `<STAFF_APP_URL>/reset-password`; without either, no reset email is sent.
+   */
+  @OptionalEnv(
+    Matches(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' }),
+  )
+  PASSWORD_RESET_URL?: string;
 
   /** How long an article's draft preview token (`POST /api/v1/admin/articles/{id}/preview-token`) stays valid. */
   @EnvInt(1, 10_080)

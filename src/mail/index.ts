@@ -1,6 +1,7 @@
 /** The mail feature's public surface: features write emails with their changes, then poke the dispatcher. */
 export { MailModule } from './mail.module.js';
 export {
+  AccountMail,
   type ContactRequestMailFacts,
   type EndpointDisabledFacts,
   forgetContactRequestMail,

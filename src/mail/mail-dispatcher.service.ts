@@ -11,7 +11,7 @@ import { loadMailTemplates, type MailTemplates, renderMail, requesterTime, staff
 import { MailHealth } from './mail-health.js';
 import type { MailMessage } from './mail-message.entity.js';
 import { type MailOutcome, MailOutboxRepository } from './mail-outbox.repository.js';
-import { recipientContext } from './mail-outbox.service.js';
+import { recipientContext, secretParamContext } from './mail-outbox.service.js';
 import { MailTransport, smtpFailure, type SmtpFailure } from './mail-transport.js';
 import type { TemplateValues } from './template.js';
 
@@ -263,6 +263,14 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           replyBy: requesterTime(new Date(param('expectedReplyBy')), param('timeZone')),
           crisisNotice: this.config.contactRequests.crisisNotice,
         };
+      case 'user.password_reset': {
+        const token = p.secret ? this.cipher.decrypt(p.secret, secretParamContext(message.id)) : '';
+        const page = this.config.auth.passwordResetUrl ?? '';
+        return {
+          link: `${page}${page.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`,
+          expiresAt: DateTime.fromISO(param('expiresAt'), { zone: 'UTC' }).toFormat("yyyy-LL-dd HH:mm 'UTC'"),
+        };
+      }
     }
   }
 

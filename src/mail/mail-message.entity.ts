@@ -9,6 +9,7 @@ export const MAIL_KINDS = [
   'contact_request.reply_overdue',
   'webhook_endpoint.disabled',
   'contact_request.confirmation',
+  'user.password_reset',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

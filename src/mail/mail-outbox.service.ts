@@ -29,6 +29,9 @@ export interface EndpointDisabledFacts {
 /** Authenticated data of the encrypted address: it decrypts for this message only. */
 export const recipientContext = (id: string) => `mail_outbox.recipient:${id}`;
 
+/** Authenticated data of a message's one secret parameter (a reset token): it decrypts for this message only. */
+export const secretParamContext = (id: string) => `mail_outbox.secret:${id}`;
+
 /** `audience` of a staff notice: who receives it is decided when it is sent. */
 export const staffAudience = (kind: NotificationKind) => `staff:${kind}`;
 
@@ -60,6 +63,21 @@ export class MailOutbox {
     return this.rows(kind, { audience: null, recipient: address, entityId, params });
   }
 
+  /**
+   * One message to one address (or to none: `address` null makes a message that is never delivered, written so that
+   * a request for an unknown account does the same work as for a known one) carrying one secret, such as a reset
+   * token: kept encrypted in `params.secret`, bound to the message.
+   */
+  secretRows(
+    kind: MailKind,
+    address: string | null,
+    entityId: string | null,
+    secret: string,
+    params: Record<string, string | null>,
+  ) {
+    return this.rows(kind, { audience: null, recipient: address, entityId, params, secret });
+  }
+
   /** Writes rows in the caller's transaction; the dispatcher sends them after it commits. */
   enqueue(manager: EntityManager, rows: readonly PendingRow[]): Promise<void> {
     return this.messages.insert(rows, manager);
@@ -67,7 +85,13 @@ export class MailOutbox {
 
   private rows(
     kind: MailKind,
-    m: { audience: string | null; recipient: string | null; entityId: string; params: Record<string, string | null> },
+    m: {
+      audience: string | null;
+      recipient: string | null;
+      entityId: string | null;
+      params: Record<string, string | null>;
+      secret?: string;
+    },
   ): PendingRow[] {
     if (!this.enabled) return [];
     const now = this.clock.now();
@@ -79,7 +103,10 @@ export class MailOutbox {
         audience: m.audience,
         recipientCipher: m.recipient === null ? null : this.cipher.encrypt(m.recipient, recipientContext(id)),
         entityId: m.entityId,
-        params: m.params,
+        params:
+          m.secret === undefined
+            ? m.params
+            : { ...m.params, secret: this.cipher.encrypt(m.secret, secretParamContext(id)) },
         nextAttemptAt: now,
         giveUpAt: new Date(now.getTime() + this.config.notifications.retryForMs),
         createdAt: now,
@@ -123,6 +150,31 @@ export class StaffMail {
   }
 
   /** Writes notices in the caller's transaction (for callers that do not use `insertTogether`). */
+  enqueue(manager: EntityManager, rows: readonly PendingRow[]): Promise<void> {
+    return this.outbox.enqueue(manager, rows);
+  }
+}
+
+/** Emails about a staff member's own account: the password reset link. */
+@Injectable()
+export class AccountMail {
+  constructor(private readonly outbox: MailOutbox) {}
+
+  /** Whether messages are written at all (SMTP_URL set). */
+  get enabled(): boolean {
+    return this.outbox.enabled;
+  }
+
+  /**
+   * The reset link for `to` (null: a request for an address without an account, which writes the same row but is
+   * never delivered). The token is kept encrypted in the message, the link built when it is sent.
+   */
+  passwordResetRows(to: { userId: string; email: string } | null, token: string, expiresAt: Date): PendingRow[] {
+    return this.outbox.secretRows('user.password_reset', to?.email ?? null, to?.userId ?? null, token, {
+      expiresAt: expiresAt.toISOString(),
+    });
+  }
+
   enqueue(manager: EntityManager, rows: readonly PendingRow[]): Promise<void> {
     return this.outbox.enqueue(manager, rows);
   }

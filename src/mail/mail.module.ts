@@ -7,7 +7,7 @@ import { MAIL_RANDOM, MAIL_TRANSPORT, MailDispatcher } from './mail-dispatcher.s
 import { MailHealth } from './mail-health.js';
 import { MailMessage } from './mail-message.entity.js';
 import { MailOutboxRepository } from './mail-outbox.repository.js';
-import { MailOutbox, RequesterMail, StaffMail } from './mail-outbox.service.js';
+import { AccountMail, MailOutbox, RequesterMail, StaffMail } from './mail-outbox.service.js';
 import { mailTransportFor } from './mail-transport.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +38,7 @@ const finishedMail: Purge = {
     MailOutbox,
     StaffMail,
     RequesterMail,
+    AccountMail,
     MailHealth,
     MailDispatcher,
     { provide: MAIL_RANDOM, useValue: Math.random },
@@ -47,6 +48,6 @@ const finishedMail: Purge = {
       inject: [AppConfig],
     },
   ],
-  exports: [StaffMail, RequesterMail, MailDispatcher, MailHealth],
+  exports: [StaffMail, RequesterMail, AccountMail, MailDispatcher, MailHealth],
 })
 export class MailModule {}

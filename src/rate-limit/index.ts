@@ -3,3 +3,5 @@ export { LoginRateLimit, SkipRateLimit, SubmissionRateLimit } from './rate-limit
 export { RateLimitModule } from './rate-limit.module.js';
 export { RateLimitStoreHealth, type RateLimitStoreState } from './rate-limit-store.health.js';
 export { ClientIp, clientIpOf } from './site-clients.js';
+export { AttemptBudget, type AttemptBudgetKey } from './attempt-budget.js';
+export { emailDigest } from './rate-limit.keys.js';

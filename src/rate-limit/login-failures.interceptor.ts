@@ -1,8 +1,8 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { catchError, type Observable, throwError } from 'rxjs';
+import { catchError, type Observable, tap, throwError } from 'rxjs';
 import { markLoginFailure } from './login-failures.js';
-import { RATE_LIMIT_LOGIN_FAILED_WHEN } from './rate-limit.decorators.js';
+import { RATE_LIMIT_LOGIN_COUNTS_SUCCESS, RATE_LIMIT_LOGIN_FAILED_WHEN } from './rate-limit.decorators.js';
 
 /**
  * The second part of the login policy (see RateLimitGuard.loginBudget): the guard charged the attempt as a failure;
@@ -22,7 +22,14 @@ export class LoginFailureInterceptor implements NestInterceptor {
     );
     if (failedWhen === undefined) return next.handle();
     const request = context.switchToHttp().getRequest<object>();
+    const countsSuccess = this.reflector.get<boolean | undefined>(
+      RATE_LIMIT_LOGIN_COUNTS_SUCCESS,
+      context.getHandler(),
+    );
     return next.handle().pipe(
+      tap(() => {
+        if (countsSuccess) markLoginFailure(request);
+      }),
       catchError((error: unknown) => {
         if (failedWhen(error)) markLoginFailure(request);
         return throwError(() => error);

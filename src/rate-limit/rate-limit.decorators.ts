@@ -18,7 +18,15 @@ export const RATE_LIMIT_LOGIN_FAILED_WHEN = 'wellclinic:rate-limit:login-failed-
 export interface LoginRateLimitOptions {
   /** True for an error that refused the credential (the route's feature owns the marker, e.g. auth's). */
   failedWhen: (error: unknown) => boolean;
+  /**
+   * Success spends the budget too: for a route whose every answer costs someone something and looks the same
+   * whatever happened (a password reset request sends an email, and always answers 202).
+   */
+  countsSuccess?: boolean;
 }
+
+/** Metadata: the route's successful answers count against the login budgets too (`countsSuccess`). */
+export const RATE_LIMIT_LOGIN_COUNTS_SUCCESS = 'wellclinic:rate-limit:login-counts-success';
 
 /**
  * Sign-in attempts, on top of the general ceiling: FAILED attempts (errors `failedWhen` recognizes) are counted
@@ -27,7 +35,11 @@ export interface LoginRateLimitOptions {
  * failures gets 429; an email out of failures gets 429 only from the clients that failed on it.
  */
 export const LoginRateLimit = (options: LoginRateLimitOptions): MethodDecorator & ClassDecorator =>
-  applyDecorators(OptIn('login'), SetMetadata(RATE_LIMIT_LOGIN_FAILED_WHEN, options.failedWhen));
+  applyDecorators(
+    OptIn('login'),
+    SetMetadata(RATE_LIMIT_LOGIN_FAILED_WHEN, options.failedWhen),
+    SetMetadata(RATE_LIMIT_LOGIN_COUNTS_SUCCESS, options.countsSuccess === true),
+  );
 
 /**
  * Public submissions (contact requests and the like): limited per client IP, one budget shared by every

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiKeysModule } from '../api-keys/index.js';
 import { AppConfig } from '../config/app-config.js';
+import { AttemptBudget } from './attempt-budget.js';
 import type { CounterStore } from './fixed-window.js';
 import { loginChargeSettler } from './login-failures.js';
 import { LoginFailureInterceptor } from './login-failures.interceptor.js';
@@ -48,8 +49,9 @@ export async function createRateLimitStorage(
     RateLimitGuard,
     LoginFailureInterceptor,
     RateLimitStoreHealth,
+    AttemptBudget,
   ],
-  exports: [RateLimitGuard, LoginFailureInterceptor, RateLimitStoreHealth],
+  exports: [RateLimitGuard, LoginFailureInterceptor, RateLimitStoreHealth, AttemptBudget],
 })
 export class RateLimitModule implements OnModuleInit {
   constructor(

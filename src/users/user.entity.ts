@@ -34,6 +34,21 @@ export class User {
   @Column({ type: 'jsonb', default: {} })
   notificationPreferences!: NotificationChoices;
 
+  /**
+   * The TOTP secret (base32), encrypted with the data key (DataCipher, context `users.totp_secret:<id>`): set at
+   * enrolment, in use once `totpEnabledAt` is set.
+   */
+  @Column({ type: 'text', nullable: true })
+  totpSecretCipher!: string | null;
+
+  /** When the second factor was confirmed; null: none (an enrolment may be pending). */
+  @Column({ type: 'timestamptz', nullable: true })
+  totpEnabledAt!: Date | null;
+
+  /** The time step (30 s) of the last code accepted: a code is accepted once, so never at or before it again. */
+  @Column({ type: 'integer', nullable: true })
+  totpLastStep!: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -18,7 +18,16 @@ export type NewUser = Pick<User, 'email' | 'displayName' | 'role' | 'passwordHas
 export type UserChanges = Partial<
   Pick<
     User,
-    'displayName' | 'role' | 'active' | 'passwordHash' | 'tokenVersion' | 'lastLoginAt' | 'notificationPreferences'
+    | 'displayName'
+    | 'role'
+    | 'active'
+    | 'passwordHash'
+    | 'tokenVersion'
+    | 'lastLoginAt'
+    | 'notificationPreferences'
+    | 'totpSecretCipher'
+    | 'totpEnabledAt'
+    | 'totpLastStep'
   >
 >;
 
@@ -132,6 +141,21 @@ export class UsersRepository extends AggregateRepository<User> {
       .where('u.active AND u.role IN (:...roles)', { roles: NOTIFICATION_AUDIENCE[kind] })
       .andWhere('COALESCE((u.notificationPreferences ->> :kind)::boolean, true)', { kind })
       .orderBy('u.id')
+      .getMany();
+  }
+
+  /** The ids and encrypted TOTP secrets not under the key with this prefix (for `npm run reencrypt`). */
+  findTotpSecretsNotEncryptedWith(
+    prefix: string,
+    manager?: EntityManager,
+  ): Promise<Pick<User, 'id' | 'totpSecretCipher'>[]> {
+    return this.manager(manager)
+      .createQueryBuilder(User, 'u')
+      .select(['u.id', 'u.totpSecretCipher'])
+      .where('u.totpSecretCipher IS NOT NULL AND left(u.totpSecretCipher, :n) <> :prefix', {
+        n: prefix.length,
+        prefix,
+      })
       .getMany();
   }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEventsRepository } from '../audit/index.js';
 import { AuditLog, type AuditContext, SYSTEM_CONTEXT } from '../common/audit/audit-log.js';
+import { Clock, systemClock } from '../common/clock/clock.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { parseSort } from '../common/pagination/sort.js';
@@ -15,7 +16,8 @@ import {
   type NotificationKind,
   notificationsNotAllowed,
 } from './notification-preferences.js';
-import { hashPassword, passwordProblems } from './password.js';
+import { hashPassword, passwordProblems, verifyPassword } from './password.js';
+import { type SessionEnd, UserSessionsRepository } from './user-sessions.repository.js';
 import type { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -29,6 +31,8 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly audit: AuditLog,
+    private readonly sessions: UserSessionsRepository,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<User>> {
@@ -82,16 +86,29 @@ export class UsersService {
 
       const fields = Object.keys(changes).filter((k) => changes[k as keyof UpdateUserRequest] !== undefined);
       if (fields.length === 0) return user;
+      // A field sent with the value it already has changes nothing, and above all ends no session.
+      let passwordChanged = false;
       if (changes.password !== undefined) {
         assertPasswordAcceptable(changes.password, user.email);
-        user.passwordHash = await hashPassword(changes.password);
+        passwordChanged = !(await verifyPassword(user.passwordHash, changes.password));
+        if (passwordChanged) user.passwordHash = await hashPassword(changes.password);
       }
+      const roleChanged = changes.role !== undefined && changes.role !== user.role;
+      const deactivated = changes.active === false && user.active;
       if (changes.displayName !== undefined) user.displayName = changes.displayName;
       if (changes.role !== undefined) user.role = changes.role;
       if (changes.active !== undefined) user.active = changes.active;
       // Anything that changes what a token may do ends the user's existing sessions.
-      if (changes.password !== undefined || changes.role !== undefined || changes.active === false) {
+      const ends: SessionEnd | undefined = deactivated
+        ? 'deactivated'
+        : passwordChanged
+          ? 'password_changed'
+          : roleChanged
+            ? 'role_changed'
+            : undefined;
+      if (ends) {
         user.tokenVersion += 1;
+        await this.sessions.revokeAllOf(user.id, ends, this.clock.now(), manager);
       }
       const saved = await this.users.save(user, manager);
       await this.audit.record(manager, ctx, {
@@ -199,7 +216,12 @@ export class UsersService {
  * connection, recording to the audit log directly.
  */
 export function usersServiceOn(dataSource: DataSource): UsersService {
-  return new UsersService(new UsersRepository(dataSource), new AuditEventsRepository(dataSource));
+  return new UsersService(
+    new UsersRepository(dataSource),
+    new AuditEventsRepository(dataSource),
+    new UserSessionsRepository(dataSource),
+    systemClock,
+  );
 }
 
 function notFound(): AppException {

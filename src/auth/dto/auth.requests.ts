@@ -43,3 +43,36 @@ export class UpdateNotificationPreferencesRequest {
   @IsFlag({ optional: true, example: false })
   readonly webhookEndpointDisabled?: boolean;
 }
+
+/** A refresh token as login and refresh hand it out. */
+export class RefreshTokenRequest {
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'wcr_Qm9vdHN0cmFwIHRoZSBzZXNzaW9uIHdpdGggYSByZWZyZXNo' })
+  readonly refreshToken!: string;
+}
+
+export class PasswordResetRequest {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'dana@wellclinic.example' })
+  readonly email!: string;
+}
+
+export class PasswordResetConfirmRequest {
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 100,
+    description: 'From the link in the email (`?token=`).',
+    example: 'wcp_Qm9vdHN0cmFwIHRoZSBzZXNzaW9uIHdpdGggYSByZWZyZXNo',
+  })
+  readonly token!: string;
+
+  @IsAcceptablePassword()
+  readonly password!: string;
+}

@@ -8,6 +8,7 @@ const DETAILS: Record<ProblemCode, string> = {
   malformed_json: 'The body is not valid JSON.',
   unauthorized: 'Send a valid bearer token or API key.',
   forbidden: 'Your credentials do not allow this operation.',
+  mfa_enrolment_required: 'Your role requires a second factor: enrol at POST /api/v1/auth/mfa/totp first.',
   not_found: 'No such resource.',
   method_not_allowed: 'This route does not accept that method.',
   not_acceptable: 'No representation matches the Accept header.',

@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit, Authenticated, CurrentPrincipal, Public } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { LoginResponse } from './dto/auth.responses.js';
+import {
+  DisableTotpRequest,
+  MfaLoginRequest,
+  RecoveryCodesResponse,
+  TotpCodeRequest,
+  TotpEnrolmentResponse,
+} from './dto/mfa.dto.js';
+import { AllowedBeforeEnrolment } from './mfa-enrolment.js';
+import { MfaService } from './mfa.service.js';
+import { CurrentClient } from './request-session.js';
+import { type SessionClient } from './sessions.service.js';
+import { TokenService } from './token.service.js';
+import { mapUser } from '../users/index.js';
+
+/** The second factor: enrolment, sign-in with a code, turning it off. */
+@ApiTags('auth')
+@Controller('auth')
+export class MfaController {
+  constructor(
+    private readonly mfa: MfaService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /**
+   * Starts enrolling an authenticator app (TOTP: SHA-1, 6 digits, 30 seconds): show `otpauthUri` as a QR code, or
+   * let the secret be typed in. Nothing changes at sign-in until `POST /api/v1/auth/mfa/totp/confirm` proves the app
+   * has it; calling this again replaces a pending secret. 409 when a second factor is already on.
+   */
+  @Post('mfa/totp')
+  @HttpCode(200)
+  @Authenticated()
+  @AllowedBeforeEnrolment()
+  @ApiOperation({ operationId: 'enrolTotp', summary: 'Start enrolling an authenticator app' })
+  @ApiOkResponse({ type: TotpEnrolmentResponse })
+  @ApiProblems('conflict')
+  enrol(@CurrentPrincipal() principal: Principal, @Audit() ctx: AuditContext): Promise<TotpEnrolmentResponse> {
+    return this.mfa.enrol(principal.id, ctx);
+  }
+
+  /**
+   * Turns the second factor on with a code the app shows, and returns ten recovery codes, shown this once: each
+   * signs in once in place of a code. Wrong codes count against the account's sign-in budget.
+   */
+  @Post('mfa/totp/confirm')
+  @HttpCode(200)
+  @Authenticated()
+  @AllowedBeforeEnrolment()
+  @ApiOperation({ operationId: 'confirmTotp', summary: 'Turn the second factor on' })
+  @ApiOkResponse({ type: RecoveryCodesResponse })
+  @ApiProblems('validation_failed', 'conflict', 'rate_limited')
+  confirm(
+    @Body() body: TotpCodeRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() ctx: AuditContext,
+  ): Promise<RecoveryCodesResponse> {
+    return this.mfa.confirm(principal.id, body.code, ctx);
+  }
+
+  /** Turns the second factor off: needs the password and a current code. Recovery codes stop working. */
+  @Delete('mfa/totp')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ operationId: 'disableTotp', summary: 'Turn the second factor off' })
+  @ApiNoContentResponse({ description: 'Turned off.' })
+  @ApiProblems('validation_failed', 'conflict', 'rate_limited')
+  async disable(
+    @Body() body: DisableTotpRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
+    await this.mfa.disable(principal.id, body.password, body.code, ctx);
+  }
+
+  /**
+   * The second step of signing in with a second factor: the `challengeToken` that `POST /api/v1/auth/login` answered
+   * with (valid 5 minutes) and either the app's current `code` or one `recoveryCode`. A code is accepted once. Wrong
+   * codes are limited per account (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`), whatever the
+   * client; then 429.
+   */
+  @Post('login/mfa')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ operationId: 'loginMfa', summary: 'Sign in: the second factor' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiProblems('validation_failed', 'unauthorized', 'rate_limited')
+  async login(
+    @Body() body: MfaLoginRequest,
+    @CurrentClient() client: SessionClient,
+    @Audit() ctx: AuditContext,
+  ): Promise<LoginResponse> {
+    const issued = await this.mfa.completeLogin(body.challengeToken, body, client, ctx);
+    return {
+      accessToken: issued.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.ttlSeconds,
+      refreshToken: issued.refreshToken,
+      refreshTokenExpiresAt: issued.session.expiresAt.toISOString(),
+      sessionId: issued.session.id,
+      user: mapUser(issued.user),
+    };
+  }
+}
