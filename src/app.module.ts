@@ -31,6 +31,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { LoginFailureInterceptor } from './rate-limit/login-failures.interceptor.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { ServicesModule } from './services/index.js';
 import { TestimonialsModule } from './testimonials/testimonials.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,6 +42,7 @@ import { UsersModule } from './users/users.module.js';
  */
 export const FEATURES: readonly Type[] = [
   ArticlesModule,
+  ServicesModule,
   TestimonialsModule,
   ContactRequestsModule,
   HoursModule,

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Service } from '../services/index.js';
 
 export const CONTACT_CHANNELS = ['text', 'call', 'email'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
@@ -6,15 +16,8 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 export const PREFERRED_TIMES = ['morning', 'afternoon', 'evening', 'any'] as const;
 export type PreferredTime = (typeof PREFERRED_TIMES)[number];
 
-/** The services a person may ask about (the same list as testimonials). */
-export const SERVICE_INTERESTS = [
-  'individual-therapy',
-  'couples-therapy',
-  'family-therapy',
-  'group-therapy',
-  'other',
-] as const;
-export type ServiceInterest = (typeof SERVICE_INTERESTS)[number];
+/** The foreign key that makes `serviceInterest` name an existing service: its violation is the client's 400. */
+export const CONTACT_REQUEST_SERVICE_FK = 'FK_contact_requests_service_interest';
 
 export const CONTACT_REQUEST_STATUSES = ['new', 'in_progress', 'contacted', 'closed', 'spam'] as const;
 export type ContactRequestStatus = (typeof CONTACT_REQUEST_STATUSES)[number];
@@ -59,8 +62,17 @@ export class ContactRequest {
   @Column({ type: 'enum', enum: PREFERRED_TIMES, enumName: 'contact_preferred_time', nullable: true })
   preferredTime!: PreferredTime | null;
 
-  @Column({ type: 'enum', enum: SERVICE_INTERESTS, enumName: 'contact_service_interest', nullable: true })
-  serviceInterest!: ServiceInterest | null;
+  /** A service's slug. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  serviceInterest!: string | null;
+
+  @ManyToOne(() => Service, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'service_interest',
+    referencedColumnName: 'slug',
+    foreignKeyConstraintName: CONTACT_REQUEST_SERVICE_FK,
+  })
+  serviceRef?: Service;
 
   @Column({ type: 'text' })
   nameCipher!: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Equals, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsServiceSlug } from '../../services/index.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import {
   IsEmailAddress,
@@ -13,11 +14,9 @@ import {
   CONTACT_CHANNELS,
   CONTACT_REQUEST_STATUSES,
   PREFERRED_TIMES,
-  SERVICE_INTERESTS,
   type ContactChannel,
   type ContactRequestStatus,
   type PreferredTime,
-  type ServiceInterest,
 } from '../contact-request.entity.js';
 
 export const MAX_MESSAGE_LENGTH = 1000;
@@ -62,8 +61,9 @@ export class CreateContactRequestRequest {
   @IsOneOf(PREFERRED_TIMES, { enumName: 'PreferredTime', optional: true, example: 'evening' })
   readonly preferredTime?: PreferredTime;
 
-  @IsOneOf(SERVICE_INTERESTS, { enumName: 'ServiceInterest', optional: true, example: 'individual-therapy' })
-  readonly serviceInterest?: ServiceInterest;
+  /** The slug of a service (see `GET /api/v1/services`); an unknown one is 400 naming `serviceInterest`. */
+  @IsServiceSlug({ optional: true })
+  readonly serviceInterest?: string;
 
   @IsText({
     max: MAX_MESSAGE_LENGTH,

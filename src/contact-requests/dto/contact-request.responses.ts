@@ -7,11 +7,9 @@ import {
   CONTACT_CHANNELS,
   CONTACT_REQUEST_STATUSES,
   PREFERRED_TIMES,
-  SERVICE_INTERESTS,
   type ContactChannel,
   type ContactRequestStatus,
   type PreferredTime,
-  type ServiceInterest,
 } from '../contact-request.entity.js';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
 
@@ -51,8 +49,9 @@ class ContactRequestFields {
   @ApiProperty({ enum: PREFERRED_TIMES, enumName: 'PreferredTime', nullable: true })
   readonly preferredTime!: PreferredTime | null;
 
-  @ApiProperty({ enum: SERVICE_INTERESTS, enumName: 'ServiceInterest', nullable: true })
-  readonly serviceInterest!: ServiceInterest | null;
+  /** The slug of a service (see `GET /api/v1/services`). */
+  @ApiProperty({ type: String, nullable: true, example: 'individual-therapy' })
+  readonly serviceInterest!: string | null;
 
   @ApiProperty({ example: 'Alex Rivera' })
   readonly name!: string;
