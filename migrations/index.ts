@@ -14,6 +14,7 @@ import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 import { ServicesDirectory1796634587394 } from './1796634587394-ServicesDirectory.js';
+import { Locations1796635535094 } from './1796635535094-Locations.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MailOutbox1796624656772,
   ContentEvents1796624865933,
   ServicesDirectory1796634587394,
+  Locations1796635535094,
 ];

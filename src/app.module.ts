@@ -31,6 +31,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { LoginFailureInterceptor } from './rate-limit/login-failures.interceptor.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { LocationsModule } from './locations/index.js';
 import { ServicesModule } from './services/index.js';
 import { TestimonialsModule } from './testimonials/testimonials.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -46,6 +47,7 @@ export const FEATURES: readonly Type[] = [
   TestimonialsModule,
   ContactRequestsModule,
   HoursModule,
+  LocationsModule,
   AuthModule,
   UsersModule,
   ApiKeysModule,

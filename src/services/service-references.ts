@@ -2,12 +2,15 @@ import { sqlState } from '../common/errors/database-errors.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import type { AppException } from '../common/errors/app-exception.js';
 
+/** foreign_key_violation, and restrict_violation (what an ON DELETE RESTRICT key raises on some versions). */
+const FOREIGN_KEY_STATES = new Set(['23503', '23001']);
+
 /**
- * Whether a foreign key named `constraint` refused the write (SQLSTATE 23503): a record named something that does
- * not exist (an insert or update), or something still named elsewhere was deleted.
+ * Whether a foreign key named `constraint` refused the write: a record named something that does not exist (an
+ * insert or update), or something still named elsewhere was deleted.
  */
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
-  if (sqlState(error) !== '23503') return false;
+  if (!FOREIGN_KEY_STATES.has(sqlState(error) ?? '')) return false;
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
     const e = current as { constraint?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };

@@ -6,6 +6,7 @@ export * from './api-keys.js';
 export * from './articles.js';
 export * from './contact-requests.js';
 export * from './hours.js';
+export * from './locations.js';
 export * from './requests.js';
 export * from './services.js';
 export * from './testimonials.js';
