@@ -15,6 +15,7 @@ import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 import { ServicesDirectory1796634587394 } from './1796634587394-ServicesDirectory.js';
 import { Locations1796635535094 } from './1796635535094-Locations.js';
+import { Practitioners1796636158535 } from './1796636158535-Practitioners.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ContentEvents1796624865933,
   ServicesDirectory1796634587394,
   Locations1796635535094,
+  Practitioners1796636158535,
 ];

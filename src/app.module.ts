@@ -32,6 +32,7 @@ import { LoginFailureInterceptor } from './rate-limit/login-failures.interceptor
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { LocationsModule } from './locations/index.js';
+import { PractitionersModule } from './practitioners/index.js';
 import { ServicesModule } from './services/index.js';
 import { TestimonialsModule } from './testimonials/testimonials.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -48,6 +49,7 @@ export const FEATURES: readonly Type[] = [
   ContactRequestsModule,
   HoursModule,
   LocationsModule,
+  PractitionersModule,
   AuthModule,
   UsersModule,
   ApiKeysModule,

@@ -5,7 +5,7 @@ import { pageWindow, toPage, type Page } from '../common/pagination/pagination.j
 import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import { HOURS_CACHE_TAG, HoursService, openingHoursSpecification } from '../hours/index.js';
-import { isForeignKeyViolation, unknownReference } from '../services/index.js';
+import { isForeignKeyViolation, PRACTITIONERS_CACHE_TAG, unknownReference } from '../services/index.js';
 import type {
   AdminListLocationsQuery,
   CreateLocationRequest,
@@ -20,11 +20,13 @@ import { LocationsRepository } from './locations.repository.js';
 export const LOCATIONS_CACHE_TAG = 'locations';
 
 /** The foreign keys that name a location, and who they mean: deleting a location they name is 409. */
-export const LOCATION_REFERENCES: { constraint: string; who: string }[] = [];
+export const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
+  { constraint: 'FK_practitioner_locations_location', who: 'practitioners' },
+];
 
 const WRITE: WriteScope = {
   // A location's detail shows its schedule's hours, so it is cached with them (see LocationsController).
-  invalidates: [LOCATIONS_CACHE_TAG, HOURS_CACHE_TAG],
+  invalidates: [LOCATIONS_CACHE_TAG, HOURS_CACHE_TAG, PRACTITIONERS_CACHE_TAG],
   conflicts: [
     {
       key: /slug/,

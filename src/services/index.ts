@@ -4,4 +4,4 @@ export { Service } from './service.entity.js';
 export { isForeignKeyViolation, unknownReference, unknownSlug } from './service-references.js';
 export { IsTextList } from './text-list.js';
 export { IsServiceSlug, MAX_SERVICE_SLUG_LENGTH } from './service-slug.js';
-export { SERVICES_CACHE_TAG } from './services.service.js';
+export { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG } from './services.service.js';

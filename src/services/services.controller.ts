@@ -6,7 +6,7 @@ import { ApiProblems } from '../common/openapi/api-problems.js';
 import { ApiPageResponse, mapPage, type Page } from '../common/pagination/pagination.js';
 import { SlugParam } from '../common/validation/decorators.js';
 import { ListServicesQuery, MAX_SERVICE_SLUG_LENGTH } from './dto/service.requests.js';
-import { mapService, ServiceResponse } from './dto/service.responses.js';
+import { mapService, mapServiceDetail, ServiceDetailResponse, ServiceResponse } from './dto/service.responses.js';
 import { SERVICES_CACHE_TAG, ServicesService } from './services.service.js';
 
 /** The services as the public website shows them: published ones only. */
@@ -29,10 +29,11 @@ export class ServicesController {
   @Get(':slug')
   @PublicCache({ serverCacheTag: SERVICES_CACHE_TAG, contentTags: itemTag('service', 'slug') })
   @ApiParam({ name: 'slug', example: 'couples-therapy', description: 'The service’s slug.' })
-  @ApiOperation({ operationId: 'getService', summary: 'One published service' })
-  @ApiOkResponse({ type: ServiceResponse })
+  @ApiOperation({ operationId: 'getService', summary: 'One published service with the practitioners who offer it' })
+  @ApiOkResponse({ type: ServiceDetailResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(@SlugParam('slug', MAX_SERVICE_SLUG_LENGTH) slug: string): Promise<ServiceResponse> {
-    return mapService(await this.services.getPublic(slug));
+  async get(@SlugParam('slug', MAX_SERVICE_SLUG_LENGTH) slug: string): Promise<ServiceDetailResponse> {
+    const { service, practitioners } = await this.services.getPublic(slug);
+    return mapServiceDetail(service, practitioners);
   }
 }

@@ -38,6 +38,20 @@ export class ServicesRepository extends VersionedRepository<Service> {
     return this.manager(manager).findOneBy(Service, { slug });
   }
 
+  /**
+   * The published practitioners who offer the service, in the clinic's order. (A read of the practitioners feature's
+   * tables, kept to this one query: that feature builds on services, so services cannot import it.)
+   */
+  offeredBy(slug: string, manager?: EntityManager): Promise<{ slug: string; name: string; credentials: string[] }[]> {
+    return this.manager(manager).query(
+      `SELECT p.slug, p.name, p.credentials FROM practitioners p
+       JOIN practitioner_services ps ON ps.practitioner_id = p.id
+       WHERE ps.service_slug = $1 AND p.published
+       ORDER BY p.sort_order, p.name, p.id`,
+      [slug],
+    );
+  }
+
   insert(fields: Partial<Service>, manager?: EntityManager): Promise<Service> {
     const m = this.manager(manager);
     return m.save(m.create(Service, fields));

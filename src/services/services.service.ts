@@ -12,6 +12,7 @@ import {
   type ListServicesQuery,
   type UpdateServiceRequest,
 } from './dto/service.requests.js';
+import type { ServicePractitionerResponse } from './dto/service.responses.js';
 import { newServiceFields, serviceEdits } from './service-content.js';
 import { isForeignKeyViolation } from './service-references.js';
 import type { Service } from './service.entity.js';
@@ -20,14 +21,18 @@ import { ServicesRepository } from './services.repository.js';
 /** The response cache tag of everything public about services: cleared by every service write. */
 export const SERVICES_CACHE_TAG = 'services';
 
+/** The response cache tag of practitioners' public responses: they list published services, so service writes clear it. */
+export const PRACTITIONERS_CACHE_TAG = 'practitioners';
+
 /** The foreign keys that name a service, and who they mean: deleting a service they name is 409. */
 export const SERVICE_REFERENCES: readonly { constraint: string; who: string }[] = [
   { constraint: 'FK_testimonials_service', who: 'testimonials' },
   { constraint: 'FK_contact_requests_service_interest', who: 'contact requests' },
+  { constraint: 'FK_practitioner_services_service', who: 'practitioners' },
 ];
 
 const WRITE: WriteScope = {
-  invalidates: [SERVICES_CACHE_TAG],
+  invalidates: [SERVICES_CACHE_TAG, PRACTITIONERS_CACHE_TAG],
   conflicts: [
     {
       key: /slug/,
@@ -58,13 +63,13 @@ export class ServicesService {
     return toPage(rows, total, query);
   }
 
-  /** A published service by slug, or 404. */
-  async getPublic(slug: string): Promise<Service> {
-    const service = await this.replicas.read(SERVICES_CACHE_TAG, ({ manager }) =>
-      this.services.findBySlug(slug, manager),
-    );
-    if (!service?.published) throw new AppException('not_found', 'No published service has this slug.');
-    return service;
+  /** A published service by slug with the published practitioners who offer it, or 404. */
+  async getPublic(slug: string): Promise<{ service: Service; practitioners: ServicePractitionerResponse[] }> {
+    return this.replicas.read(SERVICES_CACHE_TAG, async ({ manager }) => {
+      const service = await this.services.findBySlug(slug, manager);
+      if (!service?.published) throw new AppException('not_found', 'No published service has this slug.');
+      return { service, practitioners: await this.services.offeredBy(slug, manager) };
+    });
   }
 
   async list(query: AdminListServicesQuery): Promise<Page<Service>> {

@@ -7,6 +7,7 @@ export * from './articles.js';
 export * from './contact-requests.js';
 export * from './hours.js';
 export * from './locations.js';
+export * from './practitioners.js';
 export * from './requests.js';
 export * from './services.js';
 export * from './testimonials.js';

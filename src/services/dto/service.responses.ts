@@ -30,6 +30,18 @@ export class FeeResponse {
   readonly slidingScale!: SlidingScaleResponse | null;
 }
 
+/** Who offers a service, as the service's page lists them. */
+export class ServicePractitionerResponse {
+  @ApiProperty({ example: 'elena-marsh' })
+  readonly slug!: string;
+
+  @ApiProperty({ example: 'Elena Marsh' })
+  readonly name!: string;
+
+  @ApiProperty({ type: [String], example: ['LMFT'] })
+  readonly credentials!: string[];
+}
+
 /** A published service as the public website shows it. */
 export class ServiceResponse {
   @ApiProperty({ example: 'couples-therapy' })
@@ -62,6 +74,13 @@ export class ServiceResponse {
 
   @ApiProperty({ type: [String], example: ['Aetna', 'Blue Shield'] })
   readonly insuranceAccepted!: string[];
+}
+
+/** One published service with who offers it. */
+export class ServiceDetailResponse extends ServiceResponse {
+  /** Published practitioners offering it, in the clinic's order (see `GET /api/v1/practitioners/{slug}`). */
+  @ApiProperty({ type: [ServicePractitionerResponse] })
+  readonly practitioners!: ServicePractitionerResponse[];
 }
 
 /** The whole service for staff. */
@@ -119,4 +138,8 @@ export function mapAdminService(s: Service): AdminServiceResponse {
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
+}
+
+export function mapServiceDetail(s: Service, practitioners: ServicePractitionerResponse[]): ServiceDetailResponse {
+  return { ...mapService(s), practitioners };
 }
