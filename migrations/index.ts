@@ -16,6 +16,7 @@ import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 import { ServicesDirectory1796634587394 } from './1796634587394-ServicesDirectory.js';
 import { Locations1796635535094 } from './1796635535094-Locations.js';
 import { Practitioners1796636158535 } from './1796636158535-Practitioners.js';
+import { ContactRequestDirectoryLinks1796636491892 } from './1796636491892-ContactRequestDirectoryLinks.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ServicesDirectory1796634587394,
   Locations1796635535094,
   Practitioners1796636158535,
+  ContactRequestDirectoryLinks1796636491892,
 ];

@@ -14,7 +14,12 @@ import { CONTACT_REQUEST_CREATED, eventOf, Outbox, WebhookDispatcher } from '../
 import { newReference } from './contact-details.js';
 import { contactDetailsOf, sealNewRequest } from './contact-request-sealing.js';
 import { unknownReference } from '../services/index.js';
-import { type ContactChannel, CONTACT_REQUEST_SERVICE_FK } from './contact-request.entity.js';
+import {
+  type ContactChannel,
+  CONTACT_REQUEST_LOCATION_FK,
+  CONTACT_REQUEST_PRACTITIONER_FK,
+  CONTACT_REQUEST_SERVICE_FK,
+} from './contact-request.entity.js';
 import { ContactRequestsRepository } from './contact-requests.repository.js';
 import type { CreateContactRequestRequest } from './dto/contact-request.requests.js';
 import type { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
@@ -24,9 +29,13 @@ const IDEMPOTENCY_SCOPE = 'contact-requests.create';
 /** A reference clash (1 in ~729 million per pair) is retried with a new one. */
 const REFERENCE_ATTEMPTS = 5;
 
-/** A request naming an unknown service: 400 naming the field. Other errors unchanged. */
+/** A request naming an unknown service, location or practitioner: 400 naming the field. Other errors unchanged. */
 const unknownReferenceOf = (error: unknown): unknown =>
-  unknownReference(error, [{ constraint: CONTACT_REQUEST_SERVICE_FK, field: 'serviceInterest', noun: 'service' }]);
+  unknownReference(error, [
+    { constraint: CONTACT_REQUEST_SERVICE_FK, field: 'serviceInterest', noun: 'service' },
+    { constraint: CONTACT_REQUEST_LOCATION_FK, field: 'location', noun: 'location' },
+    { constraint: CONTACT_REQUEST_PRACTITIONER_FK, field: 'preferredPractitioner', noun: 'practitioner' },
+  ]);
 
 /** Receiving requests: stored encrypted, announced through the outbox, answered with when to expect a reply. */
 @Injectable()
@@ -81,6 +90,8 @@ export class ContactRequestsService implements OnApplicationBootstrap {
         channel: body.preferredChannel,
         preferredTime: body.preferredTime ?? null,
         serviceInterest: body.serviceInterest ?? null,
+        location: body.location ?? null,
+        preferredPractitioner: body.preferredPractitioner ?? null,
         consentToText: body.consentToText ?? false,
         expectedReplyBy: reply.by,
         now,

@@ -53,6 +53,14 @@ class ContactRequestFields {
   @ApiProperty({ type: String, nullable: true, example: 'individual-therapy' })
   readonly serviceInterest!: string | null;
 
+  /** The slug of the location they named (see `GET /api/v1/locations`). */
+  @ApiProperty({ type: String, nullable: true, example: 'harbor-street' })
+  readonly location!: string | null;
+
+  /** The slug of the practitioner they asked for (see `GET /api/v1/practitioners`). */
+  @ApiProperty({ type: String, nullable: true, example: 'elena-marsh' })
+  readonly preferredPractitioner!: string | null;
+
   @ApiProperty({ example: 'Alex Rivera' })
   readonly name!: string;
 
@@ -148,6 +156,8 @@ function fieldsOf(r: ContactRequest, name: string): ContactRequestFields {
     channel: r.channel,
     preferredTime: r.preferredTime,
     serviceInterest: r.serviceInterest,
+    location: r.location,
+    preferredPractitioner: r.preferredPractitioner,
     name,
     expectedReplyBy: iso(r.expectedReplyBy),
     assignedTo: r.assignedTo,
