@@ -13,9 +13,13 @@ import { AuditListIndexes1796623776046 } from './1796623776046-AuditListIndexes.
 import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.js';
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
+import { ServicesDirectory1796634587394 } from './1796634587394-ServicesDirectory.js';
 import { UserSessions1796635145381 } from './1796635145381-UserSessions.js';
+import { Locations1796635535094 } from './1796635535094-Locations.js';
 import { SecondFactorAndPasswordReset1796635876688 } from './1796635876688-SecondFactorAndPasswordReset.js';
 import { AuditEventSequence1796635887488 } from './1796635887488-AuditEventSequence.js';
+import { Practitioners1796636158535 } from './1796636158535-Practitioners.js';
+import { ContactRequestDirectoryLinks1796636491892 } from './1796636491892-ContactRequestDirectoryLinks.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -33,7 +37,11 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   WebhookEndpoints1796624613821,
   MailOutbox1796624656772,
   ContentEvents1796624865933,
+  ServicesDirectory1796634587394,
   UserSessions1796635145381,
+  Locations1796635535094,
   SecondFactorAndPasswordReset1796635876688,
   AuditEventSequence1796635887488,
+  Practitioners1796636158535,
+  ContactRequestDirectoryLinks1796636491892,
 ];

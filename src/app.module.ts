@@ -31,6 +31,9 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { LoginFailureInterceptor } from './rate-limit/login-failures.interceptor.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { LocationsModule } from './locations/index.js';
+import { PractitionersModule } from './practitioners/index.js';
+import { ServicesModule } from './services/index.js';
 import { TestimonialsModule } from './testimonials/testimonials.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,9 +44,12 @@ import { UsersModule } from './users/users.module.js';
  */
 export const FEATURES: readonly Type[] = [
   ArticlesModule,
+  ServicesModule,
   TestimonialsModule,
   ContactRequestsModule,
   HoursModule,
+  LocationsModule,
+  PractitionersModule,
   AuthModule,
   UsersModule,
   ApiKeysModule,

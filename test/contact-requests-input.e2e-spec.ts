@@ -25,7 +25,6 @@ const ADMIN = '/api/v1/admin/contact-requests';
 const NOW = '2026-11-23T17:00:00.000Z';
 const CHANNELS = 'text, call, email';
 const TIMES = 'morning, afternoon, evening, any';
-const SERVICES = 'individual-therapy, couples-therapy, family-therapy, group-therapy, other';
 const STATUSES = 'new, in_progress, contacted, closed, spam';
 const ISO_MESSAGE = (field: string) =>
   `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z`;
@@ -160,13 +159,9 @@ describe('contact requests: bad input', () => {
       [
         'an unknown serviceInterest',
         contactRequestBody({ serviceInterest: 'massage' }),
-        [err('serviceInterest', `serviceInterest must be one of: ${SERVICES}`)],
+        [err('serviceInterest', 'serviceInterest must be the slug of an existing service')],
       ],
-      [
-        'a serviceInterest list',
-        contactRequestBody({ serviceInterest: ['other'] }),
-        [err('serviceInterest', `serviceInterest must be one of: ${SERVICES}`)],
-      ],
+      ['a serviceInterest list', contactRequestBody({ serviceInterest: ['other'] }), [mustBeString('serviceInterest')]],
       ['a 1001-character message', contactRequestBody({ message: 'm'.repeat(1001) }), [tooLong('message', 1000)]],
       ['a message of 1001 emoji', contactRequestBody({ message: '🙂'.repeat(1001) }), [tooLong('message', 1000)]],
       [

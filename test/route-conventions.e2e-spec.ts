@@ -18,6 +18,12 @@ import {
   suffix,
   testimonialEntry,
   userBody,
+  createLocation,
+  createPractitioner,
+  createService,
+  locationBody,
+  practitionerBody,
+  serviceBody,
 } from './factories/index.js';
 import { expectInvalid, expectProblem, PROBLEM_JSON } from './utils/expect-problem.js';
 import { unknownField } from './utils/field-errors.js';
@@ -49,6 +55,9 @@ const NOT_FOUND_DETAIL: Record<string, string> = {
   'contact-requests': 'No contact request has this id.',
   sessions: 'No live session with this id.',
   hours: 'No exception with this id on this schedule.',
+  locations: 'No location has this id.',
+  practitioners: 'No practitioner has this id.',
+  services: 'No service has this id.',
   testimonials: 'No testimonial has this id.',
   users: 'No user with this id.',
   'webhook-endpoints': 'No webhook endpoint with this id.',
@@ -168,6 +177,11 @@ describe('route conventions, over every operation of the OpenAPI document', () =
       return { id: (await bodyOf<{ id: string }>(created, 201)).id };
     };
     const schedule = async () => ({ key: (await createSchedule(app(), frontdesk, `conventions-${suffix()}`)).key });
+    const service = async () => ({ id: (await createService(app(), editor, { slug: `svc-${suffix()}` })).id });
+    const location = async () => ({ id: (await createLocation(app(), editor, { slug: `loc-${suffix()}` })).id });
+    const practitioner = async () => ({
+      id: (await createPractitioner(app(), editor, { slug: `pr-${suffix()}` })).id,
+    });
     const exceptionBody = { startDate: inDays(30), closed: true, label: 'Staff training' };
     const hoursException = async () => {
       const { key } = await schedule();
@@ -260,6 +274,21 @@ describe('route conventions, over every operation of the OpenAPI document', () =
       approveTestimonial: async () => ({ params: await testimonial() }),
       rejectTestimonial: async () => ({ params: await testimonial() }),
       withdrawTestimonial: async () => ({ params: await testimonial() }),
+      adminListServices: () => ({}),
+      createService: () => ({ body: serviceBody({ slug: `svc-${suffix()}` }) }),
+      adminGetService: async () => ({ params: await service() }),
+      updateService: async () => ({ params: await service(), body: { name: 'Renamed' } }),
+      deleteService: async () => ({ params: await service() }),
+      adminListLocations: () => ({}),
+      createLocation: () => ({ body: locationBody({ slug: `loc-${suffix()}` }) }),
+      adminGetLocation: async () => ({ params: await location() }),
+      updateLocation: async () => ({ params: await location(), body: { name: 'Renamed' } }),
+      deleteLocation: async () => ({ params: await location() }),
+      adminListPractitioners: () => ({}),
+      createPractitioner: () => ({ body: practitionerBody({ slug: `pr-${suffix()}` }) }),
+      adminGetPractitioner: async () => ({ params: await practitioner() }),
+      updatePractitioner: async () => ({ params: await practitioner(), body: { name: 'Renamed' } }),
+      deletePractitioner: async () => ({ params: await practitioner() }),
       listUsers: () => ({}),
       createUser: () => ({ body: userBody() }),
       getUser: async () => ({ params: await user() }),

@@ -96,6 +96,9 @@ export class AdminContactRequestsService {
     const filter: ContactRequestFilter = {
       status: query.status,
       channel: query.channel,
+      serviceInterest: query.serviceInterest,
+      location: query.location,
+      preferredPractitioner: query.preferredPractitioner,
       createdAt: instantRange(query.from, query.to),
       ...byContact,
     };

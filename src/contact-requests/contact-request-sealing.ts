@@ -75,6 +75,9 @@ export interface NewRequest {
   channel: ContactRequest['channel'];
   preferredTime: ContactRequest['preferredTime'];
   serviceInterest: ContactRequest['serviceInterest'];
+  /** Absent: none named. */
+  location?: ContactRequest['location'];
+  preferredPractitioner?: ContactRequest['preferredPractitioner'];
   consentToText: boolean;
   expectedReplyBy: Date;
   now: Date;

@@ -1,4 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Location } from '../locations/index.js';
+import { Practitioner } from '../practitioners/index.js';
+import { Service } from '../services/index.js';
 
 export const CONTACT_CHANNELS = ['text', 'call', 'email'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
@@ -6,15 +18,10 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 export const PREFERRED_TIMES = ['morning', 'afternoon', 'evening', 'any'] as const;
 export type PreferredTime = (typeof PREFERRED_TIMES)[number];
 
-/** The services a person may ask about (the same list as testimonials). */
-export const SERVICE_INTERESTS = [
-  'individual-therapy',
-  'couples-therapy',
-  'family-therapy',
-  'group-therapy',
-  'other',
-] as const;
-export type ServiceInterest = (typeof SERVICE_INTERESTS)[number];
+/** The foreign key that makes `serviceInterest` name an existing service: its violation is the client's 400. */
+export const CONTACT_REQUEST_SERVICE_FK = 'FK_contact_requests_service_interest';
+export const CONTACT_REQUEST_LOCATION_FK = 'FK_contact_requests_location';
+export const CONTACT_REQUEST_PRACTITIONER_FK = 'FK_contact_requests_preferred_practitioner';
 
 export const CONTACT_REQUEST_STATUSES = ['new', 'in_progress', 'contacted', 'closed', 'spam'] as const;
 export type ContactRequestStatus = (typeof CONTACT_REQUEST_STATUSES)[number];
@@ -33,6 +40,11 @@ export const OPEN_STATUSES = ['new', 'in_progress', 'contacted'] as const satisf
 @Index('IDX_contact_requests_status_changed', ['status', 'statusChangedAt'])
 @Index('IDX_contact_requests_phone_index', ['phoneIndex'], { where: 'phone_index IS NOT NULL' })
 @Index('IDX_contact_requests_email_index', ['emailIndex'], { where: 'email_index IS NOT NULL' })
+// The staff list's filters by location and practitioner, and what deleting one of those sets to null.
+@Index('IDX_contact_requests_location', ['location'], { where: 'location IS NOT NULL' })
+@Index('IDX_contact_requests_preferred_practitioner', ['preferredPractitioner'], {
+  where: 'preferred_practitioner IS NOT NULL',
+})
 // The reply-overdue sweep: new requests whose lateness is still to be announced.
 @Index('IDX_contact_requests_overdue_due', ['expectedReplyBy'], {
   where: "status = 'new' AND overdue_announced_at IS NULL",
@@ -59,8 +71,37 @@ export class ContactRequest {
   @Column({ type: 'enum', enum: PREFERRED_TIMES, enumName: 'contact_preferred_time', nullable: true })
   preferredTime!: PreferredTime | null;
 
-  @Column({ type: 'enum', enum: SERVICE_INTERESTS, enumName: 'contact_service_interest', nullable: true })
-  serviceInterest!: ServiceInterest | null;
+  /** A service's slug. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  serviceInterest!: string | null;
+
+  @ManyToOne(() => Service, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'service_interest',
+    referencedColumnName: 'slug',
+    foreignKeyConstraintName: CONTACT_REQUEST_SERVICE_FK,
+  })
+  serviceRef?: Service;
+
+  /** A location's slug; cleared if that location is deleted. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  location!: string | null;
+
+  @ManyToOne(() => Location, { onDelete: 'SET NULL', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'location', referencedColumnName: 'slug', foreignKeyConstraintName: CONTACT_REQUEST_LOCATION_FK })
+  locationRef?: Location;
+
+  /** A practitioner's slug, following their renames; cleared if they are deleted. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  preferredPractitioner!: string | null;
+
+  @ManyToOne(() => Practitioner, { onDelete: 'SET NULL', onUpdate: 'CASCADE' })
+  @JoinColumn({
+    name: 'preferred_practitioner',
+    referencedColumnName: 'slug',
+    foreignKeyConstraintName: CONTACT_REQUEST_PRACTITIONER_FK,
+  })
+  practitionerRef?: Practitioner;
 
   @Column({ type: 'text' })
   nameCipher!: string;

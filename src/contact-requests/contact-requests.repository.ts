@@ -29,6 +29,10 @@ export type OverdueRequest = Pick<ContactRequest, 'id' | 'reference' | 'channel'
 export interface ContactRequestFilter {
   status?: ContactRequestStatus;
   channel?: ContactChannel;
+  /** Slugs of what the person named. */
+  serviceInterest?: string;
+  location?: string;
+  preferredPractitioner?: string;
   /** When it was received (see `instantRange`). */
   createdAt?: FindOperator<Date>;
   /** Any of these blind indexes of the phone number (one per known key). */
@@ -131,6 +135,9 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
     const where: FindOptionsWhere<ContactRequest> = {
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.channel ? { channel: filter.channel } : {}),
+      ...(filter.serviceInterest ? { serviceInterest: filter.serviceInterest } : {}),
+      ...(filter.location ? { location: filter.location } : {}),
+      ...(filter.preferredPractitioner ? { preferredPractitioner: filter.preferredPractitioner } : {}),
       ...(filter.createdAt ? { createdAt: filter.createdAt } : {}),
       ...(filter.phoneIndexes ? { phoneIndex: In(filter.phoneIndexes) } : {}),
       ...(filter.emailIndexes ? { emailIndex: In(filter.emailIndexes) } : {}),

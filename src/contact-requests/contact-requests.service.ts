@@ -13,7 +13,13 @@ import { MailDispatcher, RequesterMail, StaffMail } from '../mail/index.js';
 import { CONTACT_REQUEST_CREATED, eventOf, Outbox, WebhookDispatcher } from '../notifications/index.js';
 import { newReference } from './contact-details.js';
 import { contactDetailsOf, sealNewRequest } from './contact-request-sealing.js';
-import type { ContactChannel } from './contact-request.entity.js';
+import { unknownReference } from '../services/index.js';
+import {
+  type ContactChannel,
+  CONTACT_REQUEST_LOCATION_FK,
+  CONTACT_REQUEST_PRACTITIONER_FK,
+  CONTACT_REQUEST_SERVICE_FK,
+} from './contact-request.entity.js';
 import { ContactRequestsRepository } from './contact-requests.repository.js';
 import type { CreateContactRequestRequest } from './dto/contact-request.requests.js';
 import type { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
@@ -22,6 +28,14 @@ import { expectedReplyBy, expectedReplyText } from './reply-time.js';
 const IDEMPOTENCY_SCOPE = 'contact-requests.create';
 /** A reference clash (1 in ~729 million per pair) is retried with a new one. */
 const REFERENCE_ATTEMPTS = 5;
+
+/** A request naming an unknown service, location or practitioner: 400 naming the field. Other errors unchanged. */
+const unknownReferenceOf = (error: unknown): unknown =>
+  unknownReference(error, [
+    { constraint: CONTACT_REQUEST_SERVICE_FK, field: 'serviceInterest', noun: 'service' },
+    { constraint: CONTACT_REQUEST_LOCATION_FK, field: 'location', noun: 'location' },
+    { constraint: CONTACT_REQUEST_PRACTITIONER_FK, field: 'preferredPractitioner', noun: 'practitioner' },
+  ]);
 
 /** Receiving requests: stored encrypted, announced through the outbox, answered with when to expect a reply. */
 @Injectable()
@@ -76,6 +90,8 @@ export class ContactRequestsService implements OnApplicationBootstrap {
         channel: body.preferredChannel,
         preferredTime: body.preferredTime ?? null,
         serviceInterest: body.serviceInterest ?? null,
+        location: body.location ?? null,
+        preferredPractitioner: body.preferredPractitioner ?? null,
         consentToText: body.consentToText ?? false,
         expectedReplyBy: reply.by,
         now,
@@ -143,7 +159,8 @@ export class ContactRequestsService implements OnApplicationBootstrap {
         }
         return { receipt: result.body, replayed: result.replayed };
       } catch (error) {
-        if (!isUniqueViolation(error, /reference/) || attempt >= REFERENCE_ATTEMPTS) throw error;
+        // Slugs are checked by their foreign keys in that one statement: no lookup round trip per submission.
+        if (!isUniqueViolation(error, /reference/) || attempt >= REFERENCE_ATTEMPTS) throw unknownReferenceOf(error);
       }
     }
   }

@@ -11,7 +11,10 @@ const schemaTime = (time: string) => (time === '24:00' ? '23:59' : time);
  * then one entry per upcoming exception with `validFrom`/`validThrough` (closed days as 00:00–00:00, the
  * convention search engines read as "closed").
  */
-export function openingHoursJsonLd(schedule: HoursSchedule, exceptions: HoursException[]): Record<string, unknown> {
+export function openingHoursSpecification(
+  schedule: Pick<HoursSchedule, 'periods'>,
+  exceptions: HoursException[],
+): Record<string, unknown>[] {
   const byHours = new Map<string, string[]>();
   for (const { day, opens, closes } of schedule.periods) {
     const hours = `${opens}-${closes}`;
@@ -32,12 +35,17 @@ export function openingHoursJsonLd(schedule: HoursSchedule, exceptions: HoursExc
           closes: schemaTime(p.closes),
         }));
   });
+  return [...weekly, ...special];
+}
+
+/** The schedule alone as a `MedicalClinic` with its opening hours (a location adds its address: see locations). */
+export function openingHoursJsonLd(schedule: HoursSchedule, exceptions: HoursException[]): Record<string, unknown> {
   return {
     '@context': 'https://schema.org',
     '@type': 'MedicalClinic',
     name: schedule.name,
     ...(schedule.description ? { description: schedule.description } : {}),
-    openingHoursSpecification: [...weekly, ...special],
+    openingHoursSpecification: openingHoursSpecification(schedule, exceptions),
   };
 }
 

@@ -33,7 +33,7 @@ import {
 } from './testimonial-content.js';
 import type { Testimonial } from './testimonial.entity.js';
 import { type TestimonialBefore, testimonialDeletedEvent, testimonialEvent } from './testimonial-events.js';
-import { TESTIMONIALS_CACHE_TAG } from './testimonials.service.js';
+import { TESTIMONIALS_CACHE_TAG, unknownService } from './testimonials.service.js';
 import { TestimonialsRepository } from './testimonials.repository.js';
 
 /** Every staff change may change the public list. */
@@ -97,29 +97,33 @@ export class AdminTestimonialsService {
     if (givenAt > this.clock.now()) {
       throw validationFailed([{ field: 'consent.givenAt', message: 'consent.givenAt must not be in the future' }]);
     }
-    return this.writes.transaction(WRITE, async (manager) => {
-      const t = await this.testimonials.insert(
-        {
-          quote: body.quote,
-          firstName: normalizeName(body.firstName),
-          lastInitial: lastInitialOf(body.lastName) ?? null,
-          service: body.service,
-          rating: body.rating ?? null,
-          source: body.source,
-          status: 'pending',
-          featured: body.featured ?? false,
-          sortOrder: body.sortOrder ?? 0,
-          consentGivenAt: givenAt,
-          consentTextVersion: body.consent.textVersion,
-          consentMethod: body.consent.method,
-          createdBy: ctx.actor.id,
-          updatedBy: ctx.actor.id,
-        },
-        manager,
-      );
-      await this.writes.audit(manager, this.testimonials, t, ctx, audited('created', t, { source: body.source }));
-      return t;
-    });
+    return this.writes
+      .transaction(WRITE, async (manager) => {
+        const t = await this.testimonials.insert(
+          {
+            quote: body.quote,
+            firstName: normalizeName(body.firstName),
+            lastInitial: lastInitialOf(body.lastName) ?? null,
+            service: body.service,
+            rating: body.rating ?? null,
+            source: body.source,
+            status: 'pending',
+            featured: body.featured ?? false,
+            sortOrder: body.sortOrder ?? 0,
+            consentGivenAt: givenAt,
+            consentTextVersion: body.consent.textVersion,
+            consentMethod: body.consent.method,
+            createdBy: ctx.actor.id,
+            updatedBy: ctx.actor.id,
+          },
+          manager,
+        );
+        await this.writes.audit(manager, this.testimonials, t, ctx, audited('created', t, { source: body.source }));
+        return t;
+      })
+      .catch((error: unknown) => {
+        throw unknownService(error);
+      });
   }
 
   update(id: string, body: UpdateTestimonialRequest, ifMatch: string | undefined, ctx: AuditContext) {
@@ -243,7 +247,9 @@ export class AdminTestimonialsService {
 
   /** One write transaction that may announce events: they are sent as soon as it commits. */
   private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.writes.transaction(WRITE, work);
+    const result = await this.writes.transaction(WRITE, work).catch((error: unknown) => {
+      throw unknownService(error);
+    });
     this.dispatcher.poke();
     return result;
   }

@@ -1,11 +1,11 @@
-import type { Testimonial, TestimonialService, TestimonialStatus } from './testimonial.entity.js';
+import type { Testimonial, TestimonialStatus } from './testimonial.entity.js';
 
 /** What the public website shows of an approved testimonial. */
 export interface TestimonialPublicView {
   id: string;
   quote: string;
   displayName: string;
-  service: TestimonialService | null;
+  service: string | null;
   rating: number | null;
   featured: boolean;
   approvedAt: string;

@@ -1,14 +1,9 @@
-import { Check, Column, Entity, Index } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { StaffEditedEntity } from '../common/persistence/versioned.entity.js';
+import { Service } from '../services/index.js';
 
-export const TESTIMONIAL_SERVICES = [
-  'individual-therapy',
-  'couples-therapy',
-  'family-therapy',
-  'group-therapy',
-  'other',
-] as const;
-export type TestimonialService = (typeof TESTIMONIAL_SERVICES)[number];
+/** The foreign key that makes `service` name an existing service: its violation is the client's 400. */
+export const TESTIMONIAL_SERVICE_FK = 'FK_testimonials_service';
 
 export const TESTIMONIAL_SOURCES = ['website', 'email', 'in-person', 'other'] as const;
 export type TestimonialSource = (typeof TESTIMONIAL_SOURCES)[number];
@@ -47,9 +42,13 @@ export class Testimonial extends StaffEditedEntity {
   @Column({ type: 'varchar', length: 1, nullable: true })
   lastInitial!: string | null;
 
-  /** Null when a visitor did not say. */
-  @Column({ type: 'enum', enum: TESTIMONIAL_SERVICES, enumName: 'testimonial_service', nullable: true })
-  service!: TestimonialService | null;
+  /** A service's slug; null when a visitor did not say. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  service!: string | null;
+
+  @ManyToOne(() => Service, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'service', referencedColumnName: 'slug', foreignKeyConstraintName: TESTIMONIAL_SERVICE_FK })
+  serviceRef?: Service;
 
   @Column({ type: 'smallint', nullable: true })
   rating!: number | null;

@@ -12,12 +12,13 @@ import {
 import type { SortTerm } from '../common/pagination/sort.js';
 import { VersionedRepository } from '../common/persistence/versioned.repository.js';
 import { TestimonialChange } from './testimonial-change.entity.js';
-import { Testimonial, type TestimonialService, type TestimonialStatus } from './testimonial.entity.js';
+import { Testimonial, type TestimonialStatus } from './testimonial.entity.js';
 
 /** Staff's list filters, combined; an absent one does not filter. */
 export interface TestimonialFilter {
   status?: TestimonialStatus;
-  service?: TestimonialService;
+  /** A service's slug. */
+  service?: string;
   featured?: boolean;
   spam?: boolean;
 }

@@ -6,11 +6,16 @@ import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import type { ListTestimonialsQuery, SubmitTestimonialRequest } from './dto/testimonial.requests.js';
 import { lastInitialOf, normalizeName } from './testimonial-content.js';
-import type { Testimonial } from './testimonial.entity.js';
+import { unknownReference } from '../services/index.js';
+import { type Testimonial, TESTIMONIAL_SERVICE_FK } from './testimonial.entity.js';
 import { TestimonialsRepository } from './testimonials.repository.js';
 
 /** The response cache tag of the public testimonial list: cleared by every staff change. */
 export const TESTIMONIALS_CACHE_TAG = 'testimonials';
+
+/** An unknown service slug fails the write on its foreign key (no lookup beforehand): a 400 naming `service`. */
+export const unknownService = (error: unknown): unknown =>
+  unknownReference(error, [{ constraint: TESTIMONIAL_SERVICE_FK, field: 'service', noun: 'service' }]);
 
 /** The website's side: the approved testimonials, and visitors' submissions. */
 @Injectable()
@@ -42,29 +47,33 @@ export class TestimonialsService {
   submit(body: SubmitTestimonialRequest, ctx: AuditContext): Promise<Testimonial> {
     const spam = typeof body.website === 'string' && body.website.trim() !== '';
     const now = this.clock.now();
-    return this.writes.transaction({}, async (manager) => {
-      const testimonial = await this.testimonials.insert(
-        {
-          quote: body.quote,
-          firstName: normalizeName(body.firstName),
-          lastInitial: lastInitialOf(body.lastName) ?? null,
-          service: body.service ?? null,
-          rating: body.rating ?? null,
-          source: 'website',
-          status: spam ? 'rejected' : 'pending',
-          spam,
-          ...(spam ? { rejectedAt: now } : {}),
-          consentGivenAt: now,
-          consentTextVersion: body.consentTextVersion,
-          consentMethod: 'web-form',
-        },
-        manager,
-      );
-      await this.writes.audit(manager, this.testimonials, testimonial, ctx, {
-        action: 'testimonial.submitted',
-        metadata: { spam, status: testimonial.status },
+    return this.writes
+      .transaction({}, async (manager) => {
+        const testimonial = await this.testimonials.insert(
+          {
+            quote: body.quote,
+            firstName: normalizeName(body.firstName),
+            lastInitial: lastInitialOf(body.lastName) ?? null,
+            service: body.service ?? null,
+            rating: body.rating ?? null,
+            source: 'website',
+            status: spam ? 'rejected' : 'pending',
+            spam,
+            ...(spam ? { rejectedAt: now } : {}),
+            consentGivenAt: now,
+            consentTextVersion: body.consentTextVersion,
+            consentMethod: 'web-form',
+          },
+          manager,
+        );
+        await this.writes.audit(manager, this.testimonials, testimonial, ctx, {
+          action: 'testimonial.submitted',
+          metadata: { spam, status: testimonial.status },
+        });
+        return testimonial;
+      })
+      .catch((error: unknown) => {
+        throw unknownService(error);
       });
-      return testimonial;
-    });
   }
 }

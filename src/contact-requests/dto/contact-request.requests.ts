@@ -1,23 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsServiceSlug } from '../../services/index.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import {
   IsEmailAddress,
   IsFlag,
   IsInstant,
   IsOneOf,
+  IsSlug,
   IsText,
+  SLUG_PATTERN,
   ValidateUUID,
 } from '../../common/validation/decorators.js';
 import {
   CONTACT_CHANNELS,
   CONTACT_REQUEST_STATUSES,
   PREFERRED_TIMES,
-  SERVICE_INTERESTS,
   type ContactChannel,
   type ContactRequestStatus,
   type PreferredTime,
-  type ServiceInterest,
 } from '../contact-request.entity.js';
 
 export const MAX_MESSAGE_LENGTH = 1000;
@@ -62,8 +63,19 @@ export class CreateContactRequestRequest {
   @IsOneOf(PREFERRED_TIMES, { enumName: 'PreferredTime', optional: true, example: 'evening' })
   readonly preferredTime?: PreferredTime;
 
-  @IsOneOf(SERVICE_INTERESTS, { enumName: 'ServiceInterest', optional: true, example: 'individual-therapy' })
-  readonly serviceInterest?: ServiceInterest;
+  /** The slug of a service (see `GET /api/v1/services`); an unknown one is 400 naming `serviceInterest`. */
+  @IsServiceSlug({ optional: true })
+  readonly serviceInterest?: string;
+
+  /** The slug of a location (see `GET /api/v1/locations`); an unknown one is 400 naming `location`. */
+  @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
+  @IsText({ max: 64, optional: true, emptyAsAbsent: true, example: 'harbor-street' })
+  readonly location?: string;
+
+  /** The slug of a practitioner (see `GET /api/v1/practitioners`); an unknown one is 400 naming the field. */
+  @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
+  @IsText({ max: 120, optional: true, emptyAsAbsent: true, example: 'elena-marsh' })
+  readonly preferredPractitioner?: string;
 
   @IsText({
     max: MAX_MESSAGE_LENGTH,
@@ -103,6 +115,15 @@ export class ListContactRequestsQuery extends PaginationQueryDto {
 
   @IsOneOf(CONTACT_CHANNELS, { enumName: 'ContactChannel', optional: true })
   readonly channel?: ContactChannel;
+
+  @IsServiceSlug({ optional: true, description: 'Asked about this service (its slug).' })
+  readonly serviceInterest?: string;
+
+  @IsSlug({ maxLength: 64, optional: true, example: 'harbor-street', description: 'Named this location (its slug).' })
+  readonly location?: string;
+
+  @IsSlug({ maxLength: 120, optional: true, example: 'elena-marsh', description: 'Asked for this practitioner.' })
+  readonly preferredPractitioner?: string;
 
   @IsInstant({ optional: true, description: 'Received at or after this instant.' })
   readonly from?: string;

@@ -7,11 +7,9 @@ import {
   CONTACT_CHANNELS,
   CONTACT_REQUEST_STATUSES,
   PREFERRED_TIMES,
-  SERVICE_INTERESTS,
   type ContactChannel,
   type ContactRequestStatus,
   type PreferredTime,
-  type ServiceInterest,
 } from '../contact-request.entity.js';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
 
@@ -51,8 +49,17 @@ class ContactRequestFields {
   @ApiProperty({ enum: PREFERRED_TIMES, enumName: 'PreferredTime', nullable: true })
   readonly preferredTime!: PreferredTime | null;
 
-  @ApiProperty({ enum: SERVICE_INTERESTS, enumName: 'ServiceInterest', nullable: true })
-  readonly serviceInterest!: ServiceInterest | null;
+  /** The slug of a service (see `GET /api/v1/services`). */
+  @ApiProperty({ type: String, nullable: true, example: 'individual-therapy' })
+  readonly serviceInterest!: string | null;
+
+  /** The slug of the location they named (see `GET /api/v1/locations`). */
+  @ApiProperty({ type: String, nullable: true, example: 'harbor-street' })
+  readonly location!: string | null;
+
+  /** The slug of the practitioner they asked for (see `GET /api/v1/practitioners`). */
+  @ApiProperty({ type: String, nullable: true, example: 'elena-marsh' })
+  readonly preferredPractitioner!: string | null;
 
   @ApiProperty({ example: 'Alex Rivera' })
   readonly name!: string;
@@ -149,6 +156,8 @@ function fieldsOf(r: ContactRequest, name: string): ContactRequestFields {
     channel: r.channel,
     preferredTime: r.preferredTime,
     serviceInterest: r.serviceInterest,
+    location: r.location,
+    preferredPractitioner: r.preferredPractitioner,
     name,
     expectedReplyBy: iso(r.expectedReplyBy),
     assignedTo: r.assignedTo,

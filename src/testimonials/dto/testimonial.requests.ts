@@ -14,6 +14,7 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
+import { IsServiceSlug } from '../../services/index.js';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import { IsSort } from '../../common/pagination/sort.js';
 import {
@@ -27,12 +28,7 @@ import {
   QueryInt,
   ValidateUUID,
 } from '../../common/validation/decorators.js';
-import {
-  CONSENT_METHODS,
-  TESTIMONIAL_SERVICES,
-  TESTIMONIAL_SOURCES,
-  TESTIMONIAL_STATUSES,
-} from '../testimonial.entity.js';
+import { CONSENT_METHODS, TESTIMONIAL_SOURCES, TESTIMONIAL_STATUSES } from '../testimonial.entity.js';
 
 export const MAX_QUOTE_LENGTH = 1000;
 export const MAX_FIRST_NAME_LENGTH = 40;
@@ -63,12 +59,12 @@ const LAST_NAME = {
   example: 'B',
   description: 'Only its first letter is kept: "Brennan" is stored as "B". Sending just the initial is best.',
 };
+/** A service's slug: an unknown one is refused (400 naming `service`). */
 const service = (optional: boolean) =>
-  IsOneOf(TESTIMONIAL_SERVICES, {
-    enumName: 'TestimonialService',
+  IsServiceSlug({
     optional,
     example: 'couples-therapy',
-    ...(optional ? { description: 'Which service the testimonial is about; unknown when absent.' } : {}),
+    description: `The slug of a service (see \`GET /api/v1/services\`).${optional ? ' Unknown when absent.' : ''}`,
   });
 const RATING = { min: 1, max: 5, optional: true, nullable: true, example: 5, description: 'Stars, 1 to 5.' };
 
@@ -84,7 +80,7 @@ export class SubmitTestimonialRequest {
   readonly lastName!: string;
 
   @service(true)
-  readonly service?: (typeof TESTIMONIAL_SERVICES)[number];
+  readonly service?: string;
 
   @IsWholeNumber(RATING)
   readonly rating?: number | null;
@@ -129,7 +125,7 @@ export class CreateTestimonialRequest {
   readonly lastName!: string;
 
   @service(false)
-  readonly service!: (typeof TESTIMONIAL_SERVICES)[number];
+  readonly service!: string;
 
   @IsWholeNumber(RATING)
   readonly rating?: number | null;
@@ -159,7 +155,7 @@ export class UpdateTestimonialRequest {
   readonly lastName?: string;
 
   @service(true)
-  readonly service?: (typeof TESTIMONIAL_SERVICES)[number];
+  readonly service?: string;
 
   @IsWholeNumber(RATING)
   readonly rating?: number | null;
@@ -209,8 +205,8 @@ export class ReorderTestimonialsRequest {
 }
 
 export class ListTestimonialsQuery extends PaginationQueryDto {
-  @IsOneOf(TESTIMONIAL_SERVICES, { enumName: 'TestimonialService', optional: true })
-  readonly service?: (typeof TESTIMONIAL_SERVICES)[number];
+  @IsServiceSlug({ optional: true, example: 'couples-therapy', description: 'A service’s slug.' })
+  readonly service?: string;
 
   @QueryBoolean({ optional: true, description: 'Only featured (`true`) or only other (`false`) testimonials.' })
   readonly featured?: boolean;

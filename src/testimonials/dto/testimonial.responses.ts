@@ -6,10 +6,8 @@ import {
   CONSENT_METHODS,
   type ConsentMethod,
   type Testimonial,
-  TESTIMONIAL_SERVICES,
   TESTIMONIAL_SOURCES,
   TESTIMONIAL_STATUSES,
-  type TestimonialService,
   type TestimonialSource,
   type TestimonialStatus,
 } from '../testimonial.entity.js';
@@ -28,8 +26,9 @@ export class TestimonialResponse {
   @ApiProperty({ example: 'Ivette B' })
   readonly displayName!: string;
 
-  @ApiProperty({ enum: TESTIMONIAL_SERVICES, enumName: 'TestimonialService', nullable: true })
-  readonly service!: TestimonialService | null;
+  /** The slug of a service (see `GET /api/v1/services`); null when not said. */
+  @ApiProperty({ type: String, nullable: true, example: 'couples-therapy' })
+  readonly service!: string | null;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, nullable: true, example: 5 })
   readonly rating!: number | null;
@@ -86,8 +85,9 @@ export class AdminTestimonialResponse {
   @ApiProperty({ example: 'Ivette B' })
   readonly displayName!: string;
 
-  @ApiProperty({ enum: TESTIMONIAL_SERVICES, enumName: 'TestimonialService', nullable: true })
-  readonly service!: TestimonialService | null;
+  /** The slug of a service (see `GET /api/v1/services`); null when not said. */
+  @ApiProperty({ type: String, nullable: true, example: 'couples-therapy' })
+  readonly service!: string | null;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, nullable: true })
   readonly rating!: number | null;

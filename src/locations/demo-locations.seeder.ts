@@ -1,0 +1,65 @@
+import type { Seeder } from '../common/feature/seeder.js';
+import type { CreateLocationRequest } from './dto/location.requests.js';
+import { locationColumns } from './location-content.js';
+import { LocationsRepository } from './locations.repository.js';
+
+const DEMO: CreateLocationRequest[] = [
+  {
+    slug: 'harbor-street',
+    name: 'Harbor Street office',
+    address: {
+      street: '1200 Harbor Street, Suite 3',
+      locality: 'Portland',
+      region: 'OR',
+      postalCode: '97209',
+      country: 'US',
+    },
+    phone: '+15035550142',
+    email: 'harbor@wellclinic.example',
+    geo: { latitude: 45.5289, longitude: -122.6822 },
+    hoursKey: 'office',
+    accessibilityNotes: 'Step-free entrance from Harbor Street; lift to the third floor; all-gender restroom.',
+    parkingNotes: 'Two-hour street parking; the Everett garage is one block north.',
+    telehealthOnly: false,
+    published: true,
+    sortOrder: 10,
+  },
+  {
+    slug: 'online',
+    name: 'Online sessions',
+    address: {
+      street: '1200 Harbor Street, Suite 3',
+      locality: 'Portland',
+      region: 'OR',
+      postalCode: '97209',
+      country: 'US',
+    },
+    phone: '+15035550143',
+    email: 'telehealth@wellclinic.example',
+    geo: null,
+    hoursKey: 'office',
+    accessibilityNotes: 'Video sessions with live captions on request.',
+    parkingNotes: null,
+    telehealthOnly: true,
+    published: true,
+    sortOrder: 20,
+  },
+];
+
+/** Two demo locations: the office, and telehealth registered at it. Both use the demo `office` hours. */
+export const demoLocationsSeeder: Seeder = {
+  name: 'demo-locations',
+  async run(manager) {
+    const locations = new LocationsRepository(manager.connection);
+    const [{ present }] = await manager.query<{ present: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM hours_schedules WHERE key = 'office') AS present`,
+    );
+    for (const demo of DEMO) {
+      if (await locations.findBySlug(demo.slug, manager)) continue;
+      await locations.insert(
+        { ...locationColumns(demo), hoursKey: present ? demo.hoursKey : null, slug: demo.slug },
+        manager,
+      );
+    }
+  },
+};

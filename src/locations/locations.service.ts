@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { AppException } from '../common/errors/app-exception.js';
+import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
+import { ReadReplicas } from '../database/read-replicas.js';
+import { HOURS_CACHE_TAG, HoursService, openingHoursSpecification } from '../hours/index.js';
+import { isForeignKeyViolation, PRACTITIONERS_CACHE_TAG, unknownReference } from '../services/index.js';
+import type {
+  AdminListLocationsQuery,
+  CreateLocationRequest,
+  ListLocationsQuery,
+  UpdateLocationRequest,
+} from './dto/location.requests.js';
+import { changedFields, locationColumns } from './location-content.js';
+import { type Location, LOCATION_HOURS_FK } from './location.entity.js';
+import { LocationsRepository } from './locations.repository.js';
+
+/** The response cache tag of the public location list; a location's detail is cached under the hours' tag. */
+export const LOCATIONS_CACHE_TAG = 'locations';
+
+/** The foreign keys that name a location, and who they mean: deleting a location they name is 409. */
+export const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
+  { constraint: 'FK_practitioner_locations_location', who: 'practitioners' },
+];
+
+const WRITE: WriteScope = {
+  // A location's detail shows its schedule's hours, so it is cached with them (see LocationsController).
+  invalidates: [LOCATIONS_CACHE_TAG, HOURS_CACHE_TAG, PRACTITIONERS_CACHE_TAG],
+  conflicts: [
+    {
+      key: /slug/,
+      error: () => new AppException('conflict', 'Another location has this slug.', { extensions: { field: 'slug' } }),
+    },
+  ],
+};
+
+const unknownSchedule = (error: unknown): unknown =>
+  unknownReference(error, [{ constraint: LOCATION_HOURS_FK, field: 'hoursKey', noun: 'operating-hours schedule' }]);
+
+/** A location and the schema.org opening hours of its schedule (undefined without one). */
+export interface LocationWithHours {
+  location: Location;
+  timeZone?: string;
+  openingHours?: Record<string, unknown>[];
+}
+
+@Injectable()
+export class LocationsService {
+  constructor(
+    private readonly locations: LocationsRepository,
+    private readonly writes: VersionedWrites,
+    private readonly replicas: ReadReplicas,
+    private readonly hours: HoursService,
+  ) {}
+
+  async listPublic(query: ListLocationsQuery): Promise<Page<Location>> {
+    const [rows, total] = await this.replicas.read(LOCATIONS_CACHE_TAG, ({ manager }) =>
+      this.locations.findPage({ telehealthOnly: query.telehealthOnly, published: true }, pageWindow(query), manager),
+    );
+    return toPage(rows, total, query);
+  }
+
+  /** A published location with its opening hours, or 404. */
+  async getPublic(slug: string): Promise<LocationWithHours> {
+    const location = await this.replicas.read(LOCATIONS_CACHE_TAG, ({ manager }) =>
+      this.locations.findBySlug(slug, manager),
+    );
+    if (!location?.published) throw new AppException('not_found', 'No published location has this slug.');
+    if (location.hoursKey === null) return { location };
+    try {
+      const { schedule, upcoming } = await this.hours.getPublic(location.hoursKey);
+      return {
+        location,
+        timeZone: schedule.timeZone,
+        openingHours: openingHoursSpecification(schedule, upcoming),
+      };
+    } catch (error) {
+      // Deleted since it was read: the location shows no hours (the foreign key clears the key).
+      if (error instanceof AppException && error.code === 'not_found') return { location };
+      throw error;
+    }
+  }
+
+  async list(query: AdminListLocationsQuery): Promise<Page<Location>> {
+    const [rows, total] = await this.locations.findPage(
+      { telehealthOnly: query.telehealthOnly, published: query.published },
+      pageWindow(query),
+    );
+    return toPage(rows, total, query);
+  }
+
+  async get(id: string): Promise<Location> {
+    const location = await this.locations.findById(id);
+    if (!location) throw notFound(this.locations.noun);
+    return location;
+  }
+
+  create(body: CreateLocationRequest, ctx: AuditContext): Promise<Location> {
+    return this.writes
+      .transaction(WRITE, async (manager) => {
+        const location = await this.locations.insert(
+          {
+            hoursKey: null,
+            phone: null,
+            email: null,
+            latitude: null,
+            longitude: null,
+            accessibilityNotes: null,
+            parkingNotes: null,
+            ...locationColumns(body),
+            slug: body.slug,
+            createdBy: ctx.actor.id,
+            updatedBy: ctx.actor.id,
+          },
+          manager,
+        );
+        await this.writes.audit(manager, this.locations, location, ctx, {
+          action: 'location.created',
+          metadata: { slug: location.slug, published: location.published },
+        });
+        return location;
+      })
+      .catch((error: unknown) => {
+        throw unknownSchedule(error);
+      });
+  }
+
+  update(id: string, body: UpdateLocationRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<Location> {
+    return this.writes
+      .transaction(WRITE, async (manager) => {
+        const { entity } = await this.writes.change(manager, this.locations, id, ifMatch, ctx, (location) => {
+          const changes = locationColumns(body);
+          const fields = changedFields(location, changes);
+          if (fields.length === 0) return undefined;
+          Object.assign(location, changes);
+          return { action: 'location.updated', metadata: { fields } };
+        });
+        return entity;
+      })
+      .catch((error: unknown) => {
+        throw unknownSchedule(error);
+      });
+  }
+
+  remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
+    return this.writes
+      .transaction(WRITE, async (manager) => {
+        const location = await this.writes.lock(manager, this.locations, id, ifMatch);
+        await this.locations.delete(id, manager);
+        await this.writes.audit(manager, this.locations, location, ctx, {
+          action: 'location.deleted',
+          metadata: { slug: location.slug },
+        });
+      })
+      .catch((error: unknown) => {
+        const user = LOCATION_REFERENCES.find((r) => isForeignKeyViolation(error, r.constraint));
+        if (!user) throw error;
+        throw new AppException(
+          'conflict',
+          `The location is still named by ${user.who}: unpublish it instead, or change them first.`,
+          { extensions: { usedBy: user.who } },
+        );
+      });
+  }
+}

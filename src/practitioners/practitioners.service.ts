@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuditContext } from '../common/audit/audit-log.js';
+import { AppException } from '../common/errors/app-exception.js';
+import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
+import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
+import { ReadReplicas } from '../database/read-replicas.js';
+import { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, unknownReference } from '../services/index.js';
+import type {
+  AdminListPractitionersQuery,
+  CreatePractitionerRequest,
+  ListPractitionersQuery,
+  UpdatePractitionerRequest,
+} from './dto/practitioner.requests.js';
+import { PRACTITIONER_LOCATION_FK, PRACTITIONER_SERVICE_FK } from './practitioner-links.entity.js';
+import { changedFields, NEW_PRACTITIONER, practitionerColumns } from './practitioner-content.js';
+import type { PractitionerView } from './practitioner-view.js';
+import type { Practitioner } from './practitioner.entity.js';
+import { PractitionersRepository } from './practitioners.repository.js';
+
+/** Practitioners' writes change their public responses and the service pages that list who offers them. */
+const WRITE: WriteScope = {
+  invalidates: [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG],
+  conflicts: [
+    {
+      key: /slug/,
+      error: () =>
+        new AppException('conflict', 'Another practitioner has this slug.', { extensions: { field: 'slug' } }),
+    },
+  ],
+};
+
+/** Unknown service or location slugs fail the write on their foreign keys: a 400 naming the field. */
+const unknownLinks = (error: unknown): unknown =>
+  unknownReference(error, [
+    { constraint: PRACTITIONER_SERVICE_FK, field: 'services', noun: 'service' },
+    { constraint: PRACTITIONER_LOCATION_FK, field: 'locations', noun: 'location' },
+  ]);
+
+/** A practitioner for staff: every link, and the old slugs. */
+export interface AdminPractitionerView extends PractitionerView {
+  previousSlugs: string[];
+}
+
+@Injectable()
+export class PractitionersService {
+  constructor(
+    private readonly practitioners: PractitionersRepository,
+    private readonly writes: VersionedWrites,
+    private readonly replicas: ReadReplicas,
+  ) {}
+
+  /** Published practitioners matching the filters, with their published services and locations. */
+  async listPublic(query: ListPractitionersQuery): Promise<Page<PractitionerView>> {
+    return this.replicas.read(PRACTITIONERS_CACHE_TAG, async ({ manager }) => {
+      const [rows, total] = await this.practitioners.findPage(
+        { ...filterOf(query), published: true },
+        pageWindow(query),
+        manager,
+      );
+      return toPage(await this.practitioners.views(rows, true, manager), total, query);
+    });
+  }
+
+  /** A published practitioner by slug, the current slug of one that had it before (a redirect), or 404. */
+  async getPublic(slug: string): Promise<{ view: PractitionerView } | { movedTo: string }> {
+    return this.replicas.read(PRACTITIONERS_CACHE_TAG, async ({ manager }) => {
+      const practitioner = await this.practitioners.findBySlug(slug, manager);
+      if (practitioner?.published) {
+        const [view] = await this.practitioners.views([practitioner], true, manager);
+        return { view };
+      }
+      const renamed = practitioner ? null : await this.practitioners.renamedTo(slug, manager);
+      if (renamed?.published) return { movedTo: renamed.slug };
+      throw new AppException('not_found', 'No published practitioner has this slug.');
+    });
+  }
+
+  /** The id of the published practitioner with this slug, for their articles; 404 otherwise (no redirect). */
+  async publishedId(slug: string): Promise<string> {
+    const practitioner = await this.replicas.read(PRACTITIONERS_CACHE_TAG, ({ manager }) =>
+      this.practitioners.findBySlug(slug, manager),
+    );
+    if (!practitioner?.published) throw new AppException('not_found', 'No published practitioner has this slug.');
+    return practitioner.id;
+  }
+
+  async list(query: AdminListPractitionersQuery): Promise<Page<AdminPractitionerView>> {
+    const [rows, total] = await this.practitioners.findPage(
+      { ...filterOf(query), published: query.published },
+      pageWindow(query),
+    );
+    return toPage(await this.adminViews(rows), total, query);
+  }
+
+  async get(id: string): Promise<AdminPractitionerView> {
+    const practitioner = await this.practitioners.findById(id);
+    if (!practitioner) throw notFound(this.practitioners.noun);
+    const [view] = await this.adminViews([practitioner]);
+    return view;
+  }
+
+  async create(body: CreatePractitionerRequest, ctx: AuditContext): Promise<AdminPractitionerView> {
+    const practitioner = await this.write(async (manager) => {
+      await this.practitioners.dropRedirect(body.slug, manager);
+      const created = await this.practitioners.insert(
+        {
+          ...NEW_PRACTITIONER,
+          ...practitionerColumns(body),
+          createdBy: ctx.actor.id,
+          updatedBy: ctx.actor.id,
+        },
+        manager,
+      );
+      await this.practitioners.replaceLinks(
+        created.id,
+        { services: body.services ?? [], locations: body.locations ?? [] },
+        manager,
+      );
+      await this.writes.audit(manager, this.practitioners, created, ctx, {
+        action: 'practitioner.created',
+        metadata: { slug: created.slug, published: created.published },
+      });
+      return created;
+    });
+    return this.get(practitioner.id);
+  }
+
+  /** A new slug keeps the old one as a redirect. Lists (and the services and locations) are replaced whole. */
+  async update(
+    id: string,
+    body: UpdatePractitionerRequest,
+    ifMatch: string | undefined,
+    ctx: AuditContext,
+  ): Promise<AdminPractitionerView> {
+    await this.write(async (manager) => {
+      const practitioner = await this.writes.lock(manager, this.practitioners, id, ifMatch);
+      const before = (await this.practitioners.views([practitioner], false, manager))[0];
+      const changes = practitionerColumns(body);
+      const fields = changedFields(practitioner, changes);
+      const links = {
+        services: body.services && !sameSet(body.services, before.services) ? body.services : undefined,
+        locations:
+          body.locations &&
+          !sameSet(
+            body.locations,
+            before.locations.map((l) => l.slug),
+          )
+            ? body.locations
+            : undefined,
+      };
+      if (links.services) fields.push('services');
+      if (links.locations) fields.push('locations');
+      if (fields.length === 0) return;
+      const oldSlug = practitioner.slug;
+      if (changes.slug !== undefined && changes.slug !== oldSlug) {
+        await this.practitioners.dropRedirect(changes.slug, manager);
+        await this.practitioners.redirect(oldSlug, practitioner.id, manager);
+      }
+      await this.practitioners.replaceLinks(practitioner.id, links, manager);
+      Object.assign(practitioner, changes);
+      await this.writes.saveVersion(manager, this.practitioners, practitioner, ctx, {
+        action: 'practitioner.updated',
+        metadata: { fields },
+      });
+    });
+    return this.get(id);
+  }
+
+  remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
+    return this.write(async (manager) => {
+      const practitioner = await this.writes.lock(manager, this.practitioners, id, ifMatch);
+      await this.practitioners.delete(id, manager);
+      await this.writes.audit(manager, this.practitioners, practitioner, ctx, {
+        action: 'practitioner.deleted',
+        metadata: { slug: practitioner.slug },
+      });
+    });
+  }
+
+  private async adminViews(rows: Practitioner[]): Promise<AdminPractitionerView[]> {
+    const views = await this.practitioners.views(rows, false);
+    const previous = await this.practitioners.previousSlugs(rows.map((p) => p.id));
+    return views.map((view) => ({ ...view, previousSlugs: previous.get(view.practitioner.id) ?? [] }));
+  }
+
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.writes.transaction(WRITE, work).catch((error: unknown) => {
+      throw unknownLinks(error);
+    });
+  }
+}
+
+function filterOf(query: ListPractitionersQuery) {
+  return {
+    specialty: query.specialty,
+    language: query.language,
+    service: query.service,
+    location: query.location,
+    telehealth: query.telehealth,
+    acceptingNewClients: query.acceptingNewClients,
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
