@@ -13,6 +13,7 @@ import { AuditListIndexes1796623776046 } from './1796623776046-AuditListIndexes.
 import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.js';
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
+import { MediaLibrary1796634820973 } from './1796634820973-MediaLibrary.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   WebhookEndpoints1796624613821,
   MailOutbox1796624656772,
   ContentEvents1796624865933,
+  MediaLibrary1796634820973,
 ];

@@ -7,6 +7,7 @@ import { parseSort } from '../common/pagination/sort.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import { highlightHtml } from './article-content.js';
+import { ArticleCovers } from './article-covers.js';
 import type { DetailRow, ListSort, SummaryRow } from './articles.queries.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { PUBLIC_SORT_FIELDS, type ListArticlesQuery } from './dto/article.requests.js';
@@ -24,6 +25,7 @@ export function toView(row: SummaryRow): ArticleView {
     excerpt: row.excerpt,
     coverImageUrl: row.cover_image_url,
     coverImageAlt: row.cover_image_alt,
+    coverMediaId: row.cover_media_id,
     tags: row.tags,
     authorName: row.author_name,
     authorCredentials: row.author_credentials,
@@ -85,6 +87,7 @@ export class ArticlesService {
     private readonly articles: ArticlesRepository,
     private readonly clock: Clock,
     private readonly replicas: ReadReplicas,
+    private readonly covers: ArticleCovers,
   ) {}
 
   async list(query: ListArticlesQuery): Promise<ArticleList> {
@@ -124,9 +127,10 @@ export class ArticlesService {
     const last = rows[rows.length - 1];
     const more =
       last !== undefined && (totalIsLowerBound || page * query.pageSize < total) && rows.length === query.pageSize;
+    const views = await this.covers.attach(rows.map(toView));
     return {
-      items: rows.map((row) => ({
-        article: toView(row),
+      items: rows.map((row, i) => ({
+        article: views[i],
         ...(row.highlight !== undefined ? { highlight: highlightHtml(row.highlight) } : {}),
       })),
       page,
@@ -146,7 +150,7 @@ export class ArticlesService {
       const row = await this.articles.findLive(slug, now, on);
       return row ? { row } : { movedTo: await this.articles.renamedTo(slug, now, on) };
     });
-    if (found.row) return { article: toDetailView(found.row) };
+    if (found.row) return { article: await this.covers.attachOne(toDetailView(found.row)) };
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }
@@ -159,7 +163,7 @@ export class ArticlesService {
       if (!row) throw new AppException('not_found', 'No published article has this slug.');
       return row.tags.length === 0 ? [] : this.articles.related(row, now, limit, on);
     });
-    return { items: rows.map(toView), total: rows[0]?.total ?? 0 };
+    return { items: await this.covers.attach(rows.map(toView)), total: rows[0]?.total ?? 0 };
   }
 
   async tags(page: number, pageSize: number): Promise<{ items: { tag: string; count: number }[]; total: number }> {
