@@ -68,7 +68,8 @@ export class CoverImageInput {
     example: 'A cup of tea on a windowsill in morning light',
     requiredWhen: {
       when: (cover) => cover.mediaId === undefined,
-      message: ({ property }) => `${property} is required with url`,
+      // The wording of a missing alt from before media covers.
+      message: ({ property }) => `${property} must be a string`,
     },
   })
   readonly alt?: string;
