@@ -510,6 +510,72 @@ export interface paths {
         patch: operations["updateHoursException"];
         trace?: never;
     };
+    "/api/v1/admin/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Media items
+         * @description Newest first.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["listMedia"];
+        put?: never;
+        /**
+         * Upload an image
+         * @description `multipart/form-data` with one `file` part and an `alt` field. The format is recognised from the bytes: a PNG
+         *     named `photo.jpg` is stored as a PNG, and a file that is no JPEG, PNG, WebP or AVIF image (whatever its name or
+         *     declared type) is 415. Over 10 MB is 413; over 50 megapixels (a decompression bomb) or an unreadable image is 400.
+         *     The image is turned upright and stripped of every metadata block (EXIF with GPS position and camera serials, XMP,
+         *     IPTC, ICC after conversion to sRGB), then made into variants 320, 640, 1280 and 1920 px wide (never wider than
+         *     the upload) in AVIF, WebP and JPEG, served at `/media/<hash>/<width>.<ext>` with a year of immutable caching.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["uploadMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One media item
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a media item and its files
+         * @description 409 `media_in_use` while a record shows it, with `usages` naming them by kind (`{"articles": ["slug"]}`). Its
+         *     files are removed with the last item that has them; their URLs then answer 404.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteMedia"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit the alt text
+         * @description Changes the alt text (records that show the item without an alt of their own show the new one).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateMedia"];
+        trace?: never;
+    };
     "/api/v1/admin/notifications": {
         parameters: {
             query?: never;
@@ -1459,6 +1525,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
@@ -1511,6 +1578,7 @@ export interface components {
         };
         AdminArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
@@ -1750,6 +1818,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
@@ -1800,6 +1869,7 @@ export interface components {
         ArticleStatus: "draft" | "published" | "archived";
         ArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
@@ -2162,18 +2232,42 @@ export interface components {
         };
         CoverImageInput: {
             /** @example A cup of tea on a windowsill in morning light */
-            alt: string;
+            alt?: string;
+            /** Format: uuid */
+            mediaId?: string;
             /**
              * Format: uri
+             * @description An external https image; required unless `mediaId` is given.
              * @example https://images.example.org/quiet-morning.jpg
              */
-            url: string;
+            url?: string;
         };
         CoverImageResponse: {
             /** @example A cup of tea on a windowsill in morning light */
             alt: string;
             /** @example https://images.example.org/quiet-morning.jpg */
             url: string;
+        };
+        CoverResponse: {
+            /** @example A cup of tea on a windowsill in morning light */
+            alt: string;
+            /** @example 853 */
+            height: number | null;
+            /** Format: uuid */
+            mediaId: string | null;
+            srcset: components["schemas"]["CoverSrcsetResponse"] | (null);
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg */
+            url: string;
+            /** @example 1280 */
+            width: number | null;
+        };
+        CoverSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w */
+            webp: string;
         };
         CreateApiKeyRequest: {
             /**
@@ -2203,6 +2297,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
+            /**
+             * @example {
+             *       "alt": "A cup of tea on a windowsill in morning light",
+             *       "url": "https://images.example.org/quiet-morning.jpg"
+             *     }
+             */
             coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
@@ -2545,6 +2645,8 @@ export interface components {
             /** @example America/New_York */
             timeZone: string;
         };
+        /** @enum {string} */
+        ImageFormat: "jpeg" | "png" | "webp" | "avif";
         LivenessResponse: {
             /**
              * @example ok
@@ -2584,6 +2686,55 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
             user: components["schemas"]["UserResponse"];
+        };
+        MediaFileResponse: {
+            /** @example 94210 */
+            bytes: number;
+            /** @example webp */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 853 */
+            height: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp */
+            url: string;
+            /** @example 1280 */
+            width: number;
+        };
+        MediaResponse: {
+            /** @example A quiet consulting room with two armchairs and a window onto a garden */
+            alt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example jpeg */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 2667 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            original: components["schemas"]["MediaFileResponse"];
+            srcset: components["schemas"]["MediaSrcsetResponse"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** @example 3481022 */
+            uploadBytes: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg */
+            url: string;
+            variants: components["schemas"]["MediaFileResponse"][];
+            /** @example 1 */
+            version: number;
+            /** @example 4000 */
+            width: number;
+        };
+        MediaSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w */
+            webp: string;
         };
         NotificationDeliveryResponse: {
             /**
@@ -2678,7 +2829,7 @@ export interface components {
         /** @enum {string} */
         PreferredTime: "morning" | "afternoon" | "evening" | "any";
         /** @enum {string} */
-        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "last_admin" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "expectation_failed" | "unprocessable_entity" | "rate_limited" | "headers_too_large" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
+        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "last_admin" | "media_in_use" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "expectation_failed" | "unprocessable_entity" | "rate_limited" | "headers_too_large" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
         ProblemDetails: {
             /** @example validation_failed */
             code: components["schemas"]["ProblemCode"];
@@ -2772,11 +2923,17 @@ export interface components {
             /** @enum {string} */
             type: "user" | "api_key" | "system" | "anonymous";
         };
+        RevisionCoverMediaResponse: {
+            alt: string | null;
+            /** Format: uuid */
+            mediaId: string;
+        };
         RevisionFieldsResponse: {
             author: components["schemas"]["AuthorResponse"];
             /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
             body: string;
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
+            coverMedia: components["schemas"]["RevisionCoverMediaResponse"] | (null);
             excerpt: string | null;
             review: components["schemas"]["ReviewResponse"] | (null);
             seo: components["schemas"]["SeoOverridesResponse"] | (null);
@@ -3126,6 +3283,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
+            /**
+             * @example {
+             *       "alt": "A cup of tea on a windowsill in morning light",
+             *       "url": "https://images.example.org/quiet-morning.jpg"
+             *     }
+             */
             coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
@@ -3173,6 +3336,13 @@ export interface components {
              * @example 2026-12-24
              */
             startDate?: string;
+        };
+        UpdateMediaRequest: {
+            /**
+             * @description What the picture shows, for screen readers (required: describe it as you would over the phone).
+             * @example A quiet consulting room with two armchairs and a window onto a garden
+             */
+            alt: string;
         };
         UpdateNotificationPreferencesRequest: {
             /** @example true */
@@ -3234,6 +3404,19 @@ export interface components {
              * @example https://crm.example.com/hooks/well-clinic
              */
             url?: string;
+        };
+        UploadMediaForm: {
+            /**
+             * @description What the picture shows, for screen readers (required: describe it as you would over the phone).
+             * @example A quiet consulting room with two armchairs and a window onto a garden
+             */
+            alt: string;
+            /**
+             * Format: binary
+             * @description One JPEG, PNG, WebP or AVIF image of at most 10 MB and 50 megapixels, recognised by its bytes (not its name or declared type).
+             * @example (the bytes of consulting-room.jpg)
+             */
+            file: string;
         };
         UserResponse: {
             active: boolean;
@@ -3848,6 +4031,18 @@ export interface operations {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
                      *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
+                     *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",
                      *             "url": "https://images.example.org/quiet-morning.jpg"
@@ -4005,6 +4200,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4168,6 +4375,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4451,6 +4670,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4635,6 +4866,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4909,6 +5152,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5106,6 +5361,10 @@ export interface operations {
                      *               "alt": "A cup of tea on a windowsill in morning light",
                      *               "url": "https://images.example.org/quiet-morning.jpg"
                      *             },
+                     *             "coverMedia": {
+                     *               "alt": null,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *             },
                      *             "excerpt": null,
                      *             "review": {
                      *               "reviewedAt": "2026-11-02",
@@ -5241,6 +5500,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5407,6 +5678,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -7465,6 +7748,701 @@ export interface operations {
             };
             /** @description Problem: `conflict` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMedia: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "format": "jpeg",
+                     *           "height": 2667,
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "original": {
+                     *             "bytes": 94210,
+                     *             "format": "webp",
+                     *             "height": 853,
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *             "width": 1280
+                     *           },
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *           },
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "uploadBytes": 3481022,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *           "variants": [
+                     *             {
+                     *               "bytes": 94210,
+                     *               "format": "webp",
+                     *               "height": 853,
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *               "width": 1280
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "width": 4000
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["MediaResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    uploadMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                 *       "file": "(the bytes of consulting-room.jpg)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["UploadMediaForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The media item’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `media_in_use` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The media item’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alt": "A quiet consulting room with two armchairs and a window onto a garden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMediaRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10631,6 +11609,18 @@ export interface operations {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
                      *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
+                     *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",
                      *             "url": "https://images.example.org/quiet-morning.jpg"
@@ -10754,6 +11744,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -10902,6 +11904,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
+                     *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
                      *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",

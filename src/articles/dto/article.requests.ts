@@ -149,7 +149,15 @@ export class CreateArticleRequest {
   })
   readonly tags?: string[];
 
-  @IsNestedObject(CoverImageInput, { optional: true, nullable: true })
+  @IsNestedObject(CoverImageInput, {
+    optional: true,
+    nullable: true,
+    // One of the two kinds: an example with both would be refused.
+    example: {
+      url: 'https://images.example.org/quiet-morning.jpg',
+      alt: 'A cup of tea on a windowsill in morning light',
+    },
+  })
   readonly coverImage?: CoverImageInput | null;
 
   @IsNestedObject(AuthorInput)
