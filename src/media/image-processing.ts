@@ -130,30 +130,47 @@ async function runLimited<T>(jobs: readonly (() => Promise<T>)[], limit: number)
 }
 
 /**
+ * At most `limit` tasks at a time; the others wait their turn, first come first served. A slot passes straight from
+ * a finishing task to the next in line, so a newcomer cannot overtake those already waiting.
+ */
+export class TaskQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Tasks running and waiting (for tests and metrics). */
+  get size(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/**
  * The processing queue: at most MEDIA_PROCESSING_CONCURRENCY uploads are processed at once (default 1), the others
  * wait their turn, so that a burst of uploads takes a bounded share of the CPU and of libuv's threads while the API
  * keeps answering.
  */
 @Injectable()
 export class MediaProcessor {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly queue: TaskQueue;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(config: AppConfig) {
+    this.queue = new TaskQueue(config.media.processingConcurrency);
+  }
 
-  async process(input: Buffer, format: ImageFormat): Promise<ProcessedImage> {
-    if (this.running >= this.config.media.processingConcurrency) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running++;
-    }
-    try {
-      return await processImage(input, format);
-    } finally {
-      // The slot passes to the next upload in line, or is freed.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
+  process(input: Buffer, format: ImageFormat): Promise<ProcessedImage> {
+    return this.queue.run(() => processImage(input, format));
   }
 }
