@@ -6,6 +6,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import { runSeeders } from '../src/database/seeding/seed-runner.js';
+import { demoMediaSeeder } from '../src/media/demo-media.seeder.js';
 import { createArticle, createStaff, type StaffMember } from './factories/index.js';
 import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
 import { useTestApp } from './utils/test-app.js';
@@ -557,6 +559,38 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
         expect(existsSync(join(dir, hash))).toBe(false);
       });
     } else {
+      it('seeds three generated pictures, processed like uploads, once', async () => {
+        const ds = app().app.get(DataSource);
+        const context = { embeddedDatabase: false, config: app().config };
+        expect(await runSeeders(ds, [demoMediaSeeder], context)).toEqual(['demo-media']);
+        expect(await runSeeders(ds, [demoMediaSeeder], context)).toEqual([]);
+        const list = await http().get(`${ADMIN}?pageSize=3`).set(editor.auth);
+        const seeded = (list.body as { data: MediaJson[] }).data;
+        expect(seeded.map((m) => m.alt).sort()).toEqual([
+          'A warm sunset glow over still water',
+          'Blue evening light over a quiet bay',
+          'Soft green hills under a pale morning sky',
+        ]);
+        for (const item of seeded) {
+          expect({
+            width: item.width,
+            height: item.height,
+            createdBy: item.createdBy,
+            variants: item.variants.length,
+          }).toEqual({
+            width: 1280,
+            height: 853,
+            createdBy: null,
+            variants: 9,
+          });
+          const served = await fetchFile(item.url);
+          expect({ status: served.status, type: served.headers['content-type'] }).toEqual({
+            status: 200,
+            type: 'image/jpeg',
+          });
+        }
+      });
+
       it('keeps the files in the database by default', async () => {
         const item = await uploaded(await solid(700, 500).jpeg().toBuffer());
         const hash = pathOf(item.url).split('/')[2];

@@ -6,6 +6,7 @@ import { Feature } from '../common/feature/feature.js';
 import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { AppConfig } from '../config/app-config.js';
 import { AdminMediaController } from './admin-media.controller.js';
+import { demoMediaSeeder } from './demo-media.seeder.js';
 import { MediaProcessor } from './image-processing.js';
 import { MediaCatalog } from './media-catalog.js';
 import { MediaFile } from './media-file.entity.js';
@@ -25,6 +26,7 @@ import { MediaService } from './media.service.js';
       'content-hashed URLs (`/media/<hash>/<width>.<ext>`, outside `/api`, cached for a year as immutable).',
   },
   entities: [MediaItem, MediaFile],
+  seeders: [demoMediaSeeder],
   problems: MEDIA_PROBLEMS,
   imports: [AuditModule, DiscoveryModule],
   controllers: [AdminMediaController],

@@ -5,23 +5,13 @@ import { AppException } from '../common/errors/app-exception.js';
 import { type Page, pageWindow, toPage } from '../common/pagination/pagination.js';
 import { notFound, VersionedWrites } from '../common/persistence/versioned-writes.js';
 import type { UpdateMediaRequest } from './dto/media.requests.js';
-import { contentHash, MediaProcessor } from './image-processing.js';
-import { CONTENT_TYPES, sniffImageFormat } from './image-type.js';
+import { MediaProcessor } from './image-processing.js';
 import type { MediaItem } from './media-item.entity.js';
 import { MediaStorage } from './media-storage.js';
-import type { StoredFile } from './media-urls.js';
 import { MediaUsages } from './media-usage.js';
 import { MediaRepository } from './media.repository.js';
+import { prepareUpload, saveMediaItem } from './media-items.js';
 import type { Upload } from './media-upload.js';
-
-const ACCEPTED = Object.values(CONTENT_TYPES).join(', ');
-const withoutData = ({ name, format, width, height, bytes }: StoredFile): StoredFile => ({
-  name,
-  format,
-  width,
-  height,
-  bytes,
-});
 
 /** The media library: uploads (checked, cleaned, made into variants), alt text, deletes refused while in use. */
 @Injectable()
@@ -47,45 +37,23 @@ export class MediaService {
 
   /**
    * The format is what the bytes say (a PNG named `.jpg` is a PNG); anything but JPEG, PNG, WebP or AVIF is 415. The
-   * image is processed before the transaction opens, so no connection waits on sharp.
+   * image is processed (in the queue) before the transaction opens, so no connection waits on sharp.
    */
   async upload({ file, fields }: Upload, ctx: AuditContext): Promise<MediaItem> {
-    const format = sniffImageFormat(file);
-    if (!format) {
-      throw new AppException('unsupported_media_type', `The file is not an image this library takes (${ACCEPTED}).`, {
-        errors: [{ field: 'file', message: 'file must be a JPEG, PNG, WebP or AVIF image' }],
-      });
-    }
-    const processed = await this.processor.process(file, format);
-    const hash = contentHash(file);
-    const files = [processed.original, ...processed.variants];
+    const prepared = await prepareUpload(file, (input, format) => this.processor.process(input, format));
+    const { original, variants } = prepared.processed;
     return this.writes.transaction({}, async (manager) => {
-      await this.storage.save(hash, files, manager);
-      const item = await this.media.insert(
-        {
-          hash,
-          alt: fields.alt,
-          format,
-          width: processed.original.width,
-          height: processed.original.height,
-          uploadBytes: file.length,
-          original: withoutData(processed.original),
-          variants: processed.variants.map(withoutData),
-          createdBy: ctx.actor.id,
-          updatedBy: ctx.actor.id,
-        },
-        manager,
-      );
+      const item = await saveMediaItem(manager, this.storage, prepared, fields.alt, ctx.actor.id);
       await this.writes.audit(manager, this.media, item, ctx, {
         action: 'media.uploaded',
         metadata: {
-          hash,
-          format,
+          hash: prepared.hash,
+          format: prepared.format,
           width: item.width,
           height: item.height,
-          uploadBytes: file.length,
-          storedBytes: files.reduce((sum, f) => sum + f.bytes, 0),
-          variants: processed.variants.length,
+          uploadBytes: prepared.uploadBytes,
+          storedBytes: [original, ...variants].reduce((sum, f) => sum + f.bytes, 0),
+          variants: variants.length,
           storage: this.storage.kind,
         },
       });
