@@ -409,7 +409,7 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       });
 
       const got = await http().get(`${ADMIN}/${first.id}`).set(editor.auth);
-      expectJson(got, 200, first);
+      expectJson(got, 200, { ...first, usages: {} });
       expect(got.headers.etag).toBe('"v1"');
 
       const path = `${ADMIN}/${first.id}`;
@@ -460,6 +460,8 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       const item = await uploaded(await solid(900, 600).jpeg().toBuffer());
       const article = await createArticle(app(), editor, { coverImage: { mediaId: item.id } });
       const path = `${ADMIN}/${item.id}`;
+      const shown = await http().get(path).set(editor.auth);
+      expect(shown.body.usages).toEqual({ articles: [article.slug] });
       expectProblem(
         await http().delete(path).set(editor.auth),
         {

@@ -551,8 +551,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One media item
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * One media item and where it is used
+         * @description With `usages`: the records that show it (an article's slug under `articles`).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         get: operations["getMedia"];
         put?: never;
@@ -2686,6 +2688,45 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
             user: components["schemas"]["UserResponse"];
+        };
+        MediaDetailResponse: {
+            /** @example A quiet consulting room with two armchairs and a window onto a garden */
+            alt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example jpeg */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 2667 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            original: components["schemas"]["MediaFileResponse"];
+            srcset: components["schemas"]["MediaSrcsetResponse"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** @example 3481022 */
+            uploadBytes: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg */
+            url: string;
+            /**
+             * @example {
+             *       "articles": [
+             *         "being-kind-to-yourself"
+             *       ]
+             *     }
+             */
+            usages: {
+                [key: string]: string[];
+            };
+            variants: components["schemas"]["MediaFileResponse"][];
+            /** @example 1 */
+            version: number;
+            /** @example 4000 */
+            width: number;
         };
         MediaFileResponse: {
             /** @example 94210 */
@@ -8135,6 +8176,11 @@ export interface operations {
                      *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "uploadBytes": 3481022,
                      *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "usages": {
+                     *         "articles": [
+                     *           "being-kind-to-yourself"
+                     *         ]
+                     *       },
                      *       "variants": [
                      *         {
                      *           "bytes": 94210,
@@ -8148,7 +8194,7 @@ export interface operations {
                      *       "width": 4000
                      *     }
                      */
-                    "application/json": components["schemas"]["MediaResponse"];
+                    "application/json": components["schemas"]["MediaDetailResponse"];
                 };
             };
             /** @description Problem: `validation_failed` */

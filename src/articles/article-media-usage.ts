@@ -11,7 +11,7 @@ export class ArticleMediaUsage implements MediaUsage {
 
   constructor(private readonly articles: ArticlesRepository) {}
 
-  usersOf(mediaId: string, manager: EntityManager): Promise<string[]> {
+  usersOf(mediaId: string, manager?: EntityManager): Promise<string[]> {
     return this.articles.slugsWithCover(mediaId, manager);
   }
 }

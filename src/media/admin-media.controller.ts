@@ -12,7 +12,7 @@ import { ApiPageResponse, mapPage, type Page, PaginationQueryDto } from '../comm
 import { UuidParam } from '../common/validation/decorators.js';
 import { AppConfig } from '../config/app-config.js';
 import { UpdateMediaRequest, UploadMediaForm } from './dto/media.requests.js';
-import { mapMedia, MediaResponse } from './dto/media.responses.js';
+import { mapMedia, MediaDetailResponse, MediaResponse } from './dto/media.responses.js';
 import { MULTIPART_ROUTE } from './media-files.route.js';
 import { readUpload } from './media-upload.js';
 import { MediaService } from './media.service.js';
@@ -59,12 +59,14 @@ export class AdminMediaController {
     return this.map(await this.media.upload(await readUpload(request), ctx));
   }
 
+  /** With `usages`: the records that show it (an article's slug under `articles`). */
   @Get(':id')
-  @ApiOperation({ operationId: 'getMedia', summary: 'One media item' })
-  @ApiOkResponse({ type: MediaResponse })
+  @ApiOperation({ operationId: 'getMedia', summary: 'One media item and where it is used' })
+  @ApiOkResponse({ type: MediaDetailResponse })
   @ApiProblems('validation_failed', 'not_found')
-  async get(@UuidParam('id') id: string): Promise<MediaResponse> {
-    return this.map(await this.media.get(id));
+  async get(@UuidParam('id') id: string): Promise<MediaDetailResponse> {
+    const { item, usages } = await this.media.getWithUsages(id);
+    return { ...this.map(item), usages };
   }
 
   /** Changes the alt text (records that show the item without an alt of their own show the new one). */

@@ -12,10 +12,10 @@ export interface MediaUsage {
   /** What the records are called in the 409's `usages`: `articles`, `practitioners`. */
   readonly kind: string;
   /**
-   * How the records that use the item are named to staff (slugs, names), at most a few dozen, sorted; empty when
-   * none does. Runs in the deleting transaction, which holds the item's row locked.
+   * How the records that use the item are named to staff (slugs, names), sorted; empty when none does. A delete
+   * asks within its transaction (`manager`), which holds the item's row locked; a read asks without one.
    */
-  usersOf(mediaId: string, manager: EntityManager): Promise<string[]>;
+  usersOf(mediaId: string, manager?: EntityManager): Promise<string[]>;
 }
 
 const MEDIA_USAGE_PROVIDER = 'wellclinic:media-usage';
@@ -41,7 +41,7 @@ export class MediaUsages implements OnModuleInit {
   }
 
   /** The records using the item, by kind (only kinds with some). */
-  async of(mediaId: string, manager: EntityManager): Promise<Record<string, string[]>> {
+  async of(mediaId: string, manager?: EntityManager): Promise<Record<string, string[]>> {
     const found: Record<string, string[]> = {};
     for (const usage of this.usages) {
       const users = await usage.usersOf(mediaId, manager);

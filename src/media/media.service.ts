@@ -35,6 +35,12 @@ export class MediaService {
     return item;
   }
 
+  /** The item and the records that show it, by kind (what a delete would be refused for). */
+  async getWithUsages(id: string): Promise<{ item: MediaItem; usages: Record<string, string[]> }> {
+    const item = await this.get(id);
+    return { item, usages: await this.usages.of(id) };
+  }
+
   /**
    * The format is what the bytes say (a PNG named `.jpg` is a PNG); anything but JPEG, PNG, WebP or AVIF is 415. The
    * image is processed (in the queue) before the transaction opens, so no connection waits on sharp.

@@ -90,6 +90,17 @@ export class MediaResponse {
   readonly updatedBy!: string | null;
 }
 
+@VersionedRepresentation()
+export class MediaDetailResponse extends MediaResponse {
+  /** The records that show the item, by kind: deleting it is refused (409 `media_in_use`) while any does. */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { articles: ['being-kind-to-yourself'] },
+  })
+  readonly usages!: Record<string, string[]>;
+}
+
 const fileOf = (baseUrl: string, hash: string, file: StoredFile): MediaFileResponse => ({
   url: fileUrl(baseUrl, hash, file.name),
   format: file.format,
