@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import sharp, { type Sharp } from 'sharp';
+import { AppException } from '../common/errors/app-exception.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import type { ImageFormat } from './image-type.js';
 import {
@@ -129,15 +130,27 @@ async function runLimited<T>(jobs: readonly (() => Promise<T>)[], limit: number)
   return results;
 }
 
+/** Uploads waiting for processing beyond which new ones are refused for a moment. */
+export const MAX_WAITING_UPLOADS = 16;
+
+const busy = () =>
+  new AppException('service_unavailable', 'Too many images are being processed: retry in a few seconds.', {
+    headers: { 'Retry-After': '5' },
+  });
+
 /**
  * At most `limit` tasks at a time; the others wait their turn, first come first served. A slot passes straight from
- * a finishing task to the next in line, so a newcomer cannot overtake those already waiting.
+ * a finishing task to the next in line, so a newcomer cannot overtake those already waiting. Past `maxWaiting` waiting
+ * tasks a new one is refused (503 with Retry-After): each holds an upload of up to 10 MB in memory meanwhile.
  */
 export class TaskQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly maxWaiting = Infinity,
+  ) {}
 
   /** Tasks running and waiting (for tests and metrics). */
   get size(): { running: number; waiting: number } {
@@ -145,8 +158,9 @@ export class TaskQueue {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+    if (this.running < this.limit) this.running++;
+    else if (this.waiting.length >= this.maxWaiting) throw busy();
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await task();
     } finally {
@@ -167,7 +181,7 @@ export class MediaProcessor {
   private readonly queue: TaskQueue;
 
   constructor(config: AppConfig) {
-    this.queue = new TaskQueue(config.media.processingConcurrency);
+    this.queue = new TaskQueue(config.media.processingConcurrency, MAX_WAITING_UPLOADS);
   }
 
   process(input: Buffer, format: ImageFormat): Promise<ProcessedImage> {

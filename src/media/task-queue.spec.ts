@@ -37,6 +37,23 @@ describe('TaskQueue', () => {
     expect(queue.size).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('refuses a task while `maxWaiting` others wait (503, retry shortly), and takes it again once they run', async () => {
+    const queue = new TaskQueue(1, 1);
+    const running = gate('running');
+    const waiting = gate('waiting');
+    const results = [queue.run(running.task), queue.run(waiting.task)];
+    await settle();
+    await expect(queue.run(() => Promise.resolve('late'))).rejects.toMatchObject({
+      code: 'service_unavailable',
+      options: { headers: { 'Retry-After': '5' } },
+    });
+    running.open();
+    await settle();
+    const accepted = queue.run(() => Promise.resolve('accepted'));
+    waiting.open();
+    await expect(Promise.all([...results, accepted])).resolves.toEqual(['running', 'waiting', 'accepted']);
+  });
+
   it('frees the slot of a failed task for the next', async () => {
     const queue = new TaskQueue(2);
     const failing = queue.run(() => Promise.reject(new Error('broken image')));
