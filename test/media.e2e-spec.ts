@@ -320,6 +320,13 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       expectInvalid(await upload(png, 'a.png', 'image/png', 'line\nbreak'), ADMIN, [
         { field: 'alt', message: 'alt must not contain control characters or line breaks' },
       ]);
+      expectInvalid(await upload(png, 'a.png', 'image/png', 'nul\u0000here'), ADMIN, [
+        { field: 'alt', message: 'alt must not contain control characters or line breaks' },
+      ]);
+      // Injection strings are text like any other: stored and returned as sent.
+      const injection = `Robert'); DROP TABLE media_items;-- <img src=x onerror=alert(1)>`;
+      const stored = await upload(png, '../../etc/passwd.png', 'image/png', injection);
+      expect({ status: stored.status, alt: (stored.body as MediaJson).alt }).toEqual({ status: 201, alt: injection });
       const withExtra = http()
         .post(ADMIN)
         .set(editor.auth)
