@@ -14,6 +14,7 @@ import { WebhookEndpoints1796624613821 } from './1796624613821-WebhookEndpoints.
 import { MailOutbox1796624656772 } from './1796624656772-MailOutbox.js';
 import { ContentEvents1796624865933 } from './1796624865933-ContentEvents.js';
 import { ServicesDirectory1796634587394 } from './1796634587394-ServicesDirectory.js';
+import { MediaLibrary1796634820973 } from './1796634820973-MediaLibrary.js';
 import { UserSessions1796635145381 } from './1796635145381-UserSessions.js';
 import { Locations1796635535094 } from './1796635535094-Locations.js';
 import { SecondFactorAndPasswordReset1796635876688 } from './1796635876688-SecondFactorAndPasswordReset.js';
@@ -38,6 +39,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MailOutbox1796624656772,
   ContentEvents1796624865933,
   ServicesDirectory1796634587394,
+  MediaLibrary1796634820973,
   UserSessions1796635145381,
   Locations1796635535094,
   SecondFactorAndPasswordReset1796635876688,

@@ -26,6 +26,7 @@ import { HealthModule } from './health/health.module.js';
 import { HoursModule } from './hours/hours.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { MediaModule } from './media/media.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { LoginFailureInterceptor } from './rate-limit/login-failures.interceptor.js';
@@ -50,6 +51,7 @@ export const FEATURES: readonly Type[] = [
   HoursModule,
   LocationsModule,
   PractitionersModule,
+  MediaModule,
   AuthModule,
   UsersModule,
   ApiKeysModule,

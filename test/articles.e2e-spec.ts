@@ -116,6 +116,7 @@ describe('articles', () => {
         title: 'Quiet Mornings: A Practice',
         excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
         coverImage: null,
+        cover: null,
         tags: ['self-compassion', 'stress'],
         author: ARTICLE_AUTHOR,
         publishedAt: null,
@@ -570,6 +571,14 @@ describe('articles', () => {
         title: 'Reviewed piece',
         excerpt: 'Most of us speak to ourselves more harshly than we would ever speak to a friend.',
         coverImage: { url: 'https://images.example.org/r.jpg', alt: 'Reeds' },
+        cover: {
+          url: 'https://images.example.org/r.jpg',
+          alt: 'Reeds',
+          width: null,
+          height: null,
+          srcset: null,
+          mediaId: null,
+        },
         tags: ['self-compassion', 'stress'],
         author: ARTICLE_AUTHOR,
         publishedAt: expect.stringMatching(ISO),
@@ -793,7 +802,18 @@ describe('articles', () => {
       expect(res.headers['cache-control']).toBe(PUBLIC_CACHE);
       expect(titlesOf(res)).toEqual(['Paging echo', 'Paging delta']);
       expect(Object.keys(res.body.data[0]).sort()).toEqual(
-        ['author', 'coverImage', 'excerpt', 'id', 'publishedAt', 'readingTimeMinutes', 'slug', 'tags', 'title'].sort(),
+        [
+          'author',
+          'cover',
+          'coverImage',
+          'excerpt',
+          'id',
+          'publishedAt',
+          'readingTimeMinutes',
+          'slug',
+          'tags',
+          'title',
+        ].sort(),
       );
       expect(res.body.meta).toEqual({ page: 1, pageSize: 2, total: 5, totalPages: 3, nextCursor: expect.any(String) });
     });
@@ -976,6 +996,7 @@ describe('articles', () => {
         title: 'Paging alpha',
         excerpt: expect.any(String),
         coverImage: null,
+        cover: null,
         tags: ['paging'],
         author: ARTICLE_AUTHOR,
         publishedAt: expect.stringMatching(ISO),
@@ -1049,6 +1070,7 @@ describe('articles', () => {
           body: ARTICLE_BODY,
           tags: ['self-compassion', 'stress'],
           coverImage: null,
+          coverMedia: null,
           author: ARTICLE_AUTHOR,
           review: null,
           seo: null,

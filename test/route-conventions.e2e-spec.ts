@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import {
   apiKeyBody,
@@ -58,6 +59,7 @@ const NOT_FOUND_DETAIL: Record<string, string> = {
   locations: 'No location has this id.',
   practitioners: 'No practitioner has this id.',
   services: 'No service has this id.',
+  media: 'No media item has this id.',
   testimonials: 'No testimonial has this id.',
   users: 'No user with this id.',
   'webhook-endpoints': 'No webhook endpoint with this id.',
@@ -162,7 +164,8 @@ describe('route conventions, over every operation of the OpenAPI document', () =
   });
 
   describe('successful staff answers', () => {
-    type Call = { params?: Record<string, string>; body?: object };
+    /** `upload`: a multipart form instead of a JSON body (the media library's upload). */
+    type Call = { params?: Record<string, string>; body?: object; upload?: { alt: string; file: Buffer } };
     const article = async () => ({ id: (await createArticle(app(), editor)).id });
     const testimonial = async () => ({ id: (await createTestimonial(app(), editor)).id });
     const user = async () => ({ id: (await createUser(app(), admin)).id });
@@ -174,6 +177,19 @@ describe('route conventions, over every operation of the OpenAPI document', () =
     const webhookEndpointBody = { url: 'https://93.184.215.14/hooks/conventions', events: ['*'] };
     const webhookEndpoint = async () => {
       const created = app().http().post('/api/v1/admin/webhook-endpoints').set(admin.auth).send(webhookEndpointBody);
+      return { id: (await bodyOf<{ id: string }>(created, 201)).id };
+    };
+    const image = () =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: '#468' } })
+        .png()
+        .toBuffer();
+    const mediaItem = async () => {
+      const created = app()
+        .http()
+        .post('/api/v1/admin/media')
+        .set(editor.auth)
+        .field('alt', 'A test pattern')
+        .attach('file', await image(), 'pattern.png');
       return { id: (await bodyOf<{ id: string }>(created, 201)).id };
     };
     const schedule = async () => ({ key: (await createSchedule(app(), frontdesk, `conventions-${suffix()}`)).key });
@@ -289,6 +305,11 @@ describe('route conventions, over every operation of the OpenAPI document', () =
       adminGetPractitioner: async () => ({ params: await practitioner() }),
       updatePractitioner: async () => ({ params: await practitioner(), body: { name: 'Renamed' } }),
       deletePractitioner: async () => ({ params: await practitioner() }),
+      listMedia: () => ({}),
+      uploadMedia: async () => ({ upload: { alt: 'A test pattern', file: await image() } }),
+      getMedia: async () => ({ params: await mediaItem() }),
+      updateMedia: async () => ({ params: await mediaItem(), body: { alt: 'Another pattern' } }),
+      deleteMedia: async () => ({ params: await mediaItem() }),
       listUsers: () => ({}),
       createUser: () => ({ body: userBody() }),
       getUser: async () => ({ params: await user() }),
@@ -308,8 +329,11 @@ describe('route conventions, over every operation of the OpenAPI document', () =
 
     it('sends Cache-Control: no-store with every successful staff answer', async () => {
       for (const op of staffOperations().filter((o) => scenarios[o.operationId])) {
-        const { params = {}, body } = await scenarios[op.operationId]();
-        const res = await send(op, concrete(op.path, params), body ?? op.bodyExample);
+        const { params = {}, body, upload } = await scenarios[op.operationId]();
+        const path = concrete(op.path, params);
+        const res = upload
+          ? await app().http().post(path).set(admin.auth).field('alt', upload.alt).attach('file', upload.file, 'a.png')
+          : await send(op, path, body ?? op.bodyExample);
         const outcome = res.status < 300 ? 'success' : `${res.status} ${res.text}`;
         expect({ op: op.operationId, outcome }).toEqual({ op: op.operationId, outcome: 'success' });
         expect({ op: op.operationId, cacheControl: res.headers['cache-control'] }).toEqual({

@@ -49,7 +49,8 @@ export class AdminArticlesController {
 
   private async respond(article: Article): Promise<AdminArticleResponse> {
     const previousSlugs = await this.articles.previousSlugs(article.id);
-    return mapAdminArticle(article, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
+    const shown = await this.articles.withCover(article);
+    return mapAdminArticle(shown, previousSlugs, this.clock.now(), this.config.publicSiteUrl);
   }
 
   /**

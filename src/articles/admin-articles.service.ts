@@ -11,6 +11,7 @@ import {
   type WriteScope,
 } from '../common/persistence/versioned-writes.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
+import { MediaCatalog, type MediaImage } from '../media/index.js';
 import { Outbox, type OutboxEvent, WebhookDispatcher } from '../notifications/index.js';
 import {
   applyEdits,
@@ -21,6 +22,7 @@ import {
   slugFromTitle,
   snapshotOf,
 } from './article-content.js';
+import { ArticleCovers } from './article-covers.js';
 import { articleEvents, type EventTime } from './article-events.js';
 import type { ArticleRevision, ArticleSnapshot } from './article-revision.entity.js';
 import { Article, type ArticleStatus } from './article.entity.js';
@@ -79,6 +81,8 @@ export class AdminArticlesService {
     private readonly clock: Clock,
     private readonly outbox: Outbox,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly media: MediaCatalog,
+    private readonly covers: ArticleCovers,
   ) {}
 
   async list(query: AdminListArticlesQuery): Promise<AdminArticleList> {
@@ -91,9 +95,10 @@ export class AdminArticlesService {
       limit: take,
       offset: skip,
     });
-    const items = rows.map((row) => ({
+    const views = await this.covers.attach(rows.map(toView));
+    const items = rows.map((row, i) => ({
       article: {
-        ...toView(row),
+        ...views[i],
         status: row.status as ArticleStatus,
         version: row.version,
         wordCount: row.word_count,
@@ -116,6 +121,7 @@ export class AdminArticlesService {
       const slug = body.slug ?? (await this.freeSlug(manager, slugFromTitle(body.title)));
       if (body.slug !== undefined) await this.claimSlug(manager, slug);
       const snapshot = applyEdits(undefined, body, slug);
+      await this.claimCover(manager, snapshot.coverMediaId);
       const article = Object.assign(new Article(), {
         ...snapshot,
         ...deriveFields(snapshot),
@@ -139,6 +145,7 @@ export class AdminArticlesService {
       const slug = body.slug ?? article.slug;
       if (slug !== article.slug) await this.rename(manager, article, slug);
       const after = applyEdits(before, body, slug);
+      if (after.coverMediaId !== before.coverMediaId) await this.claimCover(manager, after.coverMediaId);
       const fields = changedFields(before, after);
       if (fields.length === 0) return undefined;
       if (article.status === 'published' && after.body.trim() === '') throw emptyBody();
@@ -204,7 +211,15 @@ export class AdminArticlesService {
     return this.revise(id, ifMatch, ctx, 'restored', async (article, manager) => {
       const revision = await this.articles.findRevision(id, revisionId, manager);
       if (!revision) throw new AppException('not_found', 'This article has no such revision.');
-      const restored: ArticleSnapshot = revision.snapshot;
+      const restored: ArticleSnapshot = { ...revision.snapshot, coverMediaId: revision.snapshot.coverMediaId ?? null };
+      if (restored.coverMediaId !== article.coverMediaId) {
+        await this.claimCover(manager, restored.coverMediaId, () => {
+          throw new AppException(
+            'conflict',
+            'The cover image of this revision was deleted from the media library: it cannot be restored as it was.',
+          );
+        });
+      }
       if (restored.slug !== article.slug) await this.rename(manager, article, restored.slug);
       if (article.status === 'published' && restored.body.trim() === '') throw emptyBody();
       Object.assign(article, restored, deriveFields(restored));
@@ -215,6 +230,11 @@ export class AdminArticlesService {
   /** Old slugs that redirect to the article. */
   previousSlugs(id: string): Promise<string[]> {
     return this.articles.previousSlugs(id);
+  }
+
+  /** The article with its cover's media item looked up, for a response. */
+  withCover(article: Article): Promise<Article & { coverMedia: MediaImage | null }> {
+    return this.covers.attachOne(article);
   }
 
   private transition(
@@ -295,6 +315,17 @@ export class AdminArticlesService {
       },
       manager,
     );
+  }
+
+  /**
+   * A media item about to become a cover must exist; it stays share-locked until the write commits, so that a delete
+   * in progress cannot remove it under the article (see MediaCatalog.claim).
+   */
+  private async claimCover(manager: EntityManager, mediaId: string | null, missing?: () => never): Promise<void> {
+    if (mediaId === null) return;
+    if ((await this.media.claim([mediaId], manager)).has(mediaId)) return;
+    if (missing) missing();
+    throw validationFailed([{ field: 'coverImage.mediaId', message: 'coverImage.mediaId names no media item' }]);
   }
 
   /** `base`, or the first `base-N` that no article uses now or used before. */

@@ -32,6 +32,11 @@ export function applyEdits(
       edits.coverImage === undefined ? undefined : (edits.coverImage?.alt ?? null),
       null,
     ),
+    coverMediaId: pick(
+      'coverMediaId',
+      edits.coverImage === undefined ? undefined : (edits.coverImage?.mediaId ?? null),
+      null,
+    ),
     authorName: pick('authorName', edits.author?.name, ''),
     authorCredentials: pick(
       'authorCredentials',
@@ -58,6 +63,7 @@ export function snapshotOf(article: Article): ArticleSnapshot {
     tags: article.tags,
     coverImageUrl: article.coverImageUrl,
     coverImageAlt: article.coverImageAlt,
+    coverMediaId: article.coverMediaId,
     authorName: article.authorName,
     authorCredentials: article.authorCredentials,
     reviewedBy: article.reviewedBy,
@@ -75,7 +81,7 @@ export function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): 
     excerpt: ['customExcerpt'],
     body: ['body'],
     tags: ['tags'],
-    coverImage: ['coverImageUrl', 'coverImageAlt'],
+    coverImage: ['coverImageUrl', 'coverImageAlt', 'coverMediaId'],
     author: ['authorName', 'authorCredentials'],
     review: ['reviewedBy', 'reviewedAt'],
     seo: ['seoTitle', 'seoDescription'],

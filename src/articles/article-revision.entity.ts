@@ -11,6 +11,8 @@ export interface ArticleSnapshot {
   tags: string[];
   coverImageUrl: string | null;
   coverImageAlt: string | null;
+  /** A media library item as the cover. Absent (read it as null) in revisions saved before media covers existed. */
+  coverMediaId: string | null;
   authorName: string;
   authorCredentials: string | null;
   reviewedBy: string | null;

@@ -18,6 +18,8 @@ export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 @Index('IDX_articles_published', ['publishedAt', 'id'], { where: "status = 'published'" })
 // The go-live sweep: published articles whose `article.published` is still to be emitted (the scheduled ones).
 @Index('IDX_articles_go_live_due', ['publishedAt'], { where: "status = 'published' AND went_live_at IS NULL" })
+// Which articles show a media item (deleting it is refused while any does).
+@Index('IDX_articles_cover_media', ['coverMediaId'], { where: 'cover_media_id IS NOT NULL' })
 // A GIN index, written by hand in the migration: TypeORM cannot declare it.
 @Index('IDX_articles_tags', { synchronize: false })
 export class Article extends StaffEditedEntity {
@@ -62,6 +64,13 @@ export class Article extends StaffEditedEntity {
 
   @Column({ type: 'varchar', length: 250, nullable: true })
   coverImageAlt!: string | null;
+
+  /**
+   * A media library item as the cover (instead of `coverImageUrl`); `coverImageAlt`, when set, overrides its alt text.
+   * Deleting the item is refused while an article shows it (ArticleMediaUsage).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  coverMediaId!: string | null;
 
   @Column({ type: 'varchar', length: 100 })
   authorName!: string;

@@ -3,12 +3,15 @@ import { AuthModule } from '../auth/index.js';
 import { Feature } from '../common/feature/feature.js';
 import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { MaintenanceModule } from '../maintenance/index.js';
+import { MediaModule } from '../media/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { AdminArticlePreviewsController } from './admin-article-previews.controller.js';
 import { AdminArticlesController } from './admin-articles.controller.js';
 import { ArticlePreviewsService } from './article-previews.service.js';
 import { AdminArticlesService } from './admin-articles.service.js';
 import { ArticleGoLive } from './article-go-live.js';
+import { ArticleCovers } from './article-covers.js';
+import { ArticleMediaUsage } from './article-media-usage.js';
 import { ArticleCount } from './article-count.entity.js';
 import { ArticleRevision } from './article-revision.entity.js';
 import { ArticleSearch } from './article-search.entity.js';
@@ -28,7 +31,8 @@ import { demoArticlesSeeder } from './demo-articles.seeder.js';
   entities: [Article, ArticleRevision, ArticleSlugRedirect, ArticleTag, ArticleCount, ArticleSearch],
   seeders: [demoArticlesSeeder],
   // AuthModule: preview tokens are signed with the app's keys (TokenService).
-  imports: [AuditModule, AuthModule, NotificationsModule, MaintenanceModule],
+  // MediaModule: covers may be media library items (MediaCatalog); ArticleMediaUsage declares that use.
+  imports: [AuditModule, AuthModule, NotificationsModule, MaintenanceModule, MediaModule],
   controllers: [ArticlesController, AdminArticlesController, AdminArticlePreviewsController],
   providers: [
     ArticlesRepository,
@@ -36,6 +40,8 @@ import { demoArticlesSeeder } from './demo-articles.seeder.js';
     AdminArticlesService,
     ArticlePreviewsService,
     ArticleGoLive,
+    ArticleCovers,
+    ArticleMediaUsage,
     VersionedWrites,
   ],
 })

@@ -190,6 +190,11 @@ const CASES: SnapshotCase[] = [
   { method: 'previousSlugs', situation: 'of an article', run: (a) => a.previousSlugs(ARTICLE_ID) },
   { method: 'delete', situation: 'with its revisions and old slugs', run: (a, m) => a.delete(ARTICLE_ID, m) },
   {
+    method: 'slugsWithCover',
+    situation: 'the articles a media item is the cover of',
+    run: (a, m) => a.slugsWithCover(ARTICLE_ID, m),
+  },
+  {
     method: 'save',
     situation: 'a new draft',
     run: (a, m) => a.save(Object.assign(draft(), { id: undefined, createdAt: undefined, updatedAt: undefined }), m),

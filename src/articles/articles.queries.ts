@@ -41,6 +41,7 @@ export const SUMMARY_COLUMNS = [
   'a.excerpt',
   'a.cover_image_url',
   'a.cover_image_alt',
+  'a.cover_media_id',
   'a.tags',
   'a.author_name',
   'a.author_credentials',
@@ -55,6 +56,7 @@ export interface SummaryRow {
   excerpt: string;
   cover_image_url: string | null;
   cover_image_alt: string | null;
+  cover_media_id: string | null;
   tags: string[];
   author_name: string;
   author_credentials: string | null;

@@ -186,6 +186,16 @@ export class ArticlesRepository extends VersionedRepository<Article> {
     return rows.map((row) => row.slug);
   }
 
+  /** The slugs of the articles (any status) whose cover is this media item, alphabetically. */
+  async slugsWithCover(mediaId: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await this.manager(manager).find(Article, {
+      select: { slug: true },
+      where: { coverMediaId: mediaId },
+      order: { slug: 'ASC' },
+    });
+    return rows.map((row) => row.slug);
+  }
+
   /** The article with its revisions and old slugs (they cascade). */
   async delete(id: string, manager: EntityManager): Promise<void> {
     await manager.delete(Article, { id });

@@ -7,6 +7,7 @@ import { parseSort } from '../common/pagination/sort.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import { highlightHtml } from './article-content.js';
+import { ArticleCovers } from './article-covers.js';
 import type { DetailRow, ListSort, SummaryRow } from './articles.queries.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { PUBLIC_SORT_FIELDS, type ListArticlesQuery } from './dto/article.requests.js';
@@ -24,6 +25,7 @@ export function toView(row: SummaryRow): ArticleView {
     excerpt: row.excerpt,
     coverImageUrl: row.cover_image_url,
     coverImageAlt: row.cover_image_alt,
+    coverMediaId: row.cover_media_id,
     tags: row.tags,
     authorName: row.author_name,
     authorCredentials: row.author_credentials,
@@ -85,6 +87,7 @@ export class ArticlesService {
     private readonly articles: ArticlesRepository,
     private readonly clock: Clock,
     private readonly replicas: ReadReplicas,
+    private readonly covers: ArticleCovers,
   ) {}
 
   async list(query: ListArticlesQuery): Promise<ArticleList> {
@@ -124,9 +127,10 @@ export class ArticlesService {
     const last = rows[rows.length - 1];
     const more =
       last !== undefined && (totalIsLowerBound || page * query.pageSize < total) && rows.length === query.pageSize;
+    const views = await this.covers.attach(rows.map(toView));
     return {
-      items: rows.map((row) => ({
-        article: toView(row),
+      items: rows.map((row, i) => ({
+        article: views[i],
         ...(row.highlight !== undefined ? { highlight: highlightHtml(row.highlight) } : {}),
       })),
       page,
@@ -146,7 +150,7 @@ export class ArticlesService {
       const row = await this.articles.findLive(slug, now, on);
       return row ? { row } : { movedTo: await this.articles.renamedTo(slug, now, on) };
     });
-    if (found.row) return { article: toDetailView(found.row) };
+    if (found.row) return { article: await this.covers.attachOne(toDetailView(found.row)) };
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }
@@ -160,7 +164,7 @@ export class ArticlesService {
       if (!row) return { movedTo: await this.articles.renamedTo(slug, now, on) };
       return { rows: row.tags.length === 0 ? [] : await this.articles.related(row, now, limit, on) };
     });
-    if (found.rows) return { items: found.rows.map(toView), total: found.rows[0]?.total ?? 0 };
+    if (found.rows) return { items: await this.covers.attach(found.rows.map(toView)), total: found.rows[0]?.total ?? 0 };
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }

@@ -56,7 +56,7 @@ describe('demo articles', () => {
       expect(request.author.credentials).toMatch(/^[A-Z]{2,5}$/);
       if (request.coverImage) {
         expect(request.coverImage.url).toMatch(/^https:\/\/[a-z.]+\.example\.org\//);
-        expect(request.coverImage.alt.length).toBeGreaterThan(10);
+        expect(request.coverImage.alt?.length).toBeGreaterThan(10);
       }
     }
     expect(live.every((d) => d.request.coverImage)).toBe(true);

@@ -100,6 +100,7 @@ const DEFAULTS = {
     allowPrivateTargets: false,
   },
   mail: { smtpUrl: undefined, from: undefined, staffAppUrl: undefined },
+  media: { dir: undefined, baseUrl: '', processingConcurrency: 1 },
 };
 
 describe('loadConfig', () => {
@@ -158,6 +159,9 @@ describe('loadConfig', () => {
         JWT_SECRET: 'j'.repeat(40),
         JWT_TTL: '15m',
         ARTICLE_PREVIEW_TTL_MINUTES: '15',
+        MEDIA_DIR: '/srv/media',
+        MEDIA_BASE_URL: 'https://cdn.wellclinic.example/',
+        MEDIA_PROCESSING_CONCURRENCY: '2',
         ADMIN_EMAIL: 'owner@wellclinic.example',
         ADMIN_PASSWORD: 'a long enough password',
         REDIS_URL: 'redis://cache.internal:6379/2',
@@ -258,6 +262,7 @@ describe('loadConfig', () => {
           allowPrivateTargets: false,
         },
         mail: { smtpUrl: undefined, from: undefined, staffAppUrl: undefined },
+        media: { dir: '/srv/media', baseUrl: 'https://cdn.wellclinic.example', processingConcurrency: 2 },
       });
       expect(config.embeddedDatabase).toBe(false);
     });

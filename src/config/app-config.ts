@@ -118,6 +118,14 @@ export class AppConfig {
     /** Without a trailing slash. */
     readonly staffAppUrl?: string;
   };
+  /** The media library: where files are kept (a directory, else the database) and the URLs they are served at. */
+  readonly media: {
+    /** MEDIA_DIR, resolved; undefined: the database keeps the files. */
+    readonly dir?: string;
+    /** Prefixed to `/media/…` URLs; empty: root-relative URLs. Without a trailing slash. */
+    readonly baseUrl: string;
+    readonly processingConcurrency: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -221,6 +229,11 @@ export class AppConfig {
       smtpUrl: env.SMTP_URL,
       from: env.SMTP_FROM,
       staffAppUrl: env.STAFF_APP_URL?.replace(/\/+$/, ''),
+    };
+    this.media = {
+      dir: env.MEDIA_DIR === undefined ? undefined : resolve(env.MEDIA_DIR),
+      baseUrl: env.MEDIA_BASE_URL?.replace(/\/+$/, '') ?? '',
+      processingConcurrency: env.MEDIA_PROCESSING_CONCURRENCY,
     };
   }
 

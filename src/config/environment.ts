@@ -502,4 +502,21 @@ export class EnvironmentVariables {
    */
   @EnvBool()
   WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  /** Keeps uploaded images (and their variants) in this directory instead of the database. Unset: the database. */
+  @OptionalEnv(IsString(), MinLength(1))
+  MEDIA_DIR?: string;
+
+  /**
+   * The origin media URLs are written with (`https://api.clinic.example`, a CDN in front of `/media`). Unset: they are
+   * root-relative (`/media/<hash>/<width>.<ext>`).
+   */
+  @OptionalEnv(
+    Matches(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: 'must be an http(s) URL without query or fragment' }),
+  )
+  MEDIA_BASE_URL?: string;
+
+  /** Uploads processed at once (sharp); the others wait their turn. */
+  @EnvInt(1, 16)
+  MEDIA_PROCESSING_CONCURRENCY = 1;
 }

@@ -1,5 +1,15 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import { BodyOptional } from '../../common/validation/validation-pipe.js';
 import { IsSort } from '../../common/pagination/sort.js';
@@ -12,6 +22,7 @@ import {
   IsText,
   QueryInt,
   SLUG_PATTERN,
+  ValidateUUID,
 } from '../../common/validation/decorators.js';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../article.entity.js';
 
@@ -21,20 +32,47 @@ export const MAX_TAG_LENGTH = 40;
 export const MAX_SLUG_LENGTH = 120;
 export const MAX_QUERY_LENGTH = 200;
 
+/** A cover is an external image (`url` and `alt`) or an item of the media library (`mediaId`, `alt` optional). */
 export class CoverImageInput {
-  // Stacked decorators are checked bottom-up: the type rule sits lowest.
+  // Stacked decorators are checked bottom-up: the type rule sits lowest. Required unless mediaId is given.
   @IsUrl(
     { protocols: ['https'], require_protocol: true },
     { message: ({ property }) => `${property} must be an https URL` },
   )
   @MaxLength(2048)
   @IsString()
-  @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg', maxLength: 2048, format: 'uri' })
-  readonly url!: string;
+  @ValidateIf((cover: CoverImageInput, value) => value !== undefined || cover.mediaId === undefined)
+  @ApiPropertyOptional({
+    example: 'https://images.example.org/quiet-morning.jpg',
+    maxLength: 2048,
+    format: 'uri',
+    description: 'An external https image; required unless `mediaId` is given.',
+  })
+  readonly url?: string;
 
-  /** What the picture shows, for screen readers. */
-  @IsText({ max: 250, example: 'A cup of tea on a windowsill in morning light' })
-  readonly alt!: string;
+  /** A media library item (`/api/v1/admin/media`): the response's `cover` then carries its sizes and `srcset`. */
+  @ValidateBy({
+    name: 'coverSource',
+    validator: {
+      validate: (_value, args) => (args?.object as CoverImageInput).url === undefined,
+      defaultMessage: (args) => `${args?.property} and url cannot both be given: a cover is one or the other`,
+    },
+  })
+  @ValidateUUID({ optional: true })
+  readonly mediaId?: string;
+
+  /** What the picture shows, for screen readers. With `mediaId` it may be left out: the media item's alt is shown. */
+  @IsText({
+    max: 250,
+    optional: true,
+    example: 'A cup of tea on a windowsill in morning light',
+    requiredWhen: {
+      when: (cover) => cover.mediaId === undefined,
+      // The wording of a missing alt from before media covers.
+      message: ({ property }) => `${property} must be a string`,
+    },
+  })
+  readonly alt?: string;
 }
 
 export class AuthorInput {
@@ -111,7 +149,15 @@ export class CreateArticleRequest {
   })
   readonly tags?: string[];
 
-  @IsNestedObject(CoverImageInput, { optional: true, nullable: true })
+  @IsNestedObject(CoverImageInput, {
+    optional: true,
+    nullable: true,
+    // One of the two kinds: an example with both would be refused.
+    example: {
+      url: 'https://images.example.org/quiet-morning.jpg',
+      alt: 'A cup of tea on a windowsill in morning light',
+    },
+  })
   readonly coverImage?: CoverImageInput | null;
 
   @IsNestedObject(AuthorInput)

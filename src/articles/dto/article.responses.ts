@@ -6,6 +6,7 @@ import { seoOf } from '../article-content.js';
 import { SEARCH_COUNT_CAP } from '../articles.queries.js';
 import { articleJsonLdScript } from '../json-ld.js';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
+import type { MediaImage } from '../../media/index.js';
 
 export class CoverImageResponse {
   @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg' })
@@ -13,6 +14,44 @@ export class CoverImageResponse {
 
   @ApiProperty({ example: 'A cup of tea on a windowsill in morning light' })
   readonly alt!: string;
+}
+
+/** A ready `srcset` per format (see the media library). */
+export class CoverSrcsetResponse {
+  @ApiProperty({ example: '/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w' })
+  readonly avif!: string;
+
+  @ApiProperty({ example: '/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w' })
+  readonly webp!: string;
+
+  @ApiProperty({ example: '/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w' })
+  readonly jpeg!: string;
+}
+
+/**
+ * The cover as a front end renders it. For a media library item: its widest JPEG, its size and a `srcset` per
+ * format (AVIF and WebP in `<source>`, JPEG on the `<img>`). For an external URL: only `url` and `alt` are known.
+ */
+export class CoverResponse {
+  @ApiProperty({ example: '/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg' })
+  readonly url!: string;
+
+  @ApiProperty({ example: 'A cup of tea on a windowsill in morning light' })
+  readonly alt!: string;
+
+  /** Of the image at `url`; null for an external URL. */
+  @ApiProperty({ type: Number, nullable: true, example: 1280 })
+  readonly width!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 853 })
+  readonly height!: number | null;
+
+  @ApiProperty({ type: CoverSrcsetResponse, nullable: true })
+  readonly srcset!: CoverSrcsetResponse | null;
+
+  /** The media item (null for an external URL). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly mediaId!: string | null;
 }
 
 export class AuthorResponse {
@@ -72,8 +111,13 @@ export class ArticleSummaryResponse {
   })
   readonly excerpt!: string;
 
+  /** The cover's URL and alt text, whether an external image or a media item (then its widest JPEG). */
   @ApiProperty({ type: CoverImageResponse, nullable: true })
   readonly coverImage!: CoverImageResponse | null;
+
+  /** The same cover with what responsive markup needs (sizes and `srcset` for media items). */
+  @ApiProperty({ type: CoverResponse, nullable: true })
+  readonly cover!: CoverResponse | null;
 
   @ApiProperty({ type: [String], example: ['self-compassion'] })
   readonly tags!: string[];
@@ -255,8 +299,13 @@ export class RevisionFieldsResponse {
   @ApiProperty({ type: [String], example: ['self-compassion'] })
   readonly tags!: string[];
 
+  /** An external cover image (a media item cover is in `coverMedia`). */
   @ApiProperty({ type: CoverImageResponse, nullable: true })
   readonly coverImage!: CoverImageResponse | null;
+
+  /** A media library item as the cover, with the alt text written for this article (null: the item's own). */
+  @ApiProperty({ type: () => RevisionCoverMediaResponse, nullable: true })
+  readonly coverMedia!: RevisionCoverMediaResponse | null;
 
   @ApiProperty({ type: AuthorResponse })
   readonly author!: AuthorResponse;
@@ -267,6 +316,14 @@ export class RevisionFieldsResponse {
   /** The SEO overrides written (null: none). */
   @ApiProperty({ type: SeoOverridesResponse, nullable: true })
   readonly seo!: SeoOverridesResponse | null;
+}
+
+export class RevisionCoverMediaResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly mediaId!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  readonly alt!: string | null;
 }
 
 export class ArticleRevisionResponse {
@@ -299,12 +356,16 @@ export type ArticleView = Pick<
   | 'excerpt'
   | 'coverImageUrl'
   | 'coverImageAlt'
+  | 'coverMediaId'
   | 'tags'
   | 'authorName'
   | 'authorCredentials'
   | 'publishedAt'
   | 'readingTimeMinutes'
->;
+> & {
+  /** The media item named by `coverMediaId`, looked up by ArticleCovers (absent or null: none, or not looked up). */
+  coverMedia?: MediaImage | null;
+};
 
 export type ArticleDetailView = ArticleView &
   Pick<
@@ -323,13 +384,27 @@ export type ArticleDetailView = ArticleView &
 const coverImage = (url: string | null, alt: string | null): CoverImageResponse | null =>
   url ? { url, alt: alt ?? '' } : null;
 
+/** The cover: the media item when there is one (its alt unless the article wrote its own), else the external URL. */
+function coverOf(a: ArticleView): CoverResponse | null {
+  const media = a.coverMediaId !== null ? a.coverMedia : undefined;
+  if (media) {
+    const { url, width, height, srcset, id } = media;
+    return { url, alt: a.coverImageAlt ?? media.alt, width, height, srcset, mediaId: id };
+  }
+  return a.coverImageUrl
+    ? { url: a.coverImageUrl, alt: a.coverImageAlt ?? '', width: null, height: null, srcset: null, mediaId: null }
+    : null;
+}
+
 export function mapSummary(a: ArticleView, highlight?: string): ArticleSummaryResponse {
+  const cover = coverOf(a);
   return {
     id: a.id,
     slug: a.slug,
     title: a.title,
     excerpt: a.excerpt,
-    coverImage: coverImage(a.coverImageUrl, a.coverImageAlt),
+    coverImage: cover && { url: cover.url, alt: cover.alt },
+    cover,
     tags: a.tags,
     author: { name: a.authorName, credentials: a.authorCredentials },
     publishedAt: a.publishedAt?.toISOString() ?? null,
@@ -348,8 +423,17 @@ export function mapArticle(a: ArticleDetailView, siteUrl: string): ArticleRespon
     seo: seoOf(a),
     review: a.reviewedBy && a.reviewedAt ? { reviewedBy: a.reviewedBy, reviewedAt: a.reviewedAt } : null,
     updatedAt: a.updatedAt.toISOString(),
-    jsonLd: articleJsonLdScript(a, siteUrl),
+    jsonLd: articleJsonLdScript(withAbsoluteCover(a), siteUrl),
   };
+}
+
+/** JSON-LD names the media cover when its URL is absolute (MEDIA_BASE_URL set); search engines need no relative one. */
+function withAbsoluteCover<T extends ArticleView>(a: T): T {
+  const cover = coverOf(a);
+  if (!cover?.mediaId) return a;
+  return /^https?:\/\//.test(cover.url)
+    ? { ...a, coverImageUrl: cover.url, coverImageAlt: cover.alt }
+    : { ...a, coverImageUrl: null };
 }
 
 const isScheduled = (a: Pick<Article, 'status' | 'publishedAt'>, now: Date) =>
@@ -371,7 +455,12 @@ export function mapAdminSummary(
   };
 }
 
-export function mapAdminArticle(a: Article, previousSlugs: string[], now: Date, siteUrl: string): AdminArticleResponse {
+export function mapAdminArticle(
+  a: Article & { coverMedia?: MediaImage | null },
+  previousSlugs: string[],
+  now: Date,
+  siteUrl: string,
+): AdminArticleResponse {
   return {
     ...mapArticle(a, siteUrl),
     status: a.status,
@@ -399,7 +488,8 @@ export function mapRevision(r: ArticleRevision): ArticleRevisionResponse {
       excerpt: s.customExcerpt,
       body: s.body,
       tags: s.tags,
-      coverImage: coverImage(s.coverImageUrl, s.coverImageAlt),
+      coverImage: s.coverMediaId ? null : coverImage(s.coverImageUrl, s.coverImageAlt),
+      coverMedia: s.coverMediaId ? { mediaId: s.coverMediaId, alt: s.coverImageAlt } : null,
       author: { name: s.authorName, credentials: s.authorCredentials },
       review: s.reviewedBy && s.reviewedAt ? { reviewedBy: s.reviewedBy, reviewedAt: s.reviewedAt } : null,
       seo: s.seoTitle || s.seoDescription ? { title: s.seoTitle, description: s.seoDescription } : null,

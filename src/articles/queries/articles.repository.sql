@@ -12,6 +12,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -59,6 +60,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -108,6 +110,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -221,6 +224,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -313,6 +317,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -431,6 +436,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -480,6 +486,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -540,6 +547,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -590,6 +598,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -649,6 +658,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -670,6 +680,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -711,6 +722,7 @@ SELECT a.id,
     a.excerpt,
     a.cover_image_url,
     a.cover_image_alt,
+    a.cover_media_id,
     a.tags,
     a.author_name,
     a.author_credentials,
@@ -841,6 +853,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."tags" AS "Article_tags",
     "Article"."cover_image_url" AS "Article_cover_image_url",
     "Article"."cover_image_alt" AS "Article_cover_image_alt",
+    "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
     "Article"."reviewed_by" AS "Article_reviewed_by",
@@ -875,6 +888,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."tags" AS "Article_tags",
     "Article"."cover_image_url" AS "Article_cover_image_url",
     "Article"."cover_image_alt" AS "Article_cover_image_alt",
+    "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
     "Article"."reviewed_by" AS "Article_reviewed_by",
@@ -942,6 +956,14 @@ ORDER BY "ArticleSlugRedirect"."slug" ASC;
 DELETE FROM "articles"
 WHERE "id" = $1;
 
+-- ArticlesRepository.slugsWithCover (the articles a media item is the cover of)
+-- $1 = "5b0e7a8e-2f4d-4c61-9d3a-0f1e2d3c4b5a"
+SELECT "Article"."slug" AS "Article_slug",
+    "Article"."id" AS "Article_id"
+FROM "articles" "Article"
+WHERE (("Article"."cover_media_id" = $1))
+ORDER BY "Article_slug" ASC;
+
 -- ArticlesRepository.save (a new draft)
 -- $1 = 1
 -- $2 = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
@@ -959,14 +981,15 @@ WHERE "id" = $1;
 -- $14 = ["self-compassion"]
 -- $15 = null
 -- $16 = null
--- $17 = "Maya"
--- $18 = null
+-- $17 = null
+-- $18 = "Maya"
 -- $19 = null
 -- $20 = null
 -- $21 = null
 -- $22 = null
--- $23 = "draft"
--- $24 = null
+-- $23 = null
+-- $24 = "draft"
+-- $25 = null
 INSERT INTO "articles"(
         "id",
         "version",
@@ -987,6 +1010,7 @@ INSERT INTO "articles"(
         "tags",
         "cover_image_url",
         "cover_image_alt",
+        "cover_media_id",
         "author_name",
         "author_credentials",
         "reviewed_by",
@@ -1025,6 +1049,7 @@ VALUES (
         $22,
         $23,
         $24,
+        $25,
         DEFAULT
     )
 RETURNING "id",
@@ -1054,6 +1079,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."tags" AS "Article_tags",
     "Article"."cover_image_url" AS "Article_cover_image_url",
     "Article"."cover_image_alt" AS "Article_cover_image_alt",
+    "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
     "Article"."reviewed_by" AS "Article_reviewed_by",
@@ -1083,7 +1109,7 @@ RETURNING "updated_at";
 -- $1 = "5b0e7a8e-2f4d-4c61-9d3a-0f1e2d3c4b5a"
 -- $2 = 2
 -- $3 = "published"
--- $4 = "{\"slug\":\"being-kind-to-yourself\",\"title\":\"Being Kind to Yourself\",\"customExcerpt\":null,\"body\":\"Pause and notice.\",\"tags\":[\"self-compassion\"],\"coverImageUrl\":null,\"coverImageAlt\":null,\"authorName\":\"Maya\",\"authorCredentials\":null,\"reviewedBy\":null,\"reviewedAt\":null,\"seoTitle\":null,\"seoDescription\":null}"
+-- $4 = "{\"slug\":\"being-kind-to-yourself\",\"title\":\"Being Kind to Yourself\",\"customExcerpt\":null,\"body\":\"Pause and notice.\",\"tags\":[\"self-compassion\"],\"coverImageUrl\":null,\"coverImageAlt\":null,\"coverMediaId\":null,\"authorName\":\"Maya\",\"authorCredentials\":null,\"reviewedBy\":null,\"reviewedAt\":null,\"seoTitle\":null,\"seoDescription\":null}"
 -- $5 = "user"
 -- $6 = "7d6c5b4a-3928-4716-a5b4-c3d2e1f0a9b8"
 INSERT INTO "article_revisions"(

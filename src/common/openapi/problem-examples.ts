@@ -15,6 +15,7 @@ const DETAILS: Record<ProblemCode, string> = {
   request_timeout: 'The request was not received in time.',
   conflict: 'Another resource already uses this value.',
   last_admin: 'The last active admin cannot be removed or lose the admin role.',
+  media_in_use: 'This media item is in use (articles being-kind-to-yourself): remove it there first.',
   invalid_transition: 'This change is not allowed from the current status.',
   gone: 'The resource no longer exists.',
   precondition_failed: 'If-Match does not match the current version ("v3").',
