@@ -164,7 +164,8 @@ export class ArticlesService {
       if (!row) return { movedTo: await this.articles.renamedTo(slug, now, on) };
       return { rows: row.tags.length === 0 ? [] : await this.articles.related(row, now, limit, on) };
     });
-    if (found.rows) return { items: await this.covers.attach(found.rows.map(toView)), total: found.rows[0]?.total ?? 0 };
+    if (found.rows)
+      return { items: await this.covers.attach(found.rows.map(toView)), total: found.rows[0]?.total ?? 0 };
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }
