@@ -20,7 +20,7 @@ import { LocationsRepository } from './locations.repository.js';
 export const LOCATIONS_CACHE_TAG = 'locations';
 
 /** The foreign keys that name a location, and who they mean: deleting a location they name is 409. */
-export const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
+const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
   { constraint: 'FK_practitioner_locations_location', who: 'practitioners' },
 ];
 

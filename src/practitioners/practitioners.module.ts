@@ -21,6 +21,5 @@ import { PractitionersService } from './practitioners.service.js';
   imports: [AuditModule],
   controllers: [PractitionersController, AdminPractitionersController],
   providers: [PractitionersRepository, PractitionersService, VersionedWrites],
-  exports: [PractitionersService],
 })
 export class PractitionersModule {}

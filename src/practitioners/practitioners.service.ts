@@ -76,15 +76,6 @@ export class PractitionersService {
     });
   }
 
-  /** The id of the published practitioner with this slug, for their articles; 404 otherwise (no redirect). */
-  async publishedId(slug: string): Promise<string> {
-    const practitioner = await this.replicas.read(PRACTITIONERS_CACHE_TAG, ({ manager }) =>
-      this.practitioners.findBySlug(slug, manager),
-    );
-    if (!practitioner?.published) throw new AppException('not_found', 'No published practitioner has this slug.');
-    return practitioner.id;
-  }
-
   async list(query: AdminListPractitionersQuery): Promise<Page<AdminPractitionerView>> {
     const [rows, total] = await this.practitioners.findPage(
       { ...filterOf(query), published: query.published },

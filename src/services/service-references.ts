@@ -33,6 +33,6 @@ export function unknownReference(
   return hit ? unknownSlug(hit.field, hit.noun) : error;
 }
 
-export function unknownSlug(field: string, noun: string): AppException {
+function unknownSlug(field: string, noun: string): AppException {
   return validationFailed([{ field, message: `${field} must be the slug of an existing ${noun}` }]);
 }

@@ -19,6 +19,5 @@ import { ServicesService } from './services.service.js';
   imports: [AuditModule],
   controllers: [ServicesController, AdminServicesController],
   providers: [ServicesRepository, ServicesService, VersionedWrites],
-  exports: [ServicesRepository],
 })
 export class ServicesModule {}
