@@ -44,13 +44,14 @@ import { UsersModule } from './users/users.module.js';
  * entities, seeders, tag, problem kinds and purges from its `@Feature` (see README, "Adding a feature module").
  */
 export const FEATURES: readonly Type[] = [
-  ArticlesModule,
   ServicesModule,
   TestimonialsModule,
   ContactRequestsModule,
   HoursModule,
   LocationsModule,
   PractitionersModule,
+  // After the practitioners: the demo articles are linked to the demo practitioners by name.
+  ArticlesModule,
   MediaModule,
   AuthModule,
   UsersModule,

@@ -23,6 +23,7 @@ import {
   snapshotOf,
 } from './article-content.js';
 import { ArticleCovers } from './article-covers.js';
+import { ArticlePeople, type PeopleSlugs } from './article-people.js';
 import { articleEvents, type EventTime } from './article-events.js';
 import type { ArticleRevision, ArticleSnapshot } from './article-revision.entity.js';
 import { Article, type ArticleStatus } from './article.entity.js';
@@ -83,6 +84,7 @@ export class AdminArticlesService {
     private readonly dispatcher: WebhookDispatcher,
     private readonly media: MediaCatalog,
     private readonly covers: ArticleCovers,
+    private readonly people: ArticlePeople,
   ) {}
 
   async list(query: AdminListArticlesQuery): Promise<AdminArticleList> {
@@ -95,7 +97,7 @@ export class AdminArticlesService {
       limit: take,
       offset: skip,
     });
-    const views = await this.covers.attach(rows.map(toView));
+    const views = await this.people.attach(await this.covers.attach(rows.map(toView)), true);
     const items = rows.map((row, i) => ({
       article: {
         ...views[i],
@@ -120,7 +122,7 @@ export class AdminArticlesService {
     return this.writes.transaction(ARTICLE_WRITES, async (manager) => {
       const slug = body.slug ?? (await this.freeSlug(manager, slugFromTitle(body.title)));
       if (body.slug !== undefined) await this.claimSlug(manager, slug);
-      const snapshot = applyEdits(undefined, body, slug);
+      const snapshot = applyEdits(undefined, body, slug, await this.people.resolve(body, manager));
       await this.claimCover(manager, snapshot.coverMediaId);
       const article = Object.assign(new Article(), {
         ...snapshot,
@@ -144,7 +146,7 @@ export class AdminArticlesService {
       const before = snapshotOf(article);
       const slug = body.slug ?? article.slug;
       if (slug !== article.slug) await this.rename(manager, article, slug);
-      const after = applyEdits(before, body, slug);
+      const after = applyEdits(before, body, slug, await this.people.resolve(body, manager));
       if (after.coverMediaId !== before.coverMediaId) await this.claimCover(manager, after.coverMediaId);
       const fields = changedFields(before, after);
       if (fields.length === 0) return undefined;
@@ -211,7 +213,19 @@ export class AdminArticlesService {
     return this.revise(id, ifMatch, ctx, 'restored', async (article, manager) => {
       const revision = await this.articles.findRevision(id, revisionId, manager);
       if (!revision) throw new AppException('not_found', 'This article has no such revision.');
-      const restored: ArticleSnapshot = { ...revision.snapshot, coverMediaId: revision.snapshot.coverMediaId ?? null };
+      const links = await this.people.existing(
+        {
+          author: revision.snapshot.authorPractitionerId ?? null,
+          reviewer: revision.snapshot.reviewedByPractitionerId ?? null,
+        },
+        manager,
+      );
+      const restored: ArticleSnapshot = {
+        ...revision.snapshot,
+        coverMediaId: revision.snapshot.coverMediaId ?? null,
+        authorPractitionerId: links.author ?? null,
+        reviewedByPractitionerId: links.reviewer ?? null,
+      };
       if (restored.coverMediaId !== article.coverMediaId) {
         await this.claimCover(manager, restored.coverMediaId, () => {
           throw new AppException(
@@ -232,9 +246,9 @@ export class AdminArticlesService {
     return this.articles.previousSlugs(id);
   }
 
-  /** The article with its cover's media item looked up, for a response. */
-  withCover(article: Article): Promise<Article & { coverMedia: MediaImage | null }> {
-    return this.covers.attachOne(article);
+  /** The article with its cover's media item and its practitioners' slugs looked up, for a response. */
+  async withCover(article: Article): Promise<Article & { coverMedia: MediaImage | null } & PeopleSlugs> {
+    return this.people.attachOne(await this.covers.attachOne(article), true);
   }
 
   private transition(

@@ -29,7 +29,9 @@ const CURRENT: ArticleSnapshot = {
   coverMediaId: null,
   authorName: 'Maya Lindqvist',
   authorCredentials: 'LMFT',
+  authorPractitionerId: '5b0e7f3c-1a2d-4e6f-8a9b-0c1d2e3f4a5b',
   reviewedBy: 'Dr. Samuel Okafor, PsyD',
+  reviewedByPractitionerId: '6c1f8a4d-2b3e-4f70-9bac-1d2e3f4a5b6c',
   reviewedAt: '2026-11-02',
   seoTitle: 'Self-compassion guide',
   seoDescription: 'How to be kind to yourself.',
@@ -51,7 +53,9 @@ describe('applyEdits: create', () => {
       coverMediaId: null,
       authorName: 'Maya',
       authorCredentials: null,
+      authorPractitionerId: null,
       reviewedBy: null,
+      reviewedByPractitionerId: null,
       reviewedAt: null,
       seoTitle: null,
       seoDescription: null,
@@ -81,7 +85,9 @@ describe('applyEdits: create', () => {
       coverMediaId: null,
       authorName: 'Maya',
       authorCredentials: 'LMFT',
+      authorPractitionerId: null,
       reviewedBy: 'Dr. Okafor',
+      reviewedByPractitionerId: null,
       reviewedAt: '2026-01-05',
       seoTitle: 'Sleep better',
       seoDescription: 'Tips for sleep.',
@@ -123,7 +129,7 @@ describe('applyEdits: update', () => {
 
   it.each<[string, UpdateArticleRequest, Partial<ArticleSnapshot>]>([
     ['coverImage', { coverImage: null }, { coverImageUrl: null, coverImageAlt: null }],
-    ['review', { review: null }, { reviewedBy: null, reviewedAt: null }],
+    ['review', { review: null }, { reviewedBy: null, reviewedAt: null, reviewedByPractitionerId: null }],
     ['seo', { seo: null }, { seoTitle: null, seoDescription: null }],
   ])('clears %s with null', (_field, edits, cleared) => {
     expect(update(edits)).toEqual({ ...CURRENT, ...cleared });
@@ -143,22 +149,22 @@ describe('applyEdits: update', () => {
     [
       'author (a missing credentials clears them)',
       { author: { name: 'Ann' } },
-      { authorName: 'Ann', authorCredentials: null },
+      { authorName: 'Ann', authorCredentials: null, authorPractitionerId: null },
     ],
     [
       'author (null credentials)',
       { author: { name: 'Ann', credentials: null } },
-      { authorName: 'Ann', authorCredentials: null },
+      { authorName: 'Ann', authorCredentials: null, authorPractitionerId: null },
     ],
     [
       'author (new credentials)',
       { author: { name: 'Ann', credentials: 'PhD' } },
-      { authorName: 'Ann', authorCredentials: 'PhD' },
+      { authorName: 'Ann', authorCredentials: 'PhD', authorPractitionerId: null },
     ],
     [
       'review',
       { review: { reviewedBy: 'Dr. Lee', reviewedAt: '2027-03-01' } },
-      { reviewedBy: 'Dr. Lee', reviewedAt: '2027-03-01' },
+      { reviewedBy: 'Dr. Lee', reviewedAt: '2027-03-01', reviewedByPractitionerId: null },
     ],
     ['seo (only a title clears the description)', { seo: { title: 'T' } }, { seoTitle: 'T', seoDescription: null }],
     [

@@ -5,11 +5,22 @@ import type { CreateArticleRequest, UpdateArticleRequest } from './dto/article.r
 import { MAX_SLUG_LENGTH } from './dto/article.requests.js';
 import { renderBody, truncateWords } from './markdown.js';
 
-/** The editable fields after applying a create or update request to the current ones (none for a create). */
+/** The practitioners a request names, as ids (see ArticlePractitioners.resolve): undefined when it names none. */
+export interface PractitionerLinks {
+  author?: string | null;
+  reviewer?: string | null;
+}
+
+/**
+ * The editable fields after applying a create or update request to the current ones (none for a create). `author`
+ * and `review` are replaced whole, their practitioner links with them (`links` holds the ids the request's slugs
+ * name).
+ */
 export function applyEdits(
   current: ArticleSnapshot | undefined,
   edits: CreateArticleRequest | UpdateArticleRequest,
   slug: string,
+  links: PractitionerLinks = {},
 ): ArticleSnapshot {
   const pick = <K extends keyof ArticleSnapshot>(
     key: K,
@@ -43,6 +54,16 @@ export function applyEdits(
       edits.author === undefined ? undefined : (edits.author.credentials ?? null),
       null,
     ),
+    authorPractitionerId: pick(
+      'authorPractitionerId',
+      edits.author === undefined ? undefined : (links.author ?? null),
+      null,
+    ),
+    reviewedByPractitionerId: pick(
+      'reviewedByPractitionerId',
+      edits.review === undefined ? undefined : (links.reviewer ?? null),
+      null,
+    ),
     reviewedBy: pick('reviewedBy', edits.review === undefined ? undefined : (edits.review?.reviewedBy ?? null), null),
     reviewedAt: pick('reviewedAt', edits.review === undefined ? undefined : (edits.review?.reviewedAt ?? null), null),
     seoTitle: pick('seoTitle', edits.seo === undefined ? undefined : (edits.seo?.title ?? null), null),
@@ -66,7 +87,9 @@ export function snapshotOf(article: Article): ArticleSnapshot {
     coverMediaId: article.coverMediaId,
     authorName: article.authorName,
     authorCredentials: article.authorCredentials,
+    authorPractitionerId: article.authorPractitionerId,
     reviewedBy: article.reviewedBy,
+    reviewedByPractitionerId: article.reviewedByPractitionerId,
     reviewedAt: article.reviewedAt,
     seoTitle: article.seoTitle,
     seoDescription: article.seoDescription,
@@ -82,8 +105,8 @@ export function changedFields(before: ArticleSnapshot, after: ArticleSnapshot): 
     body: ['body'],
     tags: ['tags'],
     coverImage: ['coverImageUrl', 'coverImageAlt', 'coverMediaId'],
-    author: ['authorName', 'authorCredentials'],
-    review: ['reviewedBy', 'reviewedAt'],
+    author: ['authorName', 'authorCredentials', 'authorPractitionerId'],
+    review: ['reviewedBy', 'reviewedAt', 'reviewedByPractitionerId'],
     seo: ['seoTitle', 'seoDescription'],
   };
   return Object.entries(groups)

@@ -15,6 +15,7 @@ import {
 import type { Article } from './article.entity.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { ArticleCovers } from './article-covers.js';
+import { ArticlePeople } from './article-people.js';
 
 /**
  * One answer for every token that does not show this article: bad signature, other audience, expired, another
@@ -43,6 +44,7 @@ export class ArticlePreviewsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly covers: ArticleCovers,
+    private readonly people: ArticlePeople,
   ) {}
 
   async issue(id: string): Promise<IssuedPreview> {
@@ -61,7 +63,9 @@ export class ArticlePreviewsService {
     const claims = await this.tokens.verifyFor<PreviewBinding>(ARTICLE_PREVIEW_AUDIENCE, token, now);
     const article = claims && isUUID(claims.sub, 'all') ? await this.articles.findById(claims.sub) : null;
     if (!claims || !article || !sameBinding(claims, await this.bindingOf(article, now))) throw refused();
-    if (article.slug === slug) return { article: await this.covers.attachOne(article) };
+    if (article.slug === slug) {
+      return { article: await this.people.attachOne(await this.covers.attachOne(article)) };
+    }
     if ((await this.articles.previousSlugs(article.id)).includes(slug)) return { movedTo: article.slug };
     throw refused();
   }

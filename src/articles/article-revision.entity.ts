@@ -15,7 +15,11 @@ export interface ArticleSnapshot {
   coverMediaId: string | null;
   authorName: string;
   authorCredentials: string | null;
+  /** Absent (read it as null) in revisions saved before articles linked to practitioners. */
+  authorPractitionerId: string | null;
   reviewedBy: string | null;
+  /** Absent (read it as null) in revisions saved before articles linked to practitioners. */
+  reviewedByPractitionerId: string | null;
   reviewedAt: string | null;
   seoTitle: string | null;
   seoDescription: string | null;

@@ -1,5 +1,6 @@
-import { Check, Column, Entity, Index } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { StaffEditedEntity } from '../common/persistence/versioned.entity.js';
+import { Practitioner } from '../practitioners/index.js';
 import type { TocEntry } from './markdown.js';
 
 export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const;
@@ -20,6 +21,11 @@ export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 @Index('IDX_articles_go_live_due', ['publishedAt'], { where: "status = 'published' AND went_live_at IS NULL" })
 // Which articles show a media item (deleting it is refused while any does).
 @Index('IDX_articles_cover_media', ['coverMediaId'], { where: 'cover_media_id IS NOT NULL' })
+// A practitioner's articles (GET /practitioners/{slug}/articles): their published ones newest first.
+@Index('IDX_articles_author_published', ['authorPractitionerId', 'publishedAt', 'id'], {
+  where: "status = 'published' AND author_practitioner_id IS NOT NULL",
+})
+@Index('IDX_articles_reviewer', ['reviewedByPractitionerId'], { where: 'reviewed_by_practitioner_id IS NOT NULL' })
 // A GIN index, written by hand in the migration: TypeORM cannot declare it.
 @Index('IDX_articles_tags', { synchronize: false })
 export class Article extends StaffEditedEntity {
@@ -78,8 +84,27 @@ export class Article extends StaffEditedEntity {
   @Column({ type: 'varchar', length: 50, nullable: true })
   authorCredentials!: string | null;
 
+  /**
+   * The practitioner who wrote it (null: none, or deleted). `authorName` and `authorCredentials` stay what is shown:
+   * the byline as written, also when no practitioner is linked.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  authorPractitionerId!: string | null;
+
+  @ManyToOne(() => Practitioner, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'author_practitioner_id', foreignKeyConstraintName: 'FK_articles_author_practitioner' })
+  authorPractitioner?: Practitioner;
+
   @Column({ type: 'varchar', length: 150, nullable: true })
   reviewedBy!: string | null;
+
+  /** The practitioner who reviewed it (null: none, or deleted); `reviewedBy` stays the text shown. */
+  @Column({ type: 'uuid', nullable: true })
+  reviewedByPractitionerId!: string | null;
+
+  @ManyToOne(() => Practitioner, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'reviewed_by_practitioner_id', foreignKeyConstraintName: 'FK_articles_reviewed_by_practitioner' })
+  reviewedByPractitioner?: Practitioner;
 
   @Column({ type: 'date', nullable: true })
   reviewedAt!: string | null;

@@ -17,7 +17,12 @@ import { AppConfig } from '../config/app-config.js';
 import { ArticlePreviewsService } from './article-previews.service.js';
 import { ARTICLES_CACHE_TAG, ArticlesService } from './articles.service.js';
 import { ArticleDetailQuery } from './dto/article-preview.dto.js';
-import { ListArticlesQuery, MAX_SLUG_LENGTH, RelatedArticlesQuery } from './dto/article.requests.js';
+import {
+  ListArticlesQuery,
+  MAX_SLUG_LENGTH,
+  PractitionerArticlesQuery,
+  RelatedArticlesQuery,
+} from './dto/article.requests.js';
 import {
   ArticlePageMeta,
   ArticleResponse,
@@ -172,6 +177,43 @@ export class ArticlesController {
       total,
       { page: 1, pageSize: query.limit },
     );
+  }
+
+  /**
+   * The live articles whose author is this practitioner (linked, not by name), newest first, optionally one tag's;
+   * for deep pages send `meta.nextCursor` as `cursor` instead of `page`. A hidden or unknown practitioner is 404; an
+   * old slug of a renamed one answers 301 to the current slug's articles (same query). Cacheable: `ETag`, and 304 on
+   * `If-None-Match`. Not kept in the server's response cache: it changes with the practitioner too, whose writes do
+   * not clear the articles' cache.
+   */
+  @Get('practitioners/:slug/articles')
+  @PublicCache({ contentTags: pageItemTags('article') })
+  @ApiParam({ name: 'slug', example: 'elena-marsh', description: 'The practitioner’s slug.' })
+  @ApiOperation({
+    operationId: 'listPractitionerArticles',
+    summary: 'A published practitioner’s published articles (summaries, no body), newest first',
+  })
+  @ApiPageResponse(ArticleSummaryResponse, undefined, ArticlePageMeta)
+  @ApiMovedPermanentlyResponse({ description: 'Renamed: `Location` is the articles of their current slug.' })
+  @ApiProblems('validation_failed', 'not_found')
+  async byPractitioner(
+    @SlugParam('slug', MAX_SLUG_LENGTH) slug: string,
+    @Query() query: PractitionerArticlesQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ data: ArticleSummaryResponse[]; meta: ArticlePageMeta } | undefined> {
+    const found = await this.articles.byPractitioner(slug, query);
+    if ('movedTo' in found) {
+      const search = reply.request.url.includes('?') ? reply.request.url.slice(reply.request.url.indexOf('?')) : '';
+      void reply.status(301).header('location', `/api/v1/practitioners/${found.movedTo}/articles${search}`);
+      return undefined;
+    }
+    const { list } = found;
+    const page = toPage(
+      list.items.map(({ article }) => mapSummary(article)),
+      list.total,
+      { page: list.page, pageSize: query.pageSize },
+    );
+    return { data: page.data, meta: { ...page.meta, nextCursor: list.nextCursor } };
   }
 
   /**

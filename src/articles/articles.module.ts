@@ -11,6 +11,7 @@ import { ArticlePreviewsService } from './article-previews.service.js';
 import { AdminArticlesService } from './admin-articles.service.js';
 import { ArticleGoLive } from './article-go-live.js';
 import { ArticleCovers } from './article-covers.js';
+import { ArticlePeople } from './article-people.js';
 import { ArticleMediaUsage } from './article-media-usage.js';
 import { ArticleCount } from './article-count.entity.js';
 import { ArticleRevision } from './article-revision.entity.js';
@@ -41,6 +42,7 @@ import { demoArticlesSeeder } from './demo-articles.seeder.js';
     ArticlePreviewsService,
     ArticleGoLive,
     ArticleCovers,
+    ArticlePeople,
     ArticleMediaUsage,
     VersionedWrites,
   ],

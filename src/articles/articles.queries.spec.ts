@@ -12,6 +12,7 @@ import { applyEdits, deriveFields, snapshotOf } from './article-content.js';
 import { ArticleRevision } from './article-revision.entity.js';
 import { ArticleSlugRedirect } from './article-slug.entity.js';
 import { Article } from './article.entity.js';
+import { Practitioner } from '../practitioners/index.js';
 import {
   ADMIN_SUMMARY_COLUMNS,
   countQuery,
@@ -41,6 +42,7 @@ const NEWEST: ListSort[] = [{ field: 'publishedAt', direction: 'DESC' }];
 const ARTICLE_ID = '5b0e7a8e-2f4d-4c61-9d3a-0f1e2d3c4b5a';
 const REVISION_ID = '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const EDITOR_ID = '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9';
+const PRACTITIONER_ID = '3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
 const PUBLISHER_ID = '7d6c5b4a-3928-4716-a5b4-c3d2e1f0a9b8';
 
 const HOSTILE = ["x'); DROP TABLE articles; --", 'a" OR "1"="1', "O'Brien\\' OR 1=1 /* */", '$1', 'anxiety'];
@@ -156,6 +158,44 @@ const CASES: SnapshotCase[] = [
       ),
     answers: () => COUNTED,
   },
+  {
+    method: 'listLive',
+    situation: 'one practitioner’s, newest first: their index, counted in it',
+    run: (a) => a.listLive(NOW, filter({ author: PRACTITIONER_ID })),
+    answers: () => COUNTED,
+  },
+  {
+    method: 'listLive',
+    situation: 'one practitioner’s with a tag, after a cursor',
+    run: (a) =>
+      a.listLive(
+        NOW,
+        filter({ author: PRACTITIONER_ID, tag: 'anxiety', after: [new Date('2026-10-01T00:00:00Z'), ARTICLE_ID] }),
+      ),
+    answers: () => COUNTED,
+  },
+  { method: 'publishedPractitioner', situation: 'by slug', run: (a) => a.publishedPractitioner('elena-marsh') },
+  { method: 'practitionerRenamedTo', situation: 'an old slug', run: (a) => a.practitionerRenamedTo('elena-m') },
+  {
+    method: 'practitionerSlugs',
+    situation: 'the public’s: published ones only',
+    run: (a) => a.practitionerSlugs([PRACTITIONER_ID], false),
+  },
+  {
+    method: 'practitionerSlugs',
+    situation: 'staff’s: hidden ones too',
+    run: (a) => a.practitionerSlugs([PRACTITIONER_ID, PRACTITIONER_ID], true),
+  },
+  {
+    method: 'practitionerIds',
+    situation: 'the slugs a request names',
+    run: (a, m) => a.practitionerIds(['elena-marsh', 'samuel-okafor'], m),
+  },
+  {
+    method: 'existingPractitioners',
+    situation: 'the links of a revision being restored',
+    run: (a, m) => a.existingPractitioners([PRACTITIONER_ID], m),
+  },
   { method: 'findLive', situation: 'by slug', run: (a) => a.findLive('being-kind-to-yourself', NOW) },
   { method: 'renamedTo', situation: 'an old slug', run: (a) => a.renamedTo('be-kind-to-yourself', NOW) },
   { method: 'findLiveTags', situation: 'by slug', run: (a) => a.findLiveTags('being-kind-to-yourself', NOW) },
@@ -262,7 +302,7 @@ describe('ArticlesRepository SQL (queries/articles.repository.sql)', () => {
   let articles: ArticlesRepository;
 
   beforeAll(async () => {
-    db = await RecordingDatabase.create([Article, ArticleRevision, ArticleSlugRedirect]);
+    db = await RecordingDatabase.create([Article, ArticleRevision, ArticleSlugRedirect, Practitioner]);
     articles = new ArticlesRepository(db.dataSource);
   });
 

@@ -25,6 +25,8 @@ export interface ListSpec {
   scope: ListScope;
   tag?: string;
   q?: string;
+  /** Only the articles this practitioner (id) wrote; never with `tag` or `q`. */
+  author?: string;
   sort: ListSort[];
   limit: number;
   /** Rows to skip (page mode). */
@@ -45,6 +47,7 @@ export const SUMMARY_COLUMNS = [
   'a.tags',
   'a.author_name',
   'a.author_credentials',
+  'a.author_practitioner_id',
   'a.published_at',
   'a.reading_time_minutes',
 ].join(', ');
@@ -60,6 +63,7 @@ export interface SummaryRow {
   tags: string[];
   author_name: string;
   author_credentials: string | null;
+  author_practitioner_id: string | null;
   published_at: Date | null;
   reading_time_minutes: number;
   highlight?: string;
@@ -79,6 +83,7 @@ export interface DetailRow extends SummaryRow {
   toc: { id: string; text: string; level: 2 | 3 }[];
   word_count: number;
   reviewed_by: string | null;
+  reviewed_by_practitioner_id: string | null;
   reviewed_at: string | null;
   seo_title: string | null;
   seo_description: string | null;
@@ -204,6 +209,10 @@ function scopeFilter(scope: ListScope, alias: string, params: Params): string[] 
 const tagFilter = (tag: string | undefined, alias: string, params: Params): string[] =>
   tag !== undefined ? [`${alias}.tags @> ARRAY[${params.add(tag)}]::text[]`] : [];
 
+// IDX_articles_author_published answers it in publication order.
+const authorFilter = (author: string | undefined, params: Params): string[] =>
+  author !== undefined ? [`a.author_practitioner_id = ${params.add(author)}`] : [];
+
 const conjunction = (conditions: string[]) => (conditions.length > 0 ? conditions.join(' AND ') : 'TRUE');
 
 /** The search's matches: found by the GIN index of `article_search` alone (see ArticleSearch). */
@@ -233,7 +242,7 @@ function candidates(spec: ListSpec, params: Params, order: OrderTerm[]): { inner
     // A tag list in publication order walks article_tags (published articles only) rather than sorting every
     // article with the tag.
     const byDate = spec.sort.length === 1 && spec.sort[0].field === 'publishedAt';
-    if (spec.scope.live && spec.tag !== undefined && byDate) {
+    if (spec.scope.live && spec.tag !== undefined && spec.author === undefined && byDate) {
       params.add(spec.scope.now);
       const tag = params.add(spec.tag);
       return {
@@ -242,7 +251,7 @@ function candidates(spec: ListSpec, params: Params, order: OrderTerm[]): { inner
     }
     // Only what ordering needs, so the default order is answered from the index alone.
     const where = scopeFilter(spec.scope, 'a', params);
-    where.push(...tagFilter(spec.tag, 'a', params));
+    where.push(...tagFilter(spec.tag, 'a', params), ...authorFilter(spec.author, params));
     return {
       inner: `SELECT ${['a.id', ...new Set(columns.map((c) => `a.${c}`))].join(', ')} FROM articles a WHERE ${conjunction(where)}`,
     };
@@ -322,8 +331,14 @@ export function listQuery(spec: ListSpec): SqlQuery {
  * (`capped`). Lists without a search read the counters of `article_counts`: live ones less the scheduled ones,
  * which an index range finds (none, usually). A search counts its matches, up to SEARCH_COUNT_CAP and one.
  */
-export function countQuery(spec: Pick<ListSpec, 'scope' | 'tag' | 'q'>): SqlQuery {
+export function countQuery(spec: Pick<ListSpec, 'scope' | 'tag' | 'q' | 'author'>): SqlQuery {
   const params = new Params();
+  if (spec.author !== undefined) {
+    // One practitioner's articles: few enough to count in their index.
+    const where = scopeFilter(spec.scope, 'a', params);
+    where.push(...tagFilter(spec.tag, 'a', params), ...authorFilter(spec.author, params));
+    return { text: `SELECT count(*)::int AS total FROM articles a WHERE ${conjunction(where)}`, values: params.values };
+  }
   if (spec.q !== undefined) {
     const { from, where } = searchSource(spec, params);
     return { text: cappedCountSql(`SELECT FROM ${from} WHERE ${where}`), values: params.values };
@@ -346,7 +361,7 @@ export function countQuery(spec: Pick<ListSpec, 'scope' | 'tag' | 'q'>): SqlQuer
   };
 }
 
-const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, a.body, a.body_html, a.toc, a.word_count, a.reviewed_by, a.reviewed_at::text AS reviewed_at, a.seo_title, a.seo_description, a.updated_at`;
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, a.body, a.body_html, a.toc, a.word_count, a.reviewed_by, a.reviewed_by_practitioner_id, a.reviewed_at::text AS reviewed_at, a.seo_title, a.seo_description, a.updated_at`;
 
 export function detailQuery(slug: string, now: Date): SqlQuery {
   return { text: `SELECT ${DETAIL_COLUMNS} FROM articles a WHERE a.slug = $2 AND ${VISIBLE}`, values: [now, slug] };
@@ -412,5 +427,28 @@ export function slugsLikeQuery(base: string): SqlQuery {
       'SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $2' +
       ' UNION SELECT slug FROM article_slug_redirects WHERE slug = $1 OR slug LIKE $2',
     values: [base, `${base.slice(0, 100)}-%`],
+  };
+}
+
+/** The id of the published practitioner with this slug. */
+export function publishedPractitionerQuery(slug: string): SqlQuery {
+  return { text: 'SELECT p.id FROM practitioners p WHERE p.slug = $1 AND p.published', values: [slug] };
+}
+
+/** The current slug of a published practitioner that used to be called `slug`. */
+export function practitionerRedirectQuery(slug: string): SqlQuery {
+  return {
+    text:
+      'SELECT p.slug FROM practitioner_slug_redirects r JOIN practitioners p ON p.id = r.practitioner_id' +
+      ' WHERE r.slug = $1 AND p.published',
+    values: [slug],
+  };
+}
+
+/** The slugs of these practitioners (published ones only, unless `hidden`): what `author.slug` shows. */
+export function practitionerSlugsQuery(ids: string[], hidden: boolean): SqlQuery {
+  return {
+    text: `SELECT p.id, p.slug FROM practitioners p WHERE p.id = ANY($1::uuid[])${hidden ? '' : ' AND p.published'}`,
+    values: [ids],
   };
 }

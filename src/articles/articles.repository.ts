@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { VersionedRepository } from '../common/persistence/versioned.repository.js';
 import { pgPool } from '../database/query-deadline.js';
 import type { ReadTarget } from '../database/read-replicas.js';
+import { Practitioner } from '../practitioners/index.js';
 import { ArticleRevision } from './article-revision.entity.js';
 import { ArticleSlugRedirect } from './article-slug.entity.js';
 import { Article, type ArticleStatus } from './article.entity.js';
@@ -15,6 +16,9 @@ import {
   feedQuery,
   type ListSpec,
   listQuery,
+  practitionerRedirectQuery,
+  practitionerSlugsQuery,
+  publishedPractitionerQuery,
   redirectQuery,
   relatedQuery,
   slugsLikeQuery,
@@ -123,6 +127,44 @@ export class ArticlesRepository extends VersionedRepository<Article> {
   /** The newest live articles. */
   feed(now: Date, limit: number, on?: ReadTarget): Promise<SummaryRow[]> {
     return this.rows(feedQuery(now, limit), on);
+  }
+
+  // Practitioners, as articles refer to them (their own module owns them; these are reads of what articles need).
+
+  /** The id of the published practitioner with this slug. */
+  async publishedPractitioner(slug: string, on?: ReadTarget): Promise<string | undefined> {
+    const [row] = await this.rows<{ id: string }>(publishedPractitionerQuery(slug), on);
+    return row?.id;
+  }
+
+  /** The current slug of the published practitioner that used to have this one. */
+  async practitionerRenamedTo(slug: string, on?: ReadTarget): Promise<string | undefined> {
+    const [row] = await this.rows<{ slug: string }>(practitionerRedirectQuery(slug), on);
+    return row?.slug;
+  }
+
+  /** The slugs of these practitioners by id: published ones only, unless `hidden`. */
+  async practitionerSlugs(ids: string[], hidden: boolean, on?: ReadTarget): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.rows<{ id: string; slug: string }>(practitionerSlugsQuery([...new Set(ids)], hidden), on);
+    return new Map(rows.map((row) => [row.id, row.slug]));
+  }
+
+  /** The ids of the practitioners (any, hidden too) with these current slugs. */
+  async practitionerIds(slugs: string[], manager?: EntityManager): Promise<Map<string, string>> {
+    if (slugs.length === 0) return new Map();
+    const rows = await this.manager(manager).find(Practitioner, {
+      select: { id: true, slug: true },
+      where: { slug: In(slugs) },
+    });
+    return new Map(rows.map((row) => [row.slug, row.id]));
+  }
+
+  /** Which of these practitioner ids still exist. */
+  async existingPractitioners(ids: string[], manager?: EntityManager): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.manager(manager).find(Practitioner, { select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -8,9 +8,10 @@ import { validationFailed } from '../common/validation/validation-pipe.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import { highlightHtml } from './article-content.js';
 import { ArticleCovers } from './article-covers.js';
+import { ArticlePeople } from './article-people.js';
 import type { DetailRow, ListSort, SummaryRow } from './articles.queries.js';
 import { ArticlesRepository } from './articles.repository.js';
-import { PUBLIC_SORT_FIELDS, type ListArticlesQuery } from './dto/article.requests.js';
+import { PUBLIC_SORT_FIELDS, type ListArticlesQuery, type PractitionerArticlesQuery } from './dto/article.requests.js';
 import type { ArticleDetailView, ArticleView } from './dto/article.responses.js';
 import { FEED_SIZE, type FeedEntry } from './rss.js';
 
@@ -29,6 +30,7 @@ export function toView(row: SummaryRow): ArticleView {
     tags: row.tags,
     authorName: row.author_name,
     authorCredentials: row.author_credentials,
+    authorPractitionerId: row.author_practitioner_id,
     publishedAt: row.published_at,
     readingTimeMinutes: row.reading_time_minutes,
   };
@@ -42,6 +44,7 @@ function toDetailView(row: DetailRow): ArticleDetailView {
     toc: row.toc,
     wordCount: row.word_count,
     reviewedBy: row.reviewed_by,
+    reviewedByPractitionerId: row.reviewed_by_practitioner_id,
     reviewedAt: row.reviewed_at,
     seoTitle: row.seo_title,
     seoDescription: row.seo_description,
@@ -88,14 +91,40 @@ export class ArticlesService {
     private readonly clock: Clock,
     private readonly replicas: ReadReplicas,
     private readonly covers: ArticleCovers,
+    private readonly people: ArticlePeople,
   ) {}
 
-  async list(query: ListArticlesQuery): Promise<ArticleList> {
+  list(query: ListArticlesQuery): Promise<ArticleList> {
+    return this.page(query);
+  }
+
+  /**
+   * The live articles of the published practitioner with this slug, newest first; or the slug they were renamed to
+   * (a redirect); or 404 (unknown or hidden).
+   */
+  async byPractitioner(
+    slug: string,
+    query: PractitionerArticlesQuery,
+  ): Promise<{ list: ArticleList } | { movedTo: string }> {
+    const found = await this.replicas.read(ARTICLES_CACHE_TAG, async (on) => {
+      const id = await this.articles.publishedPractitioner(slug, on);
+      return id !== undefined ? { id } : { movedTo: await this.articles.practitionerRenamedTo(slug, on) };
+    });
+    if (found.id !== undefined) return { list: await this.page(query, found.id) };
+    if (found.movedTo !== undefined) return { movedTo: found.movedTo };
+    throw new AppException('not_found', 'No published practitioner has this slug.');
+  }
+
+  private async page(
+    query: Pick<ListArticlesQuery, 'page' | 'pageSize' | 'tag' | 'q' | 'sort' | 'cursor'>,
+    author?: string,
+  ): Promise<ArticleList> {
     const sort = resolveSort(query.sort, query.q, PUBLIC_SORT_FIELDS, '-publishedAt') as ListSort[];
     const listKey = JSON.stringify([
       sort.map((t) => (t.direction === 'DESC' ? '-' : '') + t.field),
       query.tag,
       query.q,
+      ...(author !== undefined ? [author] : []),
     ]);
     let page = query.page;
     let after: unknown[] | undefined;
@@ -116,6 +145,7 @@ export class ArticlesService {
     const filter = {
       tag: query.tag,
       q: query.q,
+      author,
       sort,
       limit: query.pageSize,
       offset: (page - 1) * query.pageSize,
@@ -127,7 +157,7 @@ export class ArticlesService {
     const last = rows[rows.length - 1];
     const more =
       last !== undefined && (totalIsLowerBound || page * query.pageSize < total) && rows.length === query.pageSize;
-    const views = await this.covers.attach(rows.map(toView));
+    const views = await this.people.attach(await this.covers.attach(rows.map(toView)));
     return {
       items: rows.map((row, i) => ({
         article: views[i],
@@ -150,7 +180,9 @@ export class ArticlesService {
       const row = await this.articles.findLive(slug, now, on);
       return row ? { row } : { movedTo: await this.articles.renamedTo(slug, now, on) };
     });
-    if (found.row) return { article: await this.covers.attachOne(toDetailView(found.row)) };
+    if (found.row) {
+      return { article: await this.people.attachOne(await this.covers.attachOne(toDetailView(found.row))) };
+    }
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }
@@ -164,8 +196,12 @@ export class ArticlesService {
       if (!row) return { movedTo: await this.articles.renamedTo(slug, now, on) };
       return { rows: row.tags.length === 0 ? [] : await this.articles.related(row, now, limit, on) };
     });
-    if (found.rows)
-      return { items: await this.covers.attach(found.rows.map(toView)), total: found.rows[0]?.total ?? 0 };
+    if (found.rows) {
+      return {
+        items: await this.people.attach(await this.covers.attach(found.rows.map(toView))),
+        total: found.rows[0]?.total ?? 0,
+      };
+    }
     if (found.movedTo !== undefined) return { movedTo: found.movedTo };
     throw new AppException('not_found', 'No published article has this slug.');
   }

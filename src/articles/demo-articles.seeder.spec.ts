@@ -83,7 +83,7 @@ describe('demo articles', () => {
   });
 
   it('become rows with unique slugs, derived fields and version 1', () => {
-    const rows = demos.map(demoArticleRow);
+    const rows = demos.map((d) => demoArticleRow(d));
     expect(new Set(rows.map((r) => r.slug)).size).toBe(rows.length);
     for (const [i, row] of rows.entries()) {
       expect(row.slug).toMatch(SLUG_PATTERN);

@@ -1,4 +1,7 @@
+import { In } from 'typeorm';
 import { type Seeder, seedTime } from '../common/feature/seeder.js';
+import { Practitioner } from '../practitioners/index.js';
+import type { PractitionerLinks } from './article-content.js';
 import { applyEdits, deriveFields, slugFromTitle, snapshotOf } from './article-content.js';
 import { Article, type ArticleStatus } from './article.entity.js';
 import { ArticlesRepository } from './articles.repository.js';
@@ -288,7 +291,7 @@ export function demoArticles(now: Date): DemoArticle[] {
           alt: 'A hand holding a smooth grey stone on a pebble beach',
         },
         author: { name: 'Jordan Reyes', credentials: 'LCSW' },
-        review: { reviewedBy: 'Dr. Nadia Ferreira, PsyD', reviewedAt: dateOnly(daysFrom(now, -16)) },
+        review: { reviewedBy: 'Dr. Samuel Okafor, PsyD', reviewedAt: dateOnly(daysFrom(now, -16)) },
       },
       status: 'published',
       publishedAt: daysFrom(now, -14),
@@ -334,22 +337,51 @@ export function demoArticles(now: Date): DemoArticle[] {
   ];
 }
 
+/** The name in a reviewer's byline: "Dr. Samuel Okafor, PsyD" is Samuel Okafor. */
+function reviewerName(reviewedBy: string): string {
+  return reviewedBy
+    .split(',')[0]
+    .replace(/^Dr\.\s+/, '')
+    .trim();
+}
+
 /** The row to insert for a demo article: its editable fields, the derived ones, status and version 1. */
-export function demoArticleRow({ request, status, publishedAt }: DemoArticle): Partial<Article> {
-  const snapshot = applyEdits(undefined, request, request.slug ?? slugFromTitle(request.title));
+export function demoArticleRow(
+  { request, status, publishedAt }: DemoArticle,
+  links: PractitionerLinks = {},
+): Partial<Article> {
+  const snapshot = applyEdits(undefined, request, request.slug ?? slugFromTitle(request.title), links);
   return { ...snapshot, ...deriveFields(snapshot), status, publishedAt, version: 1, createdBy: null, updatedBy: null };
 }
 
-/** A few articles on self-compassion and nearby topics, each with its first revision. Skips taken slugs. */
+/**
+ * A few articles on self-compassion and nearby topics, each with its first revision, linked to the practitioners
+ * named as their authors and reviewers (the demo practitioners, seeded before). Skips taken slugs.
+ */
 export const demoArticlesSeeder: Seeder = {
   name: 'demo-articles',
   async run(manager, context) {
     const articles = new ArticlesRepository(manager.connection);
     const now = seedTime(context);
-    for (const demo of demoArticles(now)) {
+    const demos = demoArticles(now);
+    const names = demos.flatMap((d) => [
+      d.request.author.name,
+      ...(d.request.review ? [reviewerName(d.request.review.reviewedBy)] : []),
+    ]);
+    const byName = new Map(
+      (await manager.find(Practitioner, { select: { id: true, name: true }, where: { name: In(names) } })).map((p) => [
+        p.name,
+        p.id,
+      ]),
+    );
+    for (const demo of demos) {
       // Demo content already live is not announced; the scheduled one is, when its time comes.
       const wentLiveAt = demo.publishedAt && demo.publishedAt <= now ? now : null;
-      const article = Object.assign(new Article(), demoArticleRow(demo), { wentLiveAt });
+      const links = {
+        author: byName.get(demo.request.author.name) ?? null,
+        reviewer: demo.request.review ? (byName.get(reviewerName(demo.request.review.reviewedBy)) ?? null) : null,
+      };
+      const article = Object.assign(new Article(), demoArticleRow(demo, links), { wentLiveAt });
       if ((await articles.slugsLike(article.slug, manager)).has(article.slug)) continue;
       await articles.save(article, manager);
       await articles.insertRevision(

@@ -16,11 +16,29 @@ export type JsonLdSource = Pick<
   | 'wordCount'
   | 'reviewedBy'
   | 'reviewedAt'
->;
+> & {
+  /** Slugs of the linked practitioners as the public sees them (null or absent: a plain name). */
+  authorSlug?: string | null;
+  reviewerSlug?: string | null;
+};
 
 /** Where the public website shows an article. */
 export function articleUrl(siteUrl: string, slug: string): string {
   return `${siteUrl}/articles/${slug}`;
+}
+
+/**
+ * Where the public website shows a practitioner, and the `@id` of their `Person` (as the practitioners' own JSON-LD
+ * writes it), so that search engines join the article's author to the practitioner's page.
+ */
+export function practitionerPageUrl(siteUrl: string, slug: string): string {
+  return `${siteUrl}/practitioners/${slug}`;
+}
+
+function person(siteUrl: string, name: string, slug: string | null | undefined): Record<string, unknown> {
+  if (!slug) return { '@type': 'Person', name };
+  const url = practitionerPageUrl(siteUrl, slug);
+  return { '@type': 'Person', '@id': `${url}#person`, name, url };
 }
 
 /**
@@ -45,12 +63,14 @@ export function articleJsonLd(article: JsonLdSource, siteUrl: string): Record<st
       ? { image: { '@type': 'ImageObject', url: article.coverImageUrl, caption: article.coverImageAlt } }
       : {}),
     author: {
-      '@type': 'Person',
-      name: article.authorName,
+      ...person(siteUrl, article.authorName, article.authorSlug),
       ...(article.authorCredentials ? { honorificSuffix: article.authorCredentials } : {}),
     },
     ...(reviewed
-      ? { lastReviewed: article.reviewedAt, reviewedBy: { '@type': 'Person', name: article.reviewedBy } }
+      ? {
+          lastReviewed: article.reviewedAt,
+          reviewedBy: person(siteUrl, article.reviewedBy ?? '', article.reviewerSlug),
+        }
       : {}),
     inLanguage: 'en',
   };

@@ -82,6 +82,17 @@ export class AuthorInput {
   /** Licence or degree shown after the name. */
   @IsText({ max: 50, optional: true, nullable: true, example: 'LMFT' })
   readonly credentials?: string | null;
+
+  /** The practitioner who wrote it, by current slug (absent or null: none); an unknown one is 400. */
+  @IsSlug({
+    optional: true,
+    nullable: true,
+    example: 'maya-lindqvist',
+    description:
+      'The practitioner who wrote it, by their current slug (absent or null: none); an unknown slug is 400. The ' +
+      'response shows `author.slug` once they are published.',
+  })
+  readonly practitioner?: string | null;
 }
 
 /** A clinician's review of the article's clinical content. */
@@ -91,6 +102,15 @@ export class ReviewInput {
 
   @IsDateOnly({ example: '2026-11-02', description: 'The day of the review.' })
   readonly reviewedAt!: string;
+
+  @IsSlug({
+    optional: true,
+    nullable: true,
+    example: 'samuel-okafor',
+    description:
+      'The practitioner who reviewed it, by their current slug (absent or null: none); an unknown slug is 400.',
+  })
+  readonly practitioner?: string | null;
 }
 
 /** Search-engine overrides; absent fields default to the title and the excerpt. */
@@ -243,4 +263,17 @@ export class AdminListArticlesQuery extends PaginationQueryDto {
 export class RelatedArticlesQuery {
   @QueryInt({ min: 1, max: 10, default: 3, description: 'How many related articles, 1 to 10.' })
   readonly limit: number = 3;
+}
+
+/** A practitioner's articles: newest first, optionally one tag's. */
+export class PractitionerArticlesQuery extends PaginationQueryDto {
+  @TagFilter()
+  readonly tag?: string;
+
+  /** Opaque keyset cursor from `meta.nextCursor`: the next page, found through the index however deep. */
+  @ValidateIf((_, value) => value !== undefined)
+  @MaxLength(1000)
+  @IsString()
+  @ApiPropertyOptional({ maxLength: 1000 })
+  readonly cursor?: string;
 }

@@ -60,6 +60,13 @@ export class AuthorResponse {
 
   @ApiProperty({ type: String, nullable: true, example: 'LMFT' })
   readonly credentials!: string | null;
+
+  /**
+   * The practitioner who wrote it: their page is `/api/v1/practitioners/{slug}`, their articles
+   * `/api/v1/practitioners/{slug}/articles`. Null when none is linked (or, publicly, while they are hidden).
+   */
+  @ApiProperty({ type: String, nullable: true, example: 'maya-lindqvist' })
+  readonly slug!: string | null;
 }
 
 export class ReviewResponse {
@@ -68,6 +75,33 @@ export class ReviewResponse {
 
   @ApiProperty({ format: 'date', example: '2026-11-02' })
   readonly reviewedAt!: string;
+
+  /** The practitioner who reviewed it; null when none is linked (or, publicly, while they are hidden). */
+  @ApiProperty({ type: String, nullable: true, example: 'samuel-okafor' })
+  readonly slug!: string | null;
+}
+
+/** The author as a revision saved it: the practitioner by id (they may have been renamed since). */
+export class RevisionAuthorResponse {
+  @ApiProperty({ example: 'Maya Lindqvist' })
+  readonly name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'LMFT' })
+  readonly credentials!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly practitionerId!: string | null;
+}
+
+export class RevisionReviewResponse {
+  @ApiProperty({ example: 'Dr. Samuel Okafor, PsyD' })
+  readonly reviewedBy!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-11-02' })
+  readonly reviewedAt!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  readonly practitionerId!: string | null;
 }
 
 export class SeoResponse {
@@ -307,11 +341,11 @@ export class RevisionFieldsResponse {
   @ApiProperty({ type: () => RevisionCoverMediaResponse, nullable: true })
   readonly coverMedia!: RevisionCoverMediaResponse | null;
 
-  @ApiProperty({ type: AuthorResponse })
-  readonly author!: AuthorResponse;
+  @ApiProperty({ type: RevisionAuthorResponse })
+  readonly author!: RevisionAuthorResponse;
 
-  @ApiProperty({ type: ReviewResponse, nullable: true })
-  readonly review!: ReviewResponse | null;
+  @ApiProperty({ type: RevisionReviewResponse, nullable: true })
+  readonly review!: RevisionReviewResponse | null;
 
   /** The SEO overrides written (null: none). */
   @ApiProperty({ type: SeoOverridesResponse, nullable: true })
@@ -360,9 +394,12 @@ export type ArticleView = Pick<
   | 'tags'
   | 'authorName'
   | 'authorCredentials'
+  | 'authorPractitionerId'
   | 'publishedAt'
   | 'readingTimeMinutes'
 > & {
+  /** The author's slug, looked up by ArticlePeople (absent or null: none linked, or not shown). */
+  authorSlug?: string | null;
   /** The media item named by `coverMediaId`, looked up by ArticleCovers (absent or null: none, or not looked up). */
   coverMedia?: MediaImage | null;
 };
@@ -375,11 +412,12 @@ export type ArticleDetailView = ArticleView &
     | 'toc'
     | 'wordCount'
     | 'reviewedBy'
+    | 'reviewedByPractitionerId'
     | 'reviewedAt'
     | 'seoTitle'
     | 'seoDescription'
     | 'updatedAt'
-  >;
+  > & { reviewerSlug?: string | null };
 
 const coverImage = (url: string | null, alt: string | null): CoverImageResponse | null =>
   url ? { url, alt: alt ?? '' } : null;
@@ -406,7 +444,7 @@ export function mapSummary(a: ArticleView, highlight?: string): ArticleSummaryRe
     coverImage: cover && { url: cover.url, alt: cover.alt },
     cover,
     tags: a.tags,
-    author: { name: a.authorName, credentials: a.authorCredentials },
+    author: { name: a.authorName, credentials: a.authorCredentials, slug: a.authorSlug ?? null },
     publishedAt: a.publishedAt?.toISOString() ?? null,
     readingTimeMinutes: a.readingTimeMinutes,
     ...(highlight !== undefined ? { highlight } : {}),
@@ -421,7 +459,10 @@ export function mapArticle(a: ArticleDetailView, siteUrl: string): ArticleRespon
     toc: a.toc,
     wordCount: a.wordCount,
     seo: seoOf(a),
-    review: a.reviewedBy && a.reviewedAt ? { reviewedBy: a.reviewedBy, reviewedAt: a.reviewedAt } : null,
+    review:
+      a.reviewedBy && a.reviewedAt
+        ? { reviewedBy: a.reviewedBy, reviewedAt: a.reviewedAt, slug: a.reviewerSlug ?? null }
+        : null,
     updatedAt: a.updatedAt.toISOString(),
     jsonLd: articleJsonLdScript(withAbsoluteCover(a), siteUrl),
   };
@@ -456,7 +497,7 @@ export function mapAdminSummary(
 }
 
 export function mapAdminArticle(
-  a: Article & { coverMedia?: MediaImage | null },
+  a: Article & { coverMedia?: MediaImage | null; authorSlug?: string | null; reviewerSlug?: string | null },
   previousSlugs: string[],
   now: Date,
   siteUrl: string,
@@ -490,8 +531,11 @@ export function mapRevision(r: ArticleRevision): ArticleRevisionResponse {
       tags: s.tags,
       coverImage: s.coverMediaId ? null : coverImage(s.coverImageUrl, s.coverImageAlt),
       coverMedia: s.coverMediaId ? { mediaId: s.coverMediaId, alt: s.coverImageAlt } : null,
-      author: { name: s.authorName, credentials: s.authorCredentials },
-      review: s.reviewedBy && s.reviewedAt ? { reviewedBy: s.reviewedBy, reviewedAt: s.reviewedAt } : null,
+      author: { name: s.authorName, credentials: s.authorCredentials, practitionerId: s.authorPractitionerId ?? null },
+      review:
+        s.reviewedBy && s.reviewedAt
+          ? { reviewedBy: s.reviewedBy, reviewedAt: s.reviewedAt, practitionerId: s.reviewedByPractitionerId ?? null }
+          : null,
       seo: s.seoTitle || s.seoDescription ? { title: s.seoTitle, description: s.seoDescription } : null,
     },
   };

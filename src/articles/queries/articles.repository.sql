@@ -16,6 +16,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes
 FROM (
@@ -64,6 +65,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes
 FROM (
@@ -114,6 +116,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     ts_headline(
@@ -228,6 +231,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     ts_headline(
@@ -321,6 +325,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     ts_headline(
@@ -440,6 +445,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes
 FROM (
@@ -490,6 +496,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes
 FROM (
@@ -538,6 +545,142 @@ SELECT (
         )
     )::int AS total;
 
+-- ArticlesRepository.listLive (one practitioner’s, newest first: their index, counted in it)
+-- $1 = "2026-11-03T09:00:00.000Z"
+-- $2 = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+-- $3 = 20
+-- $4 = 0
+SELECT a.id,
+    a.slug,
+    a.title,
+    a.excerpt,
+    a.cover_image_url,
+    a.cover_image_alt,
+    a.cover_media_id,
+    a.tags,
+    a.author_name,
+    a.author_credentials,
+    a.author_practitioner_id,
+    a.published_at,
+    a.reading_time_minutes
+FROM (
+        SELECT k.*
+        FROM (
+                SELECT a.id,
+                    a.published_at
+                FROM articles a
+                WHERE a.status = 'published'
+                    AND a.published_at <= $1
+                    AND a.author_practitioner_id = $2
+            ) k
+        ORDER BY k.published_at DESC,
+            k.id DESC
+        LIMIT $3 OFFSET $4
+    ) p
+    JOIN articles a ON a.id = p.id
+ORDER BY p.published_at DESC,
+    p.id DESC;
+-- $1 = "2026-11-03T09:00:00.000Z"
+-- $2 = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+SELECT count(*)::int AS total
+FROM articles a
+WHERE a.status = 'published'
+    AND a.published_at <= $1
+    AND a.author_practitioner_id = $2;
+
+-- ArticlesRepository.listLive (one practitioner’s with a tag, after a cursor)
+-- $1 = "2026-11-03T09:00:00.000Z"
+-- $2 = "anxiety"
+-- $3 = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+-- $4 = "2026-10-01T00:00:00.000Z"
+-- $5 = "5b0e7a8e-2f4d-4c61-9d3a-0f1e2d3c4b5a"
+-- $6 = 20
+SELECT a.id,
+    a.slug,
+    a.title,
+    a.excerpt,
+    a.cover_image_url,
+    a.cover_image_alt,
+    a.cover_media_id,
+    a.tags,
+    a.author_name,
+    a.author_credentials,
+    a.author_practitioner_id,
+    a.published_at,
+    a.reading_time_minutes
+FROM (
+        SELECT k.*
+        FROM (
+                SELECT a.id,
+                    a.published_at
+                FROM articles a
+                WHERE a.status = 'published'
+                    AND a.published_at <= $1
+                    AND a.tags @> ARRAY [$2]::text []
+                    AND a.author_practitioner_id = $3
+            ) k
+        WHERE (k.published_at, k.id) < ($4, $5)
+        ORDER BY k.published_at DESC,
+            k.id DESC
+        LIMIT $6
+    ) p
+    JOIN articles a ON a.id = p.id
+ORDER BY p.published_at DESC,
+    p.id DESC;
+-- $1 = "2026-11-03T09:00:00.000Z"
+-- $2 = "anxiety"
+-- $3 = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+SELECT count(*)::int AS total
+FROM articles a
+WHERE a.status = 'published'
+    AND a.published_at <= $1
+    AND a.tags @> ARRAY [$2]::text []
+    AND a.author_practitioner_id = $3;
+
+-- ArticlesRepository.publishedPractitioner (by slug)
+-- $1 = "elena-marsh"
+SELECT p.id
+FROM practitioners p
+WHERE p.slug = $1
+    AND p.published;
+
+-- ArticlesRepository.practitionerRenamedTo (an old slug)
+-- $1 = "elena-m"
+SELECT p.slug
+FROM practitioner_slug_redirects r
+    JOIN practitioners p ON p.id = r.practitioner_id
+WHERE r.slug = $1
+    AND p.published;
+
+-- ArticlesRepository.practitionerSlugs (the public’s: published ones only)
+-- $1 = ["3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"]
+SELECT p.id,
+    p.slug
+FROM practitioners p
+WHERE p.id = ANY($1::uuid [])
+    AND p.published;
+
+-- ArticlesRepository.practitionerSlugs (staff’s: hidden ones too)
+-- $1 = ["3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"]
+SELECT p.id,
+    p.slug
+FROM practitioners p
+WHERE p.id = ANY($1::uuid []);
+
+-- ArticlesRepository.practitionerIds (the slugs a request names)
+-- $1 = "elena-marsh"
+-- $2 = "samuel-okafor"
+SELECT "Practitioner"."id" AS "Practitioner_id",
+    "Practitioner"."slug" AS "Practitioner_slug"
+FROM "practitioners" "Practitioner"
+WHERE (("Practitioner"."slug" IN ($1, $2)));
+
+-- ArticlesRepository.existingPractitioners (the links of a revision being restored)
+-- $1 = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+SELECT "Practitioner"."id" AS "Practitioner_id"
+FROM "practitioners" "Practitioner"
+WHERE (("Practitioner"."id" IN ($1)));
+
 -- ArticlesRepository.findLive (by slug)
 -- $1 = "2026-11-03T09:00:00.000Z"
 -- $2 = "being-kind-to-yourself"
@@ -551,6 +694,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     a.body,
@@ -558,6 +702,7 @@ SELECT a.id,
     a.toc,
     a.word_count,
     a.reviewed_by,
+    a.reviewed_by_practitioner_id,
     a.reviewed_at::text AS reviewed_at,
     a.seo_title,
     a.seo_description,
@@ -602,6 +747,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     r.total
@@ -662,6 +808,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes
 FROM articles a
@@ -684,6 +831,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     a.status,
@@ -726,6 +874,7 @@ SELECT a.id,
     a.tags,
     a.author_name,
     a.author_credentials,
+    a.author_practitioner_id,
     a.published_at,
     a.reading_time_minutes,
     a.status,
@@ -856,7 +1005,9 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
+    "Article"."author_practitioner_id" AS "Article_author_practitioner_id",
     "Article"."reviewed_by" AS "Article_reviewed_by",
+    "Article"."reviewed_by_practitioner_id" AS "Article_reviewed_by_practitioner_id",
     "Article"."reviewed_at" AS "Article_reviewed_at",
     "Article"."seo_title" AS "Article_seo_title",
     "Article"."seo_description" AS "Article_seo_description",
@@ -891,7 +1042,9 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
+    "Article"."author_practitioner_id" AS "Article_author_practitioner_id",
     "Article"."reviewed_by" AS "Article_reviewed_by",
+    "Article"."reviewed_by_practitioner_id" AS "Article_reviewed_by_practitioner_id",
     "Article"."reviewed_at" AS "Article_reviewed_at",
     "Article"."seo_title" AS "Article_seo_title",
     "Article"."seo_description" AS "Article_seo_description",
@@ -988,8 +1141,10 @@ ORDER BY "Article_slug" ASC;
 -- $21 = null
 -- $22 = null
 -- $23 = null
--- $24 = "draft"
+-- $24 = null
 -- $25 = null
+-- $26 = "draft"
+-- $27 = null
 INSERT INTO "articles"(
         "id",
         "version",
@@ -1013,7 +1168,9 @@ INSERT INTO "articles"(
         "cover_media_id",
         "author_name",
         "author_credentials",
+        "author_practitioner_id",
         "reviewed_by",
+        "reviewed_by_practitioner_id",
         "reviewed_at",
         "seo_title",
         "seo_description",
@@ -1050,6 +1207,8 @@ VALUES (
         $23,
         $24,
         $25,
+        $26,
+        $27,
         DEFAULT
     )
 RETURNING "id",
@@ -1082,7 +1241,9 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."cover_media_id" AS "Article_cover_media_id",
     "Article"."author_name" AS "Article_author_name",
     "Article"."author_credentials" AS "Article_author_credentials",
+    "Article"."author_practitioner_id" AS "Article_author_practitioner_id",
     "Article"."reviewed_by" AS "Article_reviewed_by",
+    "Article"."reviewed_by_practitioner_id" AS "Article_reviewed_by_practitioner_id",
     "Article"."reviewed_at" AS "Article_reviewed_at",
     "Article"."seo_title" AS "Article_seo_title",
     "Article"."seo_description" AS "Article_seo_description",
@@ -1109,7 +1270,7 @@ RETURNING "updated_at";
 -- $1 = "5b0e7a8e-2f4d-4c61-9d3a-0f1e2d3c4b5a"
 -- $2 = 2
 -- $3 = "published"
--- $4 = "{\"slug\":\"being-kind-to-yourself\",\"title\":\"Being Kind to Yourself\",\"customExcerpt\":null,\"body\":\"Pause and notice.\",\"tags\":[\"self-compassion\"],\"coverImageUrl\":null,\"coverImageAlt\":null,\"coverMediaId\":null,\"authorName\":\"Maya\",\"authorCredentials\":null,\"reviewedBy\":null,\"reviewedAt\":null,\"seoTitle\":null,\"seoDescription\":null}"
+-- $4 = "{\"slug\":\"being-kind-to-yourself\",\"title\":\"Being Kind to Yourself\",\"customExcerpt\":null,\"body\":\"Pause and notice.\",\"tags\":[\"self-compassion\"],\"coverImageUrl\":null,\"coverImageAlt\":null,\"coverMediaId\":null,\"authorName\":\"Maya\",\"authorCredentials\":null,\"authorPractitionerId\":null,\"reviewedBy\":null,\"reviewedByPractitionerId\":null,\"reviewedAt\":null,\"seoTitle\":null,\"seoDescription\":null}"
 -- $5 = "user"
 -- $6 = "7d6c5b4a-3928-4716-a5b4-c3d2e1f0a9b8"
 INSERT INTO "article_revisions"(
