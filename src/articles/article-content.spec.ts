@@ -177,6 +177,20 @@ describe('applyEdits: update', () => {
     expect(update(edits)).toEqual({ ...CURRENT, ...replaced });
   });
 
+  it('links the practitioners the request names, keeps links of fields not sent, and drops them with their field', () => {
+    const elena = '7d2e9b4f-3c1a-4e5d-8f6a-2b3c4d5e6f70';
+    expect(
+      applyEdits(CURRENT, { author: { name: 'Elena', practitioner: 'elena' } }, CURRENT.slug, { author: elena }),
+    ).toEqual({ ...CURRENT, authorName: 'Elena', authorCredentials: null, authorPractitionerId: elena });
+    expect(update({ title: 'Only the title' })).toMatchObject({
+      authorPractitionerId: CURRENT.authorPractitionerId,
+      reviewedByPractitionerId: CURRENT.reviewedByPractitionerId,
+    });
+    expect(update({ review: null })).toMatchObject({ reviewedByPractitionerId: null });
+    expect(changedFields(CURRENT, { ...CURRENT, authorPractitionerId: elena })).toEqual(['author']);
+    expect(changedFields(CURRENT, { ...CURRENT, reviewedByPractitionerId: null })).toEqual(['review']);
+  });
+
   it('does not change the current snapshot', () => {
     const before = structuredClone(CURRENT);
     update({ title: 'x', coverImage: null, author: { name: 'y' }, seo: null, review: null, tags: ['z'] });

@@ -27,6 +27,31 @@ describe('articleUrl', () => {
 });
 
 describe('articleJsonLd', () => {
+  it('makes a linked author and reviewer Persons with their practitioner page as url and @id', () => {
+    const ld = articleJsonLd({ ...REVIEWED, authorSlug: 'maya-lindqvist', reviewerSlug: 'samuel-okafor' }, SITE);
+    expect(ld.author).toEqual({
+      '@type': 'Person',
+      '@id': 'https://wellclinic.example/practitioners/maya-lindqvist#person',
+      name: 'Maya Lindqvist',
+      url: 'https://wellclinic.example/practitioners/maya-lindqvist',
+      honorificSuffix: 'LMFT',
+    });
+    expect(ld.reviewedBy).toEqual({
+      '@type': 'Person',
+      '@id': 'https://wellclinic.example/practitioners/samuel-okafor#person',
+      name: 'Dr. Samuel Okafor, PsyD',
+      url: 'https://wellclinic.example/practitioners/samuel-okafor',
+    });
+  });
+
+  it('names an unlinked author (null slug) without a url', () => {
+    expect(articleJsonLd({ ...ARTICLE, authorSlug: null }, SITE).author).toEqual({
+      '@type': 'Person',
+      name: 'Maya Lindqvist',
+      honorificSuffix: 'LMFT',
+    });
+  });
+
   it('describes an unreviewed article as a BlogPosting', () => {
     expect(articleJsonLd(ARTICLE, SITE)).toEqual({
       '@context': 'https://schema.org',
