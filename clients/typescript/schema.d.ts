@@ -3657,6 +3657,11 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastLoginAt: string | null;
+            /**
+             * @description A second factor (TOTP) is on: sign-in asks for a code.
+             * @example true
+             */
+            mfaEnabled: boolean;
             role: components["schemas"]["Role"];
             /** Format: date-time */
             updatedAt: string;
@@ -9347,6 +9352,7 @@ export interface operations {
                      *           "email": "frontdesk@wellclinic.example",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *           "mfaEnabled": true,
                      *           "role": "admin",
                      *           "updatedAt": "2026-03-02T09:30:00.000Z"
                      *         }
@@ -9464,6 +9470,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -9586,6 +9593,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -9802,6 +9810,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -11805,6 +11814,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -11926,6 +11936,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -12118,6 +12129,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -12876,6 +12888,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
