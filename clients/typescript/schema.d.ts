@@ -3657,6 +3657,11 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastLoginAt: string | null;
+            /**
+             * @description A second factor (TOTP) is on: sign-in asks for a code.
+             * @example true
+             */
+            mfaEnabled: boolean;
             role: components["schemas"]["Role"];
             /** Format: date-time */
             updatedAt: string;
@@ -9348,6 +9353,7 @@ export interface operations {
                      *           "email": "frontdesk@wellclinic.example",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *           "mfaEnabled": true,
                      *           "role": "admin",
                      *           "updatedAt": "2026-03-02T09:30:00.000Z"
                      *         }
@@ -9465,6 +9471,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -9587,6 +9594,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -9803,6 +9811,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -11813,6 +11822,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -11934,6 +11944,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -12126,6 +12137,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -12884,6 +12896,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
