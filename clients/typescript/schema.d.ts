@@ -510,6 +510,136 @@ export interface paths {
         patch: operations["updateHoursException"];
         trace?: never;
     };
+    "/api/v1/admin/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Locations, published or not
+         * @description Published and hidden, in the clinic's order.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminListLocations"];
+        put?: never;
+        /**
+         * Add a location
+         * @description A slug already taken is 409; an `hoursKey` naming no schedule is 400.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/locations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One location, published or not
+         * @description Answers with `ETag: "v<version>"`: send it as `If-Match` to edit or delete it.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminGetLocation"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a location no one names
+         * @description 409 while practitioners or contact requests name it: unpublish it instead.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteLocation"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a location
+         * @description Only the fields sent change (`address` and `geo` are replaced whole). The slug cannot change.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateLocation"];
+        trace?: never;
+    };
+    "/api/v1/admin/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Media items
+         * @description Newest first.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["listMedia"];
+        put?: never;
+        /**
+         * Upload an image
+         * @description `multipart/form-data` with one `file` part and an `alt` field. The format is recognised from the bytes: a PNG
+         *     named `photo.jpg` is stored as a PNG, and a file that is no JPEG, PNG, WebP or AVIF image (whatever its name or
+         *     declared type) is 415. Over 10 MB is 413; over 50 megapixels (a decompression bomb) or an unreadable image is 400.
+         *     The image is turned upright and stripped of every metadata block (EXIF with GPS position and camera serials, XMP,
+         *     IPTC, ICC after conversion to sRGB), then made into variants 320, 640, 1280 and 1920 px wide (never wider than
+         *     the upload) in AVIF, WebP and JPEG, served at `/media/<hash>/<width>.<ext>` with a year of immutable caching.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["uploadMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One media item and where it is used
+         * @description With `usages`: the records that show it (an article's slug under `articles`).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a media item and its files
+         * @description 409 `media_in_use` while a record shows it, with `usages` naming them by kind (`{"articles": ["slug"]}`). Its
+         *     files are removed with the last item that has them; their URLs then answer 404.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteMedia"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit the alt text
+         * @description Changes the alt text (records that show the item without an alt of their own show the new one).
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateMedia"];
+        trace?: never;
+    };
     "/api/v1/admin/notifications": {
         parameters: {
             query?: never;
@@ -534,6 +664,128 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/practitioners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Practitioners, published or hidden
+         * @description Published and hidden, with the same filters as the public list plus `published`.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminListPractitioners"];
+        put?: never;
+        /**
+         * Add a practitioner
+         * @description A slug taken is 409; an unknown service or location slug is 400 naming `services` or `locations`.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createPractitioner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/practitioners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One practitioner, published or hidden
+         * @description Answers with `ETag: "v<version>"`: send it as `If-Match` to edit or delete.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminGetPractitioner"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a practitioner
+         * @description **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deletePractitioner"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a practitioner
+         * @description Only the fields sent change; lists are replaced whole. A new slug keeps the old one as a 301.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updatePractitioner"];
+        trace?: never;
+    };
+    "/api/v1/admin/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Services, published or not
+         * @description Published and hidden. Filter by `audience`, `format`, `published`; `sort` by sortOrder (default), name, dates.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminListServices"];
+        put?: never;
+        /**
+         * Add a service
+         * @description The slug is fixed once created. A slug already taken is 409.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        post: operations["createService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One service, published or not
+         * @description Answers with `ETag: "v<version>"`: send it as `If-Match` to edit or delete it.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        get: operations["adminGetService"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a service no one names
+         * @description 409 while testimonials, contact requests or practitioners name it: unpublish it instead.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        delete: operations["deleteService"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a service
+         * @description Only the fields sent change (`fee` is replaced whole). The slug cannot change.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
+         */
+        patch: operations["updateService"];
         trace?: never;
     };
     "/api/v1/admin/testimonials": {
@@ -1579,6 +1831,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published locations in the clinic’s order
+         * @description In the clinic's order. Cacheable: `ETag`, and 304 on `If-None-Match`. Cached with the hours: deleting a schedule
+         *     clears the `hoursKey` of its locations.
+         *
+         *     **Access:** public, no credentials.
+         */
+        get: operations["listLocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/locations/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published location with its schema.org JSON-LD
+         * @description With `jsonLd`: the location as a schema.org `MedicalClinic`, its opening hours from its schedule (weekly hours and
+         *     upcoming exceptions). Cached with the hours: a change of either shows at once; its caching ends at the next local
+         *     midnight of the schedule, when the upcoming exceptions move on.
+         *
+         *     **Access:** public, no credentials.
+         */
+        get: operations["getLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practitioners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published practitioners; filter by specialty, language…
+         * @description In the clinic's order. Filters combine: `specialty` (case-insensitive), `language` (`es` also finds `es-MX`),
+         *     `service` and `location` (slugs), `telehealth`, `acceptingNewClients`. Cacheable: `ETag`, 304 on `If-None-Match`.
+         *
+         *     **Access:** public, no credentials.
+         */
+        get: operations["listPractitioners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practitioners/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published practitioner with their JSON-LD
+         * @description An old slug answers 301 with the current address in `Location`. Only public licences are shown.
+         *
+         *     **Access:** public, no credentials.
+         */
+        get: operations["getPractitioner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published services in the clinic’s order
+         * @description In the clinic's order. Filter by `audience` and `format`. Cacheable: `ETag`, and 304 on `If-None-Match`.
+         *
+         *     **Access:** public, no credentials.
+         */
+        get: operations["listServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published service with the practitioners who offer it
+         * @description **Access:** public, no credentials.
+         */
+        get: operations["getService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -1706,6 +2092,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddressInput: {
+            /**
+             * @description ISO 3166-1 alpha-2.
+             * @example US
+             */
+            country: string;
+            /**
+             * @description City or town.
+             * @example Portland
+             */
+            locality: string;
+            /** @example 97209 */
+            postalCode?: string | null;
+            /**
+             * @description State, province or county.
+             * @example OR
+             */
+            region?: string | null;
+            /** @example 1200 Harbor Street, Suite 3 */
+            street: string;
+        };
+        AddressResponse: {
+            /** @example US */
+            country: string;
+            /** @example Portland */
+            locality: string;
+            /** @example 97209 */
+            postalCode: string | null;
+            /** @example OR */
+            region: string | null;
+            /** @example 1200 Harbor Street, Suite 3 */
+            street: string;
+        };
         AdminArticlePageMeta: {
             /** @example 1 */
             page: number;
@@ -1731,6 +2150,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
@@ -1783,6 +2203,7 @@ export interface components {
         };
         AdminArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** Format: date-time */
             createdAt: string;
@@ -1813,6 +2234,156 @@ export interface components {
             version: number;
             wordCount: number;
         };
+        AdminLocationResponse: {
+            /** @example Step-free entrance; lift to all floors. */
+            accessibilityNotes: string | null;
+            address: components["schemas"]["AddressResponse"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @example pearl@wellclinic.example */
+            email: string | null;
+            geo: components["schemas"]["GeoResponse"] | (null);
+            /** @example office */
+            hoursKey: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example Pearl District office */
+            name: string;
+            /** @example Street parking; garage on 12th. */
+            parkingNotes: string | null;
+            /** @example +15035550142 */
+            phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            published: boolean;
+            /** @example pearl-district */
+            slug: string;
+            /** @example 0 */
+            sortOrder: number;
+            telehealthOnly: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+        };
+        AdminPractitionerResponse: {
+            acceptingNewClients: boolean;
+            /** @example Waitlist for evening slots. */
+            acceptingNewClientsNote: string | null;
+            /**
+             * @example [
+             *       "EFT",
+             *       "Gottman Method"
+             *     ]
+             */
+            approaches: string[];
+            /** @example Maya works with couples and families through **big transitions**. */
+            bio: string;
+            /** @example <p>Maya works with couples and families through <strong>big transitions</strong>.</p> */
+            bioHtml: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials: string[];
+            /** Format: uuid */
+            id: string;
+            /** @example Licensed Marriage and Family Therapist */
+            jobTitle: string | null;
+            /**
+             * @example [
+             *       "en",
+             *       "sv"
+             *     ]
+             */
+            languages: string[];
+            licenses: components["schemas"]["LicenseResponse"][];
+            /**
+             * @example [
+             *       "harbor-street"
+             *     ]
+             */
+            locations: string[];
+            /** @example Maya Lindqvist */
+            name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            /**
+             * @example [
+             *       "maya-l"
+             *     ]
+             */
+            previousSlugs: string[];
+            /** @example she/her */
+            pronouns: string | null;
+            published: boolean;
+            /**
+             * @example [
+             *       "couples-therapy"
+             *     ]
+             */
+            services: string[];
+            /** @example maya-lindqvist */
+            slug: string;
+            /** @example 0 */
+            sortOrder: number;
+            /**
+             * @example [
+             *       "anxiety",
+             *       "couples"
+             *     ]
+             */
+            specialties: string[];
+            telehealth: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+        };
+        AdminServiceResponse: {
+            /**
+             * @example [
+             *       "couples"
+             *     ]
+             */
+            audiences: components["schemas"]["ServiceAudience"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** @example For partners who want to **argue less** and understand each other more. */
+            description: string;
+            /** @example <p>For partners who want to <strong>argue less</strong> and understand each other more.</p> */
+            descriptionHtml: string;
+            fee: components["schemas"]["FeeResponse"] | (null);
+            /**
+             * @example [
+             *       "in_person"
+             *     ]
+             */
+            formats: components["schemas"]["ServiceFormat"][];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example [
+             *       "Aetna",
+             *       "Blue Shield"
+             *     ]
+             */
+            insuranceAccepted: string[];
+            /** @example Couples therapy */
+            name: string;
+            published: boolean;
+            /** @example 50 */
+            sessionLengthMinutes: number | null;
+            /** @example couples-therapy */
+            slug: string;
+            /** @example 0 */
+            sortOrder: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+        };
         AdminTestimonialResponse: {
             /** Format: date-time */
             approvedAt: string | null;
@@ -1838,7 +2409,8 @@ export interface components {
             rejectedAt: string | null;
             /** Format: uuid */
             rejectedBy: string | null;
-            service: components["schemas"]["TestimonialService"] | (null);
+            /** @example couples-therapy */
+            service: string | null;
             sortOrder: number;
             source: components["schemas"]["TestimonialSource"];
             spam: boolean;
@@ -2022,6 +2594,7 @@ export interface components {
             body: string;
             /** @example <p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p> */
             bodyHtml: string;
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
@@ -2072,6 +2645,7 @@ export interface components {
         ArticleStatus: "draft" | "published" | "archived";
         ArticleSummaryResponse: {
             author: components["schemas"]["AuthorResponse"];
+            cover: components["schemas"]["CoverResponse"] | (null);
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
             /** @example Hard days happen. Be kind to yourself: notice the feeling, name it, and take one small step. */
             excerpt: string;
@@ -2389,16 +2963,21 @@ export interface components {
             history: components["schemas"]["StatusChangeResponse"][];
             /** Format: uuid */
             id: string;
+            /** @example harbor-street */
+            location: string | null;
             message: string | null;
             /** @example Alex Rivera */
             name: string;
             notes: components["schemas"]["ContactRequestNoteResponse"][];
             /** @example +14155552671 */
             phone: string | null;
+            /** @example elena-marsh */
+            preferredPractitioner: string | null;
             preferredTime: components["schemas"]["PreferredTime"] | (null);
             /** @example CR-7K3F9Q */
             reference: string;
-            serviceInterest: components["schemas"]["ServiceInterest"] | (null);
+            /** @example individual-therapy */
+            serviceInterest: string | null;
             status: components["schemas"]["ContactRequestStatus"];
             /** Format: date-time */
             statusChangedAt: string;
@@ -2420,32 +2999,61 @@ export interface components {
             expectedReplyBy: string;
             /** Format: uuid */
             id: string;
+            /** @example harbor-street */
+            location: string | null;
             /** @example Alex Rivera */
             name: string;
             /** @example +1 ••••••••71 */
             phoneMasked: string | null;
+            /** @example elena-marsh */
+            preferredPractitioner: string | null;
             preferredTime: components["schemas"]["PreferredTime"] | (null);
             /** @example CR-7K3F9Q */
             reference: string;
-            serviceInterest: components["schemas"]["ServiceInterest"] | (null);
+            /** @example individual-therapy */
+            serviceInterest: string | null;
             status: components["schemas"]["ContactRequestStatus"];
             /** Format: date-time */
             updatedAt: string;
         };
         CoverImageInput: {
             /** @example A cup of tea on a windowsill in morning light */
-            alt: string;
+            alt?: string;
+            /** Format: uuid */
+            mediaId?: string;
             /**
              * Format: uri
+             * @description An external https image; required unless `mediaId` is given.
              * @example https://images.example.org/quiet-morning.jpg
              */
-            url: string;
+            url?: string;
         };
         CoverImageResponse: {
             /** @example A cup of tea on a windowsill in morning light */
             alt: string;
             /** @example https://images.example.org/quiet-morning.jpg */
             url: string;
+        };
+        CoverResponse: {
+            /** @example A cup of tea on a windowsill in morning light */
+            alt: string;
+            /** @example 853 */
+            height: number | null;
+            /** Format: uuid */
+            mediaId: string | null;
+            srcset: components["schemas"]["CoverSrcsetResponse"] | (null);
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg */
+            url: string;
+            /** @example 1280 */
+            width: number | null;
+        };
+        CoverSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w */
+            webp: string;
         };
         CreateApiKeyRequest: {
             /**
@@ -2475,6 +3083,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
+            /**
+             * @example {
+             *       "alt": "A cup of tea on a windowsill in morning light",
+             *       "url": "https://images.example.org/quiet-morning.jpg"
+             *     }
+             */
             coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
@@ -2508,6 +3122,8 @@ export interface components {
              * @example alex@example.org
              */
             email?: string;
+            /** @example harbor-street */
+            location?: string;
             /**
              * @description Anything you want us to know.
              * @example I would like to talk to someone about anxiety. Evenings work best.
@@ -2522,10 +3138,12 @@ export interface components {
             phone?: string;
             /** @example text */
             preferredChannel: components["schemas"]["ContactChannel"];
+            /** @example elena-marsh */
+            preferredPractitioner?: string;
             /** @example evening */
             preferredTime?: components["schemas"]["PreferredTime"];
             /** @example individual-therapy */
-            serviceInterest?: components["schemas"]["ServiceInterest"];
+            serviceInterest?: string;
             /** @example  */
             website?: string | null;
         };
@@ -2554,9 +3172,149 @@ export interface components {
              */
             secret: string;
         };
+        CreateLocationRequest: {
+            /** @example Step-free entrance; lift to all floors. */
+            accessibilityNotes?: string | null;
+            address: components["schemas"]["AddressInput"];
+            /**
+             * Format: email
+             * @example pearl@wellclinic.example
+             */
+            email?: string | null;
+            geo?: components["schemas"]["GeoInput"] | (null);
+            /**
+             * @description The key of the operating-hours schedule that applies here (see `GET /api/v1/hours`).
+             * @example office
+             */
+            hoursKey?: string | null;
+            /** @example Pearl District office */
+            name: string;
+            /** @example Street parking; garage on 12th. */
+            parkingNotes?: string | null;
+            /** @example +15035550142 */
+            phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
+            /** @description Shown on the public website. Default false. */
+            published?: boolean;
+            /** @example pearl-district */
+            slug: string;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
+            /** @description No in-person visits here. Default false. */
+            telehealthOnly?: boolean;
+        };
         CreateNoteRequest: {
             /** @example Left a voicemail; will try again at 6 pm. */
             body: string;
+        };
+        CreatePractitionerRequest: {
+            /** @description Default true. */
+            acceptingNewClients?: boolean;
+            /** @example Waitlist for evening slots. */
+            acceptingNewClientsNote?: string | null;
+            /**
+             * @example [
+             *       "CBT",
+             *       "EMDR"
+             *     ]
+             */
+            approaches?: string[];
+            /**
+             * @default
+             * @example Maya works with couples and families through **big transitions**.
+             */
+            bio: string;
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials?: string[];
+            /** @example Licensed Marriage and Family Therapist */
+            jobTitle?: string | null;
+            /**
+             * @description BCP 47 tags.
+             * @example [
+             *       "en",
+             *       "es-MX"
+             *     ]
+             */
+            languages?: string[];
+            /** @description Non-public ones are never shown publicly. */
+            licenses?: components["schemas"]["LicenseInput"][];
+            /**
+             * @description Slugs of locations (see `GET /api/v1/locations`); an unknown one is refused.
+             * @example [
+             *       "harbor-street"
+             *     ]
+             */
+            locations?: string[];
+            /** @example Maya Lindqvist */
+            name: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
+            /** @example she/her */
+            pronouns?: string | null;
+            /** @description Shown on the public website. Default false (hidden). */
+            published?: boolean;
+            /**
+             * @description Slugs of services (see `GET /api/v1/services`); an unknown one is refused.
+             * @example [
+             *       "couples-therapy"
+             *     ]
+             */
+            services?: string[];
+            /** @example maya-lindqvist */
+            slug: string;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
+            /**
+             * @example [
+             *       "anxiety",
+             *       "couples"
+             *     ]
+             */
+            specialties?: string[];
+            /** @description Offers telehealth sessions. Default false. */
+            telehealth?: boolean;
+        };
+        CreateServiceRequest: {
+            /**
+             * @example [
+             *       "couples"
+             *     ]
+             */
+            audiences: components["schemas"]["ServiceAudience"][];
+            /** @example For partners who want to **argue less** and understand each other more. */
+            description: string;
+            /** @description Null: no fee published ("ask us"). */
+            fee?: components["schemas"]["FeeInput"] | (null);
+            /**
+             * @example [
+             *       "in_person",
+             *       "telehealth"
+             *     ]
+             */
+            formats: components["schemas"]["ServiceFormat"][];
+            /**
+             * @example [
+             *       "Aetna",
+             *       "Blue Shield"
+             *     ]
+             */
+            insuranceAccepted?: string[];
+            /** @example Couples therapy */
+            name: string;
+            /** @description Shown on the public website. Default false. */
+            published?: boolean;
+            /**
+             * @description Null: not stated.
+             * @example 50
+             */
+            sessionLengthMinutes?: number | null;
+            /** @example couples-therapy */
+            slug: string;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
         };
         CreateTestimonialRequest: {
             consent: components["schemas"]["ConsentInput"];
@@ -2576,8 +3334,11 @@ export interface components {
              * @example 5
              */
             rating?: number | null;
-            /** @example couples-therapy */
-            service: components["schemas"]["TestimonialService"];
+            /**
+             * @description The slug of a service (see `GET /api/v1/services`).
+             * @example couples-therapy
+             */
+            service: string;
             /** @description Lower first. Default 0. */
             sortOrder?: number;
             /** @example email */
@@ -2682,18 +3443,56 @@ export interface components {
             quote: string;
             /** @example 5 */
             rating: number | null;
-            service: components["schemas"]["TestimonialService"] | (null);
+            /** @example couples-therapy */
+            service: string | null;
             /**
              * @description Lower first, after the featured ones.
              * @example 0
              */
             sortOrder: number;
         };
+        FeeInput: {
+            /**
+             * @description ISO 4217, upper case.
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description Not below min.
+             * @example 180
+             */
+            max: number;
+            /** @example 140 */
+            min: number;
+            /** @description Null: no sliding scale. */
+            slidingScale?: components["schemas"]["SlidingScaleInput"] | (null);
+        };
+        FeeResponse: {
+            /** @example USD */
+            currency: string;
+            /** @example 180 */
+            max: number;
+            /** @example 140 */
+            min: number;
+            slidingScale: components["schemas"]["SlidingScaleResponse"] | (null);
+        };
         FieldError: {
             /** @example phone */
             field: string;
             /** @example phone must be a valid phone number */
             message: string;
+        };
+        GeoInput: {
+            /** @example 45.5231 */
+            latitude: number;
+            /** @example -122.6765 */
+            longitude: number;
+        };
+        GeoResponse: {
+            /** @example 45.5231 */
+            latitude: number;
+            /** @example -122.6765 */
+            longitude: number;
         };
         HealthCheckResponse: {
             /**
@@ -2823,6 +3622,31 @@ export interface components {
             /** @example America/New_York */
             timeZone: string;
         };
+        /** @enum {string} */
+        ImageFormat: "jpeg" | "png" | "webp" | "avif";
+        LicenseInput: {
+            /** @example T1234 */
+            number: string;
+            /** @description Shown publicly (and in JSON-LD); otherwise staff only. */
+            public: boolean;
+            /**
+             * @description Where it is valid: a state or other jurisdiction.
+             * @example OR
+             */
+            state: string;
+            /** @example LMFT */
+            type: string;
+        };
+        LicenseResponse: {
+            /** @example T1234 */
+            number: string;
+            /** @description Shown publicly. */
+            public: boolean;
+            /** @example OR */
+            state: string;
+            /** @example LMFT */
+            type: string;
+        };
         LivenessResponse: {
             /**
              * @example ok
@@ -2838,6 +3662,51 @@ export interface components {
             date: string;
             /** @example 09:00 */
             time: string;
+        };
+        LocationDetailResponse: {
+            /** @example Step-free entrance; lift to all floors. */
+            accessibilityNotes: string | null;
+            address: components["schemas"]["AddressResponse"];
+            /** @example pearl@wellclinic.example */
+            email: string | null;
+            geo: components["schemas"]["GeoResponse"] | (null);
+            /** @example office */
+            hoursKey: string | null;
+            /**
+             * @description schema.org `MedicalClinic` (address, geo, telephone, openingHoursSpecification from its schedule) as JSON text to place verbatim inside a script element of type `application/ld+json` (`<`, `>`, `&` escaped).
+             * @example {"@context":"https://schema.org","@type":"MedicalClinic","name":"Pearl District office","address":{"@type":"PostalAddress","streetAddress":"1200 Harbor Street","addressLocality":"Portland","addressCountry":"US"}}
+             */
+            jsonLd: string;
+            /** @example Pearl District office */
+            name: string;
+            /** @example Street parking; garage on 12th. */
+            parkingNotes: string | null;
+            /** @example +15035550142 */
+            phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            /** @example pearl-district */
+            slug: string;
+            telehealthOnly: boolean;
+        };
+        LocationResponse: {
+            /** @example Step-free entrance; lift to all floors. */
+            accessibilityNotes: string | null;
+            address: components["schemas"]["AddressResponse"];
+            /** @example pearl@wellclinic.example */
+            email: string | null;
+            geo: components["schemas"]["GeoResponse"] | (null);
+            /** @example office */
+            hoursKey: string | null;
+            /** @example Pearl District office */
+            name: string;
+            /** @example Street parking; garage on 12th. */
+            parkingNotes: string | null;
+            /** @example +15035550142 */
+            phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            /** @example pearl-district */
+            slug: string;
+            telehealthOnly: boolean;
         };
         LoginRequest: {
             /**
@@ -2877,6 +3746,94 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
             user: components["schemas"]["UserResponse"];
+        };
+        MediaDetailResponse: {
+            /** @example A quiet consulting room with two armchairs and a window onto a garden */
+            alt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example jpeg */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 2667 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            original: components["schemas"]["MediaFileResponse"];
+            srcset: components["schemas"]["MediaSrcsetResponse"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** @example 3481022 */
+            uploadBytes: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg */
+            url: string;
+            /**
+             * @example {
+             *       "articles": [
+             *         "being-kind-to-yourself"
+             *       ]
+             *     }
+             */
+            usages: {
+                [key: string]: string[];
+            };
+            variants: components["schemas"]["MediaFileResponse"][];
+            /** @example 1 */
+            version: number;
+            /** @example 4000 */
+            width: number;
+        };
+        MediaFileResponse: {
+            /** @example 94210 */
+            bytes: number;
+            /** @example webp */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 853 */
+            height: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp */
+            url: string;
+            /** @example 1280 */
+            width: number;
+        };
+        MediaResponse: {
+            /** @example A quiet consulting room with two armchairs and a window onto a garden */
+            alt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example jpeg */
+            format: components["schemas"]["ImageFormat"];
+            /** @example 2667 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            original: components["schemas"]["MediaFileResponse"];
+            srcset: components["schemas"]["MediaSrcsetResponse"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            /** @example 3481022 */
+            uploadBytes: number;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg */
+            url: string;
+            variants: components["schemas"]["MediaFileResponse"][];
+            /** @example 1 */
+            version: number;
+            /** @example 4000 */
+            width: number;
+        };
+        MediaSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w */
+            webp: string;
         };
         MfaChallengeResponse: {
             /**
@@ -3013,10 +3970,164 @@ export interface components {
              */
             email: string;
         };
+        PhotoInput: {
+            /**
+             * @description What the picture shows, for screen readers. Left out or null: the media item's alt is shown (and follows its edits).
+             * @example Maya Lindqvist smiling in a sunlit consulting room
+             */
+            alt?: string | null;
+            /**
+             * Format: uuid
+             * @description A media library item (`/api/v1/admin/media`); one that does not exist is refused.
+             */
+            mediaId: string;
+        };
+        PhotoResponse: {
+            /** @example Maya Lindqvist smiling in a sunlit consulting room */
+            alt: string;
+            /** @example 800 */
+            height: number;
+            /** Format: uuid */
+            mediaId: string;
+            srcset: components["schemas"]["PhotoSrcsetResponse"];
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg */
+            url: string;
+            /**
+             * @description Of the image at `url`.
+             * @example 640
+             */
+            width: number;
+        };
+        PhotoSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w */
+            webp: string;
+        };
+        PractitionerDetailResponse: {
+            acceptingNewClients: boolean;
+            /** @example Waitlist for evening slots. */
+            acceptingNewClientsNote: string | null;
+            /**
+             * @example [
+             *       "EFT",
+             *       "Gottman Method"
+             *     ]
+             */
+            approaches: string[];
+            /** @example Maya works with couples and families through **big transitions**. */
+            bio: string;
+            /** @example <p>Maya works with couples and families through <strong>big transitions</strong>.</p> */
+            bioHtml: string;
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials: string[];
+            /** @example Licensed Marriage and Family Therapist */
+            jobTitle: string | null;
+            /**
+             * @description schema.org `Person` (jobTitle, knowsLanguage, hasCredential, worksFor) as JSON text to place verbatim inside a script element of type `application/ld+json` (`<`, `>`, `&` escaped).
+             * @example {"@context":"https://schema.org","@type":"Person","name":"Maya Lindqvist","knowsLanguage":["en"]}
+             */
+            jsonLd: string;
+            /**
+             * @example [
+             *       "en",
+             *       "sv"
+             *     ]
+             */
+            languages: string[];
+            licenses: components["schemas"]["PublicLicenseResponse"][];
+            /**
+             * @example [
+             *       "harbor-street"
+             *     ]
+             */
+            locations: string[];
+            /** @example Maya Lindqvist */
+            name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            /** @example she/her */
+            pronouns: string | null;
+            /**
+             * @example [
+             *       "couples-therapy"
+             *     ]
+             */
+            services: string[];
+            /** @example maya-lindqvist */
+            slug: string;
+            /**
+             * @example [
+             *       "anxiety",
+             *       "couples"
+             *     ]
+             */
+            specialties: string[];
+            telehealth: boolean;
+        };
+        PractitionerResponse: {
+            acceptingNewClients: boolean;
+            /** @example Waitlist for evening slots. */
+            acceptingNewClientsNote: string | null;
+            /**
+             * @example [
+             *       "EFT",
+             *       "Gottman Method"
+             *     ]
+             */
+            approaches: string[];
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials: string[];
+            /** @example Licensed Marriage and Family Therapist */
+            jobTitle: string | null;
+            /**
+             * @example [
+             *       "en",
+             *       "sv"
+             *     ]
+             */
+            languages: string[];
+            /**
+             * @example [
+             *       "harbor-street"
+             *     ]
+             */
+            locations: string[];
+            /** @example Maya Lindqvist */
+            name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
+            /** @example she/her */
+            pronouns: string | null;
+            /**
+             * @example [
+             *       "couples-therapy"
+             *     ]
+             */
+            services: string[];
+            /** @example maya-lindqvist */
+            slug: string;
+            /**
+             * @example [
+             *       "anxiety",
+             *       "couples"
+             *     ]
+             */
+            specialties: string[];
+            telehealth: boolean;
+        };
         /** @enum {string} */
         PreferredTime: "morning" | "afternoon" | "evening" | "any";
         /** @enum {string} */
-        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "last_admin" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "expectation_failed" | "unprocessable_entity" | "rate_limited" | "headers_too_large" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
+        ProblemCode: "bad_request" | "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "mfa_enrolment_required" | "not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "last_admin" | "media_in_use" | "invalid_transition" | "gone" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "expectation_failed" | "unprocessable_entity" | "rate_limited" | "headers_too_large" | "internal_error" | "not_implemented" | "bad_gateway" | "service_unavailable" | "database_unavailable" | "gateway_timeout";
         ProblemDetails: {
             /** @example validation_failed */
             code: components["schemas"]["ProblemCode"];
@@ -3044,6 +4155,14 @@ export interface components {
             /** @example Validation failed */
             title: string;
             /** @example /problems/validation-failed */
+            type: string;
+        };
+        PublicLicenseResponse: {
+            /** @example T1234 */
+            number: string;
+            /** @example OR */
+            state: string;
+            /** @example LMFT */
             type: string;
         };
         PublishArticleRequest: {
@@ -3132,11 +4251,17 @@ export interface components {
             /** @enum {string} */
             type: "user" | "api_key" | "system" | "anonymous";
         };
+        RevisionCoverMediaResponse: {
+            alt: string | null;
+            /** Format: uuid */
+            mediaId: string;
+        };
         RevisionFieldsResponse: {
             author: components["schemas"]["AuthorResponse"];
             /** @example Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step. */
             body: string;
             coverImage: components["schemas"]["CoverImageResponse"] | (null);
+            coverMedia: components["schemas"]["RevisionCoverMediaResponse"] | (null);
             excerpt: string | null;
             review: components["schemas"]["ReviewResponse"] | (null);
             seo: components["schemas"]["SeoOverridesResponse"] | (null);
@@ -3185,6 +4310,11 @@ export interface components {
              */
             from?: string;
             /**
+             * @description Named this location (its slug).
+             * @example harbor-street
+             */
+            location?: string;
+            /**
              * @description Page number, starting at 1.
              * @default 1
              */
@@ -3196,6 +4326,16 @@ export interface components {
             pageSize: number;
             /** @example +14155552671 */
             phone?: string;
+            /**
+             * @description Asked for this practitioner.
+             * @example elena-marsh
+             */
+            preferredPractitioner?: string;
+            /**
+             * @description Asked about this service (its slug).
+             * @example individual-therapy
+             */
+            serviceInterest?: string;
             status?: components["schemas"]["ContactRequestStatus"];
             /**
              * Format: date-time
@@ -3220,7 +4360,86 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        ServiceInterest: "individual-therapy" | "couples-therapy" | "family-therapy" | "group-therapy" | "other";
+        ServiceAudience: "individuals" | "couples" | "families" | "groups" | "children" | "teens" | "adults" | "seniors";
+        ServiceDetailResponse: {
+            /**
+             * @example [
+             *       "couples"
+             *     ]
+             */
+            audiences: components["schemas"]["ServiceAudience"][];
+            /** @example For partners who want to **argue less** and understand each other more. */
+            description: string;
+            /** @example <p>For partners who want to <strong>argue less</strong> and understand each other more.</p> */
+            descriptionHtml: string;
+            fee: components["schemas"]["FeeResponse"] | (null);
+            /**
+             * @example [
+             *       "in_person"
+             *     ]
+             */
+            formats: components["schemas"]["ServiceFormat"][];
+            /**
+             * @example [
+             *       "Aetna",
+             *       "Blue Shield"
+             *     ]
+             */
+            insuranceAccepted: string[];
+            /** @example Couples therapy */
+            name: string;
+            practitioners: components["schemas"]["ServicePractitionerResponse"][];
+            /** @example 50 */
+            sessionLengthMinutes: number | null;
+            /** @example couples-therapy */
+            slug: string;
+        };
+        /** @enum {string} */
+        ServiceFormat: "in_person" | "telehealth";
+        ServicePractitionerResponse: {
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials: string[];
+            /** @example Elena Marsh */
+            name: string;
+            /** @example elena-marsh */
+            slug: string;
+        };
+        ServiceResponse: {
+            /**
+             * @example [
+             *       "couples"
+             *     ]
+             */
+            audiences: components["schemas"]["ServiceAudience"][];
+            /** @example For partners who want to **argue less** and understand each other more. */
+            description: string;
+            /** @example <p>For partners who want to <strong>argue less</strong> and understand each other more.</p> */
+            descriptionHtml: string;
+            fee: components["schemas"]["FeeResponse"] | (null);
+            /**
+             * @example [
+             *       "in_person"
+             *     ]
+             */
+            formats: components["schemas"]["ServiceFormat"][];
+            /**
+             * @example [
+             *       "Aetna",
+             *       "Blue Shield"
+             *     ]
+             */
+            insuranceAccepted: string[];
+            /** @example Couples therapy */
+            name: string;
+            /** @example 50 */
+            sessionLengthMinutes: number | null;
+            /** @example couples-therapy */
+            slug: string;
+        };
         SessionResponse: {
             /**
              * Format: date-time
@@ -3248,6 +4467,21 @@ export interface components {
              * @description The sign-in or the last refresh.
              */
             lastUsedAt: string;
+        };
+        SlidingScaleInput: {
+            /**
+             * @description The lowest fee on the scale; not above fee.min.
+             * @example 60
+             */
+            min: number;
+            /** @example Ask us: we set the fee with you by income. */
+            note?: string | null;
+        };
+        SlidingScaleResponse: {
+            /** @example 60 */
+            min: number;
+            /** @example Ask us: we set the fee with you by income. */
+            note: string | null;
         };
         SnapshotMeta: {
             /** @example WyJ0ZXN0aW1vbmlhbC1jaGFuZ2VzIiw0Ml0 */
@@ -3295,10 +4529,10 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description Which service the testimonial is about; unknown when absent.
+             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
              * @example couples-therapy
              */
-            service?: components["schemas"]["TestimonialService"];
+            service?: string;
             /** @example  */
             website?: string | null;
         };
@@ -3370,10 +4604,9 @@ export interface components {
             quote: string;
             /** @example 5 */
             rating: number | null;
-            service: components["schemas"]["TestimonialService"] | (null);
+            /** @example couples-therapy */
+            service: string | null;
         };
-        /** @enum {string} */
-        TestimonialService: "individual-therapy" | "couples-therapy" | "family-therapy" | "group-therapy" | "other";
         TestimonialSnapshotResponse: {
             data: components["schemas"]["FeedTestimonialResponse"][];
             meta: components["schemas"]["SnapshotMeta"];
@@ -3533,6 +4766,12 @@ export interface components {
              *     Pause and notice.
              */
             body: string;
+            /**
+             * @example {
+             *       "alt": "A cup of tea on a windowsill in morning light",
+             *       "url": "https://images.example.org/quiet-morning.jpg"
+             *     }
+             */
             coverImage?: components["schemas"]["CoverImageInput"] | (null);
             /** @description Plain text. When absent or null, the opening of the body is used. */
             excerpt?: string | null;
@@ -3581,6 +4820,42 @@ export interface components {
              */
             startDate?: string;
         };
+        UpdateLocationRequest: {
+            /** @example Step-free entrance; lift to all floors. */
+            accessibilityNotes?: string | null;
+            address?: components["schemas"]["AddressInput"];
+            /**
+             * Format: email
+             * @example pearl@wellclinic.example
+             */
+            email?: string | null;
+            geo?: components["schemas"]["GeoInput"] | (null);
+            /**
+             * @description The key of the operating-hours schedule that applies here (see `GET /api/v1/hours`).
+             * @example office
+             */
+            hoursKey?: string | null;
+            /** @example Pearl District office */
+            name?: string;
+            /** @example Street parking; garage on 12th. */
+            parkingNotes?: string | null;
+            /** @example +15035550142 */
+            phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
+            /** @description Shown on the public website. Default false. */
+            published?: boolean;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
+            /** @description No in-person visits here. Default false. */
+            telehealthOnly?: boolean;
+        };
+        UpdateMediaRequest: {
+            /**
+             * @description What the picture shows, for screen readers (required: describe it as you would over the phone).
+             * @example A quiet consulting room with two armchairs and a window onto a garden
+             */
+            alt: string;
+        };
         UpdateNotificationPreferencesRequest: {
             /** @example true */
             newContactRequest?: boolean;
@@ -3588,6 +4863,113 @@ export interface components {
             replyOverdue?: boolean;
             /** @example false */
             webhookEndpointDisabled?: boolean;
+        };
+        UpdatePractitionerRequest: {
+            /** @description Default true. */
+            acceptingNewClients?: boolean;
+            /** @example Waitlist for evening slots. */
+            acceptingNewClientsNote?: string | null;
+            /**
+             * @example [
+             *       "CBT",
+             *       "EMDR"
+             *     ]
+             */
+            approaches?: string[];
+            /**
+             * @default
+             * @example Maya works with couples and families through **big transitions**.
+             */
+            bio: string;
+            /**
+             * @example [
+             *       "LMFT"
+             *     ]
+             */
+            credentials?: string[];
+            /** @example Licensed Marriage and Family Therapist */
+            jobTitle?: string | null;
+            /**
+             * @description BCP 47 tags.
+             * @example [
+             *       "en",
+             *       "es-MX"
+             *     ]
+             */
+            languages?: string[];
+            /** @description Non-public ones are never shown publicly. */
+            licenses?: components["schemas"]["LicenseInput"][];
+            /**
+             * @description Slugs of locations (see `GET /api/v1/locations`); an unknown one is refused.
+             * @example [
+             *       "harbor-street"
+             *     ]
+             */
+            locations?: string[];
+            /** @example Maya Lindqvist */
+            name?: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
+            /** @example she/her */
+            pronouns?: string | null;
+            /** @description Shown on the public website. Default false (hidden). */
+            published?: boolean;
+            /**
+             * @description Slugs of services (see `GET /api/v1/services`); an unknown one is refused.
+             * @example [
+             *       "couples-therapy"
+             *     ]
+             */
+            services?: string[];
+            /** @example maya-lindqvist */
+            slug?: string;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
+            /**
+             * @example [
+             *       "anxiety",
+             *       "couples"
+             *     ]
+             */
+            specialties?: string[];
+            /** @description Offers telehealth sessions. Default false. */
+            telehealth?: boolean;
+        };
+        UpdateServiceRequest: {
+            /**
+             * @example [
+             *       "couples"
+             *     ]
+             */
+            audiences?: components["schemas"]["ServiceAudience"][];
+            /** @example For partners who want to **argue less** and understand each other more. */
+            description?: string;
+            /** @description Null: no fee published ("ask us"). */
+            fee?: components["schemas"]["FeeInput"] | (null);
+            /**
+             * @example [
+             *       "in_person",
+             *       "telehealth"
+             *     ]
+             */
+            formats?: components["schemas"]["ServiceFormat"][];
+            /**
+             * @example [
+             *       "Aetna",
+             *       "Blue Shield"
+             *     ]
+             */
+            insuranceAccepted?: string[];
+            /** @example Couples therapy */
+            name?: string;
+            /** @description Shown on the public website. Default false. */
+            published?: boolean;
+            /**
+             * @description Null: not stated.
+             * @example 50
+             */
+            sessionLengthMinutes?: number | null;
+            /** @description Lower first. Default 0. */
+            sortOrder?: number;
         };
         UpdateTestimonialRequest: {
             featured?: boolean;
@@ -3606,10 +4988,10 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description Which service the testimonial is about; unknown when absent.
+             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
              * @example couples-therapy
              */
-            service?: components["schemas"]["TestimonialService"];
+            service?: string;
             sortOrder?: number;
         };
         UpdateUserRequest: {
@@ -3641,6 +5023,19 @@ export interface components {
              * @example https://crm.example.com/hooks/well-clinic
              */
             url?: string;
+        };
+        UploadMediaForm: {
+            /**
+             * @description What the picture shows, for screen readers (required: describe it as you would over the phone).
+             * @example A quiet consulting room with two armchairs and a window onto a garden
+             */
+            alt: string;
+            /**
+             * Format: binary
+             * @description One JPEG, PNG, WebP or AVIF image of at most 10 MB and 50 megapixels, recognised by its bytes (not its name or declared type).
+             * @example (the bytes of consulting-room.jpg)
+             */
+            file: string;
         };
         UserResponse: {
             active: boolean;
@@ -4255,6 +5650,18 @@ export interface operations {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
                      *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
+                     *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",
                      *             "url": "https://images.example.org/quiet-morning.jpg"
@@ -4412,6 +5819,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4575,6 +5994,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -4858,6 +6289,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5042,6 +6485,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5316,6 +6771,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5513,6 +6980,10 @@ export interface operations {
                      *               "alt": "A cup of tea on a windowsill in morning light",
                      *               "url": "https://images.example.org/quiet-morning.jpg"
                      *             },
+                     *             "coverMedia": {
+                     *               "alt": null,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *             },
                      *             "excerpt": null,
                      *             "review": {
                      *               "reviewedAt": "2026-11-02",
@@ -5648,6 +7119,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -5814,6 +7297,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -6087,10 +7582,16 @@ export interface operations {
                 channel?: components["schemas"]["ContactChannel"];
                 /** @description Received at or after this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
                 from?: string;
+                /** @description Named this location (its slug). Example: `harbor-street`. */
+                location?: string;
                 /** @description Page number, starting at 1. */
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
+                /** @description Asked for this practitioner. Example: `elena-marsh`. */
+                preferredPractitioner?: string;
+                /** @description Asked about this service (its slug). Example: `individual-therapy`. */
+                serviceInterest?: string;
                 status?: components["schemas"]["ContactRequestStatus"];
                 /** @description Received at or before this instant. Years 1900 to 2200. Example: `2026-12-24T17:00:00Z`. */
                 to?: string;
@@ -6119,8 +7620,10 @@ export interface operations {
                      *           "emailMasked": "a•••@example.org",
                      *           "expectedReplyBy": "2026-03-02T09:30:00.000Z",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "location": "harbor-street",
                      *           "name": "Alex Rivera",
                      *           "phoneMasked": "+1 ••••••••71",
+                     *           "preferredPractitioner": "elena-marsh",
                      *           "preferredTime": "morning",
                      *           "reference": "CR-7K3F9Q",
                      *           "serviceInterest": "individual-therapy",
@@ -6240,6 +7743,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "location": "harbor-street",
                      *       "message": null,
                      *       "name": "Alex Rivera",
                      *       "notes": [
@@ -6251,6 +7755,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "phone": "+14155552671",
+                     *       "preferredPractitioner": "elena-marsh",
                      *       "preferredTime": "morning",
                      *       "reference": "CR-7K3F9Q",
                      *       "serviceInterest": "individual-therapy",
@@ -6474,6 +7979,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "location": "harbor-street",
                      *       "message": null,
                      *       "name": "Alex Rivera",
                      *       "notes": [
@@ -6485,6 +7991,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "phone": "+14155552671",
+                     *       "preferredPractitioner": "elena-marsh",
                      *       "preferredTime": "morning",
                      *       "reference": "CR-7K3F9Q",
                      *       "serviceInterest": "individual-therapy",
@@ -6865,9 +8372,12 @@ export interface operations {
                  *       "channel": "text",
                  *       "email": "alex@example.org",
                  *       "from": "2026-12-24T17:00:00Z",
+                 *       "location": "harbor-street",
                  *       "page": 1,
                  *       "pageSize": 20,
                  *       "phone": "+14155552671",
+                 *       "preferredPractitioner": "elena-marsh",
+                 *       "serviceInterest": "individual-therapy",
                  *       "status": "new",
                  *       "to": "2026-12-24T17:00:00Z"
                  *     }
@@ -6894,8 +8404,10 @@ export interface operations {
                      *           "emailMasked": "a•••@example.org",
                      *           "expectedReplyBy": "2026-03-02T09:30:00.000Z",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "location": "harbor-street",
                      *           "name": "Alex Rivera",
                      *           "phoneMasked": "+1 ••••••••71",
+                     *           "preferredPractitioner": "elena-marsh",
                      *           "preferredTime": "morning",
                      *           "reference": "CR-7K3F9Q",
                      *           "serviceInterest": "individual-therapy",
@@ -7932,6 +9444,1476 @@ export interface operations {
             };
         };
     };
+    adminListLocations: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Only published (`true`) or only hidden (`false`) locations. */
+                published?: boolean;
+                /** @description Only telehealth-only (`true`) or only visitable (`false`) locations. */
+                telehealthOnly?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *           "address": {
+                     *             "country": "US",
+                     *             "locality": "Portland",
+                     *             "postalCode": "97209",
+                     *             "region": "OR",
+                     *             "street": "1200 Harbor Street, Suite 3"
+                     *           },
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "email": "pearl@wellclinic.example",
+                     *           "geo": {
+                     *             "latitude": 45.5231,
+                     *             "longitude": -122.6765
+                     *           },
+                     *           "hoursKey": "office",
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "name": "Pearl District office",
+                     *           "parkingNotes": "Street parking; garage on 12th.",
+                     *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
+                     *           "published": true,
+                     *           "slug": "pearl-district",
+                     *           "sortOrder": 0,
+                     *           "telehealthOnly": true,
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AdminLocationResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                 *       "address": {
+                 *         "country": "US",
+                 *         "locality": "Portland",
+                 *         "postalCode": "97209",
+                 *         "region": "OR",
+                 *         "street": "1200 Harbor Street, Suite 3"
+                 *       },
+                 *       "email": "pearl@wellclinic.example",
+                 *       "geo": {
+                 *         "latitude": 45.5231,
+                 *         "longitude": -122.6765
+                 *       },
+                 *       "hoursKey": "office",
+                 *       "name": "Pearl District office",
+                 *       "parkingNotes": "Street parking; garage on 12th.",
+                 *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
+                 *       "published": true,
+                 *       "slug": "pearl-district",
+                 *       "sortOrder": 0,
+                 *       "telehealthOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateLocationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *       "address": {
+                     *         "country": "US",
+                     *         "locality": "Portland",
+                     *         "postalCode": "97209",
+                     *         "region": "OR",
+                     *         "street": "1200 Harbor Street, Suite 3"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "email": "pearl@wellclinic.example",
+                     *       "geo": {
+                     *         "latitude": 45.5231,
+                     *         "longitude": -122.6765
+                     *       },
+                     *       "hoursKey": "office",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "name": "Pearl District office",
+                     *       "parkingNotes": "Street parking; garage on 12th.",
+                     *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "published": true,
+                     *       "slug": "pearl-district",
+                     *       "sortOrder": 0,
+                     *       "telehealthOnly": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminLocationResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminGetLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *       "address": {
+                     *         "country": "US",
+                     *         "locality": "Portland",
+                     *         "postalCode": "97209",
+                     *         "region": "OR",
+                     *         "street": "1200 Harbor Street, Suite 3"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "email": "pearl@wellclinic.example",
+                     *       "geo": {
+                     *         "latitude": 45.5231,
+                     *         "longitude": -122.6765
+                     *       },
+                     *       "hoursKey": "office",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "name": "Pearl District office",
+                     *       "parkingNotes": "Street parking; garage on 12th.",
+                     *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "published": true,
+                     *       "slug": "pearl-district",
+                     *       "sortOrder": 0,
+                     *       "telehealthOnly": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminLocationResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The location’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The location’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                 *       "address": {
+                 *         "country": "US",
+                 *         "locality": "Portland",
+                 *         "postalCode": "97209",
+                 *         "region": "OR",
+                 *         "street": "1200 Harbor Street, Suite 3"
+                 *       },
+                 *       "email": "pearl@wellclinic.example",
+                 *       "geo": {
+                 *         "latitude": 45.5231,
+                 *         "longitude": -122.6765
+                 *       },
+                 *       "hoursKey": "office",
+                 *       "name": "Pearl District office",
+                 *       "parkingNotes": "Street parking; garage on 12th.",
+                 *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
+                 *       "published": true,
+                 *       "sortOrder": 0,
+                 *       "telehealthOnly": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateLocationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *       "address": {
+                     *         "country": "US",
+                     *         "locality": "Portland",
+                     *         "postalCode": "97209",
+                     *         "region": "OR",
+                     *         "street": "1200 Harbor Street, Suite 3"
+                     *       },
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "email": "pearl@wellclinic.example",
+                     *       "geo": {
+                     *         "latitude": 45.5231,
+                     *         "longitude": -122.6765
+                     *       },
+                     *       "hoursKey": "office",
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "name": "Pearl District office",
+                     *       "parkingNotes": "Street parking; garage on 12th.",
+                     *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "published": true,
+                     *       "slug": "pearl-district",
+                     *       "sortOrder": 0,
+                     *       "telehealthOnly": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminLocationResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMedia: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "format": "jpeg",
+                     *           "height": 2667,
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "original": {
+                     *             "bytes": 94210,
+                     *             "format": "webp",
+                     *             "height": 853,
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *             "width": 1280
+                     *           },
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *           },
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "uploadBytes": 3481022,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *           "variants": [
+                     *             {
+                     *               "bytes": 94210,
+                     *               "format": "webp",
+                     *               "height": 853,
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *               "width": 1280
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "width": 4000
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["MediaResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    uploadMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                 *       "file": "(the bytes of consulting-room.jpg)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["UploadMediaForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "usages": {
+                     *         "articles": [
+                     *           "being-kind-to-yourself"
+                     *         ]
+                     *       },
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaDetailResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The media item’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `media_in_use` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateMedia: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The media item’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "alt": "A quiet consulting room with two armchairs and a window onto a garden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMediaRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "alt": "A quiet consulting room with two armchairs and a window onto a garden",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "format": "jpeg",
+                     *       "height": 2667,
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "original": {
+                     *         "bytes": 94210,
+                     *         "format": "webp",
+                     *         "height": 853,
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *         "width": 1280
+                     *       },
+                     *       "srcset": {
+                     *         "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.avif 640w",
+                     *         "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg 640w",
+                     *         "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, /media/3f9a1c0e5b7d2468ace013579bdf2468/640.webp 640w"
+                     *       },
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "updatedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "uploadBytes": 3481022,
+                     *       "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1920.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "bytes": 94210,
+                     *           "format": "webp",
+                     *           "height": 853,
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.webp",
+                     *           "width": 1280
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "width": 4000
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listNotificationDeliveries: {
         parameters: {
             query?: {
@@ -8060,6 +11042,1655 @@ export interface operations {
             };
         };
     };
+    adminListPractitioners: {
+        parameters: {
+            query?: {
+                acceptingNewClients?: boolean;
+                /** @description Speaks this language: `es` also finds `es-MX` (BCP 47 prefix). Example: `es`. */
+                language?: string;
+                /** @description Works at this location (its slug). Example: `harbor-street`. */
+                location?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Only published (`true`) or only hidden (`false`) practitioners. */
+                published?: boolean;
+                /** @description Offers this service (its slug). Example: `individual-therapy`. */
+                service?: string;
+                /** @description Has this specialty (exact, case-insensitive). Example: `anxiety`. */
+                specialty?: string;
+                telehealth?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "acceptingNewClients": true,
+                     *           "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *           "approaches": [
+                     *             "EFT",
+                     *             "Gottman Method"
+                     *           ],
+                     *           "bio": "Maya works with couples and families through **big transitions**.",
+                     *           "bioHtml": "<p>Maya works with couples and families through <strong>big transitions</strong>.</p>",
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "credentials": [
+                     *             "LMFT"
+                     *           ],
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "jobTitle": "Licensed Marriage and Family Therapist",
+                     *           "languages": [
+                     *             "en",
+                     *             "sv"
+                     *           ],
+                     *           "licenses": [
+                     *             {
+                     *               "number": "T1234",
+                     *               "public": true,
+                     *               "state": "OR",
+                     *               "type": "LMFT"
+                     *             }
+                     *           ],
+                     *           "locations": [
+                     *             "harbor-street"
+                     *           ],
+                     *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
+                     *           "previousSlugs": [
+                     *             "maya-l"
+                     *           ],
+                     *           "pronouns": "she/her",
+                     *           "published": true,
+                     *           "services": [
+                     *             "couples-therapy"
+                     *           ],
+                     *           "slug": "maya-lindqvist",
+                     *           "sortOrder": 0,
+                     *           "specialties": [
+                     *             "anxiety",
+                     *             "couples"
+                     *           ],
+                     *           "telehealth": true,
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AdminPractitionerResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createPractitioner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "acceptingNewClients": true,
+                 *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                 *       "approaches": [
+                 *         "CBT",
+                 *         "EMDR"
+                 *       ],
+                 *       "bio": "Maya works with couples and families through **big transitions**.",
+                 *       "credentials": [
+                 *         "LMFT"
+                 *       ],
+                 *       "jobTitle": "Licensed Marriage and Family Therapist",
+                 *       "languages": [
+                 *         "en",
+                 *         "es-MX"
+                 *       ],
+                 *       "licenses": [
+                 *         {
+                 *           "number": "T1234",
+                 *           "public": true,
+                 *           "state": "OR",
+                 *           "type": "LMFT"
+                 *         }
+                 *       ],
+                 *       "locations": [
+                 *         "harbor-street"
+                 *       ],
+                 *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
+                 *       "pronouns": "she/her",
+                 *       "published": true,
+                 *       "services": [
+                 *         "couples-therapy"
+                 *       ],
+                 *       "slug": "maya-lindqvist",
+                 *       "sortOrder": 0,
+                 *       "specialties": [
+                 *         "anxiety",
+                 *         "couples"
+                 *       ],
+                 *       "telehealth": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePractitionerRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acceptingNewClients": true,
+                     *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *       "approaches": [
+                     *         "EFT",
+                     *         "Gottman Method"
+                     *       ],
+                     *       "bio": "Maya works with couples and families through **big transitions**.",
+                     *       "bioHtml": "<p>Maya works with couples and families through <strong>big transitions</strong>.</p>",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "credentials": [
+                     *         "LMFT"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jobTitle": "Licensed Marriage and Family Therapist",
+                     *       "languages": [
+                     *         "en",
+                     *         "sv"
+                     *       ],
+                     *       "licenses": [
+                     *         {
+                     *           "number": "T1234",
+                     *           "public": true,
+                     *           "state": "OR",
+                     *           "type": "LMFT"
+                     *         }
+                     *       ],
+                     *       "locations": [
+                     *         "harbor-street"
+                     *       ],
+                     *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "previousSlugs": [
+                     *         "maya-l"
+                     *       ],
+                     *       "pronouns": "she/her",
+                     *       "published": true,
+                     *       "services": [
+                     *         "couples-therapy"
+                     *       ],
+                     *       "slug": "maya-lindqvist",
+                     *       "sortOrder": 0,
+                     *       "specialties": [
+                     *         "anxiety",
+                     *         "couples"
+                     *       ],
+                     *       "telehealth": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminPractitionerResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminGetPractitioner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acceptingNewClients": true,
+                     *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *       "approaches": [
+                     *         "EFT",
+                     *         "Gottman Method"
+                     *       ],
+                     *       "bio": "Maya works with couples and families through **big transitions**.",
+                     *       "bioHtml": "<p>Maya works with couples and families through <strong>big transitions</strong>.</p>",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "credentials": [
+                     *         "LMFT"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jobTitle": "Licensed Marriage and Family Therapist",
+                     *       "languages": [
+                     *         "en",
+                     *         "sv"
+                     *       ],
+                     *       "licenses": [
+                     *         {
+                     *           "number": "T1234",
+                     *           "public": true,
+                     *           "state": "OR",
+                     *           "type": "LMFT"
+                     *         }
+                     *       ],
+                     *       "locations": [
+                     *         "harbor-street"
+                     *       ],
+                     *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "previousSlugs": [
+                     *         "maya-l"
+                     *       ],
+                     *       "pronouns": "she/her",
+                     *       "published": true,
+                     *       "services": [
+                     *         "couples-therapy"
+                     *       ],
+                     *       "slug": "maya-lindqvist",
+                     *       "sortOrder": 0,
+                     *       "specialties": [
+                     *         "anxiety",
+                     *         "couples"
+                     *       ],
+                     *       "telehealth": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminPractitionerResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deletePractitioner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The practitioner’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with their old slugs. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updatePractitioner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The practitioner’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "acceptingNewClients": true,
+                 *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                 *       "approaches": [
+                 *         "CBT",
+                 *         "EMDR"
+                 *       ],
+                 *       "bio": "Maya works with couples and families through **big transitions**.",
+                 *       "credentials": [
+                 *         "LMFT"
+                 *       ],
+                 *       "jobTitle": "Licensed Marriage and Family Therapist",
+                 *       "languages": [
+                 *         "en",
+                 *         "es-MX"
+                 *       ],
+                 *       "licenses": [
+                 *         {
+                 *           "number": "T1234",
+                 *           "public": true,
+                 *           "state": "OR",
+                 *           "type": "LMFT"
+                 *         }
+                 *       ],
+                 *       "locations": [
+                 *         "harbor-street"
+                 *       ],
+                 *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
+                 *       "pronouns": "she/her",
+                 *       "published": true,
+                 *       "services": [
+                 *         "couples-therapy"
+                 *       ],
+                 *       "slug": "maya-lindqvist",
+                 *       "sortOrder": 0,
+                 *       "specialties": [
+                 *         "anxiety",
+                 *         "couples"
+                 *       ],
+                 *       "telehealth": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePractitionerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acceptingNewClients": true,
+                     *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *       "approaches": [
+                     *         "EFT",
+                     *         "Gottman Method"
+                     *       ],
+                     *       "bio": "Maya works with couples and families through **big transitions**.",
+                     *       "bioHtml": "<p>Maya works with couples and families through <strong>big transitions</strong>.</p>",
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "credentials": [
+                     *         "LMFT"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "jobTitle": "Licensed Marriage and Family Therapist",
+                     *       "languages": [
+                     *         "en",
+                     *         "sv"
+                     *       ],
+                     *       "licenses": [
+                     *         {
+                     *           "number": "T1234",
+                     *           "public": true,
+                     *           "state": "OR",
+                     *           "type": "LMFT"
+                     *         }
+                     *       ],
+                     *       "locations": [
+                     *         "harbor-street"
+                     *       ],
+                     *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "previousSlugs": [
+                     *         "maya-l"
+                     *       ],
+                     *       "pronouns": "she/her",
+                     *       "published": true,
+                     *       "services": [
+                     *         "couples-therapy"
+                     *       ],
+                     *       "slug": "maya-lindqvist",
+                     *       "sortOrder": 0,
+                     *       "specialties": [
+                     *         "anxiety",
+                     *         "couples"
+                     *       ],
+                     *       "telehealth": true,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminPractitionerResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminListServices: {
+        parameters: {
+            query?: {
+                audience?: components["schemas"]["ServiceAudience"];
+                format?: components["schemas"]["ServiceFormat"];
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Only published (`true`) or only hidden (`false`) services. */
+                published?: boolean;
+                /** @description Comma-separated sort fields; prefix with - for descending. Allowed: sortOrder, name, createdAt, updatedAt. */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "audiences": [
+                     *             "couples"
+                     *           ],
+                     *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "description": "For partners who want to **argue less** and understand each other more.",
+                     *           "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *           "fee": {
+                     *             "currency": "USD",
+                     *             "max": 180,
+                     *             "min": 140,
+                     *             "slidingScale": {
+                     *               "min": 60,
+                     *               "note": "Ask us: we set the fee with you by income."
+                     *             }
+                     *           },
+                     *           "formats": [
+                     *             "in_person"
+                     *           ],
+                     *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "insuranceAccepted": [
+                     *             "Aetna",
+                     *             "Blue Shield"
+                     *           ],
+                     *           "name": "Couples therapy",
+                     *           "published": true,
+                     *           "sessionLengthMinutes": 50,
+                     *           "slug": "couples-therapy",
+                     *           "sortOrder": 0,
+                     *           "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AdminServiceResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "audiences": [
+                 *         "couples"
+                 *       ],
+                 *       "description": "For partners who want to **argue less** and understand each other more.",
+                 *       "fee": {
+                 *         "currency": "USD",
+                 *         "max": 180,
+                 *         "min": 140,
+                 *         "slidingScale": {
+                 *           "min": 60,
+                 *           "note": "Ask us: we set the fee with you by income."
+                 *         }
+                 *       },
+                 *       "formats": [
+                 *         "in_person",
+                 *         "telehealth"
+                 *       ],
+                 *       "insuranceAccepted": [
+                 *         "Aetna",
+                 *         "Blue Shield"
+                 *       ],
+                 *       "name": "Couples therapy",
+                 *       "published": true,
+                 *       "sessionLengthMinutes": 50,
+                 *       "slug": "couples-therapy",
+                 *       "sortOrder": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateServiceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    Location: components["headers"]["Location"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "couples"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "For partners who want to **argue less** and understand each other more.",
+                     *       "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *       "fee": {
+                     *         "currency": "USD",
+                     *         "max": 180,
+                     *         "min": 140,
+                     *         "slidingScale": {
+                     *           "min": 60,
+                     *           "note": "Ask us: we set the fee with you by income."
+                     *         }
+                     *       },
+                     *       "formats": [
+                     *         "in_person"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "insuranceAccepted": [
+                     *         "Aetna",
+                     *         "Blue Shield"
+                     *       ],
+                     *       "name": "Couples therapy",
+                     *       "published": true,
+                     *       "sessionLengthMinutes": 50,
+                     *       "slug": "couples-therapy",
+                     *       "sortOrder": 0,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminServiceResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    adminGetService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "couples"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "For partners who want to **argue less** and understand each other more.",
+                     *       "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *       "fee": {
+                     *         "currency": "USD",
+                     *         "max": 180,
+                     *         "min": 140,
+                     *         "slidingScale": {
+                     *           "min": 60,
+                     *           "note": "Ask us: we set the fee with you by income."
+                     *         }
+                     *       },
+                     *       "formats": [
+                     *         "in_person"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "insuranceAccepted": [
+                     *         "Aetna",
+                     *         "Blue Shield"
+                     *       ],
+                     *       "name": "Couples therapy",
+                     *       "published": true,
+                     *       "sessionLengthMinutes": 50,
+                     *       "slug": "couples-therapy",
+                     *       "sortOrder": 0,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminServiceResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The service’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The service’s ETag (`"v<version>"`) from your last read: 412 if someone changed it since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "audiences": [
+                 *         "couples"
+                 *       ],
+                 *       "description": "For partners who want to **argue less** and understand each other more.",
+                 *       "fee": {
+                 *         "currency": "USD",
+                 *         "max": 180,
+                 *         "min": 140,
+                 *         "slidingScale": {
+                 *           "min": 60,
+                 *           "note": "Ask us: we set the fee with you by income."
+                 *         }
+                 *       },
+                 *       "formats": [
+                 *         "in_person",
+                 *         "telehealth"
+                 *       ],
+                 *       "insuranceAccepted": [
+                 *         "Aetna",
+                 *         "Blue Shield"
+                 *       ],
+                 *       "name": "Couples therapy",
+                 *       "published": true,
+                 *       "sessionLengthMinutes": 50,
+                 *       "sortOrder": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateServiceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "couples"
+                     *       ],
+                     *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "description": "For partners who want to **argue less** and understand each other more.",
+                     *       "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *       "fee": {
+                     *         "currency": "USD",
+                     *         "max": 180,
+                     *         "min": 140,
+                     *         "slidingScale": {
+                     *           "min": 60,
+                     *           "note": "Ask us: we set the fee with you by income."
+                     *         }
+                     *       },
+                     *       "formats": [
+                     *         "in_person"
+                     *       ],
+                     *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *       "insuranceAccepted": [
+                     *         "Aetna",
+                     *         "Blue Shield"
+                     *       ],
+                     *       "name": "Couples therapy",
+                     *       "published": true,
+                     *       "sessionLengthMinutes": 50,
+                     *       "slug": "couples-therapy",
+                     *       "sortOrder": 0,
+                     *       "updatedAt": "2026-03-02T09:30:00.000Z",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminServiceResponse"];
+                };
+            };
+            /** @description Problem: `validation_failed`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     adminListTestimonials: {
         parameters: {
             query?: {
@@ -8069,7 +12700,8 @@ export interface operations {
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
-                service?: components["schemas"]["TestimonialService"];
+                /** @description A service’s slug. Example: `couples-therapy`. */
+                service?: string;
                 /** @description Comma-separated sort fields; prefix with - for descending. Allowed: createdAt, updatedAt, approvedAt, sortOrder. */
                 sort?: string;
                 /** @description Only honeypot catches (`true`) or only the others (`false`). */
@@ -8112,7 +12744,7 @@ export interface operations {
                      *           "rating": null,
                      *           "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *           "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *           "service": "individual-therapy",
+                     *           "service": "couples-therapy",
                      *           "sortOrder": 1,
                      *           "source": "website",
                      *           "spam": true,
@@ -8258,7 +12890,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -8391,7 +13023,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -8636,7 +13268,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -8799,7 +13431,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -8944,7 +13576,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -9089,7 +13721,7 @@ export interface operations {
                      *       "rating": null,
                      *       "rejectedAt": "2026-03-02T09:30:00.000Z",
                      *       "rejectedBy": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
-                     *       "service": "individual-therapy",
+                     *       "service": "couples-therapy",
                      *       "sortOrder": 1,
                      *       "source": "website",
                      *       "spam": true,
@@ -11221,6 +15853,18 @@ export interface operations {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
                      *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
+                     *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",
                      *             "url": "https://images.example.org/quiet-morning.jpg"
@@ -11344,6 +15988,18 @@ export interface operations {
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
                      *       "bodyHtml": "<p>Hard days happen. <strong>Be kind to yourself</strong>: notice the feeling, name it, and take one small step.</p>",
+                     *       "cover": {
+                     *         "alt": "A cup of tea on a windowsill in morning light",
+                     *         "height": 853,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *         "width": 1280
+                     *       },
                      *       "coverImage": {
                      *         "alt": "A cup of tea on a windowsill in morning light",
                      *         "url": "https://images.example.org/quiet-morning.jpg"
@@ -11492,6 +16148,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist"
+                     *           },
+                     *           "cover": {
+                     *             "alt": "A cup of tea on a windowsill in morning light",
+                     *             "height": 853,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/1280.avif 1280w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/1280.jpg 1280w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/1280.webp 1280w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/1280.jpg",
+                     *             "width": 1280
                      *           },
                      *           "coverImage": {
                      *             "alt": "A cup of tea on a windowsill in morning light",
@@ -13162,10 +17830,12 @@ export interface operations {
                  *       "consentToContact": true,
                  *       "consentToText": true,
                  *       "email": "alex@example.org",
+                 *       "location": "harbor-street",
                  *       "message": "I would like to talk to someone about anxiety. Evenings work best.",
                  *       "name": "Alex Rivera",
                  *       "phone": "(415) 555-2671",
                  *       "preferredChannel": "text",
+                 *       "preferredPractitioner": "elena-marsh",
                  *       "preferredTime": "evening",
                  *       "serviceInterest": "individual-therapy",
                  *       "website": ""
@@ -13892,7 +18562,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "quote": "I finally feel heard. I leave every session lighter.",
                      *           "rating": 5,
-                     *           "service": "individual-therapy",
+                     *           "service": "couples-therapy",
                      *           "sortOrder": 0
                      *         }
                      *       ],
@@ -14003,7 +18673,7 @@ export interface operations {
                      *             "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *             "quote": "I finally feel heard. I leave every session lighter.",
                      *             "rating": 5,
-                     *             "service": "individual-therapy",
+                     *             "service": "couples-therapy",
                      *             "sortOrder": 0
                      *           }
                      *         }
@@ -14037,6 +18707,807 @@ export interface operations {
             };
             /** @description Problem: `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listLocations: {
+        parameters: {
+            query?: {
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Only telehealth-only (`true`) or only visitable (`false`) locations. */
+                telehealthOnly?: boolean;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *           "address": {
+                     *             "country": "US",
+                     *             "locality": "Portland",
+                     *             "postalCode": "97209",
+                     *             "region": "OR",
+                     *             "street": "1200 Harbor Street, Suite 3"
+                     *           },
+                     *           "email": "pearl@wellclinic.example",
+                     *           "geo": {
+                     *             "latitude": 45.5231,
+                     *             "longitude": -122.6765
+                     *           },
+                     *           "hoursKey": "office",
+                     *           "name": "Pearl District office",
+                     *           "parkingNotes": "Street parking; garage on 12th.",
+                     *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
+                     *           "slug": "pearl-district",
+                     *           "telehealthOnly": true
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["LocationResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The location’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessibilityNotes": "Step-free entrance; lift to all floors.",
+                     *       "address": {
+                     *         "country": "US",
+                     *         "locality": "Portland",
+                     *         "postalCode": "97209",
+                     *         "region": "OR",
+                     *         "street": "1200 Harbor Street, Suite 3"
+                     *       },
+                     *       "email": "pearl@wellclinic.example",
+                     *       "geo": {
+                     *         "latitude": 45.5231,
+                     *         "longitude": -122.6765
+                     *       },
+                     *       "hoursKey": "office",
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"MedicalClinic\",\"name\":\"Pearl District office\",\"address\":{\"@type\":\"PostalAddress\",\"streetAddress\":\"1200 Harbor Street\",\"addressLocality\":\"Portland\",\"addressCountry\":\"US\"}}",
+                     *       "name": "Pearl District office",
+                     *       "parkingNotes": "Street parking; garage on 12th.",
+                     *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "slug": "pearl-district",
+                     *       "telehealthOnly": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LocationDetailResponse"];
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPractitioners: {
+        parameters: {
+            query?: {
+                acceptingNewClients?: boolean;
+                /** @description Speaks this language: `es` also finds `es-MX` (BCP 47 prefix). Example: `es`. */
+                language?: string;
+                /** @description Works at this location (its slug). Example: `harbor-street`. */
+                location?: string;
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Offers this service (its slug). Example: `individual-therapy`. */
+                service?: string;
+                /** @description Has this specialty (exact, case-insensitive). Example: `anxiety`. */
+                specialty?: string;
+                telehealth?: boolean;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "acceptingNewClients": true,
+                     *           "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *           "approaches": [
+                     *             "EFT",
+                     *             "Gottman Method"
+                     *           ],
+                     *           "credentials": [
+                     *             "LMFT"
+                     *           ],
+                     *           "jobTitle": "Licensed Marriage and Family Therapist",
+                     *           "languages": [
+                     *             "en",
+                     *             "sv"
+                     *           ],
+                     *           "locations": [
+                     *             "harbor-street"
+                     *           ],
+                     *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
+                     *           "pronouns": "she/her",
+                     *           "services": [
+                     *             "couples-therapy"
+                     *           ],
+                     *           "slug": "maya-lindqvist",
+                     *           "specialties": [
+                     *             "anxiety",
+                     *             "couples"
+                     *           ],
+                     *           "telehealth": true
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["PractitionerResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPractitioner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The practitioner’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "acceptingNewClients": true,
+                     *       "acceptingNewClientsNote": "Waitlist for evening slots.",
+                     *       "approaches": [
+                     *         "EFT",
+                     *         "Gottman Method"
+                     *       ],
+                     *       "bio": "Maya works with couples and families through **big transitions**.",
+                     *       "bioHtml": "<p>Maya works with couples and families through <strong>big transitions</strong>.</p>",
+                     *       "credentials": [
+                     *         "LMFT"
+                     *       ],
+                     *       "jobTitle": "Licensed Marriage and Family Therapist",
+                     *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"Person\",\"name\":\"Maya Lindqvist\",\"knowsLanguage\":[\"en\"]}",
+                     *       "languages": [
+                     *         "en",
+                     *         "sv"
+                     *       ],
+                     *       "licenses": [
+                     *         {
+                     *           "number": "T1234",
+                     *           "state": "OR",
+                     *           "type": "LMFT"
+                     *         }
+                     *       ],
+                     *       "locations": [
+                     *         "harbor-street"
+                     *       ],
+                     *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
+                     *       "pronouns": "she/her",
+                     *       "services": [
+                     *         "couples-therapy"
+                     *       ],
+                     *       "slug": "maya-lindqvist",
+                     *       "specialties": [
+                     *         "anxiety",
+                     *         "couples"
+                     *       ],
+                     *       "telehealth": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PractitionerDetailResponse"];
+                };
+            };
+            /** @description Renamed: `Location` is the practitioner’s current URL. */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: {
+                audience?: components["schemas"]["ServiceAudience"];
+                format?: components["schemas"]["ServiceFormat"];
+                /** @description Page number, starting at 1. */
+                page?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+            };
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "audiences": [
+                     *             "couples"
+                     *           ],
+                     *           "description": "For partners who want to **argue less** and understand each other more.",
+                     *           "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *           "fee": {
+                     *             "currency": "USD",
+                     *             "max": 180,
+                     *             "min": 140,
+                     *             "slidingScale": {
+                     *               "min": 60,
+                     *               "note": "Ask us: we set the fee with you by income."
+                     *             }
+                     *           },
+                     *           "formats": [
+                     *             "in_person"
+                     *           ],
+                     *           "insuranceAccepted": [
+                     *             "Aetna",
+                     *             "Blue Shield"
+                     *           ],
+                     *           "name": "Couples therapy",
+                     *           "sessionLengthMinutes": 50,
+                     *           "slug": "couples-therapy"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "page": 1,
+                     *         "pageSize": 20,
+                     *         "total": 57,
+                     *         "totalPages": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ServiceResponse"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `service_unavailable`, `database_unavailable` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier response. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The service’s slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "couples"
+                     *       ],
+                     *       "description": "For partners who want to **argue less** and understand each other more.",
+                     *       "descriptionHtml": "<p>For partners who want to <strong>argue less</strong> and understand each other more.</p>",
+                     *       "fee": {
+                     *         "currency": "USD",
+                     *         "max": 180,
+                     *         "min": 140,
+                     *         "slidingScale": {
+                     *           "min": 60,
+                     *           "note": "Ask us: we set the fee with you by income."
+                     *         }
+                     *       },
+                     *       "formats": [
+                     *         "in_person"
+                     *       ],
+                     *       "insuranceAccepted": [
+                     *         "Aetna",
+                     *         "Blue Shield"
+                     *       ],
+                     *       "name": "Couples therapy",
+                     *       "practitioners": [
+                     *         {
+                     *           "credentials": [
+                     *             "LMFT"
+                     *           ],
+                     *           "name": "Elena Marsh",
+                     *           "slug": "elena-marsh"
+                     *         }
+                     *       ],
+                     *       "sessionLengthMinutes": 50,
+                     *       "slug": "couples-therapy"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceDetailResponse"];
+                };
+            };
+            /** @description Not modified: the representation matches If-None-Match. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `validation_failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14187,7 +19658,8 @@ export interface operations {
                 page?: number;
                 /** @description Items per page. */
                 pageSize?: number;
-                service?: components["schemas"]["TestimonialService"];
+                /** @description A service’s slug. Example: `couples-therapy`. */
+                service?: string;
             };
             header?: {
                 /** @description An ETag from an earlier response. */
@@ -14218,7 +19690,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "quote": "I finally feel heard. I leave every session lighter.",
                      *           "rating": 5,
-                     *           "service": "individual-therapy"
+                     *           "service": "couples-therapy"
                      *         }
                      *       ],
                      *       "meta": {
