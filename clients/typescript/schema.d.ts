@@ -2253,6 +2253,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             published: boolean;
             /** @example pearl-district */
             slug: string;
@@ -2307,6 +2308,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /**
              * @example [
              *       "maya-l"
@@ -3191,6 +3193,7 @@ export interface components {
             parkingNotes?: string | null;
             /** @example +15035550142 */
             phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @description Shown on the public website. Default false. */
             published?: boolean;
             /** @example pearl-district */
@@ -3248,6 +3251,7 @@ export interface components {
             locations?: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @example she/her */
             pronouns?: string | null;
             /** @description Shown on the public website. Default false (hidden). */
@@ -3679,6 +3683,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example pearl-district */
             slug: string;
             telehealthOnly: boolean;
@@ -3698,6 +3703,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example pearl-district */
             slug: string;
             telehealthOnly: boolean;
@@ -3964,6 +3970,42 @@ export interface components {
              */
             email: string;
         };
+        PhotoInput: {
+            /**
+             * @description What the picture shows, for screen readers. Left out or null: the media item's alt is shown (and follows its edits).
+             * @example Maya Lindqvist smiling in a sunlit consulting room
+             */
+            alt?: string | null;
+            /**
+             * Format: uuid
+             * @description A media library item (`/api/v1/admin/media`); one that does not exist is refused.
+             */
+            mediaId: string;
+        };
+        PhotoResponse: {
+            /** @example Maya Lindqvist smiling in a sunlit consulting room */
+            alt: string;
+            /** @example 800 */
+            height: number;
+            /** Format: uuid */
+            mediaId: string;
+            srcset: components["schemas"]["PhotoSrcsetResponse"];
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg */
+            url: string;
+            /**
+             * @description Of the image at `url`.
+             * @example 640
+             */
+            width: number;
+        };
+        PhotoSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w */
+            webp: string;
+        };
         PractitionerDetailResponse: {
             acceptingNewClients: boolean;
             /** @example Waitlist for evening slots. */
@@ -4008,6 +4050,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example she/her */
             pronouns: string | null;
             /**
@@ -4061,6 +4104,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example she/her */
             pronouns: string | null;
             /**
@@ -4797,6 +4841,7 @@ export interface components {
             parkingNotes?: string | null;
             /** @example +15035550142 */
             phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @description Shown on the public website. Default false. */
             published?: boolean;
             /** @description Lower first. Default 0. */
@@ -4863,6 +4908,7 @@ export interface components {
             locations?: string[];
             /** @example Maya Lindqvist */
             name?: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @example she/her */
             pronouns?: string | null;
             /** @description Shown on the public website. Default false (hidden). */
@@ -9452,6 +9498,18 @@ export interface operations {
                      *           "name": "Pearl District office",
                      *           "parkingNotes": "Street parking; garage on 12th.",
                      *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "published": true,
                      *           "slug": "pearl-district",
                      *           "sortOrder": 0,
@@ -9563,6 +9621,10 @@ export interface operations {
                  *       "name": "Pearl District office",
                  *       "parkingNotes": "Street parking; garage on 12th.",
                  *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "published": true,
                  *       "slug": "pearl-district",
                  *       "sortOrder": 0,
@@ -9604,6 +9666,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -9744,6 +9818,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -9970,6 +10056,10 @@ export interface operations {
                  *       "name": "Pearl District office",
                  *       "parkingNotes": "Street parking; garage on 12th.",
                  *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "published": true,
                  *       "sortOrder": 0,
                  *       "telehealthOnly": true
@@ -10009,6 +10099,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -11013,6 +11115,18 @@ export interface operations {
                      *             "harbor-street"
                      *           ],
                      *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "previousSlugs": [
                      *             "maya-l"
                      *           ],
@@ -11145,6 +11259,10 @@ export interface operations {
                  *         "harbor-street"
                  *       ],
                  *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "pronouns": "she/her",
                  *       "published": true,
                  *       "services": [
@@ -11205,6 +11323,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -11367,6 +11497,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -11605,6 +11747,10 @@ export interface operations {
                  *         "harbor-street"
                  *       ],
                  *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "pronouns": "she/her",
                  *       "published": true,
                  *       "services": [
@@ -11664,6 +11810,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -18653,6 +18811,18 @@ export interface operations {
                      *           "name": "Pearl District office",
                      *           "parkingNotes": "Street parking; garage on 12th.",
                      *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "slug": "pearl-district",
                      *           "telehealthOnly": true
                      *         }
@@ -18767,6 +18937,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "slug": "pearl-district",
                      *       "telehealthOnly": true
                      *     }
@@ -18893,6 +19075,18 @@ export interface operations {
                      *             "harbor-street"
                      *           ],
                      *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "pronouns": "she/her",
                      *           "services": [
                      *             "couples-therapy"
@@ -19025,6 +19219,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "pronouns": "she/her",
                      *       "services": [
                      *         "couples-therapy"
