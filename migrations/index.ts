@@ -21,6 +21,7 @@ import { SecondFactorAndPasswordReset1796635876688 } from './1796635876688-Secon
 import { AuditEventSequence1796635887488 } from './1796635887488-AuditEventSequence.js';
 import { Practitioners1796636158535 } from './1796636158535-Practitioners.js';
 import { ContactRequestDirectoryLinks1796636491892 } from './1796636491892-ContactRequestDirectoryLinks.js';
+import { DirectoryPhotos1796638659705 } from './1796638659705-DirectoryPhotos.js';
 import { ArticleAuthors1796640000000 } from './1796640000000-ArticleAuthors.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
@@ -47,5 +48,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditEventSequence1796635887488,
   Practitioners1796636158535,
   ContactRequestDirectoryLinks1796636491892,
+  DirectoryPhotos1796638659705,
   ArticleAuthors1796640000000,
 ];

@@ -47,6 +47,7 @@ function userJson(fields: {
   role: string;
   active?: boolean;
   lastLoginAt?: unknown;
+  mfaEnabled?: boolean;
 }): Record<string, unknown> {
   return {
     id: fields.id ?? expect.stringMatching(UUID),
@@ -55,6 +56,7 @@ function userJson(fields: {
     role: fields.role,
     active: fields.active ?? true,
     lastLoginAt: fields.lastLoginAt ?? null,
+    mfaEnabled: fields.mfaEnabled ?? false,
     createdAt: expect.stringMatching(ISO),
     updatedAt: expect.stringMatching(ISO),
   };

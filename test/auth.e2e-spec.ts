@@ -41,6 +41,7 @@ describe('staff sign-in', () => {
         role: 'frontdesk',
         active: true,
         lastLoginAt: expect.any(String),
+        mfaEnabled: false,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       },

@@ -30,6 +30,25 @@ describe('demo seed: practitioners, services and locations', () => {
         'samuel-okafor',
       ]);
 
+      // Photos drawn at seed time, in the media library like uploads.
+      expect(
+        [...locations.data, ...practitioners.data].map((r) => {
+          const photo = r.photo as { url: string; alt: string; width: number } | null;
+          return photo && { slug: r.slug, url: /^\/media\/[0-9a-f]{32}\/\d+\.jpg$/.test(photo.url), alt: photo.alt };
+        }),
+      ).toEqual([
+        { slug: 'harbor-street', url: true, alt: 'A brick building on Harbor Street with a green door' },
+        { slug: 'online', url: true, alt: 'The Harbor Street office, where online sessions are registered' },
+        ...['Elena Marsh', 'Jordan Reyes', 'Priya Nair', 'Samuel Okafor'].map((name) => ({
+          slug: name.toLowerCase().replace(' ', '-'),
+          url: true,
+          alt: `An illustrated portrait of ${name}`,
+        })),
+      ]);
+      const photo = (practitioners.data[0].photo as { url: string }).url;
+      const file = await app.http().get(photo);
+      expect({ status: file.status, type: file.headers['content-type'] }).toEqual({ status: 200, type: 'image/jpeg' });
+
       const office = await get('/api/v1/locations/harbor-street');
       const clinic = JSON.parse(office.jsonLd as string) as Record<string, unknown>;
       expect(clinic).toMatchObject({ '@type': 'MedicalClinic', telephone: '+15035550142' });

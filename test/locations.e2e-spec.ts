@@ -61,6 +61,7 @@ describe('locations', () => {
       phone: '+15035550142',
       email: 'harbor@wellclinic.example',
       geo: { latitude: 45.5289, longitude: -122.6822 },
+      photo: null,
       hoursKey: 'portland-office',
       accessibilityNotes: 'Step-free entrance.',
       parkingNotes: 'Street parking.',
@@ -278,7 +279,7 @@ describe('locations', () => {
       locationBody({ hoursKey: 'Office Hours' }),
       [err('hoursKey', 'hoursKey must be lowercase words joined by single hyphens')],
     ],
-    ['an unknown field', locationBody({ photo: 'x' }), [unknownField('photo')]],
+    ['an unknown field', locationBody({ photoUrl: 'x' }), [unknownField('photoUrl')]],
     [
       'a multi-line name',
       locationBody({ name: 'a\nb' }),

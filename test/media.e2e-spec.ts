@@ -346,9 +346,17 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       expectInvalid(await http().post(ADMIN).set(editor.auth).field('alt', ALT), ADMIN, [
         { field: 'file', message: 'file is required' },
       ]);
-      expectProblem(await http().post(ADMIN).set(editor.auth).send({}), {
+      for (const body of [{}, { alt: ALT, file: 'aGVsbG8=' }]) {
+        expectProblem(await http().post(ADMIN).set(editor.auth).send(body), {
+          code: 'unsupported_media_type',
+          detail: 'Send the image as multipart/form-data (fields file and alt).',
+          instance: ADMIN,
+        });
+      }
+      // A raw image body: refused by the platform's content-type parsing, before anything else.
+      expectProblem(await http().post(ADMIN).set('content-type', 'image/jpeg').send(photo), {
         code: 'unsupported_media_type',
-        detail: 'Send the image as multipart/form-data (fields file and alt).',
+        detail: 'This content type is not accepted; send application/json.',
         instance: ADMIN,
       });
       const broken = http()

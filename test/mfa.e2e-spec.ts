@@ -128,7 +128,7 @@ describe('second factor (TOTP)', () => {
       refreshToken: expect.stringMatching(/^wcr_/),
       refreshTokenExpiresAt: expect.any(String),
       sessionId: expect.any(String),
-      user: expect.objectContaining({ id: member.user.id, lastLoginAt: clock.now().toISOString() }),
+      user: expect.objectContaining({ id: member.user.id, lastLoginAt: clock.now().toISOString(), mfaEnabled: true }),
     });
     expect(
       (

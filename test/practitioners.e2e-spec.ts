@@ -73,6 +73,7 @@ describe('practitioners', () => {
         pronouns: 'she/her',
         jobTitle: 'Licensed Marriage and Family Therapist',
         credentials: ['LMFT'],
+        photo: null,
         licenses: [
           { state: 'OR', type: 'LMFT', number: 'T1234', public: true },
           { state: 'WA', type: 'LMFT', number: 'SECRET-99', public: false },
@@ -218,7 +219,7 @@ describe('practitioners', () => {
         practitionerBody({ locations: ['Down Town'] }),
         [err('locations', 'locations must be slugs: lowercase words joined by single hyphens')],
       ],
-      ['an unknown field', practitionerBody({ photo: 'https://x.example/a.jpg' }), [unknownField('photo')]],
+      ['an unknown field', practitionerBody({ photoUrl: 'https://x.example/a.jpg' }), [unknownField('photoUrl')]],
       [
         'an injection string as slug',
         practitionerBody({ slug: "x'; DROP TABLE practitioners; --" }),

@@ -16,7 +16,7 @@ import {
   UUID,
 } from './utils/expect-problem.js';
 import { mustBeString, tooLong, unknownField } from './utils/field-errors.js';
-import { useTestApp } from './utils/test-app.js';
+import { logs, useTestApp } from './utils/test-app.js';
 
 const REFRESH = '/api/v1/auth/refresh';
 const LOGOUT = '/api/v1/auth/logout';
@@ -105,6 +105,21 @@ describe('sessions: refresh tokens, sign-out, listing and ending them', () => {
     // Another sign-in of the same user is not affected.
     const other = await signIn(member);
     expect((await refresh(other.refreshToken)).status).toBe(200);
+  });
+
+  it('lets only one of two concurrent refreshes with the same token through, and then ends the session', async () => {
+    const member = await createStaff(app(), 'editor');
+    const tokens = await signIn(member);
+    logs.lines.length = 0;
+    const results = await Promise.all([refresh(tokens.refreshToken), refresh(tokens.refreshToken)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    const winner = results.find((r) => r.status === 200)!.body as Tokens;
+    // The loser presented a used token: the session is over for both.
+    expectProblem(await refresh(winner.refreshToken), NOT_VALID(REFRESH));
+    // Tokens never reach the log.
+    for (const secret of [tokens.refreshToken, winner.refreshToken, winner.accessToken]) {
+      expect(logs.text).not.toContain(secret);
+    }
   });
 
   it('refuses refresh tokens never issued, malformed, or of an expired session', async () => {

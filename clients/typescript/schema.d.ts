@@ -2279,6 +2279,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             published: boolean;
             /** @example pearl-district */
             slug: string;
@@ -2333,6 +2334,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /**
              * @example [
              *       "maya-l"
@@ -3224,6 +3226,7 @@ export interface components {
             parkingNotes?: string | null;
             /** @example +15035550142 */
             phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @description Shown on the public website. Default false. */
             published?: boolean;
             /** @example pearl-district */
@@ -3281,6 +3284,7 @@ export interface components {
             locations?: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @example she/her */
             pronouns?: string | null;
             /** @description Shown on the public website. Default false (hidden). */
@@ -3712,6 +3716,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example pearl-district */
             slug: string;
             telehealthOnly: boolean;
@@ -3731,6 +3736,7 @@ export interface components {
             parkingNotes: string | null;
             /** @example +15035550142 */
             phone: string | null;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example pearl-district */
             slug: string;
             telehealthOnly: boolean;
@@ -3997,6 +4003,42 @@ export interface components {
              */
             email: string;
         };
+        PhotoInput: {
+            /**
+             * @description What the picture shows, for screen readers. Left out or null: the media item's alt is shown (and follows its edits).
+             * @example Maya Lindqvist smiling in a sunlit consulting room
+             */
+            alt?: string | null;
+            /**
+             * Format: uuid
+             * @description A media library item (`/api/v1/admin/media`); one that does not exist is refused.
+             */
+            mediaId: string;
+        };
+        PhotoResponse: {
+            /** @example Maya Lindqvist smiling in a sunlit consulting room */
+            alt: string;
+            /** @example 800 */
+            height: number;
+            /** Format: uuid */
+            mediaId: string;
+            srcset: components["schemas"]["PhotoSrcsetResponse"];
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg */
+            url: string;
+            /**
+             * @description Of the image at `url`.
+             * @example 640
+             */
+            width: number;
+        };
+        PhotoSrcsetResponse: {
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w */
+            avif: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w */
+            jpeg: string;
+            /** @example /media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w */
+            webp: string;
+        };
         PractitionerDetailResponse: {
             acceptingNewClients: boolean;
             /** @example Waitlist for evening slots. */
@@ -4041,6 +4083,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example she/her */
             pronouns: string | null;
             /**
@@ -4094,6 +4137,7 @@ export interface components {
             locations: string[];
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example she/her */
             pronouns: string | null;
             /**
@@ -4856,6 +4900,7 @@ export interface components {
             parkingNotes?: string | null;
             /** @example +15035550142 */
             phone?: string | null;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @description Shown on the public website. Default false. */
             published?: boolean;
             /** @description Lower first. Default 0. */
@@ -4922,6 +4967,7 @@ export interface components {
             locations?: string[];
             /** @example Maya Lindqvist */
             name?: string;
+            photo?: components["schemas"]["PhotoInput"] | (null);
             /** @example she/her */
             pronouns?: string | null;
             /** @description Shown on the public website. Default false (hidden). */
@@ -5065,6 +5111,11 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastLoginAt: string | null;
+            /**
+             * @description A second factor (TOTP) is on: sign-in asks for a code.
+             * @example true
+             */
+            mfaEnabled: boolean;
             role: components["schemas"]["Role"];
             /** Format: date-time */
             updatedAt: string;
@@ -9527,6 +9578,18 @@ export interface operations {
                      *           "name": "Pearl District office",
                      *           "parkingNotes": "Street parking; garage on 12th.",
                      *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "published": true,
                      *           "slug": "pearl-district",
                      *           "sortOrder": 0,
@@ -9638,6 +9701,10 @@ export interface operations {
                  *       "name": "Pearl District office",
                  *       "parkingNotes": "Street parking; garage on 12th.",
                  *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "published": true,
                  *       "slug": "pearl-district",
                  *       "sortOrder": 0,
@@ -9679,6 +9746,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -9819,6 +9898,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -10045,6 +10136,10 @@ export interface operations {
                  *       "name": "Pearl District office",
                  *       "parkingNotes": "Street parking; garage on 12th.",
                  *       "phone": "+15035550142",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "published": true,
                  *       "sortOrder": 0,
                  *       "telehealthOnly": true
@@ -10084,6 +10179,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "published": true,
                      *       "slug": "pearl-district",
                      *       "sortOrder": 0,
@@ -11088,6 +11195,18 @@ export interface operations {
                      *             "harbor-street"
                      *           ],
                      *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "previousSlugs": [
                      *             "maya-l"
                      *           ],
@@ -11220,6 +11339,10 @@ export interface operations {
                  *         "harbor-street"
                  *       ],
                  *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "pronouns": "she/her",
                  *       "published": true,
                  *       "services": [
@@ -11280,6 +11403,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -11442,6 +11577,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -11680,6 +11827,10 @@ export interface operations {
                  *         "harbor-street"
                  *       ],
                  *       "name": "Maya Lindqvist",
+                 *       "photo": {
+                 *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                 *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                 *       },
                  *       "pronouns": "she/her",
                  *       "published": true,
                  *       "services": [
@@ -11739,6 +11890,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "previousSlugs": [
                      *         "maya-l"
                      *       ],
@@ -13902,6 +14065,7 @@ export interface operations {
                      *           "email": "frontdesk@wellclinic.example",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *           "mfaEnabled": true,
                      *           "role": "admin",
                      *           "updatedAt": "2026-03-02T09:30:00.000Z"
                      *         }
@@ -14019,6 +14183,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -14141,6 +14306,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -14357,6 +14523,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -16407,6 +16574,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -16528,6 +16696,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -16720,6 +16889,7 @@ export interface operations {
                      *       "email": "frontdesk@wellclinic.example",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *       "mfaEnabled": true,
                      *       "role": "admin",
                      *       "updatedAt": "2026-03-02T09:30:00.000Z"
                      *     }
@@ -17478,6 +17648,7 @@ export interface operations {
                      *         "email": "frontdesk@wellclinic.example",
                      *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *         "lastLoginAt": "2026-03-02T09:30:00.000Z",
+                     *         "mfaEnabled": true,
                      *         "role": "admin",
                      *         "updatedAt": "2026-03-02T09:30:00.000Z"
                      *       }
@@ -18724,6 +18895,18 @@ export interface operations {
                      *           "name": "Pearl District office",
                      *           "parkingNotes": "Street parking; garage on 12th.",
                      *           "phone": "+15035550142",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "slug": "pearl-district",
                      *           "telehealthOnly": true
                      *         }
@@ -18838,6 +19021,18 @@ export interface operations {
                      *       "name": "Pearl District office",
                      *       "parkingNotes": "Street parking; garage on 12th.",
                      *       "phone": "+15035550142",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "slug": "pearl-district",
                      *       "telehealthOnly": true
                      *     }
@@ -18964,6 +19159,18 @@ export interface operations {
                      *             "harbor-street"
                      *           ],
                      *           "name": "Maya Lindqvist",
+                     *           "photo": {
+                     *             "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *             "height": 800,
+                     *             "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *             "srcset": {
+                     *               "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *               "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *               "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *             },
+                     *             "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *             "width": 640
+                     *           },
                      *           "pronouns": "she/her",
                      *           "services": [
                      *             "couples-therapy"
@@ -19096,6 +19303,18 @@ export interface operations {
                      *         "harbor-street"
                      *       ],
                      *       "name": "Maya Lindqvist",
+                     *       "photo": {
+                     *         "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *         "height": 800,
+                     *         "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *         "srcset": {
+                     *           "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *           "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *           "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *         },
+                     *         "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *         "width": 640
+                     *       },
                      *       "pronouns": "she/her",
                      *       "services": [
                      *         "couples-therapy"

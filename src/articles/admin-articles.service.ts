@@ -123,7 +123,7 @@ export class AdminArticlesService {
       const slug = body.slug ?? (await this.freeSlug(manager, slugFromTitle(body.title)));
       if (body.slug !== undefined) await this.claimSlug(manager, slug);
       const snapshot = applyEdits(undefined, body, slug, await this.people.resolve(body, manager));
-      await this.claimCover(manager, snapshot.coverMediaId);
+      if (!(await this.claimCover(manager, snapshot.coverMediaId))) throw unknownCover();
       const article = Object.assign(new Article(), {
         ...snapshot,
         ...deriveFields(snapshot),
@@ -147,7 +147,9 @@ export class AdminArticlesService {
       const slug = body.slug ?? article.slug;
       if (slug !== article.slug) await this.rename(manager, article, slug);
       const after = applyEdits(before, body, slug, await this.people.resolve(body, manager));
-      if (after.coverMediaId !== before.coverMediaId) await this.claimCover(manager, after.coverMediaId);
+      if (after.coverMediaId !== before.coverMediaId && !(await this.claimCover(manager, after.coverMediaId))) {
+        throw unknownCover();
+      }
       const fields = changedFields(before, after);
       if (fields.length === 0) return undefined;
       if (article.status === 'published' && after.body.trim() === '') throw emptyBody();
@@ -226,13 +228,11 @@ export class AdminArticlesService {
         authorPractitionerId: links.author ?? null,
         reviewedByPractitionerId: links.reviewer ?? null,
       };
-      if (restored.coverMediaId !== article.coverMediaId) {
-        await this.claimCover(manager, restored.coverMediaId, () => {
-          throw new AppException(
-            'conflict',
-            'The cover image of this revision was deleted from the media library: it cannot be restored as it was.',
-          );
-        });
+      if (restored.coverMediaId !== article.coverMediaId && !(await this.claimCover(manager, restored.coverMediaId))) {
+        throw new AppException(
+          'conflict',
+          'The cover image of this revision was deleted from the media library: it cannot be restored as it was.',
+        );
       }
       if (restored.slug !== article.slug) await this.rename(manager, article, restored.slug);
       if (article.status === 'published' && restored.body.trim() === '') throw emptyBody();
@@ -332,14 +332,11 @@ export class AdminArticlesService {
   }
 
   /**
-   * A media item about to become a cover must exist; it stays share-locked until the write commits, so that a delete
-   * in progress cannot remove it under the article (see MediaCatalog.claim).
+   * Whether the media item about to become the cover (if any) exists. It stays share-locked until the write commits,
+   * so that a delete in progress cannot remove it under the article (see MediaCatalog.claim).
    */
-  private async claimCover(manager: EntityManager, mediaId: string | null, missing?: () => never): Promise<void> {
-    if (mediaId === null) return;
-    if ((await this.media.claim([mediaId], manager)).has(mediaId)) return;
-    if (missing) missing();
-    throw validationFailed([{ field: 'coverImage.mediaId', message: 'coverImage.mediaId names no media item' }]);
+  private async claimCover(manager: EntityManager, mediaId: string | null): Promise<boolean> {
+    return mediaId === null || (await this.media.claim([mediaId], manager)).has(mediaId);
   }
 
   /** `base`, or the first `base-N` that no article uses now or used before. */
@@ -383,6 +380,10 @@ function announcement(
     case 'created':
       return undefined;
   }
+}
+
+function unknownCover(): AppException {
+  return validationFailed([{ field: 'coverImage.mediaId', message: 'coverImage.mediaId names no media item' }]);
 }
 
 function emptyBody(): AppException {

@@ -17,6 +17,7 @@ import { credentialFailure } from './credential-failure.js';
 /** How long a reset link works. */
 export const PASSWORD_RESET_TTL_MS = 30 * 60_000;
 const TOKEN_PREFIX = 'wcp_';
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 const invalidToken = () =>
@@ -57,7 +58,8 @@ export class PasswordResetService {
     await this.users.transaction(async (manager) => {
       const found = await this.users.findByEmail(email.trim().toLowerCase(), manager);
       const user = found?.active ? found : null;
-      if (user) await this.credentials.useResetTokens(user.id, now, manager);
+      // The same statements either way (an id no row has, for no account): see the class comment.
+      await this.credentials.useResetTokens(user?.id ?? NO_USER, now, manager);
       await this.credentials.insertResetToken(
         { userId: user?.id ?? null, tokenHash: sha256(token), createdAt: now, expiresAt },
         manager,

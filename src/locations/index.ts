@@ -2,3 +2,6 @@
 export { LocationsModule } from './locations.module.js';
 export { Location } from './location.entity.js';
 export { locationUrl } from './json-ld.js';
+export { PhotoInput, PhotoResponse } from './dto/photo.dto.js';
+export { placeSvg, seedDemoPhoto } from './demo-photos.js';
+export { DirectoryPhotos, photoColumns, photoJsonLd } from './photos.js';

@@ -1,5 +1,7 @@
 import { scriptSafeJson } from '../common/http/script-safe-json.js';
+import type { PhotoResponse } from './dto/photo.dto.js';
 import type { Location } from './location.entity.js';
+import { photoJsonLd } from './photos.js';
 
 /** Where the public website shows a location. */
 export function locationUrl(siteUrl: string, slug: string): string {
@@ -9,12 +11,13 @@ export function locationUrl(siteUrl: string, slug: string): string {
 /**
  * A location as a complete schema.org `MedicalClinic`: its postal address, coordinates, telephone, email and the
  * `openingHoursSpecification` of its schedule (made by the hours feature: weekly hours and upcoming exceptions).
- * `@id` names the clinic so that a practitioner's `worksFor` can point at it.
+ * `@id` names the clinic so that a practitioner's `worksFor` can point at it. Its photo is the `image` (see photoJsonLd).
  */
 export function locationJsonLd(
   location: Location,
   siteUrl: string,
   openingHoursSpecification: Record<string, unknown>[] | undefined,
+  photo: PhotoResponse | null = null,
 ): Record<string, unknown> {
   const url = locationUrl(siteUrl, location.slug);
   return {
@@ -23,6 +26,7 @@ export function locationJsonLd(
     '@id': `${url}#clinic`,
     name: location.name,
     url,
+    ...photoJsonLd(photo),
     address: {
       '@type': 'PostalAddress',
       streetAddress: location.street,
@@ -45,6 +49,7 @@ export function locationJsonLdScript(
   location: Location,
   siteUrl: string,
   openingHoursSpecification: Record<string, unknown>[] | undefined,
+  photo: PhotoResponse | null = null,
 ): string {
-  return scriptSafeJson(locationJsonLd(location, siteUrl, openingHoursSpecification));
+  return scriptSafeJson(locationJsonLd(location, siteUrl, openingHoursSpecification, photo));
 }

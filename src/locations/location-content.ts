@@ -1,5 +1,6 @@
 import type { CreateLocationRequest, UpdateLocationRequest } from './dto/location.requests.js';
 import type { Location } from './location.entity.js';
+import { photoColumns } from './photos.js';
 
 /** The stored columns of the fields a create or update request sends (only those sent). */
 export function locationColumns(body: CreateLocationRequest | UpdateLocationRequest): Partial<Location> {
@@ -20,6 +21,7 @@ export function locationColumns(body: CreateLocationRequest | UpdateLocationRequ
     columns.latitude = body.geo?.latitude ?? null;
     columns.longitude = body.geo?.longitude ?? null;
   }
+  if (body.photo !== undefined) Object.assign(columns, photoColumns(body.photo));
   if (body.hoursKey !== undefined) columns.hoursKey = body.hoursKey;
   if (body.accessibilityNotes !== undefined) columns.accessibilityNotes = body.accessibilityNotes;
   if (body.parkingNotes !== undefined) columns.parkingNotes = body.parkingNotes;

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { StaffEditedEntity } from '../common/persistence/versioned.entity.js';
 import { HoursSchedule } from '../hours/index.js';
 
@@ -12,6 +12,8 @@ export const LOCATION_HOURS_FK = 'FK_locations_hours_key';
 @Entity({ name: 'locations' })
 // Coordinates come in pairs.
 @Check('CHK_locations_geo', '(latitude IS NULL) = (longitude IS NULL)')
+// Which locations show a media item (deleting it is refused while any does).
+@Index('IDX_locations_photo_media', ['photoMediaId'], { where: 'photo_media_id IS NOT NULL' })
 export class Location extends StaffEditedEntity {
   @Column({ type: 'varchar', length: 64, unique: true })
   slug!: string;
@@ -57,6 +59,16 @@ export class Location extends StaffEditedEntity {
   @ManyToOne(() => HoursSchedule, { onDelete: 'SET NULL', onUpdate: 'CASCADE' })
   @JoinColumn({ name: 'hours_key', referencedColumnName: 'key', foreignKeyConstraintName: LOCATION_HOURS_FK })
   hoursSchedule?: HoursSchedule;
+
+  /**
+   * A media library item as its photo; `photoAlt`, when set, overrides its alt text. As for article covers, no
+   * foreign key: deleting the item is refused while a location shows it (LocationMediaUsage).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  photoMediaId!: string | null;
+
+  @Column({ type: 'varchar', length: 250, nullable: true })
+  photoAlt!: string | null;
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   accessibilityNotes!: string | null;

@@ -54,7 +54,7 @@ export class LocationsController {
     @SlugParam('slug', MAX_LOCATION_SLUG_LENGTH) slug: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LocationDetailResponse> {
-    const { location, timeZone, openingHours } = await this.locations.getPublic(slug);
+    const { location, photo, timeZone, openingHours } = await this.locations.getPublic(slug);
     if (timeZone) {
       const left = secondsUntilNextLocalDay(timeZone, this.clock.now());
       const maxAge = Math.min(this.config.cache.maxAgeSeconds, left);
@@ -62,8 +62,8 @@ export class LocationsController {
       void reply.header('cache-control', publicCacheControl(maxAge, stale));
     }
     return {
-      ...mapLocation(location),
-      jsonLd: locationJsonLdScript(location, this.config.publicSiteUrl, openingHours),
+      ...mapLocation({ location, photo }),
+      jsonLd: locationJsonLdScript(location, this.config.publicSiteUrl, openingHours, photo),
     };
   }
 }

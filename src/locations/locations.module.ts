@@ -2,12 +2,15 @@ import { AuditModule } from '../audit/index.js';
 import { Feature } from '../common/feature/feature.js';
 import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { HoursModule } from '../hours/index.js';
+import { MediaModule } from '../media/index.js';
 import { AdminLocationsController } from './admin-locations.controller.js';
 import { demoLocationsSeeder } from './demo-locations.seeder.js';
 import { Location } from './location.entity.js';
 import { LocationsController } from './locations.controller.js';
 import { LocationsRepository } from './locations.repository.js';
+import { LocationMediaUsage } from './location-media-usage.js';
 import { LocationsService } from './locations.service.js';
+import { DirectoryPhotos } from './photos.js';
 
 @Feature({
   tag: {
@@ -17,8 +20,8 @@ import { LocationsService } from './locations.service.js';
   },
   entities: [Location],
   seeders: [demoLocationsSeeder],
-  imports: [AuditModule, HoursModule],
+  imports: [AuditModule, HoursModule, MediaModule],
   controllers: [LocationsController, AdminLocationsController],
-  providers: [LocationsRepository, LocationsService, VersionedWrites],
+  providers: [LocationsRepository, LocationsService, VersionedWrites, DirectoryPhotos, LocationMediaUsage],
 })
 export class LocationsModule {}

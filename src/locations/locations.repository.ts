@@ -37,6 +37,16 @@ export class LocationsRepository extends VersionedRepository<Location> {
     return this.manager(manager).findOneBy(Location, { slug });
   }
 
+  /** The slugs of the locations (published or not) whose photo is this media item, alphabetically. */
+  async slugsWithPhoto(mediaId: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await this.manager(manager).find(Location, {
+      select: { slug: true },
+      where: { photoMediaId: mediaId },
+      order: { slug: 'ASC' },
+    });
+    return rows.map((row) => row.slug);
+  }
+
   insert(fields: Partial<Location>, manager?: EntityManager): Promise<Location> {
     const m = this.manager(manager);
     return m.save(m.create(Location, fields));

@@ -15,6 +15,8 @@ import type {
 import { changedFields, locationColumns } from './location-content.js';
 import { type Location, LOCATION_HOURS_FK } from './location.entity.js';
 import { LocationsRepository } from './locations.repository.js';
+import type { PhotoResponse } from './dto/photo.dto.js';
+import { DirectoryPhotos } from './photos.js';
 
 /** The response cache tag of the public location list; a location's detail is cached under the hours' tag. */
 export const LOCATIONS_CACHE_TAG = 'locations';
@@ -38,9 +40,14 @@ const WRITE: WriteScope = {
 const unknownSchedule = (error: unknown): unknown =>
   unknownReference(error, [{ constraint: LOCATION_HOURS_FK, field: 'hoursKey', noun: 'operating-hours schedule' }]);
 
-/** A location and the schema.org opening hours of its schedule (undefined without one). */
-export interface LocationWithHours {
+/** A location with its photo looked up in the media library. */
+export interface LocationView {
   location: Location;
+  photo: PhotoResponse | null;
+}
+
+/** A location and the schema.org opening hours of its schedule (undefined without one). */
+export interface LocationWithHours extends LocationView {
   timeZone?: string;
   openingHours?: Record<string, unknown>[];
 }
@@ -52,13 +59,14 @@ export class LocationsService {
     private readonly writes: VersionedWrites,
     private readonly replicas: ReadReplicas,
     private readonly hours: HoursService,
+    private readonly photos: DirectoryPhotos,
   ) {}
 
-  async listPublic(query: ListLocationsQuery): Promise<Page<Location>> {
+  async listPublic(query: ListLocationsQuery): Promise<Page<LocationView>> {
     const [rows, total] = await this.replicas.read(LOCATIONS_CACHE_TAG, ({ manager }) =>
       this.locations.findPage({ telehealthOnly: query.telehealthOnly, published: true }, pageWindow(query), manager),
     );
-    return toPage(rows, total, query);
+    return toPage(await this.views(rows), total, query);
   }
 
   /** A published location with its opening hours, or 404. */
@@ -67,41 +75,46 @@ export class LocationsService {
       this.locations.findBySlug(slug, manager),
     );
     if (!location?.published) throw new AppException('not_found', 'No published location has this slug.');
-    if (location.hoursKey === null) return { location };
+    const [{ photo }] = await this.views([location]);
+    if (location.hoursKey === null) return { location, photo };
     try {
       const { schedule, upcoming } = await this.hours.getPublic(location.hoursKey);
       return {
         location,
+        photo,
         timeZone: schedule.timeZone,
         openingHours: openingHoursSpecification(schedule, upcoming),
       };
     } catch (error) {
       // Deleted since it was read: the location shows no hours (the foreign key clears the key).
-      if (error instanceof AppException && error.code === 'not_found') return { location };
+      if (error instanceof AppException && error.code === 'not_found') return { location, photo };
       throw error;
     }
   }
 
-  async list(query: AdminListLocationsQuery): Promise<Page<Location>> {
+  async list(query: AdminListLocationsQuery): Promise<Page<LocationView>> {
     const [rows, total] = await this.locations.findPage(
       { telehealthOnly: query.telehealthOnly, published: query.published },
       pageWindow(query),
     );
-    return toPage(rows, total, query);
+    return toPage(await this.views(rows), total, query);
   }
 
-  async get(id: string): Promise<Location> {
+  async get(id: string): Promise<LocationView> {
     const location = await this.locations.findById(id);
     if (!location) throw notFound(this.locations.noun);
-    return location;
+    return (await this.views([location]))[0];
   }
 
-  create(body: CreateLocationRequest, ctx: AuditContext): Promise<Location> {
-    return this.writes
+  async create(body: CreateLocationRequest, ctx: AuditContext): Promise<LocationView> {
+    const created = await this.writes
       .transaction(WRITE, async (manager) => {
+        await this.photos.claim(body.photo?.mediaId, manager);
         const location = await this.locations.insert(
           {
             hoursKey: null,
+            photoMediaId: null,
+            photoAlt: null,
             phone: null,
             email: null,
             latitude: null,
@@ -124,15 +137,22 @@ export class LocationsService {
       .catch((error: unknown) => {
         throw unknownSchedule(error);
       });
+    return (await this.views([created]))[0];
   }
 
-  update(id: string, body: UpdateLocationRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<Location> {
-    return this.writes
+  async update(
+    id: string,
+    body: UpdateLocationRequest,
+    ifMatch: string | undefined,
+    ctx: AuditContext,
+  ): Promise<LocationView> {
+    const updated = await this.writes
       .transaction(WRITE, async (manager) => {
-        const { entity } = await this.writes.change(manager, this.locations, id, ifMatch, ctx, (location) => {
+        const { entity } = await this.writes.change(manager, this.locations, id, ifMatch, ctx, async (location) => {
           const changes = locationColumns(body);
           const fields = changedFields(location, changes);
           if (fields.length === 0) return undefined;
+          if (fields.includes('photoMediaId')) await this.photos.claim(changes.photoMediaId, manager);
           Object.assign(location, changes);
           return { action: 'location.updated', metadata: { fields } };
         });
@@ -141,6 +161,7 @@ export class LocationsService {
       .catch((error: unknown) => {
         throw unknownSchedule(error);
       });
+    return (await this.views([updated]))[0];
   }
 
   remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
@@ -162,5 +183,10 @@ export class LocationsService {
           { extensions: { usedBy: user.who } },
         );
       });
+  }
+
+  private async views(rows: readonly Location[]): Promise<LocationView[]> {
+    const photos = await this.photos.of(rows);
+    return rows.map((location, i) => ({ location, photo: photos[i] }));
   }
 }

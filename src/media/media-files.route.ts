@@ -32,9 +32,13 @@ export function registerMediaHttp(fastify: FastifyInstance, storage: MediaStorag
   void fastify.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES } });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
-    if (request.isMultipart() && config?.[MULTIPART_ROUTE] !== true) {
+    const multipartRoute = config?.[MULTIPART_ROUTE] === true;
+    if (request.isMultipart() && !multipartRoute) {
       return done(new AppException('unsupported_media_type', 'This operation takes a JSON body (application/json).'));
     }
+    // A JSON body sent to the upload is dropped here, so that the upload answers 415 (after the credentials are
+    // checked) rather than the "takes no request body" the validation guard gives to routes without a body.
+    if (multipartRoute && !request.isMultipart()) request.body = undefined;
     done();
   });
 

@@ -1,12 +1,37 @@
 import { In } from 'typeorm';
 import type { Seeder } from '../common/feature/seeder.js';
-import { Location } from '../locations/index.js';
+import { Location, seedDemoPhoto } from '../locations/index.js';
 import { Service } from '../services/index.js';
 import type { CreatePractitionerRequest } from './dto/practitioner.requests.js';
 import { NEW_PRACTITIONER, practitionerColumns } from './practitioner-content.js';
 import { PractitionersRepository } from './practitioners.repository.js';
 
-const DEMO: CreatePractitionerRequest[] = [
+/** A portrait's colours: a soft background gradient, and the figure's clothes and hair. */
+interface Portrait {
+  from: string;
+  to: string;
+  clothes: string;
+  hair: string;
+}
+
+/** An abstract portrait (head and shoulders on a gradient), drawn here: no photo of anyone copied from anywhere. */
+function portraitSvg({ from, to, clothes, hair }: Portrait): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="600">` +
+    `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
+    `<stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs>` +
+    `<rect width="480" height="600" fill="url(#g)"/>` +
+    `<ellipse cx="240" cy="590" rx="190" ry="180" fill="${clothes}"/>` +
+    `<rect x="215" y="330" width="50" height="80" fill="#d9a98a"/>` +
+    `<ellipse cx="240" cy="250" rx="92" ry="112" fill="${hair}"/>` +
+    `<ellipse cx="240" cy="275" rx="78" ry="95" fill="#e8bc9c"/>` +
+    `</svg>`
+  );
+}
+
+type DemoPractitioner = CreatePractitionerRequest & { portrait: Portrait };
+
+const DEMO: DemoPractitioner[] = [
   {
     name: 'Elena Marsh',
     slug: 'elena-marsh',
@@ -27,6 +52,7 @@ const DEMO: CreatePractitionerRequest[] = [
     acceptingNewClients: true,
     sortOrder: 10,
     published: true,
+    portrait: { from: '#f3e6d8', to: '#d9b99b', clothes: '#3f6f73', hair: '#4a3426' },
   },
   {
     name: 'Jordan Reyes',
@@ -46,6 +72,7 @@ const DEMO: CreatePractitionerRequest[] = [
     acceptingNewClientsNote: 'Waitlist open for spring.',
     sortOrder: 20,
     published: true,
+    portrait: { from: '#dfeee6', to: '#9cc5ae', clothes: '#6b4f7a', hair: '#1f1b1a' },
   },
   {
     name: 'Priya Nair',
@@ -64,6 +91,7 @@ const DEMO: CreatePractitionerRequest[] = [
     acceptingNewClients: true,
     sortOrder: 30,
     published: true,
+    portrait: { from: '#dbe7f3', to: '#9fb8d6', clothes: '#a0524d', hair: '#231815' },
   },
   {
     name: 'Samuel Okafor',
@@ -83,13 +111,14 @@ const DEMO: CreatePractitionerRequest[] = [
     acceptingNewClientsNote: 'Evening slots only.',
     sortOrder: 40,
     published: true,
+    portrait: { from: '#fbe3c8', to: '#e0ad84', clothes: '#2e4057', hair: '#2b2b2b' },
   },
 ];
 
-/** Four demo practitioners linked to the demo services and locations (those that exist). */
+/** Four demo practitioners with portraits drawn at seed time, linked to the demo services and locations (those that exist). */
 export const demoPractitionersSeeder: Seeder = {
   name: 'demo-practitioners',
-  async run(manager) {
+  async run(manager, context) {
     const practitioners = new PractitionersRepository(manager.connection);
     const services = new Set(
       (
@@ -109,7 +138,13 @@ export const demoPractitionersSeeder: Seeder = {
     );
     for (const demo of DEMO) {
       if (await practitioners.findBySlug(demo.slug, manager)) continue;
-      const created = await practitioners.insert({ ...NEW_PRACTITIONER, ...practitionerColumns(demo) }, manager);
+      const { portrait, ...fields } = demo;
+      const alt = `An illustrated portrait of ${demo.name}`;
+      const mediaId = await seedDemoPhoto(manager, context.config, portraitSvg(portrait), alt);
+      const created = await practitioners.insert(
+        { ...NEW_PRACTITIONER, ...practitionerColumns({ ...fields, photo: { mediaId } }) },
+        manager,
+      );
       await practitioners.replaceLinks(
         created.id,
         {

@@ -5,7 +5,11 @@ import { canonicalLanguage } from './languages.js';
 
 const SITE = 'https://clinic.example';
 
-function view(overrides: Partial<Practitioner> = {}, locations: PractitionerView['locations'] = []): PractitionerView {
+function view(
+  overrides: Partial<Practitioner> = {},
+  locations: PractitionerView['locations'] = [],
+  photo: PractitionerView['photo'] = null,
+): PractitionerView {
   const practitioner = {
     slug: 'maya',
     name: 'Maya',
@@ -16,7 +20,7 @@ function view(overrides: Partial<Practitioner> = {}, locations: PractitionerView
     specialties: [],
     ...overrides,
   } as unknown as Practitioner;
-  return { practitioner, services: [], locations };
+  return { practitioner, services: [], locations, photo };
 }
 
 describe('practitionerJsonLd', () => {
@@ -28,6 +32,24 @@ describe('practitionerJsonLd', () => {
       name: 'Maya',
       url: `${SITE}/practitioners/maya`,
     });
+  });
+
+  it('names the photo as the image when its URL is absolute (MEDIA_BASE_URL set), never a relative one', () => {
+    const photo = {
+      url: 'https://api.clinic.example/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg',
+      alt: 'Maya in the garden room',
+      width: 640,
+      height: 800,
+      srcset: { avif: '', webp: '', jpeg: '' },
+      mediaId: '0b5f0c36-5d4e-4d37-9d2e-3b1f6d2c7a10',
+    };
+    expect(practitionerJsonLd(view({}, [], photo), SITE).image).toEqual({
+      '@type': 'ImageObject',
+      url: photo.url,
+      caption: 'Maya in the garden room',
+    });
+    const relative = { ...photo, url: '/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg' };
+    expect(practitionerJsonLd(view({}, [], relative), SITE)).not.toHaveProperty('image');
   });
 
   it('never shows a licence that is not public', () => {

@@ -1,5 +1,5 @@
 import { scriptSafeJson } from '../common/http/script-safe-json.js';
-import { locationUrl } from '../locations/index.js';
+import { locationUrl, photoJsonLd } from '../locations/index.js';
 import type { PractitionerView } from './practitioner-view.js';
 
 /** Where the public website shows a practitioner. */
@@ -10,7 +10,8 @@ export function practitionerUrl(siteUrl: string, slug: string): string {
 /**
  * A published practitioner as a schema.org `Person`: `jobTitle`, `knowsLanguage` (BCP 47), `hasCredential` (their
  * credentials, and their public licences with where they are valid), `worksFor` (the locations' `MedicalClinic`s, by
- * the same `@id` as the locations' own JSON-LD), `knowsAbout` (specialties). Non-public licences never appear.
+ * the same `@id` as the locations' own JSON-LD), `knowsAbout` (specialties), `image` (their photo, see photoJsonLd).
+ * Non-public licences never appear.
  */
 export function practitionerJsonLd(view: PractitionerView, siteUrl: string): Record<string, unknown> {
   const p = view.practitioner;
@@ -33,6 +34,7 @@ export function practitionerJsonLd(view: PractitionerView, siteUrl: string): Rec
     '@id': `${url}#person`,
     name: p.name,
     url,
+    ...photoJsonLd(view.photo),
     ...(p.jobTitle ? { jobTitle: p.jobTitle } : {}),
     ...(p.languages.length ? { knowsLanguage: p.languages } : {}),
     ...(credentials.length ? { hasCredential: credentials } : {}),

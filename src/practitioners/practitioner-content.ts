@@ -1,4 +1,5 @@
 import { renderBody } from '../articles/index.js';
+import { photoColumns } from '../locations/index.js';
 import type { CreatePractitionerRequest, UpdatePractitionerRequest } from './dto/practitioner.requests.js';
 import { canonicalLanguage } from './languages.js';
 import type { Practitioner } from './practitioner.entity.js';
@@ -25,6 +26,7 @@ export function practitionerColumns(
     columns.bio = body.bio;
     columns.bioHtml = renderBody(body.bio).html;
   }
+  if (body.photo !== undefined) Object.assign(columns, photoColumns(body.photo));
   if (body.specialties !== undefined) columns.specialties = body.specialties;
   if (body.approaches !== undefined) columns.approaches = body.approaches;
   if (body.languages !== undefined) {
@@ -47,6 +49,8 @@ export const NEW_PRACTITIONER: Omit<
   jobTitle: null,
   credentials: [],
   licenses: [],
+  photoMediaId: null,
+  photoAlt: null,
   bio: '',
   bioHtml: '',
   specialties: [],

@@ -19,6 +19,8 @@ export interface License {
 @Entity({ name: 'practitioners' })
 // The public list: published ones in the clinic's order.
 @Index('IDX_practitioners_public_order', ['sortOrder', 'name', 'id'], { where: 'published' })
+// Which practitioners show a media item (deleting it is refused while any does).
+@Index('IDX_practitioners_photo_media', ['photoMediaId'], { where: 'photo_media_id IS NOT NULL' })
 export class Practitioner extends StaffEditedEntity {
   @Column({ type: 'varchar', length: 120, unique: true })
   slug!: string;
@@ -39,6 +41,16 @@ export class Practitioner extends StaffEditedEntity {
 
   @Column({ type: 'jsonb' })
   licenses!: License[];
+
+  /**
+   * A media library item as their photo; `photoAlt`, when set, overrides its alt text. As for article covers, no
+   * foreign key: deleting the item is refused while a practitioner shows it (PractitionerMediaUsage).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  photoMediaId!: string | null;
+
+  @Column({ type: 'varchar', length: 250, nullable: true })
+  photoAlt!: string | null;
 
   @Column({ type: 'text' })
   bio!: string;

@@ -1,4 +1,6 @@
 import { AuditModule } from '../audit/index.js';
+import { DirectoryPhotos } from '../locations/index.js';
+import { MediaModule } from '../media/index.js';
 import { Feature } from '../common/feature/feature.js';
 import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { AdminPractitionersController } from './admin-practitioners.controller.js';
@@ -8,6 +10,7 @@ import { PractitionerSlugRedirect } from './practitioner-slug.entity.js';
 import { Practitioner } from './practitioner.entity.js';
 import { PractitionersController } from './practitioners.controller.js';
 import { PractitionersRepository } from './practitioners.repository.js';
+import { PractitionerMediaUsage } from './practitioner-media-usage.js';
 import { PractitionersService } from './practitioners.service.js';
 
 @Feature({
@@ -18,8 +21,8 @@ import { PractitionersService } from './practitioners.service.js';
   },
   entities: [Practitioner, PractitionerService, PractitionerLocation, PractitionerSlugRedirect],
   seeders: [demoPractitionersSeeder],
-  imports: [AuditModule],
+  imports: [AuditModule, MediaModule],
   controllers: [PractitionersController, AdminPractitionersController],
-  providers: [PractitionersRepository, PractitionersService, VersionedWrites],
+  providers: [PractitionersRepository, PractitionersService, VersionedWrites, DirectoryPhotos, PractitionerMediaUsage],
 })
 export class PractitionersModule {}

@@ -6,7 +6,7 @@ import { Location } from '../locations/index.js';
 import { Service } from '../services/index.js';
 import { PractitionerLocation, PractitionerService } from './practitioner-links.entity.js';
 import { PractitionerSlugRedirect } from './practitioner-slug.entity.js';
-import type { PractitionerView } from './practitioner-view.js';
+import type { LinkedPractitioner } from './practitioner-view.js';
 import { Practitioner } from './practitioner.entity.js';
 
 /** The list filters, combined; an absent one does not filter. */
@@ -98,7 +98,7 @@ export class PractitionersRepository extends VersionedRepository<Practitioner> {
     practitioners: readonly Practitioner[],
     publishedOnly: boolean,
     manager?: EntityManager,
-  ): Promise<PractitionerView[]> {
+  ): Promise<LinkedPractitioner[]> {
     if (practitioners.length === 0) return [];
     const m = this.manager(manager);
     const ids = practitioners.map((p) => p.id);
@@ -127,6 +127,16 @@ export class PractitionersRepository extends VersionedRepository<Practitioner> {
         .filter((l) => l.practitionerId === practitioner.id)
         .map(({ slug, name }) => ({ slug, name })),
     }));
+  }
+
+  /** The slugs of the practitioners (published or not) whose photo is this media item, alphabetically. */
+  async slugsWithPhoto(mediaId: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await this.manager(manager).find(Practitioner, {
+      select: { slug: true },
+      where: { photoMediaId: mediaId },
+      order: { slug: 'ASC' },
+    });
+    return rows.map((row) => row.slug);
   }
 
   insert(fields: Partial<Practitioner>, manager?: EntityManager): Promise<Practitioner> {

@@ -14,7 +14,8 @@ import type {
 } from './dto/practitioner.requests.js';
 import { PRACTITIONER_LOCATION_FK, PRACTITIONER_SERVICE_FK } from './practitioner-links.entity.js';
 import { changedFields, NEW_PRACTITIONER, practitionerColumns } from './practitioner-content.js';
-import type { PractitionerView } from './practitioner-view.js';
+import { DirectoryPhotos } from '../locations/index.js';
+import type { LinkedPractitioner, PractitionerView } from './practitioner-view.js';
 import type { Practitioner } from './practitioner.entity.js';
 import { PractitionersRepository } from './practitioners.repository.js';
 
@@ -48,6 +49,7 @@ export class PractitionersService {
     private readonly practitioners: PractitionersRepository,
     private readonly writes: VersionedWrites,
     private readonly replicas: ReadReplicas,
+    private readonly photos: DirectoryPhotos,
   ) {}
 
   /** Published practitioners matching the filters, with their published services and locations. */
@@ -58,7 +60,7 @@ export class PractitionersService {
         pageWindow(query),
         manager,
       );
-      return toPage(await this.practitioners.views(rows, true, manager), total, query);
+      return toPage(await this.withPhotos(await this.practitioners.views(rows, true, manager)), total, query);
     });
   }
 
@@ -67,7 +69,7 @@ export class PractitionersService {
     return this.replicas.read(PRACTITIONERS_CACHE_TAG, async ({ manager }) => {
       const practitioner = await this.practitioners.findBySlug(slug, manager);
       if (practitioner?.published) {
-        const [view] = await this.practitioners.views([practitioner], true, manager);
+        const [view] = await this.withPhotos(await this.practitioners.views([practitioner], true, manager));
         return { view };
       }
       const renamed = practitioner ? null : await this.practitioners.renamedTo(slug, manager);
@@ -93,6 +95,7 @@ export class PractitionersService {
 
   async create(body: CreatePractitionerRequest, ctx: AuditContext): Promise<AdminPractitionerView> {
     const practitioner = await this.write(async (manager) => {
+      await this.photos.claim(body.photo?.mediaId, manager);
       await this.practitioners.dropRedirect(body.slug, manager);
       const created = await this.practitioners.insert(
         {
@@ -143,6 +146,7 @@ export class PractitionersService {
       if (links.services) fields.push('services');
       if (links.locations) fields.push('locations');
       if (fields.length === 0) return;
+      if (fields.includes('photoMediaId')) await this.photos.claim(changes.photoMediaId, manager);
       const oldSlug = practitioner.slug;
       if (changes.slug !== undefined && changes.slug !== oldSlug) {
         await this.practitioners.dropRedirect(changes.slug, manager);
@@ -170,9 +174,14 @@ export class PractitionersService {
   }
 
   private async adminViews(rows: Practitioner[]): Promise<AdminPractitionerView[]> {
-    const views = await this.practitioners.views(rows, false);
+    const views = await this.withPhotos(await this.practitioners.views(rows, false));
     const previous = await this.practitioners.previousSlugs(rows.map((p) => p.id));
     return views.map((view) => ({ ...view, previousSlugs: previous.get(view.practitioner.id) ?? [] }));
+  }
+
+  private async withPhotos(views: LinkedPractitioner[]): Promise<PractitionerView[]> {
+    const photos = await this.photos.of(views.map((v) => v.practitioner));
+    return views.map((view, i) => ({ ...view, photo: photos[i] }));
   }
 
   private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

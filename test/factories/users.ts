@@ -28,6 +28,7 @@ export type UserJson = {
   role: string;
   active: boolean;
   lastLoginAt: string | null;
+  mfaEnabled: boolean;
   createdAt: string;
   updatedAt: string;
 };

@@ -11,6 +11,7 @@ import {
   QueryBoolean,
 } from '../../common/validation/decorators.js';
 import { IsE164 } from '../phone.js';
+import { PhotoInput } from './photo.dto.js';
 
 export const MAX_LOCATION_SLUG_LENGTH = 64;
 
@@ -66,6 +67,10 @@ export class CreateLocationRequest {
 
   @IsNestedObject(GeoInput, { optional: true, nullable: true })
   readonly geo?: GeoInput | null;
+
+  /** A media library item as its photo (`{ "mediaId": "…" }`, with an optional `alt` of its own); null for none. */
+  @IsNestedObject(PhotoInput, { optional: true, nullable: true })
+  readonly photo?: PhotoInput | null;
 
   @IsSlug({
     maxLength: 64,

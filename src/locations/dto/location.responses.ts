@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
-import type { Location } from '../location.entity.js';
+import type { LocationView } from '../locations.service.js';
+import { PhotoResponse } from './photo.dto.js';
 
 export class AddressResponse {
   @ApiProperty({ example: '1200 Harbor Street, Suite 3' })
@@ -46,6 +47,10 @@ export class LocationResponse {
 
   @ApiProperty({ type: GeoResponse, nullable: true })
   readonly geo!: GeoResponse | null;
+
+  /** From the media library; null when it has none. */
+  @ApiProperty({ type: PhotoResponse, nullable: true })
+  readonly photo!: PhotoResponse | null;
 
   /** The operating-hours schedule that applies (see `GET /api/v1/hours/{key}`). */
   @ApiProperty({ type: String, nullable: true, example: 'office' })
@@ -99,7 +104,7 @@ export class AdminLocationResponse extends LocationResponse {
   readonly updatedAt!: string;
 }
 
-export function mapLocation(l: Location): LocationResponse {
+export function mapLocation({ location: l, photo }: LocationView): LocationResponse {
   return {
     slug: l.slug,
     name: l.name,
@@ -113,6 +118,7 @@ export function mapLocation(l: Location): LocationResponse {
     phone: l.phone,
     email: l.email,
     geo: l.latitude !== null && l.longitude !== null ? { latitude: l.latitude, longitude: l.longitude } : null,
+    photo,
     hoursKey: l.hoursKey,
     accessibilityNotes: l.accessibilityNotes,
     parkingNotes: l.parkingNotes,
@@ -120,10 +126,11 @@ export function mapLocation(l: Location): LocationResponse {
   };
 }
 
-export function mapAdminLocation(l: Location): AdminLocationResponse {
+export function mapAdminLocation(view: LocationView): AdminLocationResponse {
+  const l = view.location;
   return {
     id: l.id,
-    ...mapLocation(l),
+    ...mapLocation(view),
     published: l.published,
     sortOrder: l.sortOrder,
     version: l.version,

@@ -14,12 +14,14 @@ import {
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
 import {
   IsFlag,
+  IsNestedObject,
   IsSlug,
   IsText,
   IsWholeNumber,
   QueryBoolean,
   SLUG_PATTERN,
 } from '../../common/validation/decorators.js';
+import { PhotoInput } from '../../locations/index.js';
 import { IsServiceSlug, IsTextList, MAX_SERVICE_SLUG_LENGTH } from '../../services/index.js';
 import { AreLanguageTags } from '../languages.js';
 
@@ -87,6 +89,10 @@ export class CreatePractitionerRequest {
   @IsArray()
   @ApiPropertyOptional({ type: [LicenseInput], maxItems: 20, description: 'Non-public ones are never shown publicly.' })
   readonly licenses?: LicenseInput[];
+
+  /** A media library item as their photo (`{ "mediaId": "…" }`, with an optional `alt` of its own); null for none. */
+  @IsNestedObject(PhotoInput, { optional: true, nullable: true })
+  readonly photo?: PhotoInput | null;
 
   /** Markdown (as articles): raw HTML is shown as text. */
   @IsText({

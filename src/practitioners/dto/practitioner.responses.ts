@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
+import { PhotoResponse } from '../../locations/index.js';
 import type { PractitionerView } from '../practitioner-view.js';
 
 export class PublicLicenseResponse {
@@ -34,6 +35,10 @@ export class PractitionerResponse {
 
   @ApiProperty({ type: [String], example: ['LMFT'] })
   readonly credentials!: string[];
+
+  /** From the media library; null when they have none. */
+  @ApiProperty({ type: PhotoResponse, nullable: true })
+  readonly photo!: PhotoResponse | null;
 
   @ApiProperty({ type: [String], example: ['anxiety', 'couples'] })
   readonly specialties!: string[];
@@ -122,13 +127,19 @@ export class AdminPractitionerResponse extends PractitionerResponse {
   readonly updatedAt!: string;
 }
 
-export function mapPractitioner({ practitioner: p, services, locations }: PractitionerView): PractitionerResponse {
+export function mapPractitioner({
+  practitioner: p,
+  services,
+  locations,
+  photo,
+}: PractitionerView): PractitionerResponse {
   return {
     slug: p.slug,
     name: p.name,
     pronouns: p.pronouns,
     jobTitle: p.jobTitle,
     credentials: p.credentials,
+    photo,
     specialties: p.specialties,
     approaches: p.approaches,
     languages: p.languages,

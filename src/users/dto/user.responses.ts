@@ -21,6 +21,9 @@ export class UserResponse {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   readonly lastLoginAt!: string | null;
 
+  @ApiProperty({ description: 'A second factor (TOTP) is on: sign-in asks for a code.', example: true })
+  readonly mfaEnabled!: boolean;
+
   @ApiProperty({ format: 'date-time' })
   readonly createdAt!: string;
 
@@ -28,7 +31,7 @@ export class UserResponse {
   readonly updatedAt!: string;
 }
 
-/** The fields of a user that leave the API; the password hash and token version never do. */
+/** The fields of a user that leave the API; the password hash, token version and second-factor secret never do. */
 export function mapUser(user: User): UserResponse {
   return {
     id: user.id,
@@ -37,6 +40,7 @@ export function mapUser(user: User): UserResponse {
     role: user.role,
     active: user.active,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    mfaEnabled: user.totpEnabledAt !== null,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type MediaUsage, MediaUsageProvider } from '../media/index.js';
+import { PractitionersRepository } from './practitioners.repository.js';
+
+/** Practitioners show media items as photos: deleting one that is any practitioner's photo is refused, naming the slugs. */
+@MediaUsageProvider()
+@Injectable()
+export class PractitionerMediaUsage implements MediaUsage {
+  readonly kind = 'practitioners';
+
+  constructor(private readonly practitioners: PractitionersRepository) {}
+
+  usersOf(mediaId: string, manager?: EntityManager): Promise<string[]> {
+    return this.practitioners.slugsWithPhoto(mediaId, manager);
+  }
+}
