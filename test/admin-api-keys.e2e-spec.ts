@@ -19,7 +19,7 @@ const HOURS = '/api/v1/integration-fixtures/hours';
 const SECRET = /^wck_[A-Za-z0-9_-]{43}$/;
 /** These tests are not about rate limits: keep the ceilings out of the way. */
 const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
-const KEY_FIELDS = ['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes'];
+const KEY_FIELDS = ['createdAt', 'createdBy', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes'];
 const NO_KEY = { code: 'unauthorized', detail: 'A valid X-API-Key header is required.' } as const;
 const BAD_TOKEN = { code: 'unauthorized', detail: 'A valid bearer token is required.' } as const;
 const SCOPES_MESSAGE = 'scopes must be a list of: testimonials:read, articles:read, hours:read, site';
@@ -72,6 +72,7 @@ describe('/api/v1/admin/api-keys', () => {
         name: 'Partner directory widget',
         prefix: expect.any(String),
         scopes: ['hours:read', 'testimonials:read'],
+        createdBy: { id: admin.user.id, displayName: admin.user.displayName, deleted: false },
         createdAt: expect.stringMatching(ISO),
         lastUsedAt: null,
         expiresAt: '2098-12-31T22:00:00.000Z',
@@ -90,6 +91,7 @@ describe('/api/v1/admin/api-keys', () => {
         name: 'CRM',
         prefix: (res.body as CreatedKey).secret.slice(0, 12),
         scopes: ['articles:read', 'hours:read', 'site', 'testimonials:read'],
+        createdBy: { id: admin.user.id, displayName: admin.user.displayName, deleted: false },
         createdAt: expect.stringMatching(ISO),
         lastUsedAt: null,
         expiresAt: null,
@@ -474,7 +476,7 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
     for (const key of keys) {
       expect(res.text).not.toContain(key.secret.slice(key.prefix.length));
     }
-    expect(res.text).not.toMatch(/secret|created_?by/i);
+    expect(res.text).not.toMatch(/secret|created_by/i);
   });
 
   it('pages', async () => {
@@ -500,6 +502,21 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
     expectNoContent(await revoke(keys[1].id));
     const res = await list();
     expect(res.body.data[1]).toEqual(listed(keys[1], { revokedAt: expect.stringMatching(ISO) }));
+  });
+
+  it('keeps the keys of a deleted admin working, and shows their creator as deleted', async () => {
+    const leaving = await createStaff(app(), 'admin');
+    const kept = await createApiKey(app(), leaving, { name: 'Made by a leaver', scopes: ['hours:read'] });
+    expect((await app().http().delete(`/api/v1/admin/users/${leaving.user.id}`).set(admin.auth)).status).toBe(204);
+
+    const shown = (await list()).body.data.find((k: CreatedKey) => k.id === kept.id);
+    expect(shown).toEqual(listed(kept, { createdBy: { id: leaving.user.id, displayName: null, deleted: true } }));
+    expect((await app().http().get(`${BASE}/${kept.id}`).set(admin.auth)).body.createdBy).toEqual({
+      id: leaving.user.id,
+      displayName: null,
+      deleted: true,
+    });
+    expect((await use(HOURS, kept.secret)).status).toBe(200);
   });
 
   it.each([

@@ -2450,9 +2450,22 @@ export interface components {
             /** Format: uuid */
             withdrawnBy: string | null;
         };
+        ApiKeyCreatorResponse: {
+            /** @description The account was deleted since: the key keeps working (keys belong to the clinic). */
+            deleted: boolean;
+            /**
+             * @description Null once deleted.
+             * @example Dana Whitfield
+             */
+            displayName: string | null;
+            /** Format: uuid */
+            id: string;
+        };
         ApiKeyResponse: {
             /** Format: date-time */
             createdAt: string;
+            /** @description Who created it; null for a key made without an account (a script). */
+            createdBy: components["schemas"]["ApiKeyCreatorResponse"] | (null);
             /** Format: date-time */
             expiresAt: string | null;
             /** Format: uuid */
@@ -3183,6 +3196,8 @@ export interface components {
         CreatedApiKeyResponse: {
             /** Format: date-time */
             createdAt: string;
+            /** @description Who created it; null for a key made without an account (a script). */
+            createdBy: components["schemas"]["ApiKeyCreatorResponse"] | (null);
             /** Format: date-time */
             expiresAt: string | null;
             /** Format: uuid */
@@ -5266,6 +5281,11 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "createdAt": "2026-03-02T09:30:00.000Z",
+                     *           "createdBy": {
+                     *             "deleted": true,
+                     *             "displayName": "Dana Whitfield",
+                     *             "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *           },
                      *           "expiresAt": "2026-03-02T09:30:00.000Z",
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "lastUsedAt": "2026-03-02T09:30:00.000Z",
@@ -5386,6 +5406,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": {
+                     *         "deleted": true,
+                     *         "displayName": "Dana Whitfield",
+                     *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *       },
                      *       "expiresAt": "2026-03-02T09:30:00.000Z",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastUsedAt": "2026-03-02T09:30:00.000Z",
@@ -5502,6 +5527,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "createdAt": "2026-03-02T09:30:00.000Z",
+                     *       "createdBy": {
+                     *         "deleted": true,
+                     *         "displayName": "Dana Whitfield",
+                     *         "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21"
+                     *       },
                      *       "expiresAt": "2026-03-02T09:30:00.000Z",
                      *       "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *       "lastUsedAt": "2026-03-02T09:30:00.000Z",

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ApiKeyScope } from '../common/access/scopes.js';
+import { User } from '../users/user.entity.js';
 
 @Entity({ name: 'api_keys' })
 export class ApiKey {
@@ -21,8 +22,17 @@ export class ApiKey {
   @Column({ type: 'text', array: true })
   scopes!: ApiKeyScope[];
 
+  /**
+   * The admin who created it. Keys belong to the clinic, not to that person: deleting the account leaves its keys
+   * working (no foreign key), and the listing shows the creator as deleted.
+   */
   @Column({ type: 'uuid', nullable: true })
   createdBy!: string | null;
+
+  /** The creator's account, when it still exists (loaded by the repository's reads). */
+  @ManyToOne(() => User, { createForeignKeyConstraints: false, nullable: true })
+  @JoinColumn({ name: 'created_by' })
+  creator?: User | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -16,11 +16,16 @@ export class ApiKeysRepository extends AggregateRepository<ApiKey> {
 
   /** One page of keys, newest first (ties by id), and how many there are in all. */
   findPage(window: { skip: number; take: number }, manager?: EntityManager): Promise<[ApiKey[], number]> {
-    return this.manager(manager).findAndCount(ApiKey, { order: { createdAt: 'DESC', id: 'ASC' }, ...window });
+    return this.manager(manager).findAndCount(ApiKey, {
+      relations: { creator: true },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      ...window,
+    });
   }
 
+  /** The key with its creator's account (null once deleted). */
   findById(id: string, manager?: EntityManager): Promise<ApiKey | null> {
-    return this.manager(manager).findOneBy(ApiKey, { id });
+    return this.manager(manager).findOne(ApiKey, { where: { id }, relations: { creator: true } });
   }
 
   /** The key, locked until the transaction ends (`SELECT … FOR UPDATE`). */

@@ -66,7 +66,8 @@ export class ApiKeysService {
         entityId: key.id,
         metadata: { scopes: key.scopes },
       });
-      return { key, secret };
+      // Read back with its creator, as every other answer about a key shows it.
+      return { key: (await this.keys.findById(key.id, manager))!, secret };
     });
   }
 

@@ -8,6 +8,7 @@ export interface CreatedKey {
   name: string;
   prefix: string;
   scopes: string[];
+  createdBy: { id: string; displayName: string | null; deleted: boolean } | null;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;

@@ -2,6 +2,17 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { ApiKey } from '../api-key.entity.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../../common/access/scopes.js';
 
+export class ApiKeyCreatorResponse {
+  @ApiProperty({ format: 'uuid' })
+  readonly id!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Dana Whitfield', description: 'Null once deleted.' })
+  readonly displayName!: string | null;
+
+  @ApiProperty({ description: 'The account was deleted since: the key keeps working (keys belong to the clinic).' })
+  readonly deleted!: boolean;
+}
+
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' })
   readonly id!: string;
@@ -14,6 +25,13 @@ export class ApiKeyResponse {
 
   @ApiProperty({ enum: API_KEY_SCOPES, enumName: 'ApiKeyScope', isArray: true })
   readonly scopes!: ApiKeyScope[];
+
+  @ApiProperty({
+    type: ApiKeyCreatorResponse,
+    nullable: true,
+    description: 'Who created it; null for a key made without an account (a script).',
+  })
+  readonly createdBy!: ApiKeyCreatorResponse | null;
 
   @ApiProperty({ format: 'date-time' })
   readonly createdAt!: string;
@@ -42,6 +60,10 @@ export function mapApiKey(key: ApiKey): ApiKeyResponse {
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
+    createdBy:
+      key.createdBy === null
+        ? null
+        : { id: key.createdBy, displayName: key.creator?.displayName ?? null, deleted: !key.creator },
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     expiresAt: key.expiresAt?.toISOString() ?? null,
