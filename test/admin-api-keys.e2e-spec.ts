@@ -509,7 +509,7 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
     const kept = await createApiKey(app(), leaving, { name: 'Made by a leaver', scopes: ['hours:read'] });
     expect((await app().http().delete(`/api/v1/admin/users/${leaving.user.id}`).set(admin.auth)).status).toBe(204);
 
-    const shown = (await list()).body.data.find((k: CreatedKey) => k.id === kept.id);
+    const shown = ((await list()).body.data as CreatedKey[]).find((k) => k.id === kept.id);
     expect(shown).toEqual(listed(kept, { createdBy: { id: leaving.user.id, displayName: null, deleted: true } }));
     expect((await app().http().get(`${BASE}/${kept.id}`).set(admin.auth)).body.createdBy).toEqual({
       id: leaving.user.id,

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ApiKeyScope } from '../common/access/scopes.js';
-import { User } from '../users/user.entity.js';
+import { User } from '../users/index.js';
 
 @Entity({ name: 'api_keys' })
 export class ApiKey {
