@@ -512,6 +512,19 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       expect((await http().get(pathOf(two.url))).status).toBe(404);
     });
 
+    it('serves the files again when the same bytes are uploaded after their last item was deleted', async () => {
+      const bytes = await solid(240, 120).png().toBuffer();
+      const first = await uploaded(bytes, 'a.png', 'image/png');
+      expectNoContent(await http().delete(`${ADMIN}/${first.id}`).set(editor.auth));
+      expect((await http().get(pathOf(first.url))).status).toBe(404);
+      const again = await uploaded(bytes, 'b.png', 'image/png');
+      expect(again.url).toBe(first.url);
+      for (const file of [again.original, ...again.variants]) expect((await fetchFile(file.url)).status).toBe(200);
+      const other = await uploaded(bytes, 'c.png', 'image/png');
+      expectNoContent(await http().delete(`${ADMIN}/${again.id}`).set(editor.auth));
+      for (const file of [other.original, ...other.variants]) expect((await fetchFile(file.url)).status).toBe(200);
+    });
+
     it('answers 401 without credentials and 403 to front desk on every route; admins and editors get in', async () => {
       const item = await uploaded(await solid(60, 60).png().toBuffer(), 'a.png', 'image/png');
       const routes = [

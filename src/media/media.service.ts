@@ -1,5 +1,6 @@
 import './media.problems.js';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AuditContext } from '../common/audit/audit-log.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { type Page, pageWindow, toPage } from '../common/pagination/pagination.js';
@@ -16,6 +17,8 @@ import type { Upload } from './media-upload.js';
 /** The media library: uploads (checked, cleaned, made into variants), alt text, deletes refused while in use. */
 @Injectable()
 export class MediaService {
+  private readonly logger = new Logger(MediaService.name);
+
   constructor(
     private readonly media: MediaRepository,
     private readonly storage: MediaStorage,
@@ -78,9 +81,14 @@ export class MediaService {
     });
   }
 
-  /** Refused (409 `media_in_use`) while any feature's record shows the item; its files go with its last item. */
-  remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
-    return this.writes.transaction({}, async (manager) => {
+  /**
+   * Refused (409 `media_in_use`) while any feature's record shows the item; its files go with its last item. Upload
+   * and delete of the same bytes hold the hash's lock (MediaRepository.lockHash), so the files are never removed
+   * under an upload that is reusing them. Files in a directory cannot be rolled back: they are removed after the
+   * delete commits, in a transaction of their own, under the lock and only if no item has the hash by then.
+   */
+  async remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
+    const hash = await this.writes.transaction({}, async (manager) => {
       const item = await this.writes.lock(manager, this.media, id, ifMatch);
       const usages = await this.usages.of(id, manager);
       if (Object.keys(usages).length > 0) {
@@ -91,12 +99,29 @@ export class MediaService {
           extensions: { usages },
         });
       }
+      await this.media.lockHash(item.hash, manager);
       await this.media.delete(id, manager);
       await this.writes.audit(manager, this.media, item, ctx, {
         action: 'media.deleted',
         metadata: { hash: item.hash, version: item.version },
       });
-      if (!(await this.media.hashInUse(item.hash, manager))) await this.storage.remove(item.hash, manager);
+      if (this.storage.transactional) await this.removeFilesIfUnused(item.hash, manager);
+      return item.hash;
     });
+    if (!this.storage.transactional) {
+      try {
+        await this.writes.transaction({}, async (manager) => {
+          await this.media.lockHash(hash, manager);
+          await this.removeFilesIfUnused(hash, manager);
+        });
+      } catch (error) {
+        // The item is gone (committed): files left behind are unreachable from the API, not a failed delete.
+        this.logger.warn(`Could not remove the files of ${hash}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async removeFilesIfUnused(hash: string, manager: EntityManager): Promise<void> {
+    if (!(await this.media.hashInUse(hash, manager))) await this.storage.remove(hash, manager);
   }
 }
