@@ -71,7 +71,8 @@ export class MediaService {
   }
 
   update(id: string, body: UpdateMediaRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<MediaItem> {
-    return this.writes.transaction({}, async (manager) => {
+    // The public responses that show the item (article covers, directory photos) carry its alt: drop them.
+    return this.writes.transaction({ invalidates: this.usages.cacheTags() }, async (manager) => {
       const { entity } = await this.writes.change(manager, this.media, id, ifMatch, ctx, (item) => {
         if (item.alt === body.alt) return undefined;
         item.alt = body.alt;
