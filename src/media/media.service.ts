@@ -11,6 +11,7 @@ import type { MediaItem } from './media-item.entity.js';
 import { MediaStorage } from './media-storage.js';
 import { MediaUsages } from './media-usage.js';
 import { MediaRepository } from './media.repository.js';
+import { RecentFiles } from './recent-files.js';
 import { prepareUpload, saveMediaItem } from './media-items.js';
 import type { Upload } from './media-upload.js';
 
@@ -25,6 +26,7 @@ export class MediaService {
     private readonly processor: MediaProcessor,
     private readonly usages: MediaUsages,
     private readonly writes: VersionedWrites,
+    private readonly recent: RecentFiles,
   ) {}
 
   async list(query: { page: number; pageSize: number }): Promise<Page<MediaItem>> {
@@ -109,12 +111,15 @@ export class MediaService {
       if (this.storage.transactional) await this.removeFilesIfUnused(item.hash, manager);
       return item.hash;
     });
+    // This instance stops serving them at once (if no item has them any more, they are gone from storage too).
+    this.recent.evict(hash);
     if (!this.storage.transactional) {
       try {
         await this.writes.transaction({}, async (manager) => {
           await this.media.lockHash(hash, manager);
           await this.removeFilesIfUnused(hash, manager);
         });
+        this.recent.evict(hash);
       } catch (error) {
         // The item is gone (committed): files left behind are unreachable from the API, not a failed delete.
         this.logger.warn(`Could not remove the files of ${hash}: ${(error as Error).message}`);
