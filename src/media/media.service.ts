@@ -48,10 +48,20 @@ export class MediaService {
 
   /**
    * The format is what the bytes say (a PNG named `.jpg` is a PNG); anything but JPEG, PNG, WebP or AVIF is 415. The
-   * image is processed (in the queue) before the transaction opens, so no connection waits on sharp.
+   * image is processed (in the queue) before the transaction opens, so no connection waits on sharp. The body is
+   * read (`read`) only once the upload has a slot (MediaProcessor.uploads: 503 with Retry-After when none is free).
    */
-  async upload({ file, fields }: Upload, ctx: AuditContext): Promise<MediaItem> {
-    const prepared = await prepareUpload(file, (input, format) => this.processor.process(input, format));
+  async upload(read: () => Promise<Upload>, ctx: AuditContext): Promise<MediaItem> {
+    const release = this.processor.uploads.take();
+    let prepared: Awaited<ReturnType<typeof prepareUpload>>;
+    let fields: Upload['fields'];
+    try {
+      const upload = await read();
+      fields = upload.fields;
+      prepared = await prepareUpload(upload.file, (input, format) => this.processor.process(input, format));
+    } finally {
+      release();
+    }
     const { original, variants } = prepared.processed;
     return this.writes.transaction({}, async (manager) => {
       const item = await saveMediaItem(manager, this.storage, prepared, fields.alt, ctx.actor.id);
