@@ -93,6 +93,28 @@ describe('article covers from the media library', () => {
     expect(reread.body.coverImage).toEqual({ url: other.url, alt: 'A wooden bench' });
   });
 
+  it('shows the new alt in cached public articles right after the media item’s alt is edited', async () => {
+    const media = await uploadImage('A pier at dusk', 1400);
+    const article = await createWith('Cached cover', { mediaId: media.id });
+    await publishArticle(app(), editor, article.id);
+    const path = `/api/v1/articles/${article.slug}`;
+    const miss = await http().get(path);
+    const hit = await http().get(path);
+    expect([miss.headers['x-cache'], hit.headers['x-cache'], hit.body.cover.alt]).toEqual(['MISS', 'HIT', media.alt]);
+    const summary = async () =>
+      ((await http().get('/api/v1/articles')).body.data as Json[]).find((a) => a.id === article.id) as Json;
+    expect((await summary()).cover).toMatchObject({ alt: media.alt });
+
+    const renamed = await http().patch(`${MEDIA}/${media.id}`).set(editor.auth).send({ alt: 'A wooden pier at dusk' });
+    expect(renamed.status).toBe(200);
+    const after = await http().get(path);
+    expect([after.body.cover.alt, after.body.coverImage.alt]).toEqual([
+      'A wooden pier at dusk',
+      'A wooden pier at dusk',
+    ]);
+    expect((await summary()).cover).toMatchObject({ alt: 'A wooden pier at dusk' });
+  });
+
   it('refuses both a URL and a media item, a media id that is not one, and an unknown one', async () => {
     const both = { url: 'https://images.example.org/a.jpg', alt: 'A lake', mediaId: image.id };
     expectInvalid(

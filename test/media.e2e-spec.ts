@@ -512,6 +512,19 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
       expect((await http().get(pathOf(two.url))).status).toBe(404);
     });
 
+    it('serves the files again when the same bytes are uploaded after their last item was deleted', async () => {
+      const bytes = await solid(240, 120).png().toBuffer();
+      const first = await uploaded(bytes, 'a.png', 'image/png');
+      expectNoContent(await http().delete(`${ADMIN}/${first.id}`).set(editor.auth));
+      expect((await http().get(pathOf(first.url))).status).toBe(404);
+      const again = await uploaded(bytes, 'b.png', 'image/png');
+      expect(again.url).toBe(first.url);
+      for (const file of [again.original, ...again.variants]) expect((await fetchFile(file.url)).status).toBe(200);
+      const other = await uploaded(bytes, 'c.png', 'image/png');
+      expectNoContent(await http().delete(`${ADMIN}/${again.id}`).set(editor.auth));
+      for (const file of [other.original, ...other.variants]) expect((await fetchFile(file.url)).status).toBe(200);
+    });
+
     it('answers 401 without credentials and 403 to front desk on every route; admins and editors get in', async () => {
       const item = await uploaded(await solid(60, 60).png().toBuffer(), 'a.png', 'image/png');
       const routes = [
@@ -618,6 +631,18 @@ function mediaSuite(name: string, env: { MEDIA_DIR?: string }) {
           [item.original, ...item.variants].map((f) => pathOf(f.url).split('/')[3]).sort(),
         );
       });
+
+      it('serves a file it has just served from memory, without reading its row again', async () => {
+        const item = await uploaded(await solid(330, 220).jpeg().toBuffer());
+        const first = await fetchFile(item.original.url);
+        expect(first.status).toBe(200);
+        const hash = pathOf(item.url).split('/')[2];
+        // The row gone behind the app's back: only the in-memory copy can answer now.
+        await app().app.get(DataSource).query('DELETE FROM media_files WHERE hash = $1', [hash]);
+        const again = await fetchFile(item.original.url);
+        expect([again.status, bytesOf(again).equals(bytesOf(first))]).toEqual([200, true]);
+        expect((await http().get(pathOf(item.variants[0].url))).status).toBe(404);
+      });
     }
   });
 }
@@ -629,3 +654,38 @@ afterAll(async () => {
   await rm(MEDIA_DIR, { recursive: true, force: true });
 });
 mediaSuite('media library, files in MEDIA_DIR', { MEDIA_DIR });
+
+describe('media files under the general rate limit', () => {
+  const LIMIT = 8;
+  const app = useTestApp({ isolatedDatabase: true, env: { RATE_LIMIT_GENERAL_LIMIT: String(LIMIT) } });
+
+  it('counts file requests against the per-IP general ceiling: 429 problem with Retry-After past it', async () => {
+    const editor = await createStaff(app(), 'editor');
+    const bytes = await solid(100, 80).jpeg().toBuffer();
+    const res = await app()
+      .http()
+      .post(ADMIN)
+      .set(editor.auth)
+      .field('alt', ALT)
+      .attach('file', bytes, { filename: 'a.jpg', contentType: 'image/jpeg' });
+    expect(res.status).toBe(201);
+    const path = pathOf((res.body as MediaJson).original.url);
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < LIMIT + 1 && !refused; i++) {
+      const file = await app().http().get(path);
+      statuses.push(file.status);
+      if (file.status === 429) refused = file;
+      else expect(file.headers['ratelimit-limit']).toBe(String(LIMIT));
+    }
+    expect(statuses[0]).toBe(200);
+    expect(refused).toBeDefined();
+    const wait = Number((refused as Response).headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expectProblem(refused as Response, {
+      code: 'rate_limited',
+      detail: `Too many requests. Retry in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`,
+      instance: path,
+    });
+  });
+});

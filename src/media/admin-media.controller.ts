@@ -56,7 +56,7 @@ export class AdminMediaController {
   @Created(MediaResponse, '/api/v1/admin/media/{id}')
   @ApiProblems('validation_failed', 'payload_too_large', 'unsupported_media_type')
   async upload(@Req() request: FastifyRequest, @Audit() ctx: AuditContext): Promise<MediaResponse> {
-    return this.map(await this.media.upload(await readUpload(request), ctx));
+    return this.map(await this.media.upload(() => readUpload(request), ctx));
   }
 
   /** With `usages`: the records that show it (an article's slug under `articles`). */

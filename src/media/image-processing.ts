@@ -172,6 +172,33 @@ export class TaskQueue {
 }
 
 /**
+ * Uploads admitted at once, from the first byte of their body read to the end of their processing: past `max` a new
+ * one is refused (503 with Retry-After) before its body is read, so that a burst cannot buffer an unbounded number of
+ * 10 MB bodies ahead of the queue's own limit.
+ */
+export class UploadSlots {
+  private taken = 0;
+
+  constructor(readonly max: number) {}
+
+  get inUse(): number {
+    return this.taken;
+  }
+
+  /** A slot, or 503 when all are taken; the function returned gives it back (once, however often called). */
+  take(): () => void {
+    if (this.taken >= this.max) throw busy();
+    this.taken++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.taken--;
+    };
+  }
+}
+
+/**
  * The processing queue: at most MEDIA_PROCESSING_CONCURRENCY uploads are processed at once (default 1), the others
  * wait their turn, so that a burst of uploads takes a bounded share of the CPU and of libuv's threads while the API
  * keeps answering.
@@ -179,9 +206,12 @@ export class TaskQueue {
 @Injectable()
 export class MediaProcessor {
   private readonly queue: TaskQueue;
+  /** As many uploads as the queue runs and lets wait: the body of any other is not read. */
+  readonly uploads: UploadSlots;
 
   constructor(config: AppConfig) {
     this.queue = new TaskQueue(config.media.processingConcurrency, MAX_WAITING_UPLOADS);
+    this.uploads = new UploadSlots(config.media.processingConcurrency + MAX_WAITING_UPLOADS);
   }
 
   process(input: Buffer, format: ImageFormat): Promise<ProcessedImage> {

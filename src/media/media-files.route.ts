@@ -2,9 +2,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppException } from '../common/errors/app-exception.js';
 import { CONTENT_TYPES, type ImageFormat } from './image-type.js';
+import type { RateLimitGuard } from '../rate-limit/index.js';
 import type { MediaStorage } from './media-storage.js';
 import { FILE_NAME_PATTERN, HASH_PATTERN, MEDIA_ROUTE_PREFIX } from './media-urls.js';
 import { MAX_UPLOAD_BYTES } from './media-upload.js';
+import type { RecentFiles } from './recent-files.js';
 
 /** Fastify route config key of the routes that take `multipart/form-data` (the upload). */
 export const MULTIPART_ROUTE = 'multipartUpload';
@@ -24,9 +26,15 @@ const noSuchFile = () => new AppException('not_found', 'No media file has this a
  * - `GET /media/<hash>/<name>` (and HEAD), outside `/api`: the bytes with `Cache-Control: public, max-age=31536000,
  *   immutable`, a strong ETag (hash and name: the content never changes) and 304 on If-None-Match (the platform's
  *   caching hook compares them), and `Cross-Origin-Resource-Policy: cross-origin` so other origins may embed them.
- *   Unknown addresses are a 404 problem.
+ *   Unknown addresses are a 404 problem. Outside Nest's guards, it applies the `general` per-IP ceiling itself (429),
+ *   and serves recently served files from memory (RecentFiles) rather than reading them again.
  */
-export function registerMediaHttp(fastify: FastifyInstance, storage: MediaStorage): void {
+export function registerMediaHttp(
+  fastify: FastifyInstance,
+  storage: MediaStorage,
+  recent: RecentFiles,
+  rateLimit: Pick<RateLimitGuard, 'limitGeneral'>,
+): void {
   // Not awaited: awaiting would load the plugin queue now, which settles the routes already declared with Fastify's
   // default error handler, before Nest installs its own (problem+json). Loaded with everything else at ready().
   void fastify.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES } });
@@ -43,10 +51,16 @@ export function registerMediaHttp(fastify: FastifyInstance, storage: MediaStorag
   });
 
   fastify.get(`${MEDIA_ROUTE_PREFIX}/:hash/:name`, async (request: FastifyRequest, reply) => {
+    await rateLimit.limitGeneral(request, reply);
     const { hash, name } = request.params as { hash: string; name: string };
     if (!HASH_PATTERN.test(hash) || !FILE_NAME_PATTERN.test(name)) throw noSuchFile();
-    const data = await storage.read(hash, name);
-    if (!data) throw noSuchFile();
+    let data = recent.get(hash, name);
+    if (!data) {
+      const read = await storage.read(hash, name);
+      if (!read) throw noSuchFile();
+      recent.set(hash, name, read);
+      data = read;
+    }
     const format = FORMAT_OF_EXTENSION[name.slice(name.lastIndexOf('.') + 1)];
     return (
       reply

@@ -43,7 +43,7 @@ const withoutData = ({ name, format, width, height, bytes }: StoredFile): Stored
   bytes,
 });
 
-/** Stores the files and the item in the caller's transaction. */
+/** Stores the files and the item in the caller's transaction, holding the hash's lock (see MediaRepository.lockHash). */
 export async function saveMediaItem(
   manager: EntityManager,
   storage: MediaStorage,
@@ -52,8 +52,10 @@ export async function saveMediaItem(
   actorId: string | null,
 ): Promise<MediaItem> {
   const { original, variants } = prepared.processed;
+  const media = new MediaRepository(manager.connection);
+  await media.lockHash(prepared.hash, manager);
   await storage.save(prepared.hash, [original, ...variants], manager);
-  return new MediaRepository(manager.connection).insert(
+  return media.insert(
     {
       hash: prepared.hash,
       alt,

@@ -16,10 +16,13 @@ export interface FileToStore {
  * Where the files of the media library are kept, by content hash and name. Chosen once at startup: the database
  * (default) or a directory (MEDIA_DIR). Writes take the caller's transaction, which the database storage joins (a
  * failed upload leaves nothing behind); the directory storage writes at once and is idempotent, since the same hash
- * always names the same bytes.
+ * always names the same bytes. Its removals cannot be rolled back, so they wait for the delete to commit
+ * (`transactional` false: see MediaService.remove).
  */
 export abstract class MediaStorage {
   abstract readonly kind: 'database' | 'filesystem';
+  /** Whether `remove` joins the caller's transaction (rolled back with it) or takes effect at once. */
+  abstract readonly transactional: boolean;
   /** Stores the files of `hash`; files it already has are left as they are. */
   abstract save(hash: string, files: readonly FileToStore[], manager: EntityManager): Promise<void>;
   /** A file's bytes, or null when there is no such file. */
@@ -39,6 +42,7 @@ function assertSafe(hash: string, name?: string): void {
 @Injectable()
 export class DatabaseMediaStorage extends MediaStorage {
   readonly kind = 'database';
+  readonly transactional = true;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -77,6 +81,7 @@ export class DatabaseMediaStorage extends MediaStorage {
 /** The files in a directory: `<MEDIA_DIR>/<hash>/<name>`. */
 export class FileSystemMediaStorage extends MediaStorage {
   readonly kind = 'filesystem';
+  readonly transactional = false;
 
   constructor(private readonly dir: string) {
     super();

@@ -12,6 +12,11 @@ export interface MediaUsage {
   /** What the records are called in the 409's `usages`: `articles`, `practitioners`. */
   readonly kind: string;
   /**
+   * The response-cache tags of the public responses that show these records (their write scope's `invalidates`):
+   * editing an item's alt text drops them, since those responses carry it.
+   */
+  readonly cacheTags: readonly string[];
+  /**
    * How the records that use the item are named to staff (slugs, names), sorted; empty when none does. A delete
    * asks within its transaction (`manager`), which holds the item's row locked; a read asks without one.
    */
@@ -38,6 +43,14 @@ export class MediaUsages implements OnModuleInit {
       .filter((wrapper) => wrapper.metatype && Reflect.getMetadata(MEDIA_USAGE_PROVIDER, wrapper.metatype) === true)
       .map((wrapper) => wrapper.instance as MediaUsage)
       .filter((usage, i, all) => usage && all.indexOf(usage) === i);
+  }
+
+  /**
+   * Every usage's cache tags. An alt edit drops them all rather than only those of the records using the item: the
+   * usages are not known before the transaction that scopes the invalidation, and alt edits are rare.
+   */
+  cacheTags(): string[] {
+    return [...new Set(this.usages.flatMap((usage) => usage.cacheTags))];
   }
 
   /** The records using the item, by kind (only kinds with some). */

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { AuditModule } from '../audit/index.js';
 import { Feature } from '../common/feature/feature.js';
 import { VersionedWrites } from '../common/persistence/versioned-writes.js';
+import { Clock } from '../common/clock/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { RateLimitGuard, RateLimitModule } from '../rate-limit/index.js';
 import { AdminMediaController } from './admin-media.controller.js';
 import { demoMediaSeeder } from './demo-media.seeder.js';
 import { MediaProcessor } from './image-processing.js';
@@ -17,6 +19,7 @@ import { MediaUsages } from './media-usage.js';
 import { MEDIA_PROBLEMS } from './media.problems.js';
 import { MediaRepository } from './media.repository.js';
 import { MediaService } from './media.service.js';
+import { RecentFiles } from './recent-files.js';
 
 @Feature({
   tag: {
@@ -28,7 +31,7 @@ import { MediaService } from './media.service.js';
   entities: [MediaItem, MediaFile],
   seeders: [demoMediaSeeder],
   problems: MEDIA_PROBLEMS,
-  imports: [AuditModule, DiscoveryModule],
+  imports: [AuditModule, DiscoveryModule, RateLimitModule],
   controllers: [AdminMediaController],
   providers: [
     MediaRepository,
@@ -39,6 +42,7 @@ import { MediaService } from './media.service.js';
     DatabaseMediaStorage,
     { provide: MediaStorage, useFactory: mediaStorageFor, inject: [AppConfig, DatabaseMediaStorage] },
     VersionedWrites,
+    { provide: RecentFiles, useFactory: (clock: Clock) => new RecentFiles(clock), inject: [Clock] },
   ],
   exports: [MediaCatalog],
 })
@@ -46,10 +50,17 @@ export class MediaModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly storage: MediaStorage,
+    private readonly recent: RecentFiles,
+    private readonly rateLimit: RateLimitGuard,
   ) {}
 
   /** Before the server is ready: the multipart parser and the file route (see registerMediaHttp). */
   onModuleInit(): void {
-    registerMediaHttp(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.storage);
+    registerMediaHttp(
+      this.adapterHost.httpAdapter.getInstance<FastifyInstance>(),
+      this.storage,
+      this.recent,
+      this.rateLimit,
+    );
   }
 }

@@ -46,6 +46,15 @@ export class MediaRepository extends VersionedRepository<MediaItem> {
     await this.manager(manager).delete(MediaItem, { id });
   }
 
+  /**
+   * Serialises, until the transaction ends, every upload and delete of the same bytes: a delete that finds no other
+   * item with the hash cannot remove the files an upload of the same bytes is storing (and about to commit an item
+   * for), and an upload cannot reuse files a delete is removing.
+   */
+  async lockHash(hash: string, manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [hash]);
+  }
+
   /** Whether another item still has files under this hash. */
   async hashInUse(hash: string, manager?: EntityManager): Promise<boolean> {
     return this.manager(manager).exists(MediaItem, { where: { hash } });

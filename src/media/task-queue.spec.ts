@@ -1,4 +1,4 @@
-import { TaskQueue } from './image-processing.js';
+import { TaskQueue, UploadSlots } from './image-processing.js';
 
 /** A task that finishes when the test says so. */
 function gate<T>(value: T) {
@@ -67,5 +67,25 @@ describe('TaskQueue', () => {
     second.open();
     await expect(Promise.all(ok)).resolves.toEqual([1, 2]);
     expect(queue.size).toEqual({ running: 0, waiting: 0 });
+  });
+});
+
+describe('UploadSlots', () => {
+  it('refuses an upload while `max` others hold a slot (503, retry shortly), and admits it once one is given back', () => {
+    const slots = new UploadSlots(2);
+    const first = slots.take();
+    slots.take();
+    let refusal: unknown;
+    try {
+      slots.take();
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'service_unavailable', options: { headers: { 'Retry-After': '5' } } });
+    first();
+    first();
+    expect(slots.inUse).toBe(1);
+    slots.take();
+    expect(slots.inUse).toBe(2);
   });
 });

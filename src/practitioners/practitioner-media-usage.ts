@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type MediaUsage, MediaUsageProvider } from '../media/index.js';
+import { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG } from '../services/index.js';
 import { PractitionersRepository } from './practitioners.repository.js';
 
 /** Practitioners show media items as photos: deleting one that is any practitioner's photo is refused, naming the slugs. */
@@ -8,6 +9,8 @@ import { PractitionersRepository } from './practitioners.repository.js';
 @Injectable()
 export class PractitionerMediaUsage implements MediaUsage {
   readonly kind = 'practitioners';
+  /** As the practitioners' writes: services show their practitioners. */
+  readonly cacheTags = [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG];
 
   constructor(private readonly practitioners: PractitionersRepository) {}
 

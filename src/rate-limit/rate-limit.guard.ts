@@ -113,6 +113,30 @@ export class RateLimitGuard implements CanActivate {
   }
 
   /**
+   * The `general` per-IP ceiling for a route outside Nest's routing (the media files, a raw Fastify route): 429
+   * problem+json over the limit, the RateLimit-* headers on `reply` otherwise. Fails open, as the guard does.
+   */
+  async limitGeneral(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { limit, windowSeconds } = this.config.rateLimits.general;
+    const outcomes: CounterOutcome[] = [];
+    for (const { name, key } of this.countersOf(
+      'general',
+      limit,
+      windowSeconds * 1000,
+      clientKey(request.ip),
+      undefined,
+    )) {
+      const record = await this.storage.increment(key, windowSeconds * 1000, limit, windowSeconds * 1000, name);
+      if (isUncounted(record)) continue;
+      const outcome: CounterOutcome = { ...record, limit };
+      if (outcome.isBlocked) throw this.refused(name, outcome);
+      outcomes.push(outcome);
+    }
+    const constrained = mostConstrained(outcomes);
+    if (constrained) void reply.headers(rateLimitHeaders(constrained));
+  }
+
+  /**
    * The counters of a counting policy for this request: `general` per IP, or per key for a site; `submission` per
    * IP, or per visitor for a site. Only `submission` fails closed.
    */
