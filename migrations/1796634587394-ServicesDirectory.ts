@@ -43,9 +43,21 @@ export class ServicesDirectory1796634587394 implements MigrationInterface {
     );
   }
 
-  /** Back to the enums; a value outside the former five (a service added since) becomes null. */
+  /**
+   * Back to the enums. Refuses while a testimonial or contact request names a service outside the former five (one
+   * added since): the enums cannot hold it, and silently clearing what a person asked for is not an undo.
+   */
   public async down(queryRunner: QueryRunner): Promise<void> {
     const former = FORMER_SERVICES.map(([slug]) => `'${slug}'`).join(', ');
+    const [{ count }] = (await queryRunner.query(
+      `SELECT count(*)::int AS count FROM (SELECT "service" AS slug FROM "testimonials" UNION ALL SELECT "service_interest" FROM "contact_requests") named WHERE slug IS NOT NULL AND slug NOT IN (${former})`,
+    )) as [{ count: number }];
+    if (count > 0) {
+      throw new Error(
+        `ServicesDirectory down: ${count} testimonial(s) or contact request(s) name a service outside the former five (${former}); ` +
+          'the old enums cannot hold them. Change or delete those rows first, then revert again.',
+      );
+    }
     await queryRunner.query(`ALTER TABLE "testimonials" DROP CONSTRAINT "FK_testimonials_service"`);
     await queryRunner.query(`ALTER TABLE "contact_requests" DROP CONSTRAINT "FK_contact_requests_service_interest"`);
     await queryRunner.query(`CREATE TYPE "public"."testimonial_service" AS ENUM(${former})`);

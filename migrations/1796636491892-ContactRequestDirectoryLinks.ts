@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** A contact request may name a location and a preferred practitioner (by slug; cleared if they are deleted). */
+/**
+ * A contact request may name a location and a preferred practitioner (by slug). Neither can be deleted while a request
+ * names it (what the person asked for stays); a practitioner's rename follows into the request (see README).
+ */
 export class ContactRequestDirectoryLinks1796636491892 implements MigrationInterface {
   name = 'ContactRequestDirectoryLinks1796636491892';
 
@@ -14,10 +17,10 @@ export class ContactRequestDirectoryLinks1796636491892 implements MigrationInter
       `CREATE INDEX "IDX_contact_requests_location" ON "contact_requests"  ("location") WHERE location IS NOT NULL`,
     );
     await queryRunner.query(
-      `ALTER TABLE "contact_requests" ADD CONSTRAINT "FK_contact_requests_location" FOREIGN KEY ("location") REFERENCES "locations"("slug") ON DELETE SET NULL ON UPDATE RESTRICT`,
+      `ALTER TABLE "contact_requests" ADD CONSTRAINT "FK_contact_requests_location" FOREIGN KEY ("location") REFERENCES "locations"("slug") ON DELETE RESTRICT ON UPDATE RESTRICT`,
     );
     await queryRunner.query(
-      `ALTER TABLE "contact_requests" ADD CONSTRAINT "FK_contact_requests_preferred_practitioner" FOREIGN KEY ("preferred_practitioner") REFERENCES "practitioners"("slug") ON DELETE SET NULL ON UPDATE CASCADE`,
+      `ALTER TABLE "contact_requests" ADD CONSTRAINT "FK_contact_requests_preferred_practitioner" FOREIGN KEY ("preferred_practitioner") REFERENCES "practitioners"("slug") ON DELETE RESTRICT ON UPDATE CASCADE`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { expectInvalid } from './utils/expect-problem.js';
+import { expectInvalid, expectProblem } from './utils/expect-problem.js';
 import { fieldError as err } from './utils/field-errors.js';
 import {
   ADMIN_CONTACT_REQUESTS,
@@ -67,21 +67,42 @@ describe('contact requests: services, locations and practitioners', () => {
     expect(await references({ location: 'nowhere' })).toEqual([]);
   });
 
-  it('follows a practitioner’s rename, and keeps the request when the location is deleted', async () => {
-    const { id } = await createPractitioner(app(), editor, { slug: 'before-rename' });
+  it('follows a practitioner’s rename; deleting a location or practitioner a request names is 409', async () => {
+    const practitioner = await createPractitioner(app(), editor, { slug: 'before-rename' });
     const location = await createLocation(app(), editor, { slug: 'closing-soon' });
     const receipt = await submitContactRequest(
       app(),
       contactRequestBody({ location: 'closing-soon', preferredPractitioner: 'before-rename' }),
     );
-    await http().patch(`${ADMIN_PRACTITIONERS}/${id}`).set(editor.auth).send({ slug: 'after-rename' });
+    await http().patch(`${ADMIN_PRACTITIONERS}/${practitioner.id}`).set(editor.auth).send({ slug: 'after-rename' });
     expect(await references({ preferredPractitioner: 'after-rename' })).toEqual([receipt.reference]);
-    expect((await http().delete(`${ADMIN_LOCATIONS}/${location.id}`).set(editor.auth)).status).toBe(204);
-    const [row] = await db().query<{ location: string | null }[]>(
-      'SELECT location FROM contact_requests WHERE reference = $1',
+
+    expectProblem(
+      await http().delete(`${ADMIN_LOCATIONS}/${location.id}`).set(editor.auth),
+      {
+        code: 'conflict',
+        detail: 'The location is still named by contact requests: unpublish it instead, or change them first.',
+        instance: `${ADMIN_LOCATIONS}/${location.id}`,
+      },
+      { usedBy: 'contact requests' },
+    );
+    expectProblem(
+      await http().delete(`${ADMIN_PRACTITIONERS}/${practitioner.id}`).set(editor.auth),
+      {
+        code: 'conflict',
+        detail: 'The practitioner is still named by contact requests: unpublish them instead, or change those first.',
+        instance: `${ADMIN_PRACTITIONERS}/${practitioner.id}`,
+      },
+      { usedBy: 'contact requests' },
+    );
+    const [row] = await db().query<{ location: string | null; preferred_practitioner: string | null }[]>(
+      'SELECT location, preferred_practitioner FROM contact_requests WHERE reference = $1',
       [receipt.reference],
     );
-    expect(row).toEqual({ location: null });
+    expect(row).toEqual({ location: 'closing-soon', preferred_practitioner: 'after-rename' });
+    // Both are still there for staff.
+    expect((await http().get(`${ADMIN_LOCATIONS}/${location.id}`).set(editor.auth)).status).toBe(200);
+    expect((await http().get(`${ADMIN_PRACTITIONERS}/${practitioner.id}`).set(editor.auth)).status).toBe(200);
   });
 
   it.each<[string, Record<string, unknown>, ReturnType<typeof err>]>([

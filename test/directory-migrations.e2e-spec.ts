@@ -65,6 +65,27 @@ describe('directory migrations of existing data', () => {
     ).rejects.toThrow(/foreign key/);
   });
 
+  it('ServicesDirectory down refuses while a row names a service added since, and changes nothing', async () => {
+    await ds.query(
+      `INSERT INTO services (slug, name, description, description_html, audiences, formats, insurance_accepted)
+       VALUES ('art-therapy', 'Art therapy', '', '', '{}', '{}', '{}')`,
+    );
+    await ds.query(
+      `UPDATE contact_requests SET service_interest = 'art-therapy' WHERE id = '00000000-0000-4000-8000-000000000003'`,
+    );
+    const undo = NAMES.length - NAMES.indexOf('ServicesDirectory1796634587394');
+    for (let i = 0; i < undo - 1; i++) await ds.undoLastMigration({ transaction: 'all' });
+    await expect(ds.undoLastMigration({ transaction: 'all' })).rejects.toThrow(
+      /1 testimonial\(s\) or contact request\(s\) name a service outside the former five/,
+    );
+    expect(await ds.query('SELECT service_interest FROM contact_requests')).toEqual([
+      { service_interest: 'art-therapy' },
+    ]);
+    await runPendingMigrations(ds);
+    await ds.query(`UPDATE contact_requests SET service_interest = 'other'`);
+    await ds.query(`DELETE FROM services WHERE slug = 'art-therapy'`);
+  });
+
   it('ServicesDirectory down: back to the enums with the same values', async () => {
     const undo = NAMES.length - NAMES.indexOf('ServicesDirectory1796634587394');
     for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });

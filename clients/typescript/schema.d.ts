@@ -712,7 +712,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a practitioner
-         * @description **Access:** staff with the role admin or editor (bearer token).
+         * @description 409 while contact requests name them: unpublish them instead.
+         *
+         *     **Access:** staff with the role admin or editor (bearer token).
          */
         delete: operations["deletePractitioner"];
         options?: never;
@@ -11764,6 +11766,15 @@ export interface operations {
             };
             /** @description Problem: `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,7 +40,7 @@ export const OPEN_STATUSES = ['new', 'in_progress', 'contacted'] as const satisf
 @Index('IDX_contact_requests_status_changed', ['status', 'statusChangedAt'])
 @Index('IDX_contact_requests_phone_index', ['phoneIndex'], { where: 'phone_index IS NOT NULL' })
 @Index('IDX_contact_requests_email_index', ['emailIndex'], { where: 'email_index IS NOT NULL' })
-// The staff list's filters by location and practitioner, and what deleting one of those sets to null.
+// The staff list's filters by location and practitioner, and the check that deleting one of those is refused.
 @Index('IDX_contact_requests_location', ['location'], { where: 'location IS NOT NULL' })
 @Index('IDX_contact_requests_preferred_practitioner', ['preferredPractitioner'], {
   where: 'preferred_practitioner IS NOT NULL',
@@ -83,19 +83,22 @@ export class ContactRequest {
   })
   serviceRef?: Service;
 
-  /** A location's slug; cleared if that location is deleted. */
+  /** A location's slug (a location's slug never changes); the location cannot be deleted while named here. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   location!: string | null;
 
-  @ManyToOne(() => Location, { onDelete: 'SET NULL', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => Location, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
   @JoinColumn({ name: 'location', referencedColumnName: 'slug', foreignKeyConstraintName: CONTACT_REQUEST_LOCATION_FK })
   locationRef?: Location;
 
-  /** A practitioner's slug, following their renames; cleared if they are deleted. */
+  /**
+   * A practitioner's slug, following their renames (the same person, so not a change of what was asked: see README);
+   * the practitioner cannot be deleted while named here.
+   */
   @Column({ type: 'varchar', length: 120, nullable: true })
   preferredPractitioner!: string | null;
 
-  @ManyToOne(() => Practitioner, { onDelete: 'SET NULL', onUpdate: 'CASCADE' })
+  @ManyToOne(() => Practitioner, { onDelete: 'RESTRICT', onUpdate: 'CASCADE' })
   @JoinColumn({
     name: 'preferred_practitioner',
     referencedColumnName: 'slug',

@@ -24,6 +24,7 @@ export const LOCATIONS_CACHE_TAG = 'locations';
 /** The foreign keys that name a location, and who they mean: deleting a location they name is 409. */
 const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
   { constraint: 'FK_practitioner_locations_location', who: 'practitioners' },
+  { constraint: 'FK_contact_requests_location', who: 'contact requests' },
 ];
 
 const WRITE: WriteScope = {

@@ -69,12 +69,13 @@ export class AdminPractitionersController {
     return toResponse(await this.practitioners.update(id, body, ifMatch, ctx));
   }
 
+  /** 409 while contact requests name them: unpublish them instead. */
   @Delete(':id')
   @HttpCode(204)
   @ApiIfMatch('practitioner')
   @ApiOperation({ operationId: 'deletePractitioner', summary: 'Delete a practitioner' })
   @ApiNoContentResponse({ description: 'Deleted, with their old slugs.' })
-  @ApiProblems('validation_failed', 'not_found', 'precondition_failed')
+  @ApiProblems('validation_failed', 'not_found', 'precondition_failed', 'conflict')
   async remove(
     @UuidParam('id') id: string,
     @IfMatch() ifMatch: string | undefined,

@@ -5,7 +5,12 @@ import { AppException } from '../common/errors/app-exception.js';
 import { pageWindow, toPage, type Page } from '../common/pagination/pagination.js';
 import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
-import { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, unknownReference } from '../services/index.js';
+import {
+  isForeignKeyViolation,
+  PRACTITIONERS_CACHE_TAG,
+  SERVICES_CACHE_TAG,
+  unknownReference,
+} from '../services/index.js';
 import type {
   AdminListPractitionersQuery,
   CreatePractitionerRequest,
@@ -18,6 +23,11 @@ import { DirectoryPhotos } from '../locations/index.js';
 import type { LinkedPractitioner, PractitionerView } from './practitioner-view.js';
 import type { Practitioner } from './practitioner.entity.js';
 import { PractitionersRepository } from './practitioners.repository.js';
+
+/** The foreign keys that name a practitioner, and who they mean: deleting a practitioner they name is 409. */
+const PRACTITIONER_REFERENCES: readonly { constraint: string; who: string }[] = [
+  { constraint: 'FK_contact_requests_preferred_practitioner', who: 'contact requests' },
+];
 
 /** Practitioners' writes change their public responses and the service pages that list who offers them. */
 const WRITE: WriteScope = {
@@ -162,15 +172,26 @@ export class PractitionersService {
     return this.get(id);
   }
 
+  /** 409 while contact requests name them (unpublish them instead): what a person asked for stays. */
   remove(id: string, ifMatch: string | undefined, ctx: AuditContext): Promise<void> {
-    return this.write(async (manager) => {
-      const practitioner = await this.writes.lock(manager, this.practitioners, id, ifMatch);
-      await this.practitioners.delete(id, manager);
-      await this.writes.audit(manager, this.practitioners, practitioner, ctx, {
-        action: 'practitioner.deleted',
-        metadata: { slug: practitioner.slug },
+    return this.writes
+      .transaction(WRITE, async (manager) => {
+        const practitioner = await this.writes.lock(manager, this.practitioners, id, ifMatch);
+        await this.practitioners.delete(id, manager);
+        await this.writes.audit(manager, this.practitioners, practitioner, ctx, {
+          action: 'practitioner.deleted',
+          metadata: { slug: practitioner.slug },
+        });
+      })
+      .catch((error: unknown) => {
+        const user = PRACTITIONER_REFERENCES.find((r) => isForeignKeyViolation(error, r.constraint));
+        if (!user) throw error;
+        throw new AppException(
+          'conflict',
+          `The practitioner is still named by ${user.who}: unpublish them instead, or change those first.`,
+          { extensions: { usedBy: user.who } },
+        );
       });
-    });
   }
 
   private async adminViews(rows: Practitioner[]): Promise<AdminPractitionerView[]> {
