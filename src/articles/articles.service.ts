@@ -1,3 +1,4 @@
+import { ARTICLES_CACHE_TAG } from './articles-cache-tag.js';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Clock } from '../common/clock/clock.js';
@@ -14,9 +15,6 @@ import { ArticlesRepository } from './articles.repository.js';
 import { PUBLIC_SORT_FIELDS, type ListArticlesQuery, type PractitionerArticlesQuery } from './dto/article.requests.js';
 import type { ArticleDetailView, ArticleView } from './dto/article.responses.js';
 import { FEED_SIZE, type FeedEntry } from './rss.js';
-
-/** The response cache tag of everything public about articles: cleared by every article write. */
-export const ARTICLES_CACHE_TAG = 'articles';
 
 export function toView(row: SummaryRow): ArticleView {
   return {
@@ -248,3 +246,5 @@ function cursorValues(values: (string | number)[], sort: ListSort[]): unknown[] 
     .map((term, i) => (term.field === 'title' ? values[i] : new Date(String(values[i]))))
     .concat(values[sort.length]);
 }
+
+export { ARTICLES_CACHE_TAG };

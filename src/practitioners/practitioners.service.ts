@@ -1,3 +1,4 @@
+import { ARTICLES_CACHE_TAG } from '../articles/index.js';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditContext } from '../common/audit/audit-log.js';
@@ -31,7 +32,8 @@ const PRACTITIONER_REFERENCES: readonly { constraint: string; who: string }[] = 
 
 /** Practitioners' writes change their public responses and the service pages that list who offers them. */
 const WRITE: WriteScope = {
-  invalidates: [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG],
+  // Articles show their author's slug (and whether it is published).
+  invalidates: [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, ARTICLES_CACHE_TAG],
   conflicts: [
     {
       key: /slug/,
