@@ -46,8 +46,12 @@ async function enableMfa(t: TestApp, member: StaffMember, clock: ManualClock): P
   return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
 }
 
-async function challengeOf(t: TestApp, member: StaffMember): Promise<string> {
-  const res = await t.http().post(LOGIN).send({ email: member.email, password: member.password });
+async function challengeOf(t: TestApp, member: StaffMember, ip = '192.0.2.200'): Promise<string> {
+  const res = await t
+    .http()
+    .post(LOGIN)
+    .set('X-Forwarded-For', ip)
+    .send({ email: member.email, password: member.password });
   expectJson(res, 200, { mfaRequired: true, challengeToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
   return res.body.challengeToken as string;
 }
@@ -301,14 +305,21 @@ describe('second factor: limits and required roles', () => {
   it('limits wrong codes per account, whatever the client', () => {
     const clock = new ManualClock(START);
     return withTestApp(
-      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100' } },
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100', TRUST_PROXY: '1' } },
       async (t) => {
         const member = await createStaff(t, 'editor');
         const { secret } = await enableMfa(t, member, clock);
         clock.advance(30_000);
         for (let i = 0; i < 3; i++) {
           const challengeToken = await challengeOf(t, member);
-          expectProblem(await t.http().post(LOGIN_MFA).send({ challengeToken, code: '000000' }), BAD_CODE);
+          expectProblem(
+            await t
+              .http()
+              .post(LOGIN_MFA)
+              .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+              .send({ challengeToken, code: '000000' }),
+            BAD_CODE,
+          );
         }
         const challengeToken = await challengeOf(t, member);
         const res = await t
@@ -328,6 +339,78 @@ describe('second factor: limits and required roles', () => {
           .http()
           .post(LOGIN_MFA)
           .send({ challengeToken: otherChallenge, code: await codeAt(enrolled.secret, clock) });
+        expect(ok.status).toBe(200);
+      },
+    );
+  });
+
+  it('limits wrong codes per client IP too, across accounts, like sign-ins', () => {
+    const clock = new ManualClock(START);
+    return withTestApp(
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100', TRUST_PROXY: '1' } },
+      async (t) => {
+        const first = await createStaff(t, 'editor');
+        const second = await createStaff(t, 'editor');
+        await enableMfa(t, first, clock);
+        const { secret } = await enableMfa(t, second, clock);
+        clock.advance(30_000);
+        const guess = async (member: StaffMember, code: string, ip: string) =>
+          t
+            .http()
+            .post(LOGIN_MFA)
+            .set('X-Forwarded-For', ip)
+            .send({ challengeToken: await challengeOf(t, member), code });
+        expectProblem(await guess(first, '000000', '203.0.113.9'), BAD_CODE);
+        expectProblem(await guess(first, '000000', '203.0.113.9'), BAD_CODE);
+        expectProblem(await guess(second, '000000', '203.0.113.9'), BAD_CODE);
+        // The address has used its failures; the second account has not (one of three).
+        const refused = await guess(second, await codeAt(secret, clock), '203.0.113.9');
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(refused.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
+        const ok = await guess(second, await codeAt(secret, clock), '198.51.100.20');
+        expect(ok.status).toBe(200);
+      },
+    );
+  });
+
+  it('caps wrong codes per account at 20 a day, until the day ends or an admin resets the factor', () => {
+    const clock = new ManualClock(START);
+    return withTestApp(
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '100', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '200', TRUST_PROXY: '1' } },
+      async (t) => {
+        const admin = await createStaff(t, 'admin');
+        const member = await createStaff(t, 'editor');
+        const { secret } = await enableMfa(t, member, clock);
+        clock.advance(30_000);
+        const challengeToken = await challengeOf(t, member);
+        for (let i = 0; i < 20; i++) {
+          const res = await t
+            .http()
+            .post(LOGIN_MFA)
+            .set('X-Forwarded-For', `198.51.100.${i + 1}`)
+            .send({ challengeToken, code: '000000' });
+          expectProblem(res, BAD_CODE);
+        }
+        // Minutes later the login window has refilled, the day's cap has not.
+        clock.advance(2 * 60_000);
+        const refused = await t
+          .http()
+          .post(LOGIN_MFA)
+          .set('X-Forwarded-For', '192.0.2.77')
+          .send({ challengeToken: await challengeOf(t, member), code: await codeAt(secret, clock) });
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(23 * 60 * 60);
+
+        expectNoContent(await t.http().delete(`${ADMIN_USERS}/${member.user.id}/mfa`).set(admin.auth));
+        const renewed = await enableMfa(t, member, clock);
+        clock.advance(30_000);
+        const ok = await t
+          .http()
+          .post(LOGIN_MFA)
+          .set('X-Forwarded-For', '192.0.2.77')
+          .send({ challengeToken: await challengeOf(t, member), code: await codeAt(renewed.secret, clock) });
         expect(ok.status).toBe(200);
       },
     );

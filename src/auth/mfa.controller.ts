@@ -18,6 +18,8 @@ import { CurrentClient } from './request-session.js';
 import { type SessionClient } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 import { mapUser } from '../users/index.js';
+import { LoginRateLimit } from '../rate-limit/index.js';
+import { isCredentialFailure } from './credential-failure.js';
 
 /** The second factor: enrolment, sign-in with a code, turning it off. */
 @ApiTags('auth')
@@ -81,12 +83,14 @@ export class MfaController {
   /**
    * The second step of signing in with a second factor: the `challengeToken` that `POST /api/v1/auth/login` answered
    * with (valid 5 minutes) and either the app's current `code` or one `recoveryCode`. A code is accepted once. Wrong
-   * codes are limited per account (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`), whatever the
-   * client; then 429.
+   * codes are limited per client IP like sign-ins (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`),
+   * and per account whatever the client: the same per window, and at most 20 a day; then 429 (with Retry-After) until
+   * the window ends, or for the daily cap until an admin resets the account's second factor.
    */
   @Post('login/mfa')
   @HttpCode(200)
   @Public()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'loginMfa', summary: 'Sign in: the second factor' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiProblems('validation_failed', 'unauthorized', 'rate_limited')

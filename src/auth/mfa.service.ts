@@ -28,6 +28,11 @@ const RECOVERY_CODES = 10;
 /** No 0/o, 1/l/i: read from paper without doubt. 32 symbols, so 16 of them are 80 bits. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'.padEnd(32, 'x');
 const ISSUER = 'Well Clinic';
+/**
+ * Wrong codes per account over a day, on top of the login window's budget (which refills every minute): past it,
+ * 429 until the day's window ends or an admin resets the factor (DELETE /api/v1/admin/users/{id}/mfa).
+ */
+export const MFA_DAILY_FAILURE_CAP = { limit: 20, windowSeconds: 24 * 60 * 60 } as const;
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -48,8 +53,9 @@ const wrongSecondFactor = () => credentialFailure(new AppException('unauthorized
 /**
  * The second factor: TOTP (RFC 6238: SHA-1, 6 digits, 30 s, `otplib`) with ten single-use recovery codes. The secret is
  * kept encrypted with the data key; a code is accepted once (the time step of the last accepted code is kept), with a
- * step of clock drift either way. Code attempts are limited per account (AttemptBudget, the login limits), whatever
- * the client: a guessed code needs the password first, and then a million tries.
+ * step of clock drift either way. Code attempts are limited per account (AttemptBudget, the login limits, and at most
+ * MFA_DAILY_FAILURE_CAP wrong codes a day), whatever the client, and per client IP by the route's LoginRateLimit: a
+ * guessed code needs the password first, and then a million tries.
  */
 @Injectable()
 export class MfaService {
@@ -139,18 +145,20 @@ export class MfaService {
 
   /** An admin removes another user's second factor (a lost phone and lost codes): they sign in with the password. */
   reset(userId: string, ctx: AuditContext): Promise<void> {
-    return this.users.transaction(async (manager) => {
-      const user = await this.users.findForUpdate(userId, manager);
-      if (!user) throw new AppException('not_found', 'No user with this id.');
-      const had = user.totpEnabledAt !== null;
-      await this.clear(user.id, manager);
-      await this.audit.record(manager, ctx, {
-        action: 'user.mfa_reset',
-        entityType: 'user',
-        entityId: user.id,
-        metadata: { hadSecondFactor: had },
-      });
-    });
+    return this.users
+      .transaction(async (manager) => {
+        const user = await this.users.findForUpdate(userId, manager);
+        if (!user) throw new AppException('not_found', 'No user with this id.');
+        const had = user.totpEnabledAt !== null;
+        await this.clear(user.id, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'user.mfa_reset',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { hadSecondFactor: had },
+        });
+      })
+      .then(() => this.budget.reset({ purpose: 'mfa', subject: userId }));
   }
 
   /** The challenge a sign-in with a second factor answers with: 5 minutes to send a code. */
@@ -257,8 +265,11 @@ export class MfaService {
 
   /** Counted against the account's budget when the code (or password) was wrong; refunded otherwise. */
   private limited<T>(userId: string, attempt: () => Promise<T>): Promise<T> {
-    return this.budget.run({ purpose: 'mfa', subject: userId }, attempt, (outcome) =>
-      'error' in outcome ? isCredentialFailure(outcome.error) : false,
+    return this.budget.run(
+      { purpose: 'mfa', subject: userId },
+      attempt,
+      (outcome) => ('error' in outcome ? isCredentialFailure(outcome.error) : false),
+      MFA_DAILY_FAILURE_CAP,
     );
   }
 }
