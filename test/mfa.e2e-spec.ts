@@ -41,7 +41,7 @@ async function enableMfa(t: TestApp, member: StaffMember, clock: ManualClock): P
     .http()
     .post(CONFIRM)
     .set(member.auth)
-    .send({ code: await codeAt(secret, clock) });
+    .send({ password: member.password, code: await codeAt(secret, clock) });
   expect(confirmed.status).toBe(200);
   return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
 }
@@ -84,14 +84,17 @@ describe('second factor (TOTP)', () => {
     const pending = await app().http().post(LOGIN).send({ email: member.email, password: member.password });
     expect(pending.body.accessToken).toEqual(expect.any(String));
 
-    expectInvalid(await app().http().post(CONFIRM).set(member.auth).send({ code: '000000' }), CONFIRM, [
-      { field: 'code', message: 'code is not correct' },
+    const confirm = (body: object) => app().http().post(CONFIRM).set(member.auth).send(body);
+    const wrong = { code: 'validation_failed', detail: 'password or code is not correct', instance: CONFIRM } as const;
+    expectProblem(await confirm({ password: member.password, code: '000000' }), wrong);
+    expectProblem(await confirm({ password: 'not-the-password', code: await codeAt(secret, clock) }), wrong);
+    const refused = await confirm({ password: 'not-the-password', code: '000000' });
+    expectProblem(refused, wrong);
+    expect(refused.body.errors).toBeUndefined();
+    expectInvalid(await confirm({ code: await codeAt(secret, clock) }), CONFIRM, [
+      { field: 'password', message: 'password must be a string' },
     ]);
-    const confirmed = await app()
-      .http()
-      .post(CONFIRM)
-      .set(member.auth)
-      .send({ code: await codeAt(secret, clock) });
+    const confirmed = await confirm({ password: member.password, code: await codeAt(secret, clock) });
     expectJson(confirmed, 200, { recoveryCodes: expect.any(Array) });
     const codes = confirmed.body.recoveryCodes as string[];
     expect(codes).toHaveLength(10);
@@ -229,9 +232,11 @@ describe('second factor (TOTP)', () => {
     expectInvalid(await post({ challengeToken, code: '123456', remember: true }), LOGIN_MFA, [
       unknownField('remember'),
     ]);
-    expectInvalid(await app().http().post(CONFIRM).set(member.auth).send({ code: 'abcdef' }), CONFIRM, [
-      { field: 'code', message: 'code must be 6 digits' },
-    ]);
+    expectInvalid(
+      await app().http().post(CONFIRM).set(member.auth).send({ password: member.password, code: 'abcdef' }),
+      CONFIRM,
+      [{ field: 'code', message: 'code must be 6 digits' }],
+    );
   });
 
   it('turns off with the password and a current code, not otherwise', async () => {
@@ -240,10 +245,17 @@ describe('second factor (TOTP)', () => {
     const { secret } = await enableMfa(app(), member, clock);
     clock.advance(30_000);
     const disable = (body: object) => app().http().delete(ENROL).set(member.auth).send(body);
-    expectInvalid(await disable({ password: 'not-the-password', code: '000000' }), ENROL, [
-      { field: 'password', message: 'password is not correct' },
-      { field: 'code', message: 'code is not correct' },
-    ]);
+    // One answer whichever failed: it does not tell a guesser that the password was right.
+    const wrong = { code: 'validation_failed', detail: 'password or code is not correct', instance: ENROL } as const;
+    for (const body of [
+      { password: 'not-the-password', code: '000000' },
+      { password: member.password, code: '000000' },
+      { password: 'not-the-password', code: await codeAt(secret, clock) },
+    ]) {
+      const res = await disable(body);
+      expectProblem(res, wrong);
+      expect(res.body.errors).toBeUndefined();
+    }
     expectInvalid(await disable({ code: await codeAt(secret, clock) }), ENROL, [
       { field: 'password', message: 'password must be a string' },
     ]);
@@ -255,6 +267,46 @@ describe('second factor (TOTP)', () => {
       detail: 'There is no second factor to turn off.',
       instance: ENROL,
     });
+  });
+
+  it('ends the user’s other sessions when the factor is turned on or off, not the current one', async () => {
+    clock.set(START);
+    const member = await createStaff(app(), 'editor');
+    const signIn = async () => {
+      const res = await app().http().post(LOGIN).send({ email: member.email, password: member.password });
+      return bearer(res.body.accessToken as string);
+    };
+    const other = await signIn();
+    expect((await app().http().get(ME).set(other)).status).toBe(200);
+    const { secret } = await enableMfa(app(), member, clock);
+    expect((await app().http().get(ME).set(other)).status).toBe(401);
+    expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
+    expect(await auditOf('auth.mfa_enabled', member.user.id)).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ sessionsEnded: expect.any(Number) }) }),
+    ]);
+
+    // A new session after turning it on (with the second factor), then turned off from the first one.
+    clock.advance(30_000);
+    const challengeToken = await challengeOf(app(), member);
+    const second = await app()
+      .http()
+      .post(LOGIN_MFA)
+      .send({ challengeToken, code: await codeAt(secret, clock) });
+    expect(second.status).toBe(200);
+    const secondAuth = bearer(second.body.accessToken as string);
+    clock.advance(30_000);
+    expectNoContent(
+      await app()
+        .http()
+        .delete(ENROL)
+        .set(member.auth)
+        .send({ password: member.password, code: await codeAt(secret, clock) }),
+    );
+    expect((await app().http().get(ME).set(secondAuth)).status).toBe(401);
+    expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
+    expect(await auditOf('auth.mfa_disabled', member.user.id)).toEqual([
+      expect.objectContaining({ metadata: { sessionsEnded: 1 } }),
+    ]);
   });
 
   it('lets an admin remove another user’s second factor (audited), and nobody else', async () => {

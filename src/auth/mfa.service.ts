@@ -14,6 +14,7 @@ import {
   totpSecretContext,
   type User,
   UserCredentialsRepository,
+  UserSessionsRepository,
   UsersRepository,
   verifyPassword,
 } from '../users/index.js';
@@ -44,10 +45,11 @@ function newRecoveryCode(): string {
   return chars.match(/.{4}/g)!.join('-');
 }
 
-const wrongCode = (field: 'code') =>
-  credentialFailure(validationFailed([{ field, message: `${field} is not correct` }]));
 const badChallenge = () =>
   new AppException('unauthorized', 'The sign-in challenge is not valid or has expired: sign in again.');
+/** One answer for a wrong password, a wrong code or both: which one failed is not told. */
+const wrongPasswordOrCode = () =>
+  credentialFailure(new AppException('validation_failed', 'password or code is not correct'));
 const wrongSecondFactor = () => credentialFailure(new AppException('unauthorized', 'The code is not correct.'));
 
 /**
@@ -62,6 +64,7 @@ export class MfaService {
   constructor(
     private readonly users: UsersRepository,
     private readonly credentials: UserCredentialsRepository,
+    private readonly userSessions: UserSessionsRepository,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly cipher: DataCipher,
@@ -98,8 +101,17 @@ export class MfaService {
     });
   }
 
-  /** Turns the pending secret on with a code from the app; returns the recovery codes, shown this once. */
-  confirm(userId: string, code: string, ctx: AuditContext): Promise<{ recoveryCodes: string[] }> {
+  /**
+   * Turns the pending secret on with the password and a code from the app; returns the recovery codes, shown this
+   * once. The user's other sessions end (`keepSessionId`, the caller's, stays).
+   */
+  confirm(
+    userId: string,
+    password: string,
+    code: string,
+    keepSessionId: string | undefined,
+    ctx: AuditContext,
+  ): Promise<{ recoveryCodes: string[] }> {
     return this.limited(userId, () =>
       this.users.transaction(async (manager) => {
         const user = await this.lockUser(userId, manager);
@@ -110,7 +122,7 @@ export class MfaService {
             'There is no enrolment to confirm: start one with POST /api/v1/auth/mfa/totp.',
           );
         }
-        if (!(await this.acceptCode(user, code, manager))) throw wrongCode('code');
+        await this.checkPasswordAndCode(user, password, code, manager);
         const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
         await this.credentials.replaceRecoveryCodes(
           user.id,
@@ -118,27 +130,39 @@ export class MfaService {
           manager,
         );
         await this.users.update(user.id, { totpEnabledAt: this.clock.now() }, manager);
-        await this.audit.record(manager, ctx, { action: 'auth.mfa_enabled', entityType: 'user', entityId: user.id });
+        const ended = await this.endOtherSessions(user.id, keepSessionId, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'auth.mfa_enabled',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { sessionsEnded: ended },
+        });
         return { recoveryCodes };
       }),
     );
   }
 
-  /** Turns the second factor off, with the password and a current code. */
-  disable(userId: string, password: string, code: string, ctx: AuditContext): Promise<void> {
+  /** Turns the second factor off, with the password and a current code; the user's other sessions end. */
+  disable(
+    userId: string,
+    password: string,
+    code: string,
+    keepSessionId: string | undefined,
+    ctx: AuditContext,
+  ): Promise<void> {
     return this.limited(userId, () =>
       this.users.transaction(async (manager) => {
         const user = await this.lockUser(userId, manager);
         if (!user.totpEnabledAt) throw new AppException('conflict', 'There is no second factor to turn off.');
-        const errors: { field: string; message: string }[] = [];
-        if (!(await verifyPassword(user.passwordHash, password))) {
-          errors.push({ field: 'password', message: 'password is not correct' });
-        }
-        if (!(await this.acceptCode(user, code, manager)))
-          errors.push({ field: 'code', message: 'code is not correct' });
-        if (errors.length > 0) throw credentialFailure(validationFailed(errors));
+        await this.checkPasswordAndCode(user, password, code, manager);
         await this.clear(user.id, manager);
-        await this.audit.record(manager, ctx, { action: 'auth.mfa_disabled', entityType: 'user', entityId: user.id });
+        const ended = await this.endOtherSessions(user.id, keepSessionId, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'auth.mfa_disabled',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { sessionsEnded: ended },
+        });
       }),
     );
   }
@@ -250,6 +274,23 @@ export class MfaService {
     await this.users.update(user.id, { totpLastStep: result.timeStep }, manager);
     user.totpLastStep = result.timeStep;
     return true;
+  }
+
+  /** Both checked whatever the first answers ; one error that does not say which failed. */
+  private async checkPasswordAndCode(
+    user: User,
+    password: string,
+    code: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    const passwordOk = await verifyPassword(user.passwordHash, password);
+    // A right code with a wrong password is spent only if the transaction commits, which it then does not.
+    const codeOk = await this.acceptCode(user, code, manager);
+    if (!passwordOk || !codeOk) throw wrongPasswordOrCode();
+  }
+
+  private endOtherSessions(userId: string, keep: string | undefined, manager: EntityManager): Promise<number> {
+    return this.userSessions.revokeOthersOf(userId, keep, 'mfa_changed', this.clock.now(), manager);
   }
 
   private async clear(userId: string, manager: EntityManager): Promise<void> {
