@@ -41,13 +41,17 @@ async function enableMfa(t: TestApp, member: StaffMember, clock: ManualClock): P
     .http()
     .post(CONFIRM)
     .set(member.auth)
-    .send({ code: await codeAt(secret, clock) });
+    .send({ password: member.password, code: await codeAt(secret, clock) });
   expect(confirmed.status).toBe(200);
   return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
 }
 
-async function challengeOf(t: TestApp, member: StaffMember): Promise<string> {
-  const res = await t.http().post(LOGIN).send({ email: member.email, password: member.password });
+async function challengeOf(t: TestApp, member: StaffMember, ip = '192.0.2.200'): Promise<string> {
+  const res = await t
+    .http()
+    .post(LOGIN)
+    .set('X-Forwarded-For', ip)
+    .send({ email: member.email, password: member.password });
   expectJson(res, 200, { mfaRequired: true, challengeToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
   return res.body.challengeToken as string;
 }
@@ -80,14 +84,17 @@ describe('second factor (TOTP)', () => {
     const pending = await app().http().post(LOGIN).send({ email: member.email, password: member.password });
     expect(pending.body.accessToken).toEqual(expect.any(String));
 
-    expectInvalid(await app().http().post(CONFIRM).set(member.auth).send({ code: '000000' }), CONFIRM, [
-      { field: 'code', message: 'code is not correct' },
+    const confirm = (body: object) => app().http().post(CONFIRM).set(member.auth).send(body);
+    const wrong = { code: 'validation_failed', detail: 'password or code is not correct', instance: CONFIRM } as const;
+    expectProblem(await confirm({ password: member.password, code: '000000' }), wrong);
+    expectProblem(await confirm({ password: 'not-the-password', code: await codeAt(secret, clock) }), wrong);
+    const refused = await confirm({ password: 'not-the-password', code: '000000' });
+    expectProblem(refused, wrong);
+    expect(refused.body.errors).toBeUndefined();
+    expectInvalid(await confirm({ code: await codeAt(secret, clock) }), CONFIRM, [
+      { field: 'password', message: 'password must be a string' },
     ]);
-    const confirmed = await app()
-      .http()
-      .post(CONFIRM)
-      .set(member.auth)
-      .send({ code: await codeAt(secret, clock) });
+    const confirmed = await confirm({ password: member.password, code: await codeAt(secret, clock) });
     expectJson(confirmed, 200, { recoveryCodes: expect.any(Array) });
     const codes = confirmed.body.recoveryCodes as string[];
     expect(codes).toHaveLength(10);
@@ -225,9 +232,11 @@ describe('second factor (TOTP)', () => {
     expectInvalid(await post({ challengeToken, code: '123456', remember: true }), LOGIN_MFA, [
       unknownField('remember'),
     ]);
-    expectInvalid(await app().http().post(CONFIRM).set(member.auth).send({ code: 'abcdef' }), CONFIRM, [
-      { field: 'code', message: 'code must be 6 digits' },
-    ]);
+    expectInvalid(
+      await app().http().post(CONFIRM).set(member.auth).send({ password: member.password, code: 'abcdef' }),
+      CONFIRM,
+      [{ field: 'code', message: 'code must be 6 digits' }],
+    );
   });
 
   it('turns off with the password and a current code, not otherwise', async () => {
@@ -236,10 +245,17 @@ describe('second factor (TOTP)', () => {
     const { secret } = await enableMfa(app(), member, clock);
     clock.advance(30_000);
     const disable = (body: object) => app().http().delete(ENROL).set(member.auth).send(body);
-    expectInvalid(await disable({ password: 'not-the-password', code: '000000' }), ENROL, [
-      { field: 'password', message: 'password is not correct' },
-      { field: 'code', message: 'code is not correct' },
-    ]);
+    // One answer whichever failed: it does not tell a guesser that the password was right.
+    const wrong = { code: 'validation_failed', detail: 'password or code is not correct', instance: ENROL } as const;
+    for (const body of [
+      { password: 'not-the-password', code: '000000' },
+      { password: member.password, code: '000000' },
+      { password: 'not-the-password', code: await codeAt(secret, clock) },
+    ]) {
+      const res = await disable(body);
+      expectProblem(res, wrong);
+      expect(res.body.errors).toBeUndefined();
+    }
     expectInvalid(await disable({ code: await codeAt(secret, clock) }), ENROL, [
       { field: 'password', message: 'password must be a string' },
     ]);
@@ -251,6 +267,46 @@ describe('second factor (TOTP)', () => {
       detail: 'There is no second factor to turn off.',
       instance: ENROL,
     });
+  });
+
+  it('ends the user’s other sessions when the factor is turned on or off, not the current one', async () => {
+    clock.set(START);
+    const member = await createStaff(app(), 'editor');
+    const signIn = async () => {
+      const res = await app().http().post(LOGIN).send({ email: member.email, password: member.password });
+      return bearer(res.body.accessToken as string);
+    };
+    const other = await signIn();
+    expect((await app().http().get(ME).set(other)).status).toBe(200);
+    const { secret } = await enableMfa(app(), member, clock);
+    expect((await app().http().get(ME).set(other)).status).toBe(401);
+    expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
+    expect(await auditOf('auth.mfa_enabled', member.user.id)).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ sessionsEnded: expect.any(Number) }) }),
+    ]);
+
+    // A new session after turning it on (with the second factor), then turned off from the first one.
+    clock.advance(30_000);
+    const challengeToken = await challengeOf(app(), member);
+    const second = await app()
+      .http()
+      .post(LOGIN_MFA)
+      .send({ challengeToken, code: await codeAt(secret, clock) });
+    expect(second.status).toBe(200);
+    const secondAuth = bearer(second.body.accessToken as string);
+    clock.advance(30_000);
+    expectNoContent(
+      await app()
+        .http()
+        .delete(ENROL)
+        .set(member.auth)
+        .send({ password: member.password, code: await codeAt(secret, clock) }),
+    );
+    expect((await app().http().get(ME).set(secondAuth)).status).toBe(401);
+    expect((await app().http().get(ME).set(member.auth)).status).toBe(200);
+    expect(await auditOf('auth.mfa_disabled', member.user.id)).toEqual([
+      expect.objectContaining({ metadata: { sessionsEnded: 1 } }),
+    ]);
   });
 
   it('lets an admin remove another user’s second factor (audited), and nobody else', async () => {
@@ -301,14 +357,21 @@ describe('second factor: limits and required roles', () => {
   it('limits wrong codes per account, whatever the client', () => {
     const clock = new ManualClock(START);
     return withTestApp(
-      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100' } },
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100', TRUST_PROXY: '1' } },
       async (t) => {
         const member = await createStaff(t, 'editor');
         const { secret } = await enableMfa(t, member, clock);
         clock.advance(30_000);
         for (let i = 0; i < 3; i++) {
           const challengeToken = await challengeOf(t, member);
-          expectProblem(await t.http().post(LOGIN_MFA).send({ challengeToken, code: '000000' }), BAD_CODE);
+          expectProblem(
+            await t
+              .http()
+              .post(LOGIN_MFA)
+              .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+              .send({ challengeToken, code: '000000' }),
+            BAD_CODE,
+          );
         }
         const challengeToken = await challengeOf(t, member);
         const res = await t
@@ -328,6 +391,78 @@ describe('second factor: limits and required roles', () => {
           .http()
           .post(LOGIN_MFA)
           .send({ challengeToken: otherChallenge, code: await codeAt(enrolled.secret, clock) });
+        expect(ok.status).toBe(200);
+      },
+    );
+  });
+
+  it('limits wrong codes per client IP too, across accounts, like sign-ins', () => {
+    const clock = new ManualClock(START);
+    return withTestApp(
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '3', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '100', TRUST_PROXY: '1' } },
+      async (t) => {
+        const first = await createStaff(t, 'editor');
+        const second = await createStaff(t, 'editor');
+        await enableMfa(t, first, clock);
+        const { secret } = await enableMfa(t, second, clock);
+        clock.advance(30_000);
+        const guess = async (member: StaffMember, code: string, ip: string) =>
+          t
+            .http()
+            .post(LOGIN_MFA)
+            .set('X-Forwarded-For', ip)
+            .send({ challengeToken: await challengeOf(t, member), code });
+        expectProblem(await guess(first, '000000', '203.0.113.9'), BAD_CODE);
+        expectProblem(await guess(first, '000000', '203.0.113.9'), BAD_CODE);
+        expectProblem(await guess(second, '000000', '203.0.113.9'), BAD_CODE);
+        // The address has used its failures; the second account has not (one of three).
+        const refused = await guess(second, await codeAt(secret, clock), '203.0.113.9');
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(refused.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
+        const ok = await guess(second, await codeAt(secret, clock), '198.51.100.20');
+        expect(ok.status).toBe(200);
+      },
+    );
+  });
+
+  it('caps wrong codes per account at 20 a day, until the day ends or an admin resets the factor', () => {
+    const clock = new ManualClock(START);
+    return withTestApp(
+      { clock, env: { RATE_LIMIT_LOGIN_LIMIT: '100', RATE_LIMIT_LOGIN_EMAIL_LIMIT: '200', TRUST_PROXY: '1' } },
+      async (t) => {
+        const admin = await createStaff(t, 'admin');
+        const member = await createStaff(t, 'editor');
+        const { secret } = await enableMfa(t, member, clock);
+        clock.advance(30_000);
+        const challengeToken = await challengeOf(t, member);
+        for (let i = 0; i < 20; i++) {
+          const res = await t
+            .http()
+            .post(LOGIN_MFA)
+            .set('X-Forwarded-For', `198.51.100.${i + 1}`)
+            .send({ challengeToken, code: '000000' });
+          expectProblem(res, BAD_CODE);
+        }
+        // Minutes later the login window has refilled, the day's cap has not.
+        clock.advance(2 * 60_000);
+        const refused = await t
+          .http()
+          .post(LOGIN_MFA)
+          .set('X-Forwarded-For', '192.0.2.77')
+          .send({ challengeToken: await challengeOf(t, member), code: await codeAt(secret, clock) });
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(23 * 60 * 60);
+
+        expectNoContent(await t.http().delete(`${ADMIN_USERS}/${member.user.id}/mfa`).set(admin.auth));
+        const renewed = await enableMfa(t, member, clock);
+        clock.advance(30_000);
+        const ok = await t
+          .http()
+          .post(LOGIN_MFA)
+          .set('X-Forwarded-For', '192.0.2.77')
+          .send({ challengeToken: await challengeOf(t, member), code: await codeAt(renewed.secret, clock) });
         expect(ok.status).toBe(200);
       },
     );

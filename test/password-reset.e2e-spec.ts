@@ -47,6 +47,32 @@ describe('password reset by email', () => {
   const count = async (table: string) =>
     Number((await t().app.get(DataSource).query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
+  it('fails a message whose token cannot be decrypted on its own, without content in the log; the rest goes out', async () => {
+    clock.set(START);
+    const broken = await createStaff(t(), 'editor');
+    const fine = await createStaff(t(), 'editor');
+    expect((await ask(broken.email)).status).toBe(202);
+    expect((await ask(fine.email)).status).toBe(202);
+    const db = t().app.get(DataSource);
+    await db.query(
+      `UPDATE mail_outbox SET params = jsonb_set(params, '{secret}', '"v1:not-a-ciphertext"')
+        WHERE status = 'pending' AND id = (SELECT id FROM mail_outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1)`,
+    );
+    logs.lines.length = 0;
+    expect(await dispatch()).toEqual({ claimed: 2, sent: 1, retried: 0, failed: 1 });
+    expect(sink.to(fine.email)).toHaveLength(1);
+    expect(sink.to(broken.email)).toHaveLength(0);
+    const rows = await db.query<{ status: string; params: Record<string, unknown>; last_error: string | null }[]>(
+      "SELECT status, params, last_error FROM mail_outbox WHERE kind = 'user.password_reset' ORDER BY created_at DESC LIMIT 2",
+    );
+    expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'sent']);
+    expect(rows.find((r) => r.status === 'failed')!.last_error).toBe('content could not be decrypted');
+    for (const row of rows) expect(row.params).not.toHaveProperty('secret');
+    expect(logs.text).toContain('failed for good (content could not be decrypted)');
+    expect(logs.text).not.toContain('not-a-ciphertext');
+    expect(logs.text).not.toContain(broken.email);
+  });
+
   it('emails a single-use link; the new password works, the old one and every session end', async () => {
     clock.set(START);
     const member: StaffMember = await createStaff(t(), 'frontdesk');
@@ -73,6 +99,9 @@ describe('password reset by email', () => {
     expect(JSON.stringify(stored)).not.toContain(token);
     expect(logs.text).not.toContain(token);
     expect(logs.text).not.toContain(member.email);
+    // Sent: the encrypted token is cleared from the outbox, and the log does not count the recipients.
+    for (const row of stored) expect(row.params).not.toHaveProperty('secret');
+    expect(logs.text).not.toMatch(/sent to \d recipient/);
 
     clock.advance(29 * 60_000);
     expectNoContent(await t().http().post(CONFIRM).send({ token, password: NEW_PASSWORD }));

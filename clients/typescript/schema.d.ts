@@ -1377,8 +1377,9 @@ export interface paths {
          * Sign in: the second factor
          * @description The second step of signing in with a second factor: the `challengeToken` that `POST /api/v1/auth/login` answered
          *     with (valid 5 minutes) and either the app's current `code` or one `recoveryCode`. A code is accepted once. Wrong
-         *     codes are limited per account (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`), whatever the
-         *     client; then 429.
+         *     codes are limited per client IP like sign-ins (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`),
+         *     and per account whatever the client: the same per window, and at most 20 a day; then 429 (with Retry-After) until
+         *     the window ends, or for the daily cap until an admin resets the account's second factor.
          *
          *     **Access:** public, no credentials.
          */
@@ -1484,7 +1485,9 @@ export interface paths {
         post: operations["enrolTotp"];
         /**
          * Turn the second factor off
-         * @description Turns the second factor off: needs the password and a current code. Recovery codes stop working.
+         * @description Turns the second factor off: needs the password and a current code (a wrong one of either gets one answer, 400
+         *     "password or code is not correct", that does not say which). Recovery codes stop working; the user's other
+         *     sessions end, this one stays.
          *
          *     **Access:** any signed-in staff member (bearer token).
          */
@@ -1505,8 +1508,10 @@ export interface paths {
         put?: never;
         /**
          * Turn the second factor on
-         * @description Turns the second factor on with a code the app shows, and returns ten recovery codes, shown this once: each
-         *     signs in once in place of a code. Wrong codes count against the account's sign-in budget.
+         * @description Turns the second factor on with the current password and a code the app shows, and returns ten recovery codes,
+         *     shown this once: each signs in once in place of a code. A wrong password or code gets one answer, 400 "password or
+         *     code is not correct", that does not say which, and counts against the account's sign-in budget. The user's other
+         *     sessions end; this one stays.
          *
          *     **Access:** any signed-in staff member (bearer token).
          */
@@ -2880,6 +2885,15 @@ export interface components {
              * @example calm-harbor-lantern-42
              */
             newPassword: string;
+        };
+        ConfirmTotpRequest: {
+            /**
+             * @description The code the authenticator app shows now.
+             * @example 492039
+             */
+            code: string;
+            /** @example the-current-passphrase */
+            password: string;
         };
         ConsentInput: {
             /**
@@ -4811,13 +4825,6 @@ export interface components {
             level: 2 | 3;
             /** @example Start small */
             text: string;
-        };
-        TotpCodeRequest: {
-            /**
-             * @description The code the authenticator app shows now.
-             * @example 492039
-             */
-            code: string;
         };
         TotpEnrolmentResponse: {
             /**
@@ -17356,10 +17363,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "492039"
+                 *       "code": "492039",
+                 *       "password": "the-current-passphrase"
                  *     }
                  */
-                "application/json": components["schemas"]["TotpCodeRequest"];
+                "application/json": components["schemas"]["ConfirmTotpRequest"];
             };
         };
         responses: {

@@ -6,18 +6,20 @@ import type { AuditContext } from '../common/audit/audit-log.js';
 import { ApiProblems } from '../common/openapi/api-problems.js';
 import { LoginResponse } from './dto/auth.responses.js';
 import {
+  ConfirmTotpRequest,
   DisableTotpRequest,
   MfaLoginRequest,
   RecoveryCodesResponse,
-  TotpCodeRequest,
   TotpEnrolmentResponse,
 } from './dto/mfa.dto.js';
 import { AllowedBeforeEnrolment } from './mfa-enrolment.js';
 import { MfaService } from './mfa.service.js';
-import { CurrentClient } from './request-session.js';
+import { CurrentClient, CurrentSessionId } from './request-session.js';
 import { type SessionClient } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 import { mapUser } from '../users/index.js';
+import { LoginRateLimit } from '../rate-limit/index.js';
+import { isCredentialFailure } from './credential-failure.js';
 
 /** The second factor: enrolment, sign-in with a code, turning it off. */
 @ApiTags('auth')
@@ -45,48 +47,60 @@ export class MfaController {
   }
 
   /**
-   * Turns the second factor on with a code the app shows, and returns ten recovery codes, shown this once: each
-   * signs in once in place of a code. Wrong codes count against the account's sign-in budget.
+   * Turns the second factor on with the current password and a code the app shows, and returns ten recovery codes,
+   * shown this once: each signs in once in place of a code. A wrong password or code gets one answer, 400 "password or
+   * code is not correct", that does not say which, and counts against the account's sign-in budget. The user's other
+   * sessions end; this one stays.
    */
   @Post('mfa/totp/confirm')
   @HttpCode(200)
   @Authenticated()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @AllowedBeforeEnrolment()
   @ApiOperation({ operationId: 'confirmTotp', summary: 'Turn the second factor on' })
   @ApiOkResponse({ type: RecoveryCodesResponse })
   @ApiProblems('validation_failed', 'conflict', 'rate_limited')
   confirm(
-    @Body() body: TotpCodeRequest,
+    @Body() body: ConfirmTotpRequest,
     @CurrentPrincipal() principal: Principal,
+    @CurrentSessionId() sessionId: string | undefined,
     @Audit() ctx: AuditContext,
   ): Promise<RecoveryCodesResponse> {
-    return this.mfa.confirm(principal.id, body.code, ctx);
+    return this.mfa.confirm(principal.id, body.password, body.code, sessionId, ctx);
   }
 
-  /** Turns the second factor off: needs the password and a current code. Recovery codes stop working. */
+  /**
+   * Turns the second factor off: needs the password and a current code (a wrong one of either gets one answer, 400
+   * "password or code is not correct", that does not say which). Recovery codes stop working; the user's other
+   * sessions end, this one stays.
+   */
   @Delete('mfa/totp')
   @HttpCode(204)
   @Authenticated()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'disableTotp', summary: 'Turn the second factor off' })
   @ApiNoContentResponse({ description: 'Turned off.' })
   @ApiProblems('validation_failed', 'conflict', 'rate_limited')
   async disable(
     @Body() body: DisableTotpRequest,
     @CurrentPrincipal() principal: Principal,
+    @CurrentSessionId() sessionId: string | undefined,
     @Audit() ctx: AuditContext,
   ): Promise<void> {
-    await this.mfa.disable(principal.id, body.password, body.code, ctx);
+    await this.mfa.disable(principal.id, body.password, body.code, sessionId, ctx);
   }
 
   /**
    * The second step of signing in with a second factor: the `challengeToken` that `POST /api/v1/auth/login` answered
    * with (valid 5 minutes) and either the app's current `code` or one `recoveryCode`. A code is accepted once. Wrong
-   * codes are limited per account (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`), whatever the
-   * client; then 429.
+   * codes are limited per client IP like sign-ins (`RATE_LIMIT_LOGIN_LIMIT` per `RATE_LIMIT_LOGIN_WINDOW_SECONDS`),
+   * and per account whatever the client: the same per window, and at most 20 a day; then 429 (with Retry-After) until
+   * the window ends, or for the daily cap until an admin resets the account's second factor.
    */
   @Post('login/mfa')
   @HttpCode(200)
   @Public()
+  @LoginRateLimit({ failedWhen: isCredentialFailure })
   @ApiOperation({ operationId: 'loginMfa', summary: 'Sign in: the second factor' })
   @ApiOkResponse({ type: LoginResponse })
   @ApiProblems('validation_failed', 'unauthorized', 'rate_limited')

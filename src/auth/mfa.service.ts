@@ -14,6 +14,7 @@ import {
   totpSecretContext,
   type User,
   UserCredentialsRepository,
+  UserSessionsRepository,
   UsersRepository,
   verifyPassword,
 } from '../users/index.js';
@@ -28,6 +29,11 @@ const RECOVERY_CODES = 10;
 /** No 0/o, 1/l/i: read from paper without doubt. 32 symbols, so 16 of them are 80 bits. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'.padEnd(32, 'x');
 const ISSUER = 'Well Clinic';
+/**
+ * Wrong codes per account over a day, on top of the login window's budget (which refills every minute): past it,
+ * 429 until the day's window ends or an admin resets the factor (DELETE /api/v1/admin/users/{id}/mfa).
+ */
+export const MFA_DAILY_FAILURE_CAP = { limit: 20, windowSeconds: 24 * 60 * 60 } as const;
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -39,23 +45,26 @@ function newRecoveryCode(): string {
   return chars.match(/.{4}/g)!.join('-');
 }
 
-const wrongCode = (field: 'code') =>
-  credentialFailure(validationFailed([{ field, message: `${field} is not correct` }]));
 const badChallenge = () =>
   new AppException('unauthorized', 'The sign-in challenge is not valid or has expired: sign in again.');
+/** One answer for a wrong password, a wrong code or both: which one failed is not told. */
+const wrongPasswordOrCode = () =>
+  credentialFailure(new AppException('validation_failed', 'password or code is not correct'));
 const wrongSecondFactor = () => credentialFailure(new AppException('unauthorized', 'The code is not correct.'));
 
 /**
  * The second factor: TOTP (RFC 6238: SHA-1, 6 digits, 30 s, `otplib`) with ten single-use recovery codes. The secret is
  * kept encrypted with the data key; a code is accepted once (the time step of the last accepted code is kept), with a
- * step of clock drift either way. Code attempts are limited per account (AttemptBudget, the login limits), whatever
- * the client: a guessed code needs the password first, and then a million tries.
+ * step of clock drift either way. Code attempts are limited per account (AttemptBudget, the login limits, and at most
+ * MFA_DAILY_FAILURE_CAP wrong codes a day), whatever the client, and per client IP by the route's LoginRateLimit: a
+ * guessed code needs the password first, and then a million tries.
  */
 @Injectable()
 export class MfaService {
   constructor(
     private readonly users: UsersRepository,
     private readonly credentials: UserCredentialsRepository,
+    private readonly userSessions: UserSessionsRepository,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly cipher: DataCipher,
@@ -92,8 +101,17 @@ export class MfaService {
     });
   }
 
-  /** Turns the pending secret on with a code from the app; returns the recovery codes, shown this once. */
-  confirm(userId: string, code: string, ctx: AuditContext): Promise<{ recoveryCodes: string[] }> {
+  /**
+   * Turns the pending secret on with the password and a code from the app; returns the recovery codes, shown this
+   * once. The user's other sessions end (`keepSessionId`, the caller's, stays).
+   */
+  confirm(
+    userId: string,
+    password: string,
+    code: string,
+    keepSessionId: string | undefined,
+    ctx: AuditContext,
+  ): Promise<{ recoveryCodes: string[] }> {
     return this.limited(userId, () =>
       this.users.transaction(async (manager) => {
         const user = await this.lockUser(userId, manager);
@@ -104,7 +122,7 @@ export class MfaService {
             'There is no enrolment to confirm: start one with POST /api/v1/auth/mfa/totp.',
           );
         }
-        if (!(await this.acceptCode(user, code, manager))) throw wrongCode('code');
+        await this.checkPasswordAndCode(user, password, code, manager);
         const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
         await this.credentials.replaceRecoveryCodes(
           user.id,
@@ -112,45 +130,59 @@ export class MfaService {
           manager,
         );
         await this.users.update(user.id, { totpEnabledAt: this.clock.now() }, manager);
-        await this.audit.record(manager, ctx, { action: 'auth.mfa_enabled', entityType: 'user', entityId: user.id });
+        const ended = await this.endOtherSessions(user.id, keepSessionId, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'auth.mfa_enabled',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { sessionsEnded: ended },
+        });
         return { recoveryCodes };
       }),
     );
   }
 
-  /** Turns the second factor off, with the password and a current code. */
-  disable(userId: string, password: string, code: string, ctx: AuditContext): Promise<void> {
+  /** Turns the second factor off, with the password and a current code; the user's other sessions end. */
+  disable(
+    userId: string,
+    password: string,
+    code: string,
+    keepSessionId: string | undefined,
+    ctx: AuditContext,
+  ): Promise<void> {
     return this.limited(userId, () =>
       this.users.transaction(async (manager) => {
         const user = await this.lockUser(userId, manager);
         if (!user.totpEnabledAt) throw new AppException('conflict', 'There is no second factor to turn off.');
-        const errors: { field: string; message: string }[] = [];
-        if (!(await verifyPassword(user.passwordHash, password))) {
-          errors.push({ field: 'password', message: 'password is not correct' });
-        }
-        if (!(await this.acceptCode(user, code, manager)))
-          errors.push({ field: 'code', message: 'code is not correct' });
-        if (errors.length > 0) throw credentialFailure(validationFailed(errors));
+        await this.checkPasswordAndCode(user, password, code, manager);
         await this.clear(user.id, manager);
-        await this.audit.record(manager, ctx, { action: 'auth.mfa_disabled', entityType: 'user', entityId: user.id });
+        const ended = await this.endOtherSessions(user.id, keepSessionId, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'auth.mfa_disabled',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { sessionsEnded: ended },
+        });
       }),
     );
   }
 
   /** An admin removes another user's second factor (a lost phone and lost codes): they sign in with the password. */
   reset(userId: string, ctx: AuditContext): Promise<void> {
-    return this.users.transaction(async (manager) => {
-      const user = await this.users.findForUpdate(userId, manager);
-      if (!user) throw new AppException('not_found', 'No user with this id.');
-      const had = user.totpEnabledAt !== null;
-      await this.clear(user.id, manager);
-      await this.audit.record(manager, ctx, {
-        action: 'user.mfa_reset',
-        entityType: 'user',
-        entityId: user.id,
-        metadata: { hadSecondFactor: had },
-      });
-    });
+    return this.users
+      .transaction(async (manager) => {
+        const user = await this.users.findForUpdate(userId, manager);
+        if (!user) throw new AppException('not_found', 'No user with this id.');
+        const had = user.totpEnabledAt !== null;
+        await this.clear(user.id, manager);
+        await this.audit.record(manager, ctx, {
+          action: 'user.mfa_reset',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { hadSecondFactor: had },
+        });
+      })
+      .then(() => this.budget.reset({ purpose: 'mfa', subject: userId }));
   }
 
   /** The challenge a sign-in with a second factor answers with: 5 minutes to send a code. */
@@ -244,6 +276,23 @@ export class MfaService {
     return true;
   }
 
+  /** Both checked whatever the first answers ; one error that does not say which failed. */
+  private async checkPasswordAndCode(
+    user: User,
+    password: string,
+    code: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    const passwordOk = await verifyPassword(user.passwordHash, password);
+    // A right code with a wrong password is spent only if the transaction commits, which it then does not.
+    const codeOk = await this.acceptCode(user, code, manager);
+    if (!passwordOk || !codeOk) throw wrongPasswordOrCode();
+  }
+
+  private endOtherSessions(userId: string, keep: string | undefined, manager: EntityManager): Promise<number> {
+    return this.userSessions.revokeOthersOf(userId, keep, 'mfa_changed', this.clock.now(), manager);
+  }
+
   private async clear(userId: string, manager: EntityManager): Promise<void> {
     await this.users.update(userId, { totpSecretCipher: null, totpEnabledAt: null, totpLastStep: null }, manager);
     await this.credentials.deleteRecoveryCodes(userId, manager);
@@ -257,8 +306,11 @@ export class MfaService {
 
   /** Counted against the account's budget when the code (or password) was wrong; refunded otherwise. */
   private limited<T>(userId: string, attempt: () => Promise<T>): Promise<T> {
-    return this.budget.run({ purpose: 'mfa', subject: userId }, attempt, (outcome) =>
-      'error' in outcome ? isCredentialFailure(outcome.error) : false,
+    return this.budget.run(
+      { purpose: 'mfa', subject: userId },
+      attempt,
+      (outcome) => ('error' in outcome ? isCredentialFailure(outcome.error) : false),
+      MFA_DAILY_FAILURE_CAP,
     );
   }
 }

@@ -123,12 +123,20 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       deliveries = await this.deliveriesOf(message);
     } catch (error) {
+      if (error instanceof UndecryptableMail) return this.giveUp(message, 'recipient could not be decrypted');
       // The lease runs out and the message is tried again.
       this.logger.warn(`Mail ${id} (${kind}): finding its recipients failed (${smtpFailure(error).label})`);
       return 'lost';
     }
     const now = this.clock.now();
-    const content = renderMail(this.templates, kind, this.values(message, now));
+    let content: ReturnType<typeof renderMail>;
+    try {
+      content = renderMail(this.templates, kind, this.values(message, now));
+    } catch {
+      // An encrypted part (a reset token) under a key this instance no longer has: it will never render. Failed on
+      // its own, logged without content, and the batch goes on.
+      return this.giveUp(message, 'content could not be decrypted');
+    }
     const headers = this.headers(message);
     const sentTo = [...message.sentTo];
     let sent = 0;
@@ -172,13 +180,26 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       outcome = next ? 'retried' : 'failed';
       changes = next
         ? { nextAttemptAt: next, sentTo, lastError: failure.label }
-        : { status: 'failed', recipientCipher: null, sentTo, lastError: failure.label };
+        : { status: 'failed', recipientCipher: null, ...withoutSecret(message), sentTo, lastError: failure.label };
     } else if (personal && refused) {
       outcome = 'failed';
-      changes = { status: 'failed', recipientCipher: null, sentTo, lastError: refused.label };
+      changes = {
+        status: 'failed',
+        recipientCipher: null,
+        ...withoutSecret(message),
+        sentTo,
+        lastError: refused.label,
+      };
     } else {
       outcome = 'sent';
-      changes = { status: 'sent', sentAt: now, recipientCipher: null, sentTo, lastError: refused?.label ?? null };
+      changes = {
+        status: 'sent',
+        sentAt: now,
+        recipientCipher: null,
+        ...withoutSecret(message),
+        sentTo,
+        lastError: refused?.label ?? null,
+      };
     }
     let recorded: boolean;
     try {
@@ -193,7 +214,8 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const count = `${sent} ${sent === 1 ? 'recipient' : 'recipients'}`;
     if (outcome === 'sent') {
-      this.logger.log(`Mail ${id} (${kind}): sent to ${count} on attempt ${attempts}`);
+      // Not for account mail: whether a reset went to 0 or 1 recipients would tell whether the address has an account.
+      if (!ACCOUNT_MAIL.has(kind)) this.logger.log(`Mail ${id} (${kind}): sent to ${count} on attempt ${attempts}`);
     } else if (next) {
       this.logger.warn(
         `Mail ${id} (${kind}): attempt ${attempts} failed (${failure!.label}) after ${count}; next attempt at ${next.toISOString()}`,
@@ -204,6 +226,26 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     return outcome;
+  }
+
+  /** A message that can never be sent (its encrypted parts do not decrypt): failed for good, its secrets cleared. */
+  private async giveUp(message: MailMessage, reason: string): Promise<Outcome> {
+    const { id, kind, attempts } = message;
+    try {
+      const changes: MailOutcome = {
+        status: 'failed',
+        recipientCipher: null,
+        ...withoutSecret(message),
+        sentTo: message.sentTo,
+        lastError: reason,
+      };
+      if (!(await this.messages.recordOutcome(id, attempts, changes))) return 'lost';
+    } catch (error) {
+      this.logger.warn(`Mail ${id} (${kind}): recording the outcome failed (${smtpFailure(error).label})`);
+      return 'lost';
+    }
+    this.logger.error(`Mail ${id} (${kind}): failed for good (${reason})`);
+    return 'failed';
   }
 
   /** Renews the attempt's lease and records its progress; false (logged) when it must stop sending. */
@@ -229,7 +271,13 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return recipients.filter((r) => !message.sentTo.includes(r.id)).map((r) => ({ to: r.email, userId: r.id }));
     }
     if (message.recipientCipher === null) return [];
-    return [{ to: this.cipher.decrypt(message.recipientCipher, recipientContext(message.id)), userId: null }];
+    let to: string;
+    try {
+      to = this.cipher.decrypt(message.recipientCipher, recipientContext(message.id));
+    } catch {
+      throw new UndecryptableMail();
+    }
+    return [{ to, userId: null }];
   }
 
   /** What the template shows; the reply time as of now, in the schedule's zone. */
@@ -285,6 +333,19 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     return headers;
   }
+}
+
+/** Mail about one account: its sending is not logged, which would tell whether an address has an account. */
+const ACCOUNT_MAIL: ReadonlySet<string> = new Set(['user.password_reset']);
+
+/** A message's encrypted recipient does not decrypt (a key dropped too soon): it can never be sent. */
+class UndecryptableMail extends Error {}
+
+/** The `params` change that drops an encrypted secret (a reset token) once the message is done with; none without. */
+function withoutSecret(message: MailMessage): { params?: Record<string, string | null> } {
+  if (!('secret' in message.params)) return {};
+  const { secret: _secret, ...rest } = message.params;
+  return { params: rest };
 }
 
 /** `Well Clinic <noreply@clinic.example>` → `noreply@clinic.example` */

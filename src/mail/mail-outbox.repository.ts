@@ -13,7 +13,9 @@ export type NewMailMessage = Pick<
 >;
 
 /** What an attempt's outcome writes; the claim's lease ends with it. */
-export type MailOutcome = Partial<Pick<MailMessage, 'status' | 'sentAt' | 'nextAttemptAt' | 'recipientCipher'>> &
+export type MailOutcome = Partial<
+  Pick<MailMessage, 'status' | 'sentAt' | 'nextAttemptAt' | 'recipientCipher' | 'params'>
+> &
   Pick<MailMessage, 'lastError' | 'sentTo'>;
 
 /** The email outbox (`mail_outbox`). */

@@ -10,6 +10,8 @@ export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increm
  */
 export interface CounterStore extends ThrottlerStorage {
   refund(key: string): Promise<void>;
+  /** Drops a counter altogether (an admin lifts a lock); a no-op when there is none. */
+  forget(key: string): Promise<void>;
 }
 
 /**

@@ -39,6 +39,11 @@ export class MemoryThrottlerStorage implements CounterStore, OnApplicationShutdo
     return Promise.resolve();
   }
 
+  forget(key: string): Promise<void> {
+    this.windows.delete(key);
+    return Promise.resolve();
+  }
+
   onApplicationShutdown(): void {
     this.windows.clear();
   }

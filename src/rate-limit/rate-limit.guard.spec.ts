@@ -48,6 +48,7 @@ const unavailable: CounterStore = {
   increment: () =>
     Promise.resolve({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0, unavailable: true }),
   refund: () => Promise.resolve(),
+  forget: () => Promise.resolve(),
 };
 
 @SubmissionRateLimit()
@@ -274,6 +275,7 @@ describe('RateLimitGuard', () => {
             ? storage.increment(key, ttl, limit, block)
             : unavailable.increment(key, ttl, limit, block, name),
         refund: (key) => storage.refund(key),
+        forget: (key) => storage.forget(key),
       };
       const failClosed = new RateLimitGuard(new Reflector(), config, flaky, fakeSiteKeys().siteKeys, metrics);
       const login = call(failClosed, {

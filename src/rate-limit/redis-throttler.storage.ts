@@ -167,6 +167,15 @@ export class RedisThrottlerStorage implements CounterStore, OnApplicationShutdow
     }
   }
 
+  async forget(key: string): Promise<void> {
+    try {
+      await this.client.del(key);
+      this.markAvailable();
+    } catch (error) {
+      this.markUnavailable(error);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     if (this.client.status === 'end') return;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import { AggregateRepository } from '../common/persistence/aggregate.repository.js';
 import { RefreshToken, UserSession } from './user-session.entity.js';
 
@@ -15,7 +15,8 @@ export type SessionEnd =
   | 'role_changed'
   | 'deactivated'
   | 'admin'
-  | 'password_reset';
+  | 'password_reset'
+  | 'mfa_changed';
 
 /** Sessions (`user_sessions`) and their refresh tokens, one aggregate. */
 @Injectable()
@@ -68,6 +69,22 @@ export class UserSessionsRepository extends AggregateRepository<UserSession> {
       { revokedAt: at, revokedReason: reason },
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Ends every live session of the user but `keep` (the caller's own, when there is one); how many there were. */
+  async revokeOthersOf(
+    userId: string,
+    keep: string | undefined,
+    reason: SessionEnd,
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
+    const result = await this.manager(manager).update(
+      UserSession,
+      { userId, revokedAt: IsNull(), expiresAt: MoreThan(at), ...(keep === undefined ? {} : { id: Not(keep) }) },
+      { revokedAt: at, revokedReason: reason },
+    );
+    return result.affected ?? 0;
   }
 
   /** Ends every live session of the user; how many there were. */

@@ -11,7 +11,14 @@ function IsTotpCode(): PropertyDecorator {
   };
 }
 
-export class TotpCodeRequest {
+/** The current password and a code: turning the second factor on or off. */
+export class ConfirmTotpRequest {
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  @MinLength(1)
+  @IsString()
+  @ApiProperty({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH, example: 'the-current-passphrase' })
+  readonly password!: string;
+
   @IsTotpCode()
   @ApiProperty({ pattern: '^\\d{6}$', example: '492039', description: 'The code the authenticator app shows now.' })
   readonly code!: string;
