@@ -16,6 +16,7 @@ export class Receiver {
   bodyNote = 'hook-token-5f3a9c1e77';
   readonly requests: Received[] = [];
   private readonly script: Answer[] = [];
+  private readonly pathScripts = new Map<string, Answer[]>();
   private readonly held: ServerResponse[] = [];
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private readonly server: Server = createServer((req, res) => {
@@ -28,7 +29,7 @@ export class Receiver {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      const answer = this.script.shift() ?? this.fallback;
+      const answer = this.pathScripts.get(req.url ?? '')?.shift() ?? this.script.shift() ?? this.fallback;
       if (answer === 'hang') this.held.push(res);
       else
         res
@@ -59,9 +60,18 @@ export class Receiver {
     this.script.push(...answers);
   }
 
+  /**
+   * Answers the next requests to this path (with its query string) with these, in order: for a test whose event
+   * reaches several endpoints at once, in no set order.
+   */
+  answerFor(path: string, ...answers: Answer[]): void {
+    this.pathScripts.set(path, [...(this.pathScripts.get(path) ?? []), ...answers]);
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.script.length = 0;
+    this.pathScripts.clear();
     this.fallback = 200;
     this.padding = 0;
   }
