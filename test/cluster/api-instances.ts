@@ -173,6 +173,8 @@ export class ApiCluster {
       REDIS_URL: CLUSTER_REDIS_URL,
       JWT_SECRET: randomBytes(48).toString('base64'),
       DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // The scenarios' admin signs in with a password only: production's default would confine it to MFA enrolment.
+      MFA_REQUIRED_ROLES: '',
       DB_POOL_MAX: '5',
       DOCS_ENABLED: 'false',
       LOG_LEVEL: 'warn',
