@@ -169,9 +169,10 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
     manager?: EntityManager,
   ): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
-    const column = <T>(pick: (o: DeliveryOutcome & { id: string; attempts: number }) => T) => outcomes.map(pick);
+    // In a CTE so the answer is the updated rows (TypeORM answers a bare UPDATE … RETURNING as [rows, count]).
     const rows = await this.manager(manager).query<{ id: string }[]>(
-      `UPDATE outbox_deliveries d
+      `WITH updated AS (
+       UPDATE outbox_deliveries d
           SET status = COALESCE(v.status::outbox_delivery_status, d.status),
               delivered_at = COALESCE(v.delivered_at, d.delivered_at),
               next_attempt_at = COALESCE(v.next_attempt_at, d.next_attempt_at),
@@ -181,22 +182,21 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
                      $7::varchar[], $8::int[], $9::varchar[])
               AS v(id, attempts, status, delivered_at, next_attempt_at, last_status, last_error, last_duration_ms, url)
         WHERE d.id = v.id AND d.attempts = v.attempts AND d.status = 'pending'
-        RETURNING d.id`,
+        RETURNING d.id)
+       SELECT id FROM updated`,
       [
-        column((o) => o.id),
-        column((o) => o.attempts),
-        column((o) => o.status ?? null),
-        column((o) => o.deliveredAt ?? null),
-        column((o) => o.nextAttemptAt ?? null),
-        column((o) => o.lastStatus),
-        column((o) => o.lastError),
-        column((o) => o.lastDurationMs),
-        column((o) => o.url),
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.attempts),
+        outcomes.map((o) => o.status ?? null),
+        outcomes.map((o) => o.deliveredAt ?? null),
+        outcomes.map((o) => o.nextAttemptAt ?? null),
+        outcomes.map((o) => o.lastStatus),
+        outcomes.map((o) => o.lastError),
+        outcomes.map((o) => o.lastDurationMs),
+        outcomes.map((o) => o.url),
       ],
     );
-    // node-postgres answers an UPDATE … RETURNING as [rows, count] through TypeORM's query(); plain rows otherwise.
-    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as { id: string }[];
-    return new Set(returned.map((r) => r.id));
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
