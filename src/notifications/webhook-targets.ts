@@ -26,8 +26,12 @@ export interface WebhookPost {
 
 /** How much of a receiver's answer is read (and thrown away) so its connection can carry the next delivery. */
 const MAX_DISCARDED_BODY_BYTES = 64 * 1024;
-/** An idle kept-alive connection is closed after this long. */
-const IDLE_CONNECTION_MS = 30_000;
+/**
+ * An idle kept-alive connection is closed after this long: below the 5 s a Node receiver keeps one open (its
+ * `keepAliveTimeout`), so a delivery is not sent on a connection the receiver is closing at that moment (a reset,
+ * counted as a failed attempt).
+ */
+const IDLE_CONNECTION_MS = 4_000;
 
 /**
  * Where webhooks may go (server-side request forgery): `https` to public addresses only, unless
