@@ -1,7 +1,6 @@
-import sharp from 'sharp';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { seedMediaItem } from '../media/index.js';
+import { seedDrawnPicture } from '../media/index.js';
 
 /**
  * Adds a demo photo drawn as SVG at seed time (no file copied from anywhere) to the media library, as a JPEG like an
@@ -13,8 +12,7 @@ export async function seedDemoPhoto(
   svg: string,
   alt: string,
 ): Promise<string> {
-  const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
-  return (await seedMediaItem(manager, config, jpeg, alt)).id;
+  return (await seedDrawnPicture(manager, config, { svg, quality: 85 }, alt)).id;
 }
 
 /** A calm picture of a building: a gradient sky, a façade with windows and a door, and a hedge. */

@@ -1,6 +1,5 @@
-import sharp from 'sharp';
 import type { Seeder } from '../common/feature/seeder.js';
-import { seedMediaItem } from './media-items.js';
+import { seedDrawnPicture } from './media-items.js';
 
 interface DemoPicture {
   alt: string;
@@ -20,16 +19,16 @@ const DEMO_PICTURES: readonly DemoPicture[] = [
 const WIDTH = 1280;
 const HEIGHT = 853;
 
-function svgOf(picture: DemoPicture): Buffer {
-  return Buffer.from(
+function svgOf(picture: DemoPicture): string {
+  return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}">` +
-      `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
-      `<stop offset="0" stop-color="${picture.from}"/><stop offset="1" stop-color="${picture.to}"/></linearGradient></defs>` +
-      `<rect width="100%" height="100%" fill="url(#g)"/>` +
-      `<ellipse cx="${WIDTH * 0.3}" cy="${HEIGHT * 1.05}" rx="${WIDTH * 0.6}" ry="${HEIGHT * 0.35}" fill="${picture.shapes}" opacity="0.55"/>` +
-      `<ellipse cx="${WIDTH * 0.85}" cy="${HEIGHT * 1.1}" rx="${WIDTH * 0.5}" ry="${HEIGHT * 0.4}" fill="${picture.shapes}" opacity="0.75"/>` +
-      `<circle cx="${WIDTH * 0.72}" cy="${HEIGHT * 0.28}" r="${HEIGHT * 0.09}" fill="#ffffff" opacity="0.7"/>` +
-      `</svg>`,
+    `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
+    `<stop offset="0" stop-color="${picture.from}"/><stop offset="1" stop-color="${picture.to}"/></linearGradient></defs>` +
+    `<rect width="100%" height="100%" fill="url(#g)"/>` +
+    `<ellipse cx="${WIDTH * 0.3}" cy="${HEIGHT * 1.05}" rx="${WIDTH * 0.6}" ry="${HEIGHT * 0.35}" fill="${picture.shapes}" opacity="0.55"/>` +
+    `<ellipse cx="${WIDTH * 0.85}" cy="${HEIGHT * 1.1}" rx="${WIDTH * 0.5}" ry="${HEIGHT * 0.4}" fill="${picture.shapes}" opacity="0.75"/>` +
+    `<circle cx="${WIDTH * 0.72}" cy="${HEIGHT * 0.28}" r="${HEIGHT * 0.09}" fill="#ffffff" opacity="0.7"/>` +
+    `</svg>`
   );
 }
 
@@ -38,8 +37,7 @@ export const demoMediaSeeder: Seeder = {
   name: 'demo-media',
   async run(manager, context) {
     for (const picture of DEMO_PICTURES) {
-      const jpeg = await sharp(svgOf(picture)).jpeg({ quality: 88 }).toBuffer();
-      await seedMediaItem(manager, context.config, jpeg, picture.alt);
+      await seedDrawnPicture(manager, context.config, { svg: svgOf(picture), quality: 88 }, picture.alt);
     }
   },
 };

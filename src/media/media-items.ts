@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/errors/app-exception.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -73,17 +74,39 @@ export async function saveMediaItem(
 }
 
 /**
- * Adds an image to the media library from a seeder (which has a transaction and the configuration, no services):
- * processed like an upload and kept where the app keeps files (MEDIA_DIR or the database). For demo content whose
- * pictures are generated at seed time (practitioner photos, location photos, covers).
+ * Demo pictures drawn as SVG, rendered to JPEG and processed once per process: the same drawing always gives the same
+ * bytes, so a process that seeds many databases (the test suites boot hundreds of apps) pays sharp's ~0.2 s per
+ * picture once, not once per seed. A few MB for the demo's handful of pictures; a failed rendering is not kept.
  */
-export async function seedMediaItem(
+const drawnPictures = new Map<string, Promise<PreparedUpload>>();
+
+function prepareDrawing(svg: string, quality: number): Promise<PreparedUpload> {
+  const key = `${quality}:${svg}`;
+  let prepared = drawnPictures.get(key);
+  if (!prepared) {
+    prepared = sharp(Buffer.from(svg))
+      .jpeg({ quality })
+      .toBuffer()
+      .then((jpeg) => prepareUpload(jpeg, processImage));
+    drawnPictures.set(key, prepared);
+    prepared.catch(() => drawnPictures.delete(key));
+  }
+  return prepared;
+}
+
+/**
+ * Adds a picture drawn as SVG to the media library from a seeder (which has a transaction and the configuration, no
+ * services): rendered to a JPEG of the given quality, processed like an upload and kept where the app keeps files
+ * (MEDIA_DIR or the database). For demo content whose pictures are drawn at seed time (no file copied from anywhere):
+ * practitioner photos, location photos, covers.
+ */
+export async function seedDrawnPicture(
   manager: EntityManager,
   config: AppConfig | undefined,
-  bytes: Buffer,
+  drawing: { svg: string; quality: number },
   alt: string,
 ): Promise<MediaItem> {
   const database = new DatabaseMediaStorage(manager.connection);
   const storage = config ? mediaStorageFor(config, database) : database;
-  return saveMediaItem(manager, storage, await prepareUpload(bytes, processImage), alt, null);
+  return saveMediaItem(manager, storage, await prepareDrawing(drawing.svg, drawing.quality), alt, null);
 }
