@@ -18,8 +18,8 @@ import { useTestApp } from '../utils/test-app.js';
  * the request (its index, method, URL, headers and body) and the seed that replays the run.
  */
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 2 ** 31);
-/** CI sends 20,000 (about a minute on two cores); a contributor's `npm test` 8,000, each run with a new seed. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? (process.env.CI === 'true' ? 20_000 : 8_000));
+/** CI sends 20,000 (about a minute on two cores); a contributor's `npm test` 5,000, each run with a new seed. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? (process.env.CI === 'true' ? 20_000 : 5_000));
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
