@@ -10,4 +10,4 @@ export {
 } from './mail-outbox.service.js';
 export { MailDispatcher } from './mail-dispatcher.service.js';
 export { MailHealth, type MailHealthState } from './mail-health.js';
-export { reencryptMailRecipients } from './reencrypt.js';
+export { reencryptMailRecipients, reencryptMailSecrets } from './reencrypt.js';
