@@ -3,6 +3,7 @@ export { MailModule } from './mail.module.js';
 export {
   AccountMail,
   type ContactRequestMailFacts,
+  type DeletedCreatorFacts,
   type EndpointDisabledFacts,
   forgetContactRequestMail,
   RequesterMail,

@@ -163,7 +163,7 @@ export class ArticleSummaryResponse {
    * The first publication (`datePublished` in the JSON-LD): kept when an archived article is published again. Null
    * only in staff views, for drafts (never published, or unpublished).
    */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-03-02T09:00:00.000Z' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readonly publishedAt!: string | null;
 
   /**
