@@ -171,7 +171,10 @@ export class AdminArticlesService {
       if (article.body.trim() === '') throw emptyBody();
       const now = this.clock.now();
       const republished =
-        article.status === 'archived' && !body.publishedAt && article.publishedAt !== null && article.publishedAt <= now;
+        article.status === 'archived' &&
+        !body.publishedAt &&
+        article.publishedAt !== null &&
+        article.publishedAt <= now;
       article.status = 'published';
       if (republished) {
         article.republishedAt = now;
