@@ -531,6 +531,16 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
       deleted: true,
     });
     expect((await use(SITE, kept.secret)).status).toBe(200);
+    // Told on delete, email off (no SMTP_URL) or not: the deletion's audit event lists the keys it leaves working.
+    const events = await app()
+      .http()
+      .get('/api/v1/admin/audit-events')
+      .set(admin.auth)
+      .query({ action: 'user.deleted', entityId: leaving.user.id });
+    expect((events.body as { data: { metadata: unknown }[] }).data.map((e) => e.metadata)).toEqual([
+      { apiKeysKept: { count: 1, ids: [kept.id] } },
+    ]);
+    expect(await app().app.get(DataSource).query(`SELECT id FROM mail_outbox`)).toEqual([]);
   });
 
   it.each([
