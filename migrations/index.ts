@@ -23,6 +23,8 @@ import { Practitioners1796636158535 } from './1796636158535-Practitioners.js';
 import { ContactRequestDirectoryLinks1796636491892 } from './1796636491892-ContactRequestDirectoryLinks.js';
 import { DirectoryPhotos1796638659705 } from './1796638659705-DirectoryPhotos.js';
 import { ArticleAuthors1796640000000 } from './1796640000000-ArticleAuthors.js';
+import { ApiKeyScopesInUse1796640100000 } from './1796640100000-ApiKeyScopesInUse.js';
+import { ArticleRepublishedAt1796640200000 } from './1796640200000-ArticleRepublishedAt.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -50,4 +52,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ContactRequestDirectoryLinks1796636491892,
   DirectoryPhotos1796638659705,
   ArticleAuthors1796640000000,
+  ApiKeyScopesInUse1796640100000,
+  ArticleRepublishedAt1796640200000,
 ];

@@ -15,14 +15,14 @@ import { type TestApp, useTestApp } from './utils/test-app.js';
 
 const BASE = '/api/v1/admin/api-keys';
 const TESTIMONIALS = '/api/v1/integration-fixtures/testimonials';
-const HOURS = '/api/v1/integration-fixtures/hours';
+const SITE = '/api/v1/integration-fixtures/site';
 const SECRET = /^wck_[A-Za-z0-9_-]{43}$/;
 /** These tests are not about rate limits: keep the ceilings out of the way. */
 const ENV = { RATE_LIMIT_GENERAL_LIMIT: '100000', RATE_LIMIT_LOGIN_LIMIT: '10000' };
 const KEY_FIELDS = ['createdAt', 'createdBy', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes'];
 const NO_KEY = { code: 'unauthorized', detail: 'A valid X-API-Key header is required.' } as const;
 const BAD_TOKEN = { code: 'unauthorized', detail: 'A valid bearer token is required.' } as const;
-const SCOPES_MESSAGE = 'scopes must be a list of: testimonials:read, articles:read, hours:read, site';
+const SCOPES_MESSAGE = 'scopes must be a list of: testimonials:read, site';
 const INSTANT_MESSAGE = 'expiresAt must be an ISO 8601 date-time with a time zone, e.g. 2026-12-24T17:00:00Z';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -64,14 +64,14 @@ describe('/api/v1/admin/api-keys', () => {
     it('201 with the secret, its prefix, sorted scopes and a Location', async () => {
       const res = await create({
         name: '  Partner directory widget ',
-        scopes: ['testimonials:read', 'hours:read'],
+        scopes: ['testimonials:read', 'site'],
         expiresAt: '2099-01-01T00:00:00+02:00',
       });
       expectJson(res, 201, {
         id: expect.stringMatching(UUID),
         name: 'Partner directory widget',
         prefix: expect.any(String),
-        scopes: ['hours:read', 'testimonials:read'],
+        scopes: ['site', 'testimonials:read'],
         createdBy: { id: admin.user.id, displayName: admin.user.displayName, deleted: false },
         createdAt: expect.stringMatching(ISO),
         lastUsedAt: null,
@@ -85,12 +85,12 @@ describe('/api/v1/admin/api-keys', () => {
     });
 
     it('creates a key without expiry, with all scopes sorted', async () => {
-      const res = await create({ name: 'CRM', scopes: ['testimonials:read', 'site', 'hours:read', 'articles:read'] });
+      const res = await create({ name: 'CRM', scopes: ['testimonials:read', 'site'] });
       expectJson(res, 201, {
         id: expect.stringMatching(UUID),
         name: 'CRM',
         prefix: (res.body as CreatedKey).secret.slice(0, 12),
-        scopes: ['articles:read', 'hours:read', 'site', 'testimonials:read'],
+        scopes: ['site', 'testimonials:read'],
         createdBy: { id: admin.user.id, displayName: admin.user.displayName, deleted: false },
         createdAt: expect.stringMatching(ISO),
         lastUsedAt: null,
@@ -107,7 +107,7 @@ describe('/api/v1/admin/api-keys', () => {
     });
 
     it('the Location header names a resource that can be fetched (without the secret)', async () => {
-      const res = await create({ name: 'Located', scopes: ['hours:read'] });
+      const res = await create({ name: 'Located', scopes: ['site'] });
       expect(res.status).toBe(201);
       const located = await app().http().get(res.headers.location).set(admin.auth);
       expectJson(located, 200, listed(res.body));
@@ -115,8 +115,8 @@ describe('/api/v1/admin/api-keys', () => {
 
     it('stores only the SHA-256 of the secret: no column, audit event or log line holds the secret', async () => {
       app().logs.lines.length = 0;
-      const key = await newKey({ name: 'Stored safely', scopes: ['hours:read'] });
-      expect((await use(HOURS, key.secret)).status).toBe(200);
+      const key = await newKey({ name: 'Stored safely', scopes: ['site'] });
+      expect((await use(SITE, key.secret)).status).toBe(200);
 
       const rows = await db().query<Record<string, unknown>[]>('SELECT * FROM api_keys WHERE id = $1', [key.id]);
       expect(rows).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('/api/v1/admin/api-keys', () => {
       const audit = await app().http().get(`/api/v1/admin/audit-events?entityId=${key.id}`).set(admin.auth);
       expect(audit.status).toBe(200);
       expect(audit.body.data).toEqual([
-        expect.objectContaining({ action: 'api_key.created', metadata: { scopes: ['hours:read'] } }),
+        expect.objectContaining({ action: 'api_key.created', metadata: { scopes: ['site'] } }),
       ]);
       expect(audit.text).not.toContain(random);
 
@@ -148,7 +148,7 @@ describe('/api/v1/admin/api-keys', () => {
 
     const valid = apiKeyBody();
     it.each<[string, Record<string, unknown>, FieldError[]]>([
-      ['a missing name', { scopes: ['hours:read'] }, [{ field: 'name', message: 'name must be a string' }]],
+      ['a missing name', { scopes: ['site'] }, [{ field: 'name', message: 'name must be a string' }]],
       [
         'an empty name',
         { ...valid, name: '' },
@@ -174,10 +174,24 @@ describe('/api/v1/admin/api-keys', () => {
       ['an unknown scope', { ...valid, scopes: ['patients:read'] }, [{ field: 'scopes', message: SCOPES_MESSAGE }]],
       [
         'a known and an unknown scope',
-        { ...valid, scopes: ['hours:read', 'admin'] },
+        { ...valid, scopes: ['site', 'admin'] },
         [{ field: 'scopes', message: SCOPES_MESSAGE }],
       ],
-      ['a scope in capitals', { ...valid, scopes: ['HOURS:READ'] }, [{ field: 'scopes', message: SCOPES_MESSAGE }]],
+      [
+        'articles:read, removed: no route asked for it',
+        { ...valid, scopes: ['articles:read'] },
+        [{ field: 'scopes', message: SCOPES_MESSAGE }],
+      ],
+      [
+        'hours:read, removed: no route asked for it',
+        { ...valid, scopes: ['testimonials:read', 'hours:read'] },
+        [{ field: 'scopes', message: SCOPES_MESSAGE }],
+      ],
+      [
+        'a scope in capitals',
+        { ...valid, scopes: ['TESTIMONIALS:READ'] },
+        [{ field: 'scopes', message: SCOPES_MESSAGE }],
+      ],
       ['a site scope in capitals', { ...valid, scopes: ['SITE'] }, [{ field: 'scopes', message: SCOPES_MESSAGE }]],
       [
         'a scope that only looks like site',
@@ -187,12 +201,12 @@ describe('/api/v1/admin/api-keys', () => {
       ['a scope that is a number', { ...valid, scopes: [1] }, [{ field: 'scopes', message: SCOPES_MESSAGE }]],
       [
         'scopes that are not an array',
-        { ...valid, scopes: 'hours:read' },
+        { ...valid, scopes: 'site' },
         [{ field: 'scopes', message: 'scopes must be an array' }],
       ],
       [
         'a repeated scope',
-        { ...valid, scopes: ['hours:read', 'hours:read'] },
+        { ...valid, scopes: ['site', 'site'] },
         [{ field: 'scopes', message: 'scopes must not list a value twice' }],
       ],
       [
@@ -253,7 +267,7 @@ describe('/api/v1/admin/api-keys', () => {
 
   describe('GET one', () => {
     it('answers the key without its secret', async () => {
-      const key = await newKey({ name: 'Fetched', scopes: ['articles:read'] });
+      const key = await newKey({ name: 'Fetched', scopes: ['site'] });
       const res = await app().http().get(`${BASE}/${key.id}`).set(admin.auth);
       expectJson(res, 200, listed(key));
       expect(res.text).not.toContain(key.secret.slice(key.prefix.length));
@@ -297,14 +311,14 @@ describe('/api/v1/admin/api-keys', () => {
 
   describe('using a key (X-API-Key)', () => {
     it('a valid key with the scope is let in as that key', async () => {
-      const key = await newKey({ name: 'Widget', scopes: ['testimonials:read', 'hours:read'] });
+      const key = await newKey({ name: 'Widget', scopes: ['testimonials:read', 'site'] });
       for (const [path, route] of [
         [TESTIMONIALS, 'testimonials'],
-        [HOURS, 'hours'],
+        [SITE, 'site'],
       ]) {
         expectJson(await use(path, key.secret), 200, {
           route,
-          principal: { kind: 'apiKey', id: key.id, name: 'Widget', scopes: ['hours:read', 'testimonials:read'] },
+          principal: { kind: 'apiKey', id: key.id, name: 'Widget', scopes: ['site', 'testimonials:read'] },
         });
       }
     });
@@ -353,11 +367,11 @@ describe('/api/v1/admin/api-keys', () => {
     });
 
     it('403 for a key without the scope of the route, which does not count as a use', async () => {
-      const key = await newKey({ scopes: ['testimonials:read', 'articles:read'] });
-      expectProblem(await use(HOURS, key.secret), {
+      const key = await newKey({ scopes: ['testimonials:read'] });
+      expectProblem(await use(SITE, key.secret), {
         code: 'forbidden',
-        detail: 'This API key lacks the hours:read scope.',
-        instance: HOURS,
+        detail: 'This API key lacks the site scope.',
+        instance: SITE,
       });
       const [refused] = await db().query<{ last_used_at: Date | null }[]>(
         'SELECT last_used_at FROM api_keys WHERE id = $1',
@@ -395,7 +409,7 @@ describe('/api/v1/admin/api-keys', () => {
     });
 
     it('a key never opens an admin route', async () => {
-      const key = await newKey({ scopes: ['testimonials:read', 'articles:read', 'hours:read', 'site'] });
+      const key = await newKey({ scopes: ['testimonials:read', 'site'] });
       for (const path of [BASE, '/api/v1/admin/users', '/api/v1/admin/audit-events']) {
         const res = await app().http().get(path).set('X-API-Key', key.secret);
         expectProblem(res, { ...BAD_TOKEN, instance: path });
@@ -416,7 +430,7 @@ describe('/api/v1/admin/api-keys', () => {
 
     const routes: [string, 'get' | 'post' | 'delete', () => string, object | undefined][] = [
       ['list', 'get', () => BASE, undefined],
-      ['create', 'post', () => BASE, { name: 'Sneaky', scopes: ['hours:read'] }],
+      ['create', 'post', () => BASE, { name: 'Sneaky', scopes: ['site'] }],
       ['get', 'get', () => `${BASE}/${target.id}`, undefined],
       ['revoke', 'delete', () => `${BASE}/${target.id}`, undefined],
     ];
@@ -459,9 +473,9 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
   beforeAll(async () => {
     admin = await createStaff(app(), 'admin');
     // One after the other, so the creation order is known.
-    keys.push(await newKey({ name: 'First', scopes: ['hours:read'] }));
+    keys.push(await newKey({ name: 'First', scopes: ['site'] }));
     keys.push(await newKey({ name: 'Second', scopes: ['testimonials:read'], expiresAt: '2099-06-30T12:00:00Z' }));
-    keys.push(await newKey({ name: 'Third', scopes: ['articles:read', 'hours:read'] }));
+    keys.push(await newKey({ name: 'Third', scopes: ['site', 'testimonials:read'] }));
   });
 
   it('answers the envelope, newest first, with exactly the public fields and no secret', async () => {
@@ -488,7 +502,7 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
 
   it('shows lastUsedAt once a key has been used', async () => {
     const before = Date.now();
-    expect((await use(HOURS, keys[0].secret)).status).toBe(200);
+    expect((await use(SITE, keys[0].secret)).status).toBe(200);
     const after = Date.now();
 
     const res = await list();
@@ -506,7 +520,7 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
 
   it('keeps the keys of a deleted admin working, and shows their creator as deleted', async () => {
     const leaving = await createStaff(app(), 'admin');
-    const kept = await createApiKey(app(), leaving, { name: 'Made by a leaver', scopes: ['hours:read'] });
+    const kept = await createApiKey(app(), leaving, { name: 'Made by a leaver', scopes: ['site'] });
     expect((await app().http().delete(`/api/v1/admin/users/${leaving.user.id}`).set(admin.auth)).status).toBe(204);
 
     const shown = ((await list()).body.data as CreatedKey[]).find((k) => k.id === kept.id);
@@ -516,14 +530,24 @@ describe('/api/v1/admin/api-keys listing (own database)', () => {
       displayName: null,
       deleted: true,
     });
-    expect((await use(HOURS, kept.secret)).status).toBe(200);
+    expect((await use(SITE, kept.secret)).status).toBe(200);
+    // Told on delete, email off (no SMTP_URL) or not: the deletion's audit event lists the keys it leaves working.
+    const events = await app()
+      .http()
+      .get('/api/v1/admin/audit-events')
+      .set(admin.auth)
+      .query({ action: 'user.deleted', entityId: leaving.user.id });
+    expect((events.body as { data: { metadata: unknown }[] }).data.map((e) => e.metadata)).toEqual([
+      { apiKeysKept: { count: 1, ids: [kept.id] } },
+    ]);
+    expect(await app().app.get(DataSource).query(`SELECT id FROM mail_outbox`)).toEqual([]);
   });
 
   it.each([
     ['pageSize=101', 'pageSize', 'pageSize must not be greater than 100'],
     ['page=0', 'page', 'page must not be less than 1'],
     ['sort=name', 'sort', 'property sort should not exist'],
-    ['scope=hours:read', 'scope', 'property scope should not exist'],
+    ['scope=site', 'scope', 'property scope should not exist'],
   ])('400 for ?%s', async (query, field, message) => {
     expectInvalid(await list(`?${query}`), BASE, [{ field, message }]);
   });

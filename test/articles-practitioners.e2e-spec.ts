@@ -222,6 +222,7 @@ describe('articles and practitioners', () => {
         tags: ['odd'],
         author: { ...ARTICLE_AUTHOR, slug: 'paging-author' },
         publishedAt: expect.stringMatching(ISO),
+        republishedAt: null,
         readingTimeMinutes: 1,
       });
       const again = await http().get(url('paging-author')).set('If-None-Match', res.headers.etag);

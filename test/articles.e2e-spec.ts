@@ -120,6 +120,7 @@ describe('articles', () => {
         tags: ['self-compassion', 'stress'],
         author: { ...ARTICLE_AUTHOR, slug: null },
         publishedAt: null,
+        republishedAt: null,
         readingTimeMinutes: 1,
         body: ARTICLE_BODY,
         bodyHtml: [
@@ -360,6 +361,69 @@ describe('articles', () => {
       ]);
     });
 
+    it('keeps the first publishedAt when an archived article is published again, and says when (republishedAt)', async () => {
+      const first = await published({ title: 'Back by request', tags: ['republishing'] }, 90);
+      const firstAt = first.publishedAt as string;
+      expect(first.republishedAt).toBeNull();
+      const id = first.id;
+      const readers = async () => {
+        const detail = await http().get(`${PUBLIC}/back-by-request`);
+        const list = await http().get(PUBLIC).query({ tag: 'republishing' });
+        const feed = await http().get(`${PUBLIC}/feed.xml`);
+        return { detail, list, feed };
+      };
+      // Cached by the public reads: republishing must not be answered from before it.
+      expect((await readers()).detail.body.republishedAt).toBeNull();
+
+      expect((await action(id, 'archive')).body).toMatchObject({ status: 'archived', publishedAt: firstAt });
+      expect((await readers()).detail.status).toBe(404);
+      clock.advance(3600_000);
+      try {
+        const againAt = clock.now().toISOString();
+        const again = await action(id, 'publish');
+        expect(again.status).toBe(200);
+        expect(again.body).toMatchObject({
+          status: 'published',
+          scheduled: false,
+          publishedAt: firstAt,
+          republishedAt: againAt,
+        });
+        const { detail, list, feed } = await readers();
+        expect(detail.status).toBe(200);
+        expect(detail.body).toMatchObject({ publishedAt: firstAt, republishedAt: againAt });
+        expect(JSON.parse(detail.body.jsonLd)).toMatchObject({
+          datePublished: firstAt,
+          dateModified: detail.body.updatedAt,
+        });
+        expect(list.body.data).toEqual([
+          expect.objectContaining({ slug: 'back-by-request', publishedAt: firstAt, republishedAt: againAt }),
+        ]);
+        const item = feed.text.split('<item>').find((i) => i.includes(`urn:uuid:${id}`));
+        expect(item).toContain(`<pubDate>${new Date(firstAt).toUTCString()}</pubDate>`);
+        expect((await http().get(`${ADMIN}/${id}`).set(editor.auth)).body).toMatchObject({
+          publishedAt: firstAt,
+          republishedAt: againAt,
+        });
+        const [event] = await app()
+          .app.get(DataSource)
+          .getRepository(AuditEvent)
+          .find({ where: { entityId: id, action: 'article.published' }, order: { occurredAt: 'DESC' }, take: 1 });
+        expect(event.metadata).toMatchObject({ publishedAt: firstAt, republishedAt: againAt });
+
+        // Unpublishing clears both; a publication with a date of the editor's is a first one again.
+        expect((await action(id, 'unpublish')).body).toMatchObject({ publishedAt: null, republishedAt: null });
+        await action(id, 'publish');
+        expect((await action(id, 'archive')).status).toBe(200);
+        const dated = new Date(clock.now().getTime() - 60_000).toISOString();
+        expect((await action(id, 'publish', { publishedAt: dated })).body).toMatchObject({
+          publishedAt: dated,
+          republishedAt: null,
+        });
+      } finally {
+        clock.advance(-3600_000);
+      }
+    });
+
     it('refuses a body on unpublish, and bad publish input', async () => {
       const draft = await create(articleBody({ title: 'Inputs' }));
       const id = draft.body.id as string;
@@ -582,6 +646,7 @@ describe('articles', () => {
         tags: ['self-compassion', 'stress'],
         author: { ...ARTICLE_AUTHOR, slug: null },
         publishedAt: expect.stringMatching(ISO),
+        republishedAt: null,
         readingTimeMinutes: 1,
         body: ARTICLE_BODY,
         bodyHtml: expect.stringContaining('<h2 id="practical-steps">'),
@@ -810,6 +875,7 @@ describe('articles', () => {
           'id',
           'publishedAt',
           'readingTimeMinutes',
+          'republishedAt',
           'slug',
           'tags',
           'title',
@@ -1000,6 +1066,7 @@ describe('articles', () => {
         tags: ['paging'],
         author: { ...ARTICLE_AUTHOR, slug: null },
         publishedAt: expect.stringMatching(ISO),
+        republishedAt: null,
         readingTimeMinutes: 1,
         status: 'published',
         scheduled: false,

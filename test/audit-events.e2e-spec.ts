@@ -127,7 +127,7 @@ describe('/api/v1/admin/audit-events', () => {
       .http()
       .post(KEYS)
       .set(admin.auth)
-      .send({ name: `Claimed ${suffix()}`, scopes: ['hours:read'] });
+      .send({ name: `Claimed ${suffix()}`, scopes: ['site'] });
     expect(first.status).toBe(201);
     const taken = serverId(first);
     // Another staff action that claims the first one's id, then one with an id unfit for a log line.
@@ -139,7 +139,7 @@ describe('/api/v1/admin/audit-events', () => {
       .post(KEYS)
       .set(admin.auth)
       .set('X-Request-Id', 'two words')
-      .send({ name: `Unfit ${suffix()}`, scopes: ['hours:read'] });
+      .send({ name: `Unfit ${suffix()}`, scopes: ['site'] });
     expect(second.status).toBe(201);
 
     const by = { actorType: 'user', actorId: admin.user.id, entityType: 'api_key' };
@@ -167,7 +167,7 @@ describe('/api/v1/admin/audit-events', () => {
           action: 'api_key.created',
           requestId: serverId(second),
           clientRequestId: null,
-          metadata: { scopes: ['hours:read'] },
+          metadata: { scopes: ['site'] },
         }),
       ],
       meta(1),
@@ -182,7 +182,7 @@ describe('/api/v1/admin/audit-events', () => {
       .post(KEYS)
       .set(admin.auth)
       .set('X-Request-Id', createId)
-      .send({ name, scopes: ['testimonials:read', 'hours:read'] });
+      .send({ name, scopes: ['testimonials:read', 'site'] });
     expect(created.status).toBe(201);
     const { id, secret } = created.body as { id: string; secret: string };
     const revoked: string[] = [];
@@ -202,7 +202,7 @@ describe('/api/v1/admin/audit-events', () => {
           action: 'api_key.created',
           requestId: serverId(created),
           clientRequestId: createId,
-          metadata: { scopes: ['hours:read', 'testimonials:read'] },
+          metadata: { scopes: ['site', 'testimonials:read'] },
         }),
         // Revoking a revoked key changes nothing, so it records nothing.
         event({ ...by, action: 'api_key.revoked', requestId: revoked[0], clientRequestId: revokeId, metadata: {} }),
@@ -334,7 +334,7 @@ describe('/api/v1/admin/audit-events', () => {
       expect((await app().http().patch(`${USERS}/${userId}`).set(actor.auth).send({ role: 'frontdesk' })).status).toBe(
         200,
       );
-      keyId = (await createApiKey(app(), actor, { name: 'Filter key', scopes: ['hours:read'] })).id;
+      keyId = (await createApiKey(app(), actor, { name: 'Filter key', scopes: ['site'] })).id;
 
       const res = await events(`actorId=${actor.user.id}&sort=occurredAt`);
       expect(res.status).toBe(200);
@@ -458,7 +458,7 @@ describe('/api/v1/admin/audit-events', () => {
     let id: string;
 
     beforeAll(async () => {
-      id = (await createApiKey(app(), admin, { name: 'Append-only witness', scopes: ['hours:read'] })).id;
+      id = (await createApiKey(app(), admin, { name: 'Append-only witness', scopes: ['site'] })).id;
     });
 
     const snapshot = () =>
@@ -538,7 +538,7 @@ describe('/api/v1/admin/audit-events', () => {
     it('401 for an API key, whatever its scopes', async () => {
       const key = await createApiKey(app(), admin, {
         name: 'Reader',
-        scopes: ['testimonials:read', 'articles:read', 'hours:read'],
+        scopes: ['testimonials:read', 'site'],
       });
       const res = await app().http().get(BASE).set('X-API-Key', key.secret);
       expectProblem(res, { code: 'unauthorized', detail: 'A valid bearer token is required.', instance: BASE });

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { DataCipher } from '../src/common/crypto/data-cipher.js';
-import { reencryptMailRecipients } from '../src/mail/index.js';
-import { recipientContext } from '../src/mail/mail-outbox.service.js';
+import { reencryptMailRecipients, reencryptMailSecrets } from '../src/mail/index.js';
+import { recipientContext, secretParamContext } from '../src/mail/mail-outbox.service.js';
 import { reencryptWebhookSecrets } from '../src/notifications/index.js';
 import { previousSecretContext, secretContext } from '../src/notifications/webhook-signing.js';
 import { createStaff } from './factories/index.js';
@@ -10,7 +10,7 @@ import { TEST_DATA_ENCRYPTION_KEY, withTestApp } from './utils/test-app.js';
 
 /**
  * `npm run reencrypt` beyond contact details (those are tested with the contact requests): webhook signing secrets
- * and the addresses of emails not yet sent move to the new data key, so the old key can be dropped afterwards.
+ * and the addresses and reset tokens of emails not yet sent move to the new data key, so the old key can be dropped afterwards.
  */
 describe('data key rotation of webhook secrets and email addresses', () => {
   const OLD_KEY = TEST_DATA_ENCRYPTION_KEY;
@@ -92,6 +92,63 @@ describe('data key rotation of webhook secrets and email addresses', () => {
         expect(cipher.decrypt(endpoint.secret, secretContext(secrets.id))).toBe(secrets.current);
         expect(cipher.decrypt(endpoint.previous_secret, previousSecretContext(secrets.id))).toBe(secrets.previous);
         expect(cipher.decrypt(mail.recipient_cipher, recipientContext(mail.id))).toBe(ADDRESS);
+      });
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('moves the token of a password reset email not yet sent, which the link then carries under the new key alone', async () => {
+    const scratch = await createScratchDatabase();
+    const env = (keys: Record<string, string>) => ({
+      env: {
+        DATABASE_URL: scratch.url,
+        // Queued, never sent: nothing listens there, so the message stays pending with its token.
+        SMTP_URL: 'smtp://127.0.0.1:9',
+        SMTP_FROM: 'clinic@wellclinic.test',
+        PASSWORD_RESET_URL: 'https://staff.wellclinic.test/reset-password',
+        ...keys,
+      },
+    });
+    const pending = async (ds: DataSource) =>
+      ds.query<{ id: string; status: string; secret: string }[]>(
+        `SELECT id, status, params->>'secret' AS secret FROM mail_outbox WHERE kind = 'user.password_reset'`,
+      );
+    try {
+      const member = await withTestApp(env({ DATA_ENCRYPTION_KEY: OLD_KEY }), async (t) => {
+        const staff = await createStaff(t, 'editor');
+        const asked = await t.http().post('/api/v1/auth/password-reset').send({ email: staff.email });
+        expect(asked.status).toBe(202);
+        return staff;
+      });
+      const password = 'a-brand-new-passphrase-after-rotation';
+
+      let token = '';
+      await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY, DATA_ENCRYPTION_KEYS: OLD_KEY }), async (t) => {
+        const ds = t.app.get(DataSource);
+        const cipher = t.app.get(DataCipher);
+        const [before] = await pending(ds);
+        expect(before).toEqual({ id: expect.any(String), status: 'pending', secret: expect.any(String) });
+        expect(cipher.isCurrent(before.secret)).toBe(false);
+        token = cipher.decrypt(before.secret, secretParamContext(before.id));
+
+        expect(await reencryptMailSecrets(ds, cipher)).toBe(1);
+        const [after] = await pending(ds);
+        expect(cipher.isCurrent(after.secret)).toBe(true);
+        // Run again: nothing left to move; the address is moved by its own step.
+        expect(await reencryptMailSecrets(ds, cipher)).toBe(0);
+        expect(await reencryptMailRecipients(ds, cipher)).toBe(1);
+      });
+
+      await withTestApp(env({ DATA_ENCRYPTION_KEY: NEW_KEY }), async (t) => {
+        const cipher = t.app.get(DataCipher);
+        const [message] = await pending(t.app.get(DataSource));
+        expect(cipher.decrypt(message.secret, secretParamContext(message.id))).toBe(token);
+        // The token is the one the reset accepts.
+        const confirmed = await t.http().post('/api/v1/auth/password-reset/confirm').send({ token, password });
+        expect(confirmed.status).toBe(204);
+        const login = await t.http().post('/api/v1/auth/login').send({ email: member.email, password });
+        expect(login.status).toBe(200);
       });
     } finally {
       await scratch.drop();

@@ -6,8 +6,12 @@ import { MAIL_LEASE_MS, type MailDispatchResult } from '../src/mail/mail-dispatc
 import { MailMessage } from '../src/mail/mail-message.entity.js';
 import { MaintenanceService } from '../src/maintenance/maintenance.service.js';
 import { UsersRepository } from '../src/users/users.repository.js';
+import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import {
+  ADMIN_API_KEYS,
   ADMIN_CONTACT_REQUESTS,
+  ADMIN_USERS,
+  createApiKey,
   contactRequestBody,
   contactRequestId,
   createSchedule,
@@ -389,6 +393,79 @@ describe('email through SMTP', () => {
     });
   });
 
+  it('tells the admins who want it which API keys a deleted account leaves working, and records them', async () => {
+    const other = await createStaff(t(), 'admin');
+    const quiet = await createStaff(t(), 'admin');
+    expect((await t().http().patch(NOTIFICATIONS).set(quiet.auth).send({ apiKeysOfDeletedUser: false })).status).toBe(
+      200,
+    );
+    const leaving = await createStaff(t(), 'admin');
+    const key = (name: string, expiresAt?: Date) =>
+      createApiKey(t(), leaving, { name, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
+    const kept = await key('Partner directory widget');
+    const later = await key('Spring campaign site', new Date(clock.now().getTime() + 30 * 24 * HOUR));
+    const expiring = await key('Expired pilot', new Date(clock.now().getTime() + HOUR));
+    const revoked = await key('Revoked CRM');
+    const byOther = await createApiKey(t(), other, { name: 'Not theirs' });
+    expect((await t().http().delete(`${ADMIN_API_KEYS}/${revoked.id}`).set(admin.auth)).status).toBe(204);
+    const keptIds = [kept.id, later.id];
+
+    clock.advance(2 * HOUR);
+    try {
+      const deleted = await t().http().delete(`${ADMIN_USERS}/${leaving.user.id}`).set(admin.auth);
+      // Like every delete: no body. The keys are reported by the audit log and by email.
+      expect({ status: deleted.status, text: deleted.text }).toEqual({ status: 204, text: '' });
+
+      const [event] = await t()
+        .app.get(DataSource)
+        .getRepository(AuditEvent)
+        .findBy({ action: 'user.deleted', entityId: leaving.user.id });
+      expect(event.metadata).toEqual({ apiKeysKept: { count: 2, ids: keptIds } });
+      const [notice] = await messages(t()).findBy({ kind: 'api_keys.creator_deleted' });
+      expect(notice).toMatchObject({
+        audience: 'staff:apiKeysOfDeletedUser',
+        entityId: leaving.user.id,
+        recipientCipher: null,
+      });
+
+      expect(await runOnce(t())).toMatchObject({ claimed: 1, sent: 1 });
+      // Admins only, not the one who switched it off, and not the deleted account.
+      expect(sentTo(sink.received)).toEqual([admin.email, other.email].sort());
+      const [mail] = sink.received;
+      expect(mail.parsed.subject).toBe('API keys kept after a staff account was deleted: 2');
+      for (const part of [mail.parsed.text ?? '', String(mail.parsed.html)]) {
+        expect(part).toContain(`Partner directory widget (id ${kept.id})`);
+        expect(part).toContain(`Spring campaign site (id ${later.id})`);
+        expect(part).toContain(leaving.user.id);
+        expect(part).toContain(`${STAFF_APP}/api-keys`);
+        for (const gone of [expiring, revoked, byOther]) expect(part).not.toContain(gone.id);
+      }
+      // No key material: neither a secret nor its shown prefix.
+      for (const k of [kept, later, expiring, revoked, byOther]) {
+        expect(mail.raw).not.toContain(k.secret.slice(k.prefix.length));
+        expect(mail.raw).not.toContain(k.prefix);
+        expect(JSON.stringify([event, notice])).not.toContain(k.prefix);
+      }
+      // The keys keep working.
+      expect((await t().http().get(`${ADMIN_API_KEYS}/${kept.id}`).set(admin.auth)).body).toMatchObject({
+        revokedAt: null,
+        createdBy: { id: leaving.user.id, displayName: null, deleted: true },
+      });
+
+      // An account without working keys: nothing to tell, nothing recorded beyond the deletion.
+      const keyless = await createStaff(t(), 'editor');
+      expect((await t().http().delete(`${ADMIN_USERS}/${keyless.user.id}`).set(admin.auth)).status).toBe(204);
+      const [plain] = await t()
+        .app.get(DataSource)
+        .getRepository(AuditEvent)
+        .findBy({ action: 'user.deleted', entityId: keyless.user.id });
+      expect(plain.metadata).toEqual({});
+      expect(await messages(t()).countBy({ kind: 'api_keys.creator_deleted', entityId: keyless.user.id })).toBe(0);
+    } finally {
+      clock.advance(-2 * HOUR);
+    }
+  });
+
   // Last: it moves the clock past the maximum age of requests.
   it('forgets the emails not yet sent about requests the retention purge deletes', async () => {
     const receipt = await submitContactRequest(t(), emailRequest());
@@ -418,9 +495,19 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
 
   it('defaults by role: admins everything, front desk the contact requests, editors nothing', async () => {
     const expected = {
-      admin: { newContactRequest: true, replyOverdue: true, webhookEndpointDisabled: true },
-      frontdesk: { newContactRequest: true, replyOverdue: true, webhookEndpointDisabled: false },
-      editor: { newContactRequest: false, replyOverdue: false, webhookEndpointDisabled: false },
+      admin: { newContactRequest: true, replyOverdue: true, webhookEndpointDisabled: true, apiKeysOfDeletedUser: true },
+      frontdesk: {
+        newContactRequest: true,
+        replyOverdue: true,
+        webhookEndpointDisabled: false,
+        apiKeysOfDeletedUser: false,
+      },
+      editor: {
+        newContactRequest: false,
+        replyOverdue: false,
+        webhookEndpointDisabled: false,
+        apiKeysOfDeletedUser: false,
+      },
     } as const;
     for (const role of ['admin', 'frontdesk', 'editor'] as const) {
       const staff = await createStaff(t(), role);
@@ -435,7 +522,12 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
     const off = await t().http().patch(NOTIFICATIONS).set(staff.auth).send({ replyOverdue: false });
     expect({ status: off.status, body: off.body }).toEqual({
       status: 200,
-      body: { newContactRequest: true, replyOverdue: false, webhookEndpointDisabled: false },
+      body: {
+        newContactRequest: true,
+        replyOverdue: false,
+        webhookEndpointDisabled: false,
+        apiKeysOfDeletedUser: false,
+      },
     });
     expect((await t().http().get(NOTIFICATIONS).set(staff.auth)).body.replyOverdue).toBe(false);
     const unchanged = await t().http().patch(NOTIFICATIONS).set(staff.auth).send({});
@@ -445,7 +537,12 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
       .patch(NOTIFICATIONS)
       .set(staff.auth)
       .send({ replyOverdue: true, newContactRequest: false });
-    expect(on.body).toEqual({ newContactRequest: false, replyOverdue: true, webhookEndpointDisabled: false });
+    expect(on.body).toEqual({
+      newContactRequest: false,
+      replyOverdue: true,
+      webhookEndpointDisabled: false,
+      apiKeysOfDeletedUser: false,
+    });
     const admin = await createStaff(t(), 'admin');
     const audit = await t()
       .http()
@@ -479,6 +576,11 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
         },
       ],
     );
+    expectInvalid(
+      await t().http().patch(NOTIFICATIONS).set(frontdesk.auth).send({ apiKeysOfDeletedUser: true }),
+      NOTIFICATIONS,
+      [{ field: 'apiKeysOfDeletedUser', message: 'apiKeysOfDeletedUser cannot be switched on for the frontdesk role' }],
+    );
     // Switching off is always allowed.
     expect(
       (await t().http().patch(NOTIFICATIONS).set(frontdesk.auth).send({ webhookEndpointDisabled: false })).status,
@@ -489,6 +591,7 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
     [{ newContactRequest: 'yes' }, 'newContactRequest'],
     [{ replyOverdue: null }, 'replyOverdue'],
     [{ webhookEndpointDisabled: 1 }, 'webhookEndpointDisabled'],
+    [{ apiKeysOfDeletedUser: 'no' }, 'apiKeysOfDeletedUser'],
     [{ newContactRequest: "true'; DROP TABLE users; --" }, 'newContactRequest'],
     [{ marketing: true }, 'marketing'],
   ])('refuses bad input %j (400 naming %s)', async (body, field) => {

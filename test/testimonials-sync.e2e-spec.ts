@@ -240,7 +240,7 @@ describe('testimonial sync for integrations', () => {
   });
 
   it('answers 403 to a key without testimonials:read and 401 to a staff token or a bad key', async () => {
-    const other = await createApiKey(app(), admin, { name: 'hours only', scopes: ['hours:read'] });
+    const other = await createApiKey(app(), admin, { name: 'site only', scopes: ['site'] });
     for (const path of [SNAPSHOT, CHANGES]) {
       expectProblem(await http().get(path).set('X-API-Key', other.secret), {
         code: 'forbidden',

@@ -997,7 +997,13 @@ export interface paths {
          * Delete a staff account
          * @description Permanent: the account's tokens stop working at once and its email can be used again. The last active admin
          *     cannot be deleted (409 `last_admin`); to block access but keep the account, deactivate it instead. The audit
-         *     log keeps the account's events and records the deletion; integration keys it created keep working.
+         *     log keeps the account's events and records the deletion.
+         *
+         *     Integration keys it created keep working (keys belong to the clinic). When some still work (not revoked, not
+         *     expired), the deletion reports them: the `user.deleted` audit event carries `metadata.apiKeysKept`
+         *     (`{ count, ids }`), and the admins who receive the `apiKeysOfDeletedUser` notice (on by default) are emailed the
+         *     keys' names and ids, never a secret or a prefix. The answer stays 204 like every delete; to see beforehand which
+         *     keys an account made, list the API keys (`createdBy`).
          *
          *     **Access:** staff with the role admin (bearer token).
          */
@@ -2211,6 +2217,11 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-16T14:30:00.000Z
+             */
+            republishedAt: string | null;
             review: components["schemas"]["ReviewResponse"] | (null);
             scheduled: boolean;
             seo: components["schemas"]["SeoResponse"];
@@ -2250,6 +2261,11 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-16T14:30:00.000Z
+             */
+            republishedAt: string | null;
             scheduled: boolean;
             /** @example being-kind-to-yourself */
             slug: string;
@@ -2491,7 +2507,7 @@ export interface components {
             scopes: components["schemas"]["ApiKeyScope"][];
         };
         /** @enum {string} */
-        ApiKeyScope: "testimonials:read" | "articles:read" | "hours:read" | "site";
+        ApiKeyScope: "testimonials:read" | "site";
         /** @description `article.archived`: an article (draft or published) was archived: off the site for good. */
         ArticleArchivedEvent: {
             /**
@@ -2657,6 +2673,11 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-16T14:30:00.000Z
+             */
+            republishedAt: string | null;
             review: components["schemas"]["ReviewResponse"] | (null);
             seo: components["schemas"]["SeoResponse"];
             /** @example being-kind-to-yourself */
@@ -2703,6 +2724,11 @@ export interface components {
             publishedAt: string | null;
             /** @example 6 */
             readingTimeMinutes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-16T14:30:00.000Z
+             */
+            republishedAt: string | null;
             /** @example being-kind-to-yourself */
             slug: string;
             /**
@@ -3127,7 +3153,7 @@ export interface components {
             /** @example Partner directory widget */
             name: string;
             /**
-             * @description What the key may do: read a feed (`…:read`), or `site`: the key of a server-rendered website, whose requests are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are limited per visitor (named in X-Forwarded-For).
+             * @description What the key may do: read a feed (`testimonials:read`), or `site`: the key of a server-rendered website, whose requests are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are limited per visitor (named in X-Forwarded-For). Any other scope is 400: articles, operating hours and the directory are public reads that need no key (the former `articles:read` and `hours:read`, which no route checked, were removed, also from stored keys).
              * @example [
              *       "testimonials:read"
              *     ]
@@ -3998,6 +4024,8 @@ export interface components {
         /** @enum {string} */
         NotificationDeliveryStatus: "pending" | "delivered" | "failed";
         NotificationPreferencesResponse: {
+            /** @example true */
+            apiKeysOfDeletedUser: boolean;
             /** @example true */
             newContactRequest: boolean;
             /** @example true */
@@ -4941,6 +4969,8 @@ export interface components {
         };
         UpdateNotificationPreferencesRequest: {
             /** @example true */
+            apiKeysOfDeletedUser?: boolean;
+            /** @example true */
             newContactRequest?: boolean;
             /** @example true */
             replyOverdue?: boolean;
@@ -5776,6 +5806,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "publishedAt": "2026-03-02T09:30:00.000Z",
                      *           "readingTimeMinutes": 6,
+                     *           "republishedAt": "2026-11-16T14:30:00.000Z",
                      *           "scheduled": true,
                      *           "slug": "being-kind-to-yourself",
                      *           "status": "draft",
@@ -5954,6 +5985,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -6131,6 +6163,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -6430,6 +6463,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -6628,6 +6662,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -6916,6 +6951,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -7268,6 +7304,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -7448,6 +7485,7 @@ export interface operations {
                      *       ],
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -16012,6 +16050,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "publishedAt": "2026-03-02T09:30:00.000Z",
                      *           "readingTimeMinutes": 6,
+                     *           "republishedAt": "2026-11-16T14:30:00.000Z",
                      *           "slug": "being-kind-to-yourself",
                      *           "tags": [
                      *             "self-compassion"
@@ -16149,6 +16188,7 @@ export interface operations {
                      *       "jsonLd": "{\"@context\":\"https://schema.org\",\"@type\":\"BlogPosting\",\"headline\":\"Tea \\u0026 calm\"}",
                      *       "publishedAt": "2026-03-02T09:30:00.000Z",
                      *       "readingTimeMinutes": 6,
+                     *       "republishedAt": "2026-11-16T14:30:00.000Z",
                      *       "review": {
                      *         "reviewedAt": "2026-11-02",
                      *         "reviewedBy": "Dr. Samuel Okafor, PsyD",
@@ -16311,6 +16351,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "publishedAt": "2026-03-02T09:30:00.000Z",
                      *           "readingTimeMinutes": 6,
+                     *           "republishedAt": "2026-11-16T14:30:00.000Z",
                      *           "slug": "being-kind-to-yourself",
                      *           "tags": [
                      *             "self-compassion"
@@ -17007,6 +17048,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "apiKeysOfDeletedUser": true,
                      *       "newContactRequest": true,
                      *       "replyOverdue": true,
                      *       "webhookEndpointDisabled": false
@@ -17069,6 +17111,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "apiKeysOfDeletedUser": true,
                  *       "newContactRequest": true,
                  *       "replyOverdue": true,
                  *       "webhookEndpointDisabled": false
@@ -17088,6 +17131,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "apiKeysOfDeletedUser": true,
                      *       "newContactRequest": true,
                      *       "replyOverdue": true,
                      *       "webhookEndpointDisabled": false
@@ -19509,6 +19553,7 @@ export interface operations {
                      *           "id": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
                      *           "publishedAt": "2026-03-02T09:30:00.000Z",
                      *           "readingTimeMinutes": 6,
+                     *           "republishedAt": "2026-11-16T14:30:00.000Z",
                      *           "slug": "being-kind-to-yourself",
                      *           "tags": [
                      *             "self-compassion"

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
 import { AggregateRepository } from '../common/persistence/aggregate.repository.js';
 import { ApiKey } from './api-key.entity.js';
 
@@ -36,6 +36,18 @@ export class ApiKeysRepository extends AggregateRepository<ApiKey> {
   /** The unrevoked key whose secret has this hash (expired or not). */
   findUnrevokedBySecretHash(secretHash: string, manager?: EntityManager): Promise<ApiKey | null> {
     return this.manager(manager).findOneBy(ApiKey, { secretHash, revokedAt: IsNull() });
+  }
+
+  /** The keys this account created that work at `now` (not revoked, not expired), oldest first, locked. */
+  findActiveCreatedBy(userId: string, now: Date, manager: EntityManager): Promise<ApiKey[]> {
+    return manager.find(ApiKey, {
+      where: [
+        { createdBy: userId, revokedAt: IsNull(), expiresAt: IsNull() },
+        { createdBy: userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      ],
+      order: { createdAt: 'ASC', id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   insert(key: NewApiKey, manager?: EntityManager): Promise<ApiKey> {

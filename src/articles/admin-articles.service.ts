@@ -161,13 +161,28 @@ export class AdminArticlesService {
   /**
    * Publishes now, at a past instant (backdating) or at a future one (scheduled). Goes live, and `article.published`
    * is emitted, at once unless scheduled; a scheduled one goes live when its time comes (ArticleGoLive).
+   *
+   * An archived article that was published (its `publishedAt` has passed) and is published again without a date
+   * keeps its first `publishedAt` (readers, feeds and `datePublished` keep the article's real age) and gets
+   * `republishedAt`: now. With a `publishedAt`, the editor dates it anew, as a first publication.
    */
   publish(id: string, body: PublishArticleRequest, ifMatch: string | undefined, ctx: AuditContext): Promise<Article> {
     return this.transition(id, 'publish', ifMatch, ctx, (article) => {
       if (article.body.trim() === '') throw emptyBody();
       const now = this.clock.now();
+      const republished =
+        article.status === 'archived' &&
+        !body.publishedAt &&
+        article.publishedAt !== null &&
+        article.publishedAt <= now;
       article.status = 'published';
+      if (republished) {
+        article.republishedAt = now;
+        article.wentLiveAt = now;
+        return { publishedAt: article.publishedAt!.toISOString(), republishedAt: now.toISOString() };
+      }
       article.publishedAt = body.publishedAt ? new Date(body.publishedAt) : now;
+      article.republishedAt = null;
       article.wentLiveAt = article.publishedAt <= now ? now : null;
       return { publishedAt: article.publishedAt.toISOString() };
     });
@@ -178,6 +193,7 @@ export class AdminArticlesService {
     return this.transition(id, 'unpublish', ifMatch, ctx, (article) => {
       article.status = 'draft';
       article.publishedAt = null;
+      article.republishedAt = null;
       article.wentLiveAt = null;
       return {};
     });

@@ -209,6 +209,7 @@ const ARTICLE: Article = {
   readingTimeMinutes: 1,
   status: 'published',
   publishedAt: new Date('2026-11-03T09:00:00Z'),
+  republishedAt: null,
   wentLiveAt: new Date('2026-11-03T09:00:00Z'),
   version: 4,
   createdBy: null,

@@ -118,9 +118,19 @@ export class Article extends StaffEditedEntity {
   @Column({ type: 'enum', enum: ARTICLE_STATUSES, enumName: 'article_status', default: 'draft' })
   status!: ArticleStatus;
 
-  /** Set by publishing; in the future means scheduled. Cleared by unpublishing; kept when archived. */
+  /**
+   * Set by publishing; in the future means scheduled. Cleared by unpublishing; kept when archived, and kept when an
+   * archived article is published again (its first publication, as `datePublished` says), see `republishedAt`.
+   */
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /**
+   * When an archived article was last published again (its `publishedAt` kept); null if it never was since its first
+   * publication. Cleared by unpublishing.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  republishedAt!: Date | null;
 
   /**
    * When `article.published` was emitted for the current publication: at publishing when `publishedAt` had come, else

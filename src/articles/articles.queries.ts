@@ -49,6 +49,7 @@ export const SUMMARY_COLUMNS = [
   'a.author_credentials',
   'a.author_practitioner_id',
   'a.published_at',
+  'a.republished_at',
   'a.reading_time_minutes',
 ].join(', ');
 
@@ -65,6 +66,7 @@ export interface SummaryRow {
   author_credentials: string | null;
   author_practitioner_id: string | null;
   published_at: Date | null;
+  republished_at: Date | null;
   reading_time_minutes: number;
   highlight?: string;
 }

@@ -30,6 +30,7 @@ export function toView(row: SummaryRow): ArticleView {
     authorCredentials: row.author_credentials,
     authorPractitionerId: row.author_practitioner_id,
     publishedAt: row.published_at,
+    republishedAt: row.republished_at,
     readingTimeMinutes: row.reading_time_minutes,
   };
 }

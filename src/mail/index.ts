@@ -3,6 +3,7 @@ export { MailModule } from './mail.module.js';
 export {
   AccountMail,
   type ContactRequestMailFacts,
+  type DeletedCreatorFacts,
   type EndpointDisabledFacts,
   forgetContactRequestMail,
   RequesterMail,
@@ -10,4 +11,4 @@ export {
 } from './mail-outbox.service.js';
 export { MailDispatcher } from './mail-dispatcher.service.js';
 export { MailHealth, type MailHealthState } from './mail-health.js';
-export { reencryptMailRecipients } from './reencrypt.js';
+export { reencryptMailRecipients, reencryptMailSecrets } from './reencrypt.js';

@@ -305,6 +305,15 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           link: link(`webhook-endpoints/${encodeURIComponent(param('endpointId'))}`),
           settingsLink,
         };
+      case 'api_keys.creator_deleted':
+        return {
+          count: param('count'),
+          keys: param('keys'),
+          userId: param('userId'),
+          deletedAt: DateTime.fromISO(param('deletedAt'), { zone: 'UTC' }).toFormat("yyyy-LL-dd HH:mm 'UTC'"),
+          link: link('api-keys'),
+          settingsLink,
+        };
       case 'contact_request.confirmation':
         return {
           reference: param('reference'),

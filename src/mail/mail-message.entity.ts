@@ -10,6 +10,7 @@ export const MAIL_KINDS = [
   'webhook_endpoint.disabled',
   'contact_request.confirmation',
   'user.password_reset',
+  'api_keys.creator_deleted',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

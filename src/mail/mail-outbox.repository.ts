@@ -49,6 +49,25 @@ export class MailOutboxRepository extends AggregateRepository<MailMessage> {
   }
 
   /**
+   * Messages holding an encrypted secret parameter (`params.secret`, a reset token: only until the message is done
+   * with) that is not stored under the key whose values start with `currentPrefix`, locked.
+   */
+  findSecretsNotEncryptedWith(currentPrefix: string, manager: EntityManager): Promise<MailMessage[]> {
+    return manager
+      .createQueryBuilder(MailMessage, 'm')
+      .where(`m.params->>'secret' IS NOT NULL AND m.params->>'secret' NOT LIKE :current`, {
+        current: `${currentPrefix}%`,
+      })
+      .orderBy('m.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  async updateParams(id: string, params: Record<string, string | null>, manager: EntityManager): Promise<void> {
+    await manager.update(MailMessage, { id }, { params });
+  }
+
+  /**
    * Claims up to `limit` due pending messages that no live lease holds, oldest due first (`FOR UPDATE SKIP LOCKED`:
    * concurrent claimers take other rows), counts the attempt and leases them until `lockedUntil`. In a transaction
    * of its own: the embedded database's one connection must never wait on an SMTP server.

@@ -26,6 +26,13 @@ export interface EndpointDisabledFacts {
   disabledAt: Date;
 }
 
+/** A deleted staff account's API keys that keep working (`apiKeysOfDeletedUserRows`). */
+export interface DeletedCreatorFacts {
+  userId: string;
+  deletedAt: Date;
+  keys: readonly { id: string; name: string }[];
+}
+
 /** Authenticated data of the encrypted address: it decrypts for this message only. */
 export const recipientContext = (id: string) => `mail_outbox.recipient:${id}`;
 
@@ -146,6 +153,19 @@ export class StaffMail {
       endpointId: endpoint.endpointId,
       description: endpoint.description,
       disabledAt: endpoint.disabledAt.toISOString(),
+    });
+  }
+
+  /**
+   * A staff account was deleted and the API keys it created keep working: to the admins who want to know, so that
+   * someone decides whether each key should stay. Names and ids of the keys, never their secrets or prefixes.
+   */
+  apiKeysOfDeletedUserRows(facts: DeletedCreatorFacts): PendingRow[] {
+    return this.outbox.staffRows('api_keys.creator_deleted', 'apiKeysOfDeletedUser', facts.userId, {
+      userId: facts.userId,
+      deletedAt: facts.deletedAt.toISOString(),
+      count: String(facts.keys.length),
+      keys: facts.keys.map((key) => `${key.name} (id ${key.id})`).join('\n'),
     });
   }
 

@@ -68,7 +68,13 @@ export class AdminUsersController {
   /**
    * Permanent: the account's tokens stop working at once and its email can be used again. The last active admin
    * cannot be deleted (409 `last_admin`); to block access but keep the account, deactivate it instead. The audit
-   * log keeps the account's events and records the deletion; integration keys it created keep working.
+   * log keeps the account's events and records the deletion.
+   *
+   * Integration keys it created keep working (keys belong to the clinic). When some still work (not revoked, not
+   * expired), the deletion reports them: the `user.deleted` audit event carries `metadata.apiKeysKept`
+   * (`{ count, ids }`), and the admins who receive the `apiKeysOfDeletedUser` notice (on by default) are emailed the
+   * keys' names and ids, never a secret or a prefix. The answer stays 204 like every delete; to see beforehand which
+   * keys an account made, list the API keys (`createdBy`).
    */
   @Delete(':id')
   @HttpCode(204)

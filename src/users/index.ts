@@ -10,6 +10,7 @@ export {
   type NotificationKind,
 } from './notification-preferences.js';
 export { User } from './user.entity.js';
+export { type UserDeletionObserver, UserDeletionObserverProvider, type UserDeletionOutcome } from './user-deletion.js';
 export { RefreshToken, UserSession } from './user-session.entity.js';
 export { type SessionEnd, UserSessionsRepository } from './user-sessions.repository.js';
 export { PasswordResetToken, RecoveryCode } from './user-credentials.entity.js';

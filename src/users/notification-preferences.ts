@@ -1,7 +1,12 @@
 import type { Role } from '../common/access/roles.js';
 
 /** What staff may be emailed about; each one a switch in `PATCH /auth/me/notifications`. */
-export const NOTIFICATION_KINDS = ['newContactRequest', 'replyOverdue', 'webhookEndpointDisabled'] as const;
+export const NOTIFICATION_KINDS = [
+  'newContactRequest',
+  'replyOverdue',
+  'webhookEndpointDisabled',
+  'apiKeysOfDeletedUser',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The switches a user has set; a kind left out follows the default of the user's role. */
@@ -9,12 +14,13 @@ export type NotificationChoices = Partial<Record<NotificationKind, boolean>>;
 
 /**
  * Who may receive each kind, and receives it unless they switched it off: the roles that can act on it (front desk
- * and admins answer contact requests; only admins manage webhook endpoints). Another role cannot switch it on.
+ * and admins answer contact requests; only admins manage webhook endpoints and API keys). Another role cannot switch it on.
  */
 export const NOTIFICATION_AUDIENCE: Readonly<Record<NotificationKind, readonly Role[]>> = {
   newContactRequest: ['admin', 'frontdesk'],
   replyOverdue: ['admin', 'frontdesk'],
   webhookEndpointDisabled: ['admin'],
+  apiKeysOfDeletedUser: ['admin'],
 };
 
 /** What a user with this role and these choices receives. */

@@ -1,3 +1,4 @@
+import { DiscoveryModule } from '@nestjs/core';
 import type { Purge } from '../common/feature/purge.js';
 import { AuditModule } from '../audit/index.js';
 import { Feature } from '../common/feature/feature.js';
@@ -12,6 +13,7 @@ import { UserSessionsRepository } from './user-sessions.repository.js';
 import { PasswordResetToken, RecoveryCode } from './user-credentials.entity.js';
 import { UserCredentialsRepository } from './user-credentials.repository.js';
 import { UsersService } from './users.service.js';
+import { UserDeletionObservers } from './user-deletion.js';
 
 /**
  * Sessions are deleted once they have ended or expired, password reset tokens once expired: the audit log keeps what
@@ -36,9 +38,9 @@ const endedSessions: Purge = {
   seeders: [demoAdminSeeder],
   problems: USER_PROBLEMS,
   databaseSetup: [ensureInitialAdmin],
-  imports: [AuditModule],
+  imports: [AuditModule, DiscoveryModule],
   controllers: [AdminUsersController],
-  providers: [UsersService, UsersRepository, UserSessionsRepository, UserCredentialsRepository],
+  providers: [UsersService, UsersRepository, UserSessionsRepository, UserCredentialsRepository, UserDeletionObservers],
   exports: [UsersService, UsersRepository, UserSessionsRepository, UserCredentialsRepository],
 })
 export class UsersModule {}

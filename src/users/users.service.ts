@@ -18,6 +18,7 @@ import {
 } from './notification-preferences.js';
 import { hashPassword, passwordProblems, verifyPassword } from './password.js';
 import { type SessionEnd, UserSessionsRepository } from './user-sessions.repository.js';
+import { UserDeletionObservers } from './user-deletion.js';
 import type { User } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -33,6 +34,7 @@ export class UsersService {
     private readonly audit: AuditLog,
     private readonly sessions: UserSessionsRepository,
     private readonly clock: Clock,
+    private readonly deletionObservers: UserDeletionObservers,
   ) {}
 
   async list(query: ListUsersQuery): Promise<Page<User>> {
@@ -161,13 +163,25 @@ export class UsersService {
     });
   }
 
-  remove(id: string, ctx: AuditContext): Promise<void> {
-    return this.users.transaction(async (manager) => {
+  /**
+   * Deletes the account. What outlives it is reported by the features that keep it (UserDeletionObserver: the API
+   * keys it created, which keep working, are listed in the `user.deleted` event and emailed to the admins).
+   */
+  async remove(id: string, ctx: AuditContext): Promise<void> {
+    const afterCommit = await this.users.transaction(async (manager) => {
       const user = await this.lockWithAdmins(manager, id);
       if (user.role === 'admin' && user.active) await this.assertNotLastAdmin(manager, user.id);
+      const outcome = await this.deletionObservers.userDeleting(user, manager);
       await this.users.delete(user.id, manager);
-      await this.audit.record(manager, ctx, { action: 'user.deleted', entityType: 'user', entityId: user.id });
+      await this.audit.record(manager, ctx, {
+        action: 'user.deleted',
+        entityType: 'user',
+        entityId: user.id,
+        ...(Object.keys(outcome.metadata).length > 0 ? { metadata: outcome.metadata } : {}),
+      });
+      return outcome.afterCommit;
     });
+    afterCommit();
   }
 
   /** Creates the account (policy-checked password, argon2id hash) and records `user.created`. */
@@ -221,6 +235,7 @@ export function usersServiceOn(dataSource: DataSource): UsersService {
     new AuditEventsRepository(dataSource),
     new UserSessionsRepository(dataSource),
     systemClock,
+    new UserDeletionObservers(),
   );
 }
 

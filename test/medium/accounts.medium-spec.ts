@@ -279,12 +279,12 @@ describe('API keys', () => {
     @ApiKeyScope('testimonials:read')
     testimonials(): void {}
 
-    @ApiKeyScope('articles:read')
-    articles(): void {}
+    @ApiKeyScope('site')
+    site(): void {}
   }
 
   /** The access guard's answer for a request to this route with this X-API-Key: the principal it sets, or its refusal. */
-  async function guard(route: 'testimonials' | 'articles', secret?: string): Promise<Principal | string> {
+  async function guard(route: 'testimonials' | 'site', secret?: string): Promise<Principal | string> {
     const request = { headers: secret === undefined ? {} : { 'x-api-key': secret } } as FastifyRequest;
     const context = new ExecutionContextHost([request, {}], Routes, Routes.prototype[route]);
     try {
@@ -302,7 +302,7 @@ describe('API keys', () => {
   it('lets a key through only to routes of its scopes, and records only the use it was allowed', async () => {
     const { key, secret } = await keys().create({ name: 'widget', scopes: ['testimonials:read'] }, admin);
 
-    expect(await guard('articles', secret)).toBe('403 This API key lacks the articles:read scope.');
+    expect(await guard('site', secret)).toBe('403 This API key lacks the site scope.');
     expect(await lastUsedAt(key.id)).toBeNull();
 
     expect(await guard('testimonials', secret)).toEqual({
@@ -351,7 +351,7 @@ describe('API keys', () => {
   it('stops a key at the instant it expires, by the app clock', async () => {
     const expiresAt = new Date(START.getTime() + DAY);
     const { secret } = await keys().create(
-      { name: 'temporary', scopes: ['hours:read'], expiresAt: expiresAt.toISOString() },
+      { name: 'temporary', scopes: ['site'], expiresAt: expiresAt.toISOString() },
       admin,
     );
     clock.set(new Date(expiresAt.getTime() - 1));
@@ -361,7 +361,7 @@ describe('API keys', () => {
   });
 
   it('refuses an expiry that is not in the future', async () => {
-    const input = { name: 'late', scopes: ['hours:read' as const], expiresAt: START.toISOString() };
+    const input = { name: 'late', scopes: ['site' as const], expiresAt: START.toISOString() };
     expect(await refusal(keys().create(input, admin))).toBe('validation_failed');
   });
 });

@@ -14,9 +14,11 @@ export class CreateApiKeyRequest {
     each: true,
     example: ['testimonials:read'],
     description:
-      'What the key may do: read a feed (`…:read`), or `site`: the key of a server-rendered website, whose requests ' +
-      'are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are limited per ' +
-      'visitor (named in X-Forwarded-For).',
+      'What the key may do: read a feed (`testimonials:read`), or `site`: the key of a server-rendered website, whose ' +
+      'requests are rate limited per key (RATE_LIMIT_SITE_*) instead of per IP and whose relayed submissions are ' +
+      'limited per visitor (named in X-Forwarded-For). Any other scope is 400: articles, operating hours and the ' +
+      'directory are public reads that need no key (the former `articles:read` and `hours:read`, which no route ' +
+      'checked, were removed, also from stored keys).',
   })
   readonly scopes!: ApiKeyScope[];
 

@@ -159,9 +159,19 @@ export class ArticleSummaryResponse {
   @ApiProperty({ type: AuthorResponse })
   readonly author!: AuthorResponse;
 
-  /** Null only in staff views, for drafts (never published, or unpublished). */
+  /**
+   * The first publication (`datePublished` in the JSON-LD): kept when an archived article is published again. Null
+   * only in staff views, for drafts (never published, or unpublished).
+   */
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readonly publishedAt!: string | null;
+
+  /**
+   * When an archived article was last published again (`publishedAt` stays its first publication); null for an
+   * article never archived and republished.
+   */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-16T14:30:00.000Z' })
+  readonly republishedAt!: string | null;
 
   @ApiProperty({ example: 6 })
   readonly readingTimeMinutes!: number;
@@ -396,6 +406,7 @@ export type ArticleView = Pick<
   | 'authorCredentials'
   | 'authorPractitionerId'
   | 'publishedAt'
+  | 'republishedAt'
   | 'readingTimeMinutes'
 > & {
   /** The author's slug, looked up by ArticlePeople (absent or null: none linked, or not shown). */
@@ -446,6 +457,7 @@ export function mapSummary(a: ArticleView, highlight?: string): ArticleSummaryRe
     tags: a.tags,
     author: { name: a.authorName, credentials: a.authorCredentials, slug: a.authorSlug ?? null },
     publishedAt: a.publishedAt?.toISOString() ?? null,
+    republishedAt: a.republishedAt?.toISOString() ?? null,
     readingTimeMinutes: a.readingTimeMinutes,
     ...(highlight !== undefined ? { highlight } : {}),
   };

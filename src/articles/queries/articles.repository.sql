@@ -18,6 +18,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -67,6 +68,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -118,6 +120,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     ts_headline(
         'english',
@@ -233,6 +236,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     ts_headline(
         'english',
@@ -327,6 +331,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     ts_headline(
         'english',
@@ -447,6 +452,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -498,6 +504,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -562,6 +569,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -607,6 +615,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM (
         SELECT k.*
@@ -696,6 +705,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     a.body,
     a.body_html,
@@ -749,6 +759,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     r.total
 FROM (
@@ -810,6 +821,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes
 FROM articles a
 WHERE a.status = 'published'
@@ -833,6 +845,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     a.status,
     a.word_count,
@@ -876,6 +889,7 @@ SELECT a.id,
     a.author_credentials,
     a.author_practitioner_id,
     a.published_at,
+    a.republished_at,
     a.reading_time_minutes,
     a.status,
     a.word_count,
@@ -1013,6 +1027,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."seo_description" AS "Article_seo_description",
     "Article"."status" AS "Article_status",
     "Article"."published_at" AS "Article_published_at",
+    "Article"."republished_at" AS "Article_republished_at",
     "Article"."went_live_at" AS "Article_went_live_at"
 FROM "articles" "Article"
 WHERE (("Article"."id" = $1))
@@ -1050,6 +1065,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."seo_description" AS "Article_seo_description",
     "Article"."status" AS "Article_status",
     "Article"."published_at" AS "Article_published_at",
+    "Article"."republished_at" AS "Article_republished_at",
     "Article"."went_live_at" AS "Article_went_live_at"
 FROM "articles" "Article"
 WHERE (("Article"."id" = $1))
@@ -1176,6 +1192,7 @@ INSERT INTO "articles"(
         "seo_description",
         "status",
         "published_at",
+        "republished_at",
         "went_live_at"
     )
 VALUES (
@@ -1209,6 +1226,7 @@ VALUES (
         $25,
         $26,
         $27,
+        DEFAULT,
         DEFAULT
     )
 RETURNING "id",
@@ -1249,6 +1267,7 @@ SELECT "Article"."id" AS "Article_id",
     "Article"."seo_description" AS "Article_seo_description",
     "Article"."status" AS "Article_status",
     "Article"."published_at" AS "Article_published_at",
+    "Article"."republished_at" AS "Article_republished_at",
     "Article"."went_live_at" AS "Article_went_live_at"
 FROM "articles" "Article"
 WHERE "Article"."id" = $1;

@@ -42,6 +42,10 @@ export class UpdateNotificationPreferencesRequest {
   /** A webhook endpoint kept failing and was disabled: admins. */
   @IsFlag({ optional: true, example: false })
   readonly webhookEndpointDisabled?: boolean;
+
+  /** A staff account was deleted and API keys it created keep working: admins. */
+  @IsFlag({ optional: true, example: true })
+  readonly apiKeysOfDeletedUser?: boolean;
 }
 
 /** A refresh token as login and refresh hand it out. */

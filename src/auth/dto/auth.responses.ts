@@ -77,7 +77,8 @@ export function mapSession(session: UserSession, currentId: string | undefined):
 
 /**
  * Which email notices the signed-in user receives. Defaults by role: admins and front desk get new and overdue
- * contact requests, admins get disabled webhook endpoints; a notice the role cannot receive is always `false`.
+ * contact requests, admins get disabled webhook endpoints and the API keys a deleted account leaves working; a notice
+ * the role cannot receive is always `false`.
  */
 export class NotificationPreferencesResponse {
   @ApiProperty({ example: true })
@@ -88,4 +89,7 @@ export class NotificationPreferencesResponse {
 
   @ApiProperty({ example: false })
   readonly webhookEndpointDisabled!: boolean;
+
+  @ApiProperty({ example: true })
+  readonly apiKeysOfDeletedUser!: boolean;
 }
