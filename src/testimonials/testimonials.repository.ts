@@ -71,6 +71,18 @@ export class TestimonialsRepository extends VersionedRepository<Testimonial> {
     });
   }
 
+  /**
+   * Whether the service with this slug is published, key-share-locked until the transaction ends: it cannot be
+   * deleted meanwhile (its foreign key would refuse the insert anyway), and an unpublish commits before or after.
+   */
+  async isPublishedService(slug: string, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<{ published: boolean }[]>(
+      'SELECT published FROM services WHERE slug = $1 FOR KEY SHARE',
+      [slug],
+    );
+    return rows[0]?.published === true;
+  }
+
   /** Saves a new testimonial; the columns' defaults (status, version…) fill what `fields` leaves out. */
   insert(fields: DeepPartial<Testimonial>, manager?: EntityManager): Promise<Testimonial> {
     const m = this.manager(manager);

@@ -63,16 +63,19 @@ export class CreateContactRequestRequest {
   @IsOneOf(PREFERRED_TIMES, { enumName: 'PreferredTime', optional: true, example: 'evening' })
   readonly preferredTime?: PreferredTime;
 
-  /** The slug of a service (see `GET /api/v1/services`); an unknown one is 400 naming `serviceInterest`. */
+  /**
+   * The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming
+   * `serviceInterest`.
+   */
   @IsServiceSlug({ optional: true })
   readonly serviceInterest?: string;
 
-  /** The slug of a location (see `GET /api/v1/locations`); an unknown one is 400 naming `location`. */
+  /** The slug of a published location (see `GET /api/v1/locations`); an unknown or hidden one is 400 naming `location`. */
   @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
   @IsText({ max: 64, optional: true, emptyAsAbsent: true, example: 'harbor-street' })
   readonly location?: string;
 
-  /** The slug of a practitioner (see `GET /api/v1/practitioners`); an unknown one is 400 naming the field. */
+  /** The slug of a published practitioner (see `GET /api/v1/practitioners`); an unknown or hidden one is 400 naming the field. */
   @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
   @IsText({ max: 120, optional: true, emptyAsAbsent: true, example: 'elena-marsh' })
   readonly preferredPractitioner?: string;
