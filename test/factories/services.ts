@@ -1,4 +1,4 @@
-import type { StaffMember } from '../utils/staff.js';
+import { createStaff, type StaffMember } from '../utils/staff.js';
 import type { TestApp } from '../utils/test-app.js';
 import { bodyOf, creatorOf } from './requests.js';
 
@@ -38,14 +38,16 @@ export const createService = creatorOf<ServiceJson>(ADMIN_SERVICES, serviceBody)
 export const FORM_SERVICES = ['individual-therapy', 'couples-therapy'] as const;
 
 /**
- * Publishes these services (by slug) through the admin API as `staff` (an editor or admin), leaving published ones
- * as they are. Without If-Match, so that suites sharing the run's database may do it at the same time.
+ * Publishes these services (by slug) through the admin API as `staff` (an editor or admin; a new editor when not
+ * given), leaving published ones as they are. Without If-Match, so that suites sharing the run's database may do it
+ * at the same time.
  */
 export async function publishServices(
   t: TestApp,
-  staff: StaffMember,
+  staff?: StaffMember,
   slugs: readonly string[] = FORM_SERVICES,
 ): Promise<void> {
+  staff ??= await createStaff(t, 'editor');
   const list = t.http().get(ADMIN_SERVICES).set(staff.auth).query({ pageSize: 100 });
   const { data } = await bodyOf<{ data: { id: string; slug: string; published: boolean }[] }>(list, 200);
   for (const slug of slugs) {
