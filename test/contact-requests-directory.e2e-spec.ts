@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { expectInvalid, expectProblem } from './utils/expect-problem.js';
 import { fieldError as err } from './utils/field-errors.js';
