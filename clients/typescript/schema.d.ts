@@ -810,6 +810,8 @@ export interface paths {
         /**
          * Enter a testimonial
          * @description For testimonials received by email or in person, with the client's consent on record. Starts `pending`.
+         *     `service` may name a hidden service (unlike the public form): staff enter testimonials about services before
+         *     they are on the website.
          *
          *     **Access:** staff with the role admin or editor (bearer token).
          */
@@ -1659,6 +1661,9 @@ export interface paths {
          *     it is scoped to your credential or, without one, to your IP address, so the same key from another client is a
          *     different key (retry from the same network).
          *
+         *     `serviceInterest`, `location` and `preferredPractitioner` name published records only: one that is hidden is
+         *     refused exactly as one that does not exist (400 naming the field), so a hidden draft cannot be found by trying.
+         *
          *     **Access:** public, no credentials.
          */
         post: operations["createContactRequest"];
@@ -2056,7 +2061,8 @@ export interface paths {
         /**
          * Send the clinic a testimonial
          * @description Stored as `pending` until staff approve it. Only the last name's initial is kept. `consent` must be `true`.
-         *     There is no way to read a submission back.
+         *     There is no way to read a submission back. `service` names a published service: a hidden one is refused
+         *     exactly as one that does not exist (400 naming `service`).
          *
          *     **Access:** public, no credentials.
          */
@@ -2837,6 +2843,7 @@ export interface components {
             credentials: string | null;
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example maya-lindqvist */
             slug: string | null;
         };
@@ -3184,7 +3191,10 @@ export interface components {
              * @example alex@example.org
              */
             email?: string;
-            /** @example harbor-street */
+            /**
+             * @description The slug of a published location (see `GET /api/v1/locations`); an unknown or hidden one is 400 naming `location`.
+             * @example harbor-street
+             */
             location?: string;
             /**
              * @description Anything you want us to know.
@@ -3200,11 +3210,17 @@ export interface components {
             phone?: string;
             /** @example text */
             preferredChannel: components["schemas"]["ContactChannel"];
-            /** @example elena-marsh */
+            /**
+             * @description The slug of a published practitioner (see `GET /api/v1/practitioners`); an unknown or hidden one is 400 naming `preferredPractitioner`.
+             * @example elena-marsh
+             */
             preferredPractitioner?: string;
             /** @example evening */
             preferredTime?: components["schemas"]["PreferredTime"];
-            /** @example individual-therapy */
+            /**
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `serviceInterest`.
+             * @example individual-therapy
+             */
             serviceInterest?: string;
             /** @example  */
             website?: string | null;
@@ -3399,7 +3415,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`).
+             * @description The slug of a service, published or hidden (a testimonial may be about a service not on the website yet); an unknown one is 400 naming `service`.
              * @example couples-therapy
              */
             service: string;
@@ -4619,7 +4635,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `service`. Unknown when absent.
              * @example couples-therapy
              */
             service?: string;
@@ -5071,7 +5087,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
+             * @description The slug of a service, published or hidden (a testimonial may be about a service not on the website yet); an unknown one is 400 naming `service`. Unchanged when absent.
              * @example couples-therapy
              */
             service?: string;
@@ -5752,6 +5768,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -5922,6 +5950,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6099,6 +6139,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6398,6 +6450,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6596,6 +6660,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6884,6 +6960,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -7236,6 +7324,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -7416,6 +7516,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -15989,6 +16101,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -16123,6 +16247,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -16288,6 +16424,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -19486,6 +19634,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
