@@ -90,7 +90,12 @@ describe('articles and practitioners', () => {
       expect(jsonLd.reviewedBy).toEqual({ '@type': 'Person', name: 'Sam Hidden, PsyD' });
 
       const listed = await http().get(PUBLIC).query({ q: 'linked byline' });
-      expect(listed.body.data[0].author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh', photo: null });
+      expect(listed.body.data[0].author).toEqual({
+        name: 'Elena Marsh',
+        credentials: 'LMFT',
+        slug: 'elena-marsh',
+        photo: null,
+      });
 
       // The revision records the link by id; replacing the author without one removes it.
       const revisions = await http().get(`${ADMIN}/${id}/revisions`).set(editor.auth);
