@@ -71,15 +71,11 @@ export class TestimonialsRepository extends VersionedRepository<Testimonial> {
     });
   }
 
-  /**
-   * Whether the service with this slug is published, key-share-locked until the transaction ends: it cannot be
-   * deleted meanwhile (its foreign key would refuse the insert anyway), and an unpublish commits before or after.
-   */
+  /** Whether the service with this slug is published (one deleted meanwhile fails the insert on its foreign key). */
   async isPublishedService(slug: string, manager: EntityManager): Promise<boolean> {
-    const rows = await manager.query<{ published: boolean }[]>(
-      'SELECT published FROM services WHERE slug = $1 FOR KEY SHARE',
-      [slug],
-    );
+    const rows = await manager.query<{ published: boolean }[]>('SELECT published FROM services WHERE slug = $1', [
+      slug,
+    ]);
     return rows[0]?.published === true;
   }
 
