@@ -69,14 +69,14 @@ describe('articles and practitioners', () => {
           }),
         );
       expect(res.status).toBe(201);
-      expect(res.body.author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh' });
+      expect(res.body.author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh', photo: null });
       expect(res.body.review).toEqual({ reviewedBy: 'Sam Hidden, PsyD', reviewedAt: '2026-11-02', slug: 'sam-hidden' });
       const id = res.body.id as string;
       await publishArticle(app(), editor, id);
 
       const shown = await http().get(`${PUBLIC}/linked-byline`);
       expect(shown.status).toBe(200);
-      expect(shown.body.author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh' });
+      expect(shown.body.author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh', photo: null });
       // Hidden: no link to a page that would be a 404.
       expect(shown.body.review).toEqual({ reviewedBy: 'Sam Hidden, PsyD', reviewedAt: '2026-11-02', slug: null });
       const jsonLd = JSON.parse(shown.body.jsonLd as string) as Json;
@@ -90,7 +90,12 @@ describe('articles and practitioners', () => {
       expect(jsonLd.reviewedBy).toEqual({ '@type': 'Person', name: 'Sam Hidden, PsyD' });
 
       const listed = await http().get(PUBLIC).query({ q: 'linked byline' });
-      expect(listed.body.data[0].author).toEqual({ name: 'Elena Marsh', credentials: 'LMFT', slug: 'elena-marsh' });
+      expect(listed.body.data[0].author).toEqual({
+        name: 'Elena Marsh',
+        credentials: 'LMFT',
+        slug: 'elena-marsh',
+        photo: null,
+      });
 
       // The revision records the link by id; replacing the author without one removes it.
       const revisions = await http().get(`${ADMIN}/${id}/revisions`).set(editor.auth);
@@ -104,7 +109,7 @@ describe('articles and practitioners', () => {
         .set(editor.auth)
         .send({ author: { name: 'Guest Writer' } });
       expect(unlinked.status).toBe(200);
-      expect(unlinked.body.author).toEqual({ name: 'Guest Writer', credentials: null, slug: null });
+      expect(unlinked.body.author).toEqual({ name: 'Guest Writer', credentials: null, slug: null, photo: null });
       // The review was not sent: it keeps its link.
       expect(unlinked.body.review.slug).toBe('sam-hidden');
       const afterUnlink = await http().get(`${PUBLIC}/linked-byline`);
@@ -120,12 +125,12 @@ describe('articles and practitioners', () => {
       const renamed = await http().patch(`${ADMIN_PRACTITIONERS}/${p.id}`).set(editor.auth).send({ slug: 'rita-new' });
       expect(renamed.status).toBe(200);
       const after = await http().get(`${ADMIN}/${article.id}`).set(editor.auth);
-      expect(after.body.author).toEqual({ name: 'Rita Renamed', credentials: null, slug: 'rita-new' });
+      expect(after.body.author).toEqual({ name: 'Rita Renamed', credentials: null, slug: 'rita-new', photo: null });
 
       expect((await http().delete(`${ADMIN_PRACTITIONERS}/${p.id}`).set(editor.auth)).status).toBe(204);
       const gone = await http().get(`${ADMIN}/${article.id}`).set(editor.auth);
       // The byline stays: it is what the article shows.
-      expect(gone.body.author).toEqual({ name: 'Rita Renamed', credentials: null, slug: null });
+      expect(gone.body.author).toEqual({ name: 'Rita Renamed', credentials: null, slug: null, photo: null });
     });
 
     it('refuses an unknown or malformed practitioner slug (400 naming the field)', async () => {
@@ -220,7 +225,7 @@ describe('articles and practitioners', () => {
         coverImage: null,
         cover: null,
         tags: ['odd'],
-        author: { ...ARTICLE_AUTHOR, slug: 'paging-author' },
+        author: { ...ARTICLE_AUTHOR, slug: 'paging-author', photo: null },
         publishedAt: expect.stringMatching(ISO),
         republishedAt: null,
         readingTimeMinutes: 1,

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { expectInvalid, expectProblem } from './utils/expect-problem.js';
 import { fieldError as err } from './utils/field-errors.js';
@@ -11,6 +12,7 @@ import {
   createPractitioner,
   createService,
   createStaff,
+  publishServices,
   type StaffMember,
   submitContactRequest,
 } from './factories/index.js';
@@ -29,7 +31,14 @@ describe('contact requests: services, locations and practitioners', () => {
     await createLocation(app(), editor, { slug: 'harbor-street' });
     await createLocation(app(), editor, { slug: 'riverside' });
     await createPractitioner(app(), editor, { slug: 'elena-marsh' });
+    // What contactRequestBody names by default.
+    await publishServices(app(), editor);
+    await createService(app(), editor, { slug: 'draft-service', published: false });
+    hidden.location = (await createLocation(app(), editor, { slug: 'draft-office', published: false })).id;
+    hidden.practitioner = (await createPractitioner(app(), editor, { slug: 'draft-person', published: false })).id;
   });
+  /** The ids of the hidden location and practitioner made above. */
+  const hidden = { location: '', practitioner: '' };
 
   const http = () => app().http();
   const db = () => app().app.get(DataSource);
@@ -116,6 +125,129 @@ describe('contact requests: services, locations and practitioners', () => {
     const before = await count();
     expectInvalid(await http().post(CONTACT_REQUESTS).send(contactRequestBody(overrides)), CONTACT_REQUESTS, [error]);
     expect(await count()).toBe(before);
+  });
+
+  describe('hidden records (the public names published ones only)', () => {
+    const unknownService = err('serviceInterest', 'serviceInterest must be the slug of an existing service');
+    const unknownLocation = err('location', 'location must be the slug of an existing location');
+    const unknownPractitioner = err(
+      'preferredPractitioner',
+      'preferredPractitioner must be the slug of an existing practitioner',
+    );
+    /** The answer without what differs between two requests (its id), for comparing two answers. */
+    const answer = (res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => ({
+      status: res.status,
+      contentType: res.headers['content-type'],
+      body: { ...res.body, requestId: undefined },
+    });
+
+    it.each<[string, Record<string, unknown>, Record<string, unknown>, ReturnType<typeof err>]>([
+      ['service', { serviceInterest: 'draft-service' }, { serviceInterest: 'no-such-service' }, unknownService],
+      ['location', { location: 'draft-office' }, { location: 'no-such-office' }, unknownLocation],
+      [
+        'practitioner',
+        { preferredPractitioner: 'draft-person' },
+        { preferredPractitioner: 'no-such-person' },
+        unknownPractitioner,
+      ],
+    ])(
+      'refuses a hidden %s exactly as an unknown one (400 naming the field), storing nothing',
+      async (_what, hiddenOne, unknownOne, error) => {
+        const before = await count();
+        const refused = await http().post(CONTACT_REQUESTS).send(contactRequestBody(hiddenOne));
+        expectInvalid(refused, CONTACT_REQUESTS, [error]);
+        const unknown = await http().post(CONTACT_REQUESTS).send(contactRequestBody(unknownOne));
+        expectInvalid(unknown, CONTACT_REQUESTS, [error]);
+        expect(answer(refused)).toEqual(answer(unknown));
+        // With an Idempotency-Key too (its claim goes in the same statement), and the key is not spent on it.
+        const key = `hidden-${_what}`;
+        const keyed = await http()
+          .post(CONTACT_REQUESTS)
+          .set('Idempotency-Key', key)
+          .send(contactRequestBody(hiddenOne));
+        expectInvalid(keyed, CONTACT_REQUESTS, [error]);
+        const again = await http()
+          .post(CONTACT_REQUESTS)
+          .set('Idempotency-Key', key)
+          .send(contactRequestBody(hiddenOne));
+        expectInvalid(again, CONTACT_REQUESTS, [error]);
+        expect(await count()).toBe(before);
+        const idempotencyRows = await db().query<{ n: number }[]>('SELECT count(*)::int AS n FROM idempotency_keys');
+        expect(idempotencyRows[0].n).toBe(0);
+      },
+    );
+
+    it('names every field that is hidden or unknown, spam or not', async () => {
+      const before = await count();
+      const all = contactRequestBody({
+        serviceInterest: 'draft-service',
+        location: 'no-such-office',
+        preferredPractitioner: 'draft-person',
+      });
+      expectInvalid(await http().post(CONTACT_REQUESTS).send(all), CONTACT_REQUESTS, [
+        unknownService,
+        unknownLocation,
+        unknownPractitioner,
+      ]);
+      // Only the hidden one of three named: only it is named.
+      expectInvalid(
+        await http()
+          .post(CONTACT_REQUESTS)
+          .send(contactRequestBody({ location: 'harbor-street', preferredPractitioner: 'draft-person' })),
+        CONTACT_REQUESTS,
+        [unknownPractitioner],
+      );
+      // A filled honeypot gets the same answer: the check is not a way around it.
+      expectInvalid(
+        await http()
+          .post(CONTACT_REQUESTS)
+          .send(contactRequestBody({ location: 'draft-office', website: 'bot.example' })),
+        CONTACT_REQUESTS,
+        [unknownLocation],
+      );
+      expect(await count()).toBe(before);
+    });
+
+    it('takes a record once it is published, and refuses it again once unpublished', async () => {
+      const body = contactRequestBody({ location: 'draft-office', preferredPractitioner: 'draft-person' });
+      const publish = (path: string, id: string, published: boolean) =>
+        http().patch(`${path}/${id}`).set(editor.auth).send({ published });
+      expect((await publish(ADMIN_LOCATIONS, hidden.location, true)).status).toBe(200);
+      expect((await publish(ADMIN_PRACTITIONERS, hidden.practitioner, true)).status).toBe(200);
+      try {
+        const receipt = await submitContactRequest(app(), body);
+        expect(await references({ location: 'draft-office' })).toEqual([receipt.reference]);
+        expect((await publish(ADMIN_PRACTITIONERS, hidden.practitioner, false)).status).toBe(200);
+        expectInvalid(await http().post(CONTACT_REQUESTS).send(body), CONTACT_REQUESTS, [unknownPractitioner]);
+      } finally {
+        await publish(ADMIN_LOCATIONS, hidden.location, false);
+        await publish(ADMIN_PRACTITIONERS, hidden.practitioner, false);
+      }
+    });
+
+    it('checks it in the one statement that stores the request: no lookup before it', async () => {
+      const logQuery = jest.spyOn(db().logger, 'logQuery');
+      let statements: string[];
+      try {
+        await submitContactRequest(
+          app(),
+          contactRequestBody({
+            serviceInterest: 'art-therapy',
+            location: 'harbor-street',
+            preferredPractitioner: 'elena-marsh',
+          }),
+        );
+        statements = logQuery.mock.calls.map(([sql]) => sql);
+      } finally {
+        logQuery.mockRestore();
+      }
+      const touching = statements.filter((sql) => /services|locations|practitioners|contact_requests/.test(sql));
+      expect(touching).toHaveLength(1);
+      expect(touching[0]).toMatch(/^WITH r0 AS \(INSERT INTO "contact_requests"/);
+      for (const table of ['services', 'locations', 'practitioners']) {
+        expect(touching[0]).toContain(`EXISTS (SELECT 1 FROM ${table} WHERE slug = `);
+      }
+    });
   });
 
   it.each<[Record<string, unknown>, ReturnType<typeof err>]>([

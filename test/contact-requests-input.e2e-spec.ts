@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { User } from '../src/users/user.entity.js';
 import { expectInvalid, expectJson, type FieldError } from './utils/expect-problem.js';
-import { contactRequestBody, contactRequestId, createStaff, type StaffMember } from './factories/index.js';
+import {
+  contactRequestBody,
+  contactRequestId,
+  createStaff,
+  publishServices,
+  type StaffMember,
+} from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 import {
   empty,
@@ -72,6 +78,7 @@ describe('contact requests: bad input', () => {
 
   beforeAll(async () => {
     frontdesk = await createStaff(app(), 'frontdesk');
+    await publishServices(app());
     const created = await submit(contactRequestBody());
     expectJson(created, 201, receipt());
     id = await idOf(created.body.reference as string);

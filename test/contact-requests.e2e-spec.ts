@@ -12,7 +12,14 @@ import { type DeliveryStatus, OutboxDelivery } from '../src/notifications/outbox
 import { WebhookDispatcher } from '../src/notifications/webhook-dispatcher.service.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { expectInvalid, expectJson, expectNoContent, expectProblem, ISO, UUID } from './utils/expect-problem.js';
-import { createSchedule, createStaff, PERSON, type StaffMember, submitContactRequest } from './factories/index.js';
+import {
+  createSchedule,
+  createStaff,
+  PERSON,
+  publishServices,
+  type StaffMember,
+  submitContactRequest,
+} from './factories/index.js';
 import { createScratchDatabase } from './setup/test-database.js';
 import { TEST_DATA_ENCRYPTION_KEY, useTestApp, withTestApp } from './utils/test-app.js';
 import { Receiver } from './utils/webhook-receiver.js';
@@ -63,6 +70,7 @@ describe('contact requests', () => {
     frontdesk = await createStaff(app(), 'frontdesk');
     admin = await createStaff(app(), 'admin');
     editor = await createStaff(app(), 'editor');
+    await publishServices(app(), editor);
     await createSchedule(app(), frontdesk, 'text-line');
     const holiday = await app()
       .http()
@@ -734,6 +742,7 @@ describe('contact requests', () => {
         },
         async (t) => {
           const staff = await createStaff(t, 'frontdesk');
+          await publishServices(t);
           const receive = async () => {
             await submitContactRequest(t, PERSON);
             const list = await t.http().get(ADMIN).query({ pageSize: 1 }).set(staff.auth);
@@ -808,6 +817,7 @@ describe('contact request key rotation', () => {
     try {
       const reference = await withTestApp(env({ DATA_ENCRYPTION_KEY: OLD_KEY }), async (t) => {
         const staff = await createStaff(t, 'frontdesk');
+        await publishServices(t);
         const res = await t.http().post(PUBLIC).send(PERSON);
         const id = ((await t.http().get(ADMIN).set(staff.auth)).body as { data: Json[] }).data[0].id as string;
         await t.http().post(`${ADMIN}/${id}/notes`).set(staff.auth).send({ body: 'Old-key note.' });
@@ -872,6 +882,7 @@ describe('contact request notifications', () => {
         env: { NOTIFY_WEBHOOK_URLS: hook, NOTIFY_WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
       },
       async (t) => {
+        await publishServices(t);
         const dispatcher = t.app.get(WebhookDispatcher);
         receiver.answer(503);
         const res = await t.http().post(PUBLIC).send(PERSON);
@@ -960,6 +971,7 @@ describe('contact requests under the public-submission rate limit', () => {
     isolatedDatabase: true,
     env: { RATE_LIMIT_SUBMISSION_LIMIT: '2', RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '60' },
   });
+  beforeAll(() => publishServices(app()));
 
   it('answers 429 with Retry-After once the budget is spent, and stores nothing more', async () => {
     const count = async () =>

@@ -17,6 +17,7 @@ import {
   createTestimonial,
   PERSON,
   publishArticle,
+  publishServices,
   scheduleBody,
   submitContactRequest,
   suffix,
@@ -52,6 +53,7 @@ describe('content events: each change announced once, in its transaction, as doc
   beforeAll(async () => {
     editor = await createStaff(app(), 'editor');
     frontdesk = await createStaff(app(), 'frontdesk');
+    await publishServices(app(), editor);
     schemas = await EventSchemas.of(app());
   });
 
@@ -510,6 +512,7 @@ describeConcurrently('sweeps on two instances at once', () => {
   it('announce each due row once, whichever instance takes it', async () => {
     const editor = await createStaff(a, 'editor');
     const frontdesk = await createStaff(a, 'frontdesk');
+    await publishServices(a, editor);
     const publishedAt = new Date(clock.now().getTime() + HOUR).toISOString();
     const articles = [];
     for (let i = 0; i < 6; i++) {

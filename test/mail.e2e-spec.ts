@@ -15,6 +15,7 @@ import {
   contactRequestBody,
   contactRequestId,
   createSchedule,
+  publishServices,
   submitContactRequest,
 } from './factories/index.js';
 import { expectInvalid, expectProblem, PROBLEM_JSON } from './utils/expect-problem.js';
@@ -105,6 +106,7 @@ describe('email through SMTP', () => {
       isolatedDatabase: true,
     });
     admin = await createStaff(t(), 'admin');
+    await publishServices(t(), admin);
     frontdesk = await createStaff(t(), 'frontdesk');
     optedOut = await createStaff(t(), 'frontdesk');
     // An editor gets no contact-request notices (checked by the recipients of each email below).
@@ -618,6 +620,7 @@ describe('notification preferences (GET and PATCH /auth/me/notifications)', () =
 
   it('writes no email at all while email is off (no SMTP_URL)', async () => {
     expect(t().config.mail.smtpUrl).toBeUndefined();
+    await publishServices(t());
     await submitContactRequest(t(), emailRequest({ email: 'off.mode.3391@example.org' }));
     expect(await messages(t()).count()).toBe(0);
     expect((await t().http().get('/health')).body.details.mail).toEqual({ status: 'off' });

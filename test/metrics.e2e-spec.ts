@@ -1,6 +1,6 @@
 import { ManualClock } from '../src/common/clock/clock.js';
 import { MetricsExposure } from '../src/metrics/metrics.module.js';
-import { CONTACT_REQUESTS, contactRequestBody, submitContactRequest } from './factories/index.js';
+import { CONTACT_REQUESTS, contactRequestBody, publishServices, submitContactRequest } from './factories/index.js';
 import { expectProblem } from './utils/expect-problem.js';
 import { useTestApp } from './utils/test-app.js';
 
@@ -91,6 +91,7 @@ describe('Prometheus metrics', () => {
 
 describe('Prometheus metrics of rate limits', () => {
   const app = useTestApp({ env: { METRICS_TOKEN: TOKEN, RATE_LIMIT_SUBMISSION_LIMIT: '2' } });
+  beforeAll(() => publishServices(app()));
   const scrape = async (): Promise<string> =>
     (await app().http().get('/metrics').set('Authorization', `Bearer ${TOKEN}`)).text;
 

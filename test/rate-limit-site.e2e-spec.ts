@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock/clock.js';
 import { RateLimitModule } from '../src/rate-limit/rate-limit.module.js';
-import { apiKeyBody, createApiKey, type CreatedKey, createStaff, type StaffMember } from './factories/index.js';
+import {
+  apiKeyBody,
+  createApiKey,
+  type CreatedKey,
+  createStaff,
+  publishServices,
+  type StaffMember,
+} from './factories/index.js';
 import { CONTACT_REQUESTS, contactRequestBody } from './factories/contact-requests.js';
 import { IntegrationFixturesModule } from './fixtures/integration.fixtures.js';
 import { RateLimitFixturesModule, rateLimitStoreOptions } from './fixtures/rate-limit.fixtures.js';
@@ -93,6 +100,7 @@ describe('site keys: front-end servers counted per key, their visitors per addre
       clock,
     });
     admin = await createStaff(app, 'admin');
+    await publishServices(app, admin);
     site = await createApiKey(app, admin, apiKeyBody({ name: 'Website (Next.js)', scopes: ['site'] }));
     otherSite = await createApiKey(app, admin, apiKeyBody({ name: 'Second website', scopes: ['site'] }));
     feed = await createApiKey(app, admin, apiKeyBody({ name: 'Feed reader', scopes: ['testimonials:read'] }));

@@ -24,6 +24,7 @@ import {
   createService,
   locationBody,
   practitionerBody,
+  publishServices,
   serviceBody,
 } from './factories/index.js';
 import { expectInvalid, expectProblem, PROBLEM_JSON } from './utils/expect-problem.js';
@@ -83,6 +84,7 @@ describe('route conventions, over every operation of the OpenAPI document', () =
     admin = await createStaff(app(), 'admin');
     editor = await createStaff(app(), 'editor');
     frontdesk = await createStaff(app(), 'frontdesk');
+    await publishServices(app(), editor);
     operations = operationsOf((await app().http().get('/docs-json')).body);
     scheduleKey = (await createSchedule(app(), frontdesk, `conventions-${suffix()}`)).key;
   });

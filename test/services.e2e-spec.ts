@@ -15,6 +15,7 @@ import {
   contactRequestBody,
   CONTACT_REQUESTS,
   createService,
+  createTestimonial,
   createStaff,
   serviceBody,
   SERVICES,
@@ -276,6 +277,58 @@ describe('services', () => {
         TESTIMONIAL_SUBMISSIONS,
         [err('service', 'service must be the slug of an existing service')],
       );
+    });
+
+    it('refuse a hidden service on the public forms exactly as an unknown one; staff may still name it', async () => {
+      const draft = await createService(app(), editor, { slug: 'quiet-draft', published: false });
+      const counts = async () =>
+        (
+          await db().query<{ c: number; t: number }[]>(
+            'SELECT (SELECT count(*)::int FROM contact_requests) AS c, (SELECT count(*)::int FROM testimonials) AS t',
+          )
+        )[0];
+      const before = await counts();
+      const answer = (res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => ({
+        status: res.status,
+        contentType: res.headers['content-type'],
+        body: { ...res.body, requestId: undefined },
+      });
+      const contact = (slug: string) =>
+        http()
+          .post(CONTACT_REQUESTS)
+          .send(contactRequestBody({ serviceInterest: slug }));
+      const hiddenContact = await contact('quiet-draft');
+      expectInvalid(hiddenContact, CONTACT_REQUESTS, [
+        err('serviceInterest', 'serviceInterest must be the slug of an existing service'),
+      ]);
+      expect(answer(hiddenContact)).toEqual(answer(await contact('no-such-service')));
+      const testimonial = (slug: string) =>
+        http()
+          .post(TESTIMONIAL_SUBMISSIONS)
+          .send(testimonialSubmission({ service: slug }));
+      const hiddenTestimonial = await testimonial('quiet-draft');
+      expectInvalid(hiddenTestimonial, TESTIMONIAL_SUBMISSIONS, [
+        err('service', 'service must be the slug of an existing service'),
+      ]);
+      expect(answer(hiddenTestimonial)).toEqual(answer(await testimonial('no-such-service')));
+      expect(await counts()).toEqual(before);
+
+      // Staff enter testimonials about services not on the website yet, and move them there.
+      const entered = await createTestimonial(app(), editor, { service: 'quiet-draft' });
+      expect(entered.service).toBe('quiet-draft');
+      const other = await createTestimonial(app(), editor);
+      const moved = await http()
+        .patch(`${ADMIN_TESTIMONIALS}/${other.id}`)
+        .set(editor.auth)
+        .send({ service: 'quiet-draft' });
+      expect(moved.status).toBe(200);
+      expect(moved.body.service).toBe('quiet-draft');
+
+      // Once published, the public forms take it.
+      const published = await http().patch(`${ADMIN_SERVICES}/${draft.id}`).set(editor.auth).send({ published: true });
+      expect(published.status).toBe(200);
+      expect((await testimonial('quiet-draft')).status).toBe(201);
+      expect((await contact('quiet-draft')).status).toBe(201);
     });
   });
 

@@ -29,6 +29,8 @@ const PERSON = {
   phone: '(415) 555-0199',
   email: 'zebulon.quaxworth@example.org',
   message: 'Quaxworth has trouble sleeping',
+  // The built app's database has no published service (the migrated ones are hidden): name none.
+  serviceInterest: undefined,
 };
 const PERSONAL = ['Zebulon', 'Quaxworth', '555-0199', '5550199', 'zebulon.quaxworth', ADMIN.password];
 /** In the webhook URL's query, as some receivers take their token: it must stay out of spans too. */

@@ -14,6 +14,7 @@ import {
   createApiKey,
   createStaff,
   createTestimonial,
+  publishServices,
   type StaffMember,
   testimonialEntry,
   testimonialSubmission,
@@ -130,6 +131,7 @@ describe('testimonials: bad input', () => {
 
   beforeAll(async () => {
     editor = await createStaff(app(), 'editor');
+    await publishServices(app(), editor);
     ({ secret: apiKey } = await createApiKey(app(), await createStaff(app(), 'admin'), {
       name: 'testimonials input',
     }));
@@ -167,6 +169,8 @@ describe('testimonials: bad input', () => {
       ...names(testimonialSubmission),
       ...rating(testimonialSubmission),
       ['an unknown service', testimonialSubmission({ service: 'massage' }), [err('service', UNKNOWN_SERVICE)]],
+      // Hidden since the ServicesDirectory migration: the public cannot tell it from an unknown one.
+      ['a hidden service', testimonialSubmission({ service: 'family-therapy' }), [err('service', UNKNOWN_SERVICE)]],
       ['a null service', testimonialSubmission({ service: null }), [mustBeString('service')]],
       [
         'a 41-character consentTextVersion',

@@ -17,6 +17,7 @@ import {
   createApiKey,
   createStaff,
   createTestimonial,
+  publishServices,
   type StaffMember,
   testimonialEntry,
   testimonialSubmission,
@@ -42,6 +43,7 @@ describe('testimonials', () => {
     editor = await createStaff(app(), 'editor');
     admin = await createStaff(app(), 'admin');
     frontdesk = await createStaff(app(), 'frontdesk');
+    await publishServices(app(), editor);
   });
 
   const http = () => app().http();
@@ -532,6 +534,7 @@ describe('testimonials', () => {
 
 describe('testimonial submissions under the public-submission rate limit', () => {
   const app = useTestApp({ env: { RATE_LIMIT_SUBMISSION_LIMIT: '2', RATE_LIMIT_SUBMISSION_WINDOW_SECONDS: '60' } });
+  beforeAll(() => publishServices(app()));
 
   it('answers 429 with Retry-After and RateLimit headers once the budget is spent, honeypot or not', async () => {
     const send = (website?: string) => app().http().post(SUBMIT).send(testimonialSubmission({ website }));

@@ -9,6 +9,7 @@ import {
   createArticle,
   createStaff,
   publishArticle,
+  publishServices,
   type StaffMember,
 } from './factories/index.js';
 import { FixturesModule } from './fixtures/fixtures.module.js';
@@ -56,6 +57,7 @@ describe('W3C trace context', () => {
       },
     });
     admin = await createStaff(t, 'admin');
+    await publishServices(t, admin);
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createWellClinicClient } from '../clients/typescript/index.js';
 import type { components } from '../clients/typescript/index.js';
 import { ISO, UUID } from './utils/expect-problem.js';
-import { createStaff } from './factories/index.js';
+import { createStaff, publishServices } from './factories/index.js';
 import { useTestApp } from './utils/test-app.js';
 
 type Problem = components['schemas']['ProblemDetails'];
@@ -48,6 +48,7 @@ describe('typed client (openapi-fetch + clients/typescript)', () => {
   });
 
   it('submits a testimonial and gets a typed receipt', async () => {
+    await publishServices(app());
     const api = client();
     const { data, response } = await api.POST('/api/v1/testimonials/submissions', {
       body: {

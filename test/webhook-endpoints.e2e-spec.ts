@@ -12,7 +12,7 @@ import { NOT_SENT, WebhookDispatcher } from '../src/notifications/webhook-dispat
 import { WebhookEndpoint } from '../src/notifications/webhook-endpoint.entity.js';
 import { WEBHOOK_EVENTS } from '../src/notifications/webhook-events.js';
 import { WebhookTargets } from '../src/notifications/webhook-targets.js';
-import { createStaff, type StaffMember, submitContactRequest } from './factories/index.js';
+import { createStaff, publishServices, type StaffMember, submitContactRequest } from './factories/index.js';
 import {
   expectInvalid,
   expectJson,
@@ -85,6 +85,7 @@ describe('webhook endpoints managed through the API', () => {
     [admin, editor, frontdesk] = await Promise.all(
       (['admin', 'editor', 'frontdesk'] as const).map((role) => createStaff(t(), role)),
     );
+    await publishServices(t(), editor);
   });
   afterAll(async () => {
     await app?.close();

@@ -810,6 +810,8 @@ export interface paths {
         /**
          * Enter a testimonial
          * @description For testimonials received by email or in person, with the client's consent on record. Starts `pending`.
+         *     `service` may name a hidden service (unlike the public form): staff enter testimonials about services before
+         *     they are on the website.
          *
          *     **Access:** staff with the role admin or editor (bearer token).
          */
@@ -1665,6 +1667,9 @@ export interface paths {
          *     it is scoped to your credential or, without one, to your IP address, so the same key from another client is a
          *     different key (retry from the same network).
          *
+         *     `serviceInterest`, `location` and `preferredPractitioner` name published records only: one that is hidden is
+         *     refused exactly as one that does not exist (400 naming the field), so a hidden draft cannot be found by trying.
+         *
          *     **Access:** public, no credentials.
          */
         post: operations["createContactRequest"];
@@ -2062,7 +2067,8 @@ export interface paths {
         /**
          * Send the clinic a testimonial
          * @description Stored as `pending` until staff approve it. Only the last name's initial is kept. `consent` must be `true`.
-         *     There is no way to read a submission back.
+         *     There is no way to read a submission back. `service` names a published service: a hidden one is refused
+         *     exactly as one that does not exist (400 naming `service`).
          *
          *     **Access:** public, no credentials.
          */
@@ -2863,6 +2869,7 @@ export interface components {
             credentials: string | null;
             /** @example Maya Lindqvist */
             name: string;
+            photo: components["schemas"]["PhotoResponse"] | (null);
             /** @example maya-lindqvist */
             slug: string | null;
         };
@@ -3210,7 +3217,10 @@ export interface components {
              * @example alex@example.org
              */
             email?: string;
-            /** @example harbor-street */
+            /**
+             * @description The slug of a published location (see `GET /api/v1/locations`); an unknown or hidden one is 400 naming `location`.
+             * @example harbor-street
+             */
             location?: string;
             /**
              * @description Anything you want us to know.
@@ -3226,11 +3236,17 @@ export interface components {
             phone?: string;
             /** @example text */
             preferredChannel: components["schemas"]["ContactChannel"];
-            /** @example elena-marsh */
+            /**
+             * @description The slug of a published practitioner (see `GET /api/v1/practitioners`); an unknown or hidden one is 400 naming `preferredPractitioner`.
+             * @example elena-marsh
+             */
             preferredPractitioner?: string;
             /** @example evening */
             preferredTime?: components["schemas"]["PreferredTime"];
-            /** @example individual-therapy */
+            /**
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `serviceInterest`.
+             * @example individual-therapy
+             */
             serviceInterest?: string;
             /** @example  */
             website?: string | null;
@@ -3425,7 +3441,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`).
+             * @description The slug of a service, published or hidden (a testimonial may be about a service not on the website yet); an unknown one is 400 naming `service`.
              * @example couples-therapy
              */
             service: string;
@@ -4647,7 +4663,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `service`. Unknown when absent.
              * @example couples-therapy
              */
             service?: string;
@@ -5101,7 +5117,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a service (see `GET /api/v1/services`). Unknown when absent.
+             * @description The slug of a service, published or hidden (a testimonial may be about a service not on the website yet); an unknown one is 400 naming `service`. Unchanged when absent.
              * @example couples-therapy
              */
             service?: string;
@@ -5782,6 +5798,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -5953,6 +5981,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6131,6 +6171,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6431,6 +6483,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6630,6 +6694,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -6919,6 +6995,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -7272,6 +7360,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -7453,6 +7553,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -16027,6 +16139,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -16162,6 +16286,18 @@ export interface operations {
                      *       "author": {
                      *         "credentials": "LMFT",
                      *         "name": "Maya Lindqvist",
+                     *         "photo": {
+                     *           "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *           "height": 800,
+                     *           "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *           "srcset": {
+                     *             "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *             "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *             "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *           },
+                     *           "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *           "width": 640
+                     *         },
                      *         "slug": "maya-lindqvist"
                      *       },
                      *       "body": "Hard days happen. **Be kind to yourself**: notice the feeling, name it, and take one small step.",
@@ -16328,6 +16464,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {
@@ -19530,6 +19678,18 @@ export interface operations {
                      *           "author": {
                      *             "credentials": "LMFT",
                      *             "name": "Maya Lindqvist",
+                     *             "photo": {
+                     *               "alt": "Maya Lindqvist smiling in a sunlit consulting room",
+                     *               "height": 800,
+                     *               "mediaId": "0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21",
+                     *               "srcset": {
+                     *                 "avif": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.avif 320w, …/640.avif 640w",
+                     *                 "jpeg": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.jpg 320w, …/640.jpg 640w",
+                     *                 "webp": "/media/3f9a1c0e5b7d2468ace013579bdf2468/320.webp 320w, …/640.webp 640w"
+                     *               },
+                     *               "url": "/media/3f9a1c0e5b7d2468ace013579bdf2468/640.jpg",
+                     *               "width": 640
+                     *             },
                      *             "slug": "maya-lindqvist"
                      *           },
                      *           "cover": {

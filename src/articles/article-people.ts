@@ -2,13 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { validationFailed } from '../common/validation/validation-pipe.js';
 import type { EntityManager } from 'typeorm';
 import type { ReadTarget } from '../database/read-replicas.js';
+import { photoOf, type PhotoResponse } from '../locations/index.js';
+import { MediaCatalog } from '../media/index.js';
+import type { LinkedPractitionerRow } from './articles.queries.js';
 import type { PractitionerLinks } from './article-content.js';
 import { ArticlesRepository } from './articles.repository.js';
 import type { CreateArticleRequest, UpdateArticleRequest } from './dto/article.requests.js';
 
-/** What a view gains: the slugs of its linked practitioners (null: none linked, or not shown). */
+/**
+ * What a view gains: the slugs of its linked practitioners and the author's photo, in the shape practitioners' own
+ * responses give it (null: none linked, not shown, or no photo).
+ */
 export interface PeopleSlugs {
   authorSlug: string | null;
+  authorPhoto: PhotoResponse | null;
   reviewerSlug: string | null;
 }
 
@@ -18,13 +25,16 @@ interface Linked {
 }
 
 /**
- * The practitioners articles name as author and reviewer: staff write them by slug, responses show their slugs. The
- * public sees a slug only while its practitioner is published (a link to a hidden one would be a 404); staff see it
- * always.
+ * The practitioners articles name as author and reviewer: staff write them by slug, responses show their slugs (and
+ * the author's photo). The public sees them only while the practitioner is published (a link to a hidden one would be
+ * a 404); staff see them always.
  */
 @Injectable()
 export class ArticlePeople {
-  constructor(private readonly articles: ArticlesRepository) {}
+  constructor(
+    private readonly articles: ArticlesRepository,
+    private readonly media: MediaCatalog,
+  ) {}
 
   /** The ids of the practitioners a request names; an unknown slug is 400 naming its field. */
   async resolve(
@@ -60,20 +70,41 @@ export class ArticlePeople {
     return { author: keep(links.author), reviewer: keep(links.reviewer) };
   }
 
-  /** The views with their practitioners' slugs (one query for a whole page, none when nothing is linked). */
+  /**
+   * The views with their practitioners' slugs and the author's photo: one query for a whole page, photos' media items
+   * joined in it; none when nothing is linked.
+   */
   async attach<T extends Linked>(views: T[], staff = false, on?: ReadTarget): Promise<(T & PeopleSlugs)[]> {
     const ids = views.flatMap((v) => [v.authorPractitionerId, v.reviewedByPractitionerId ?? null]);
-    const slugs = await this.articles.practitionerSlugs(
+    const people = await this.articles.linkedPractitioners(
       ids.filter((id): id is string => id !== null),
       staff,
       on,
     );
-    const slugOf = (id: string | null | undefined) => (id ? (slugs.get(id) ?? null) : null);
-    return views.map((v) => ({
-      ...v,
-      authorSlug: slugOf(v.authorPractitionerId),
-      reviewerSlug: slugOf(v.reviewedByPractitionerId),
-    }));
+    const find = (id: string | null | undefined) => (id ? people.get(id) : undefined);
+    return views.map((v) => {
+      const author = find(v.authorPractitionerId);
+      return {
+        ...v,
+        authorSlug: author?.slug ?? null,
+        authorPhoto: author ? this.photo(author) : null,
+        reviewerSlug: find(v.reviewedByPractitionerId)?.slug ?? null,
+      };
+    });
+  }
+
+  /** As the practitioner's own responses show it: their alt text, else the media item's. */
+  private photo(row: LinkedPractitionerRow): PhotoResponse | null {
+    const media =
+      row.photo_media_id !== null && row.media_hash !== null && row.media_variants !== null
+        ? this.media.image({
+            id: row.photo_media_id,
+            hash: row.media_hash,
+            alt: row.media_alt ?? '',
+            variants: row.media_variants,
+          })
+        : null;
+    return photoOf({ photoMediaId: row.photo_media_id, photoAlt: row.photo_alt }, media);
   }
 
   async attachOne<T extends Linked>(view: T, staff = false, on?: ReadTarget): Promise<T & PeopleSlugs> {

@@ -177,14 +177,14 @@ const CASES: SnapshotCase[] = [
   { method: 'publishedPractitioner', situation: 'by slug', run: (a) => a.publishedPractitioner('elena-marsh') },
   { method: 'practitionerRenamedTo', situation: 'an old slug', run: (a) => a.practitionerRenamedTo('elena-m') },
   {
-    method: 'practitionerSlugs',
+    method: 'linkedPractitioners',
     situation: 'the public’s: published ones only',
-    run: (a) => a.practitionerSlugs([PRACTITIONER_ID], false),
+    run: (a) => a.linkedPractitioners([PRACTITIONER_ID], false),
   },
   {
-    method: 'practitionerSlugs',
+    method: 'linkedPractitioners',
     situation: 'staff’s: hidden ones too',
-    run: (a) => a.practitionerSlugs([PRACTITIONER_ID, PRACTITIONER_ID], true),
+    run: (a) => a.linkedPractitioners([PRACTITIONER_ID, PRACTITIONER_ID], true),
   },
   {
     method: 'practitionerIds',

@@ -4,6 +4,7 @@
  */
 import { cappedCountSql, TOTAL_CAP } from '../common/pagination/capped-total.js';
 import { HIGHLIGHT_START, HIGHLIGHT_STOP } from './article-content.js';
+import type { MediaImageSource } from '../media/index.js';
 
 export interface SqlQuery {
   text: string;
@@ -447,10 +448,27 @@ export function practitionerRedirectQuery(slug: string): SqlQuery {
   };
 }
 
-/** The slugs of these practitioners (published ones only, unless `hidden`): what `author.slug` shows. */
-export function practitionerSlugsQuery(ids: string[], hidden: boolean): SqlQuery {
+/** A linked practitioner as articles show them: slug, and photo (its media item joined: null when none or deleted). */
+export interface LinkedPractitionerRow {
+  id: string;
+  slug: string;
+  photo_media_id: string | null;
+  photo_alt: string | null;
+  media_hash: string | null;
+  media_alt: string | null;
+  media_variants: MediaImageSource['variants'] | null;
+}
+
+/**
+ * These practitioners (published ones only, unless `hidden`) with what `author.slug` and `author.photo` show: their
+ * photo's media item is joined, so a page of articles costs one query for its people, photos included.
+ */
+export function linkedPractitionersQuery(ids: string[], hidden: boolean): SqlQuery {
   return {
-    text: `SELECT p.id, p.slug FROM practitioners p WHERE p.id = ANY($1::uuid[])${hidden ? '' : ' AND p.published'}`,
+    text:
+      'SELECT p.id, p.slug, p.photo_media_id, p.photo_alt, m.hash AS media_hash, m.alt AS media_alt,' +
+      ' m.variants AS media_variants FROM practitioners p LEFT JOIN media_items m ON m.id = p.photo_media_id' +
+      ` WHERE p.id = ANY($1::uuid[])${hidden ? '' : ' AND p.published'}`,
     values: [ids],
   };
 }

@@ -12,12 +12,13 @@ import {
   type AdminSummaryRow,
   countQuery,
   type DetailRow,
+  linkedPractitionersQuery,
+  type LinkedPractitionerRow,
   detailQuery,
   feedQuery,
   type ListSpec,
   listQuery,
   practitionerRedirectQuery,
-  practitionerSlugsQuery,
   publishedPractitionerQuery,
   redirectQuery,
   relatedQuery,
@@ -143,11 +144,15 @@ export class ArticlesRepository extends VersionedRepository<Article> {
     return row?.slug;
   }
 
-  /** The slugs of these practitioners by id: published ones only, unless `hidden`. */
-  async practitionerSlugs(ids: string[], hidden: boolean, on?: ReadTarget): Promise<Map<string, string>> {
+  /** These practitioners by id, with their photos' media items: published ones only, unless `hidden`. */
+  async linkedPractitioners(
+    ids: string[],
+    hidden: boolean,
+    on?: ReadTarget,
+  ): Promise<Map<string, LinkedPractitionerRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.rows<{ id: string; slug: string }>(practitionerSlugsQuery([...new Set(ids)], hidden), on);
-    return new Map(rows.map((row) => [row.id, row.slug]));
+    const rows = await this.rows<LinkedPractitionerRow>(linkedPractitionersQuery([...new Set(ids)], hidden), on);
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   /** The ids of the practitioners (any, hidden too) with these current slugs. */

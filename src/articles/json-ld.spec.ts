@@ -44,6 +44,26 @@ describe('articleJsonLd', () => {
     });
   });
 
+  it('gives the linked author their photo as image when its URL is absolute, as their own Person does', () => {
+    const photo = {
+      url: 'https://cdn.wellclinic.example/media/3f9a1c0e5b7d2468ace013579bdf2468/480.jpg',
+      alt: 'Maya in the garden room',
+      width: 480,
+      height: 600,
+      srcset: { avif: 'a 320w', webp: 'w 320w', jpeg: 'j 320w' },
+      mediaId: '0b7e9f3c-5d1a-4c2e-9f8b-7a6d5c4b3a21',
+    };
+    const linked = { ...ARTICLE, authorSlug: 'maya-lindqvist' };
+    expect(articleJsonLd({ ...linked, authorPhoto: photo }, SITE).author).toMatchObject({
+      '@id': 'https://wellclinic.example/practitioners/maya-lindqvist#person',
+      image: { '@type': 'ImageObject', url: photo.url, caption: 'Maya in the garden room' },
+    });
+    // A root-relative URL (no MEDIA_BASE_URL) means nothing to a search engine; no photo, no image.
+    const relative = { ...photo, url: '/media/3f9a1c0e5b7d2468ace013579bdf2468/480.jpg' };
+    expect(articleJsonLd({ ...linked, authorPhoto: relative }, SITE).author).not.toHaveProperty('image');
+    expect(articleJsonLd({ ...linked, authorPhoto: null }, SITE).author).not.toHaveProperty('image');
+  });
+
   it('names an unlinked author (null slug) without a url', () => {
     expect(articleJsonLd({ ...ARTICLE, authorSlug: null }, SITE).author).toEqual({
       '@type': 'Person',

@@ -1,4 +1,5 @@
 import { scriptSafeJson } from '../common/http/script-safe-json.js';
+import { photoJsonLd, type PhotoResponse } from '../locations/index.js';
 import type { Article } from './article.entity.js';
 
 export type JsonLdSource = Pick<
@@ -20,6 +21,8 @@ export type JsonLdSource = Pick<
   /** Slugs of the linked practitioners as the public sees them (null or absent: a plain name). */
   authorSlug?: string | null;
   reviewerSlug?: string | null;
+  /** The linked author's photo as the public sees it (null or absent: none). */
+  authorPhoto?: PhotoResponse | null;
 };
 
 /** Where the public website shows an article. */
@@ -65,6 +68,8 @@ export function articleJsonLd(article: JsonLdSource, siteUrl: string): Record<st
     author: {
       ...person(siteUrl, article.authorName, article.authorSlug),
       ...(article.authorCredentials ? { honorificSuffix: article.authorCredentials } : {}),
+      // As the practitioner's own `Person` names it: only an absolute URL (MEDIA_BASE_URL set).
+      ...photoJsonLd(article.authorPhoto ?? null),
     },
     ...(reviewed
       ? {

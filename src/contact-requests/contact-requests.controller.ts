@@ -22,6 +22,9 @@ export class ContactRequestsController {
    * (`Idempotent-Replayed: true`); the same key with another body is 422; keys last 24 hours. A key is yours alone:
    * it is scoped to your credential or, without one, to your IP address, so the same key from another client is a
    * different key (retry from the same network).
+   *
+   * `serviceInterest`, `location` and `preferredPractitioner` name published records only: one that is hidden is
+   * refused exactly as one that does not exist (400 naming the field), so a hidden draft cannot be found by trying.
    */
   @Post()
   @HttpCode(201)

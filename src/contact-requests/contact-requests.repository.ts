@@ -11,7 +11,7 @@ import {
   Not,
   type QueryDeepPartialEntity,
 } from 'typeorm';
-import { type PendingRow, pendingRow } from '../common/persistence/insert-together.js';
+import { type PendingRow, pendingRow, type SqlCondition } from '../common/persistence/insert-together.js';
 import { VersionedRepository } from '../common/persistence/versioned.repository.js';
 import { ContactRequestNote } from './contact-request-note.entity.js';
 import { ContactRequestStatusChange } from './contact-request-status-change.entity.js';
@@ -40,6 +40,26 @@ export interface ContactRequestFilter {
   /** Any of these blind indexes of the email address. */
   emailIndexes?: string[];
 }
+
+/** The directory records a request names, by slug (each optional). */
+export interface NamedRecords {
+  serviceInterest: string | null;
+  location: string | null;
+  preferredPractitioner: string | null;
+}
+
+/** The table each named field refers to; every one has `slug` and `published`. */
+const NAMED_TABLES: Record<keyof NamedRecords, string> = {
+  serviceInterest: 'services',
+  location: 'locations',
+  preferredPractitioner: 'practitioners',
+};
+
+const namedEntries = (named: NamedRecords) =>
+  (Object.keys(NAMED_TABLES) as (keyof NamedRecords)[]).flatMap((field) => {
+    const slug = named[field];
+    return slug !== null ? [{ field, slug, table: NAMED_TABLES[field] }] : [];
+  });
 
 /** The instants a retention purge deletes and counts by. */
 export interface PurgeCutoffs {
@@ -124,6 +144,35 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
         changedAt: request.createdAt,
       }),
     ];
+  }
+
+  /**
+   * The condition, for `insertTogether`'s `onlyIf`, that every record the request names is published: checked in the
+   * submission's one statement. Undefined when it names none.
+   */
+  allPublished(named: NamedRecords): SqlCondition | undefined {
+    const entries = namedEntries(named);
+    if (entries.length === 0) return undefined;
+    return (param) =>
+      entries
+        .map(({ table, slug }) => `EXISTS (SELECT 1 FROM ${table} WHERE slug = ${param(slug)} AND published)`)
+        .join(' AND ');
+  }
+
+  /** Which of the named records are unknown or hidden, in field order: asked only once a submission was refused. */
+  async notPublished(named: NamedRecords, manager?: EntityManager): Promise<(keyof NamedRecords)[]> {
+    const entries = namedEntries(named);
+    if (entries.length === 0) return [];
+    const [row] = await this.manager(manager).query<Record<string, boolean>[]>(
+      `SELECT ${entries
+        .map(
+          ({ table }, i) =>
+            `EXISTS (SELECT 1 FROM ${table} WHERE slug = $${i + 1} AND published) AS "${entries[i].field}"`,
+        )
+        .join(', ')}`,
+      entries.map((e) => e.slug),
+    );
+    return entries.filter((e) => row[e.field] !== true).map((e) => e.field);
   }
 
   /** One page of requests, newest first (ties by id), and how many match in all. */

@@ -13,14 +13,14 @@ import { MailDispatcher, RequesterMail, StaffMail } from '../mail/index.js';
 import { CONTACT_REQUEST_CREATED, eventOf, Outbox, WebhookDispatcher } from '../notifications/index.js';
 import { newReference } from './contact-details.js';
 import { contactDetailsOf, sealNewRequest } from './contact-request-sealing.js';
-import { unknownReference } from '../services/index.js';
+import { unknownReference, unknownSlugs } from '../services/index.js';
 import {
   type ContactChannel,
   CONTACT_REQUEST_LOCATION_FK,
   CONTACT_REQUEST_PRACTITIONER_FK,
   CONTACT_REQUEST_SERVICE_FK,
 } from './contact-request.entity.js';
-import { ContactRequestsRepository } from './contact-requests.repository.js';
+import { ContactRequestsRepository, type NamedRecords } from './contact-requests.repository.js';
 import type { CreateContactRequestRequest } from './dto/contact-request.requests.js';
 import type { ContactRequestReceiptResponse } from './dto/contact-request.responses.js';
 import { expectedReplyBy, expectedReplyText } from './reply-time.js';
@@ -29,13 +29,17 @@ const IDEMPOTENCY_SCOPE = 'contact-requests.create';
 /** A reference clash (1 in ~729 million per pair) is retried with a new one. */
 const REFERENCE_ATTEMPTS = 5;
 
-/** A request naming an unknown service, location or practitioner: 400 naming the field. Other errors unchanged. */
-const unknownReferenceOf = (error: unknown): unknown =>
-  unknownReference(error, [
-    { constraint: CONTACT_REQUEST_SERVICE_FK, field: 'serviceInterest', noun: 'service' },
-    { constraint: CONTACT_REQUEST_LOCATION_FK, field: 'location', noun: 'location' },
-    { constraint: CONTACT_REQUEST_PRACTITIONER_FK, field: 'preferredPractitioner', noun: 'practitioner' },
-  ]);
+const NAMED = [
+  { constraint: CONTACT_REQUEST_SERVICE_FK, field: 'serviceInterest', noun: 'service' },
+  { constraint: CONTACT_REQUEST_LOCATION_FK, field: 'location', noun: 'location' },
+  { constraint: CONTACT_REQUEST_PRACTITIONER_FK, field: 'preferredPractitioner', noun: 'practitioner' },
+] as const satisfies readonly { field: keyof NamedRecords; constraint: string; noun: string }[];
+
+/**
+ * A request naming an unknown service, location or practitioner, one deleted as it was submitted: 400 naming the
+ * field. Other errors unchanged.
+ */
+const unknownReferenceOf = (error: unknown): unknown => unknownReference(error, NAMED);
 
 /** Receiving requests: stored encrypted, announced through the outbox, answered with when to expect a reply. */
 @Injectable()
@@ -82,6 +86,13 @@ export class ContactRequestsService implements OnApplicationBootstrap {
     const spam = typeof body.website === 'string' && body.website.trim() !== '';
     const now = this.clock.now();
     const reply = await this.replyBy(body.preferredChannel, now);
+    const named: NamedRecords = {
+      serviceInterest: body.serviceInterest ?? null,
+      location: body.location ?? null,
+      preferredPractitioner: body.preferredPractitioner ?? null,
+    };
+    // The public names only published records: checked inside the one statement that stores the request.
+    const allPublished = this.requests.allPublished(named);
     for (let attempt = 1; ; attempt++) {
       const reference = newReference();
       const request = sealNewRequest(this.cipher, details, {
@@ -89,9 +100,7 @@ export class ContactRequestsService implements OnApplicationBootstrap {
         status: spam ? 'spam' : 'new',
         channel: body.preferredChannel,
         preferredTime: body.preferredTime ?? null,
-        serviceInterest: body.serviceInterest ?? null,
-        location: body.location ?? null,
-        preferredPractitioner: body.preferredPractitioner ?? null,
+        ...named,
         consentToText: body.consentToText ?? false,
         expectedReplyBy: reply.by,
         now,
@@ -148,10 +157,22 @@ export class ContactRequestsService implements OnApplicationBootstrap {
       };
       try {
         // The request, its history, its webhooks and emails, its audit event and the key's stored answer: one statement.
-        const result = await this.idempotency.insertOnce(IDEMPOTENCY_SCOPE, client, key, body, rows, {
-          status: 201,
-          body: receipt,
-        });
+        const result = await this.idempotency.insertOnce(
+          IDEMPOTENCY_SCOPE,
+          client,
+          key,
+          body,
+          rows,
+          { status: 201, body: receipt },
+          allPublished,
+        );
+        if (result === undefined) {
+          // Refused: unknown and hidden records get the same 400, so a hidden draft cannot be found by trying slugs.
+          const refused = new Set(await this.requests.notPublished(named));
+          // All published in the meantime: submit again (a record flickering between the two is refused in the end).
+          if (refused.size === 0 && attempt < REFERENCE_ATTEMPTS) continue;
+          throw unknownSlugs(NAMED.filter((n) => refused.size === 0 || refused.has(n.field)));
+        }
         // Committed: announce it now rather than at the dispatcher's next round.
         if (!result.replayed && !spam) {
           this.dispatcher.poke();
@@ -159,7 +180,8 @@ export class ContactRequestsService implements OnApplicationBootstrap {
         }
         return { receipt: result.body, replayed: result.replayed };
       } catch (error) {
-        // Slugs are checked by their foreign keys in that one statement: no lookup round trip per submission.
+        // Slugs are checked in that one statement too: no lookup round trip per submission.
+        if (error instanceof AppException) throw error;
         if (!isUniqueViolation(error, /reference/) || attempt >= REFERENCE_ATTEMPTS) throw unknownReferenceOf(error);
       }
     }

@@ -4,4 +4,4 @@ export { Location } from './location.entity.js';
 export { locationUrl } from './json-ld.js';
 export { PhotoInput, PhotoResponse } from './dto/photo.dto.js';
 export { placeSvg, seedDemoPhoto } from './demo-photos.js';
-export { DirectoryPhotos, photoColumns, photoJsonLd } from './photos.js';
+export { DirectoryPhotos, photoColumns, photoJsonLd, photoOf } from './photos.js';

@@ -16,6 +16,9 @@ export interface MediaImage {
   srcset: Record<VariantFormat, string>;
 }
 
+/** What describing an item needs of it: for a feature that reads items joined to its own rows (no query of its own). */
+export type MediaImageSource = Pick<MediaItem, 'id' | 'hash' | 'alt' | 'variants'>;
+
 /**
  * What other features use of the media library (through its index): check that the items a record is about to show
  * exist, and describe the items records show.
@@ -42,7 +45,8 @@ export class MediaCatalog {
     return new Map(items.map((item) => [item.id, this.image(item)]));
   }
 
-  private image(item: MediaItem): MediaImage {
+  /** An item as read by the caller (joined to its rows, say), described. */
+  image(item: MediaImageSource): MediaImage {
     const base = this.config.media.baseUrl;
     const largest = largestJpeg(item.variants);
     return {

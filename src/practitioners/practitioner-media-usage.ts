@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ARTICLES_CACHE_TAG } from '../articles/index.js';
 import { type MediaUsage, MediaUsageProvider } from '../media/index.js';
 import { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG } from '../services/index.js';
 import { PractitionersRepository } from './practitioners.repository.js';
@@ -9,8 +10,8 @@ import { PractitionersRepository } from './practitioners.repository.js';
 @Injectable()
 export class PractitionerMediaUsage implements MediaUsage {
   readonly kind = 'practitioners';
-  /** As the practitioners' writes: services show their practitioners. */
-  readonly cacheTags = [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG];
+  /** As the practitioners' writes: services show their practitioners, articles their author's photo. */
+  readonly cacheTags = [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, ARTICLES_CACHE_TAG];
 
   constructor(private readonly practitioners: PractitionersRepository) {}
 

@@ -34,5 +34,15 @@ export function unknownReference(
 }
 
 function unknownSlug(field: string, noun: string): AppException {
-  return validationFailed([{ field, message: `${field} must be the slug of an existing ${noun}` }]);
+  return unknownSlugs([{ field, noun }]);
+}
+
+/**
+ * The 400 for fields naming records that do not exist, or (on public forms) are not published: the same answer for
+ * both, so that the public cannot tell a hidden draft from a slug that was never used.
+ */
+export function unknownSlugs(fields: readonly { field: string; noun: string }[]): AppException {
+  return validationFailed(
+    fields.map(({ field, noun }) => ({ field, message: `${field} must be the slug of an existing ${noun}` })),
+  );
 }

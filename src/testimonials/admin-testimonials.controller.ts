@@ -54,7 +54,11 @@ export class AdminTestimonialsController {
     return mapPage(await this.testimonials.list(query), mapAdminTestimonial);
   }
 
-  /** For testimonials received by email or in person, with the client's consent on record. Starts `pending`. */
+  /**
+   * For testimonials received by email or in person, with the client's consent on record. Starts `pending`.
+   * `service` may name a hidden service (unlike the public form): staff enter testimonials about services before
+   * they are on the website.
+   */
   @Post()
   @ApiOperation({ operationId: 'createTestimonial', summary: 'Enter a testimonial' })
   @Created(AdminTestimonialResponse, '/api/v1/admin/testimonials/{id}')

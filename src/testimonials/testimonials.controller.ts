@@ -35,7 +35,8 @@ export class TestimonialsController {
 
   /**
    * Stored as `pending` until staff approve it. Only the last name's initial is kept. `consent` must be `true`.
-   * There is no way to read a submission back.
+   * There is no way to read a submission back. `service` names a published service: a hidden one is refused
+   * exactly as one that does not exist (400 naming `service`).
    */
   @Post('submissions')
   @HttpCode(201)

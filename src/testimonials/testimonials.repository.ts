@@ -71,6 +71,14 @@ export class TestimonialsRepository extends VersionedRepository<Testimonial> {
     });
   }
 
+  /** Whether the service with this slug is published (one deleted meanwhile fails the insert on its foreign key). */
+  async isPublishedService(slug: string, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<{ published: boolean }[]>('SELECT published FROM services WHERE slug = $1', [
+      slug,
+    ]);
+    return rows[0]?.published === true;
+  }
+
   /** Saves a new testimonial; the columns' defaults (status, version…) fill what `fields` leaves out. */
   insert(fields: DeepPartial<Testimonial>, manager?: EntityManager): Promise<Testimonial> {
     const m = this.manager(manager);

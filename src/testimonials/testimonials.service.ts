@@ -6,14 +6,17 @@ import { VersionedWrites } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import type { ListTestimonialsQuery, SubmitTestimonialRequest } from './dto/testimonial.requests.js';
 import { lastInitialOf, normalizeName } from './testimonial-content.js';
-import { unknownReference } from '../services/index.js';
+import { unknownReference, unknownSlugs } from '../services/index.js';
 import { type Testimonial, TESTIMONIAL_SERVICE_FK } from './testimonial.entity.js';
 import { TestimonialsRepository } from './testimonials.repository.js';
 
 /** The response cache tag of the public testimonial list: cleared by every staff change. */
 export const TESTIMONIALS_CACHE_TAG = 'testimonials';
 
-/** An unknown service slug fails the write on its foreign key (no lookup beforehand): a 400 naming `service`. */
+/**
+ * An unknown service slug fails the write on its foreign key: a 400 naming `service`. Staff may name hidden services
+ * (a testimonial entered for a service not yet on the website); the public only published ones.
+ */
 export const unknownService = (error: unknown): unknown =>
   unknownReference(error, [{ constraint: TESTIMONIAL_SERVICE_FK, field: 'service', noun: 'service' }]);
 
@@ -49,6 +52,10 @@ export class TestimonialsService {
     const now = this.clock.now();
     return this.writes
       .transaction({}, async (manager) => {
+        // A hidden service is refused as an unknown one is: the public cannot tell a draft from a slug never used.
+        if (body.service !== undefined && !(await this.testimonials.isPublishedService(body.service, manager))) {
+          throw unknownSlugs([{ field: 'service', noun: 'service' }]);
+        }
         const testimonial = await this.testimonials.insert(
           {
             quote: body.quote,

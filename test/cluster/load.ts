@@ -125,6 +125,8 @@ export class Load {
         name: `Cluster Visitor ${this.submissions.length}`,
         phone: `(202) 555-01${String(i % 100).padStart(2, '0')}`,
         message: `Load ${submission.key}`,
+        // The cluster's database has no published service (the migrated ones are hidden): name none.
+        serviceInterest: undefined,
       }),
     );
     for (let attempt = 1; attempt <= SUBMIT_ATTEMPTS; attempt++) {

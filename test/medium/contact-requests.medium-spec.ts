@@ -19,6 +19,7 @@ import type {
 } from '../../src/contact-requests/dto/contact-request.requests.js';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
 import { PERSON } from '../factories/contact-requests.js';
+import { publishServices } from '../factories/services.js';
 import { itConcurrently } from '../setup/test-database.js';
 import { createStaff } from '../utils/staff.js';
 import { type TestApp, useTestApp } from '../utils/test-app.js';
@@ -105,6 +106,8 @@ describe('contact requests (medium)', () => {
   beforeAll(async () => {
     staffId = (await createStaff(app(), 'frontdesk')).user.id;
     ctx = staffContext(staffId);
+    // PERSON names a service the migration creates hidden: the public names published ones only.
+    await publishServices(app());
   });
 
   /** A request in `status`, reached through the allowed moves; returns its id and version. */

@@ -164,6 +164,53 @@ describe('insertTogether', () => {
     expect(await children(second.id)).toEqual([]);
   });
 
+  it('with a condition, stores the rows only when it holds, checked in the same statement', async () => {
+    const known = family();
+    await insertTogether(dataSource.manager, known.rows);
+    /** Holds when a parent with this code exists: what the rows name, looked up by the statement itself. */
+    const parentCoded =
+      (code: string) =>
+      (param: (value: unknown) => string): string =>
+        `EXISTS (SELECT 1 FROM together_parents WHERE code = ${param(code)})`;
+    const knownCode = (await parent(known.id))!.code;
+
+    const held = family();
+    let inserted: boolean | undefined;
+    const statements = await statementsDuring(async () => {
+      inserted = await insertTogether(dataSource.manager, held.rows, { onlyIf: parentCoded(knownCode) });
+    });
+    expect(inserted).toBe(true);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('WHERE EXISTS (SELECT 1 FROM together_parents WHERE code = $');
+    expect(await parent(held.id)).not.toBeNull();
+    expect(await children(held.id)).toHaveLength(1);
+
+    const refused = family();
+    expect(await insertTogether(dataSource.manager, refused.rows, { onlyIf: parentCoded('no-such-code') })).toBe(false);
+    expect(await parent(refused.id)).toBeNull();
+    expect(await children(refused.id)).toEqual([]);
+
+    // With a guarding first row: neither the claim nor the rows when the condition fails.
+    const key = randomUUID();
+    const guarded = family();
+    const claim = pendingRow(Claim, { key, answer: { n: 1 } });
+    expect(
+      await insertTogether(dataSource.manager, [claim, ...guarded.rows], {
+        unlessFirstExists: true,
+        onlyIf: parentCoded('no-such-code'),
+      }),
+    ).toBe(false);
+    expect(await dataSource.getRepository(Claim).findOneBy({ key })).toBeNull();
+    expect(await parent(guarded.id)).toBeNull();
+    expect(
+      await insertTogether(dataSource.manager, [claim, ...guarded.rows], {
+        unlessFirstExists: true,
+        onlyIf: parentCoded(knownCode),
+      }),
+    ).toBe(true);
+    expect(await parent(guarded.id)).not.toBeNull();
+  });
+
   it('joins the transaction of the manager it is given', async () => {
     const { id, rows } = family();
     await expect(

@@ -7,6 +7,7 @@ import { SEARCH_COUNT_CAP } from '../articles.queries.js';
 import { articleJsonLdScript } from '../json-ld.js';
 import { VersionedRepresentation } from '../../common/http/response-headers.js';
 import type { MediaImage } from '../../media/index.js';
+import { PhotoResponse } from '../../locations/index.js';
 
 export class CoverImageResponse {
   @ApiProperty({ example: 'https://images.example.org/quiet-morning.jpg' })
@@ -67,6 +68,14 @@ export class AuthorResponse {
    */
   @ApiProperty({ type: String, nullable: true, example: 'maya-lindqvist' })
   readonly slug!: string | null;
+
+  /**
+   * The linked practitioner's photo, as their own responses show it (`GET /api/v1/practitioners/{slug}`): a media
+   * library item with its size and `srcset`. Null when none is linked, they have no photo, or (publicly) while they
+   * are hidden: shown exactly when `slug` is.
+   */
+  @ApiProperty({ type: PhotoResponse, nullable: true })
+  readonly photo!: PhotoResponse | null;
 }
 
 export class ReviewResponse {
@@ -411,6 +420,8 @@ export type ArticleView = Pick<
 > & {
   /** The author's slug, looked up by ArticlePeople (absent or null: none linked, or not shown). */
   authorSlug?: string | null;
+  /** …and their photo (absent or null: none, or not shown). */
+  authorPhoto?: PhotoResponse | null;
   /** The media item named by `coverMediaId`, looked up by ArticleCovers (absent or null: none, or not looked up). */
   coverMedia?: MediaImage | null;
 };
@@ -455,7 +466,12 @@ export function mapSummary(a: ArticleView, highlight?: string): ArticleSummaryRe
     coverImage: cover && { url: cover.url, alt: cover.alt },
     cover,
     tags: a.tags,
-    author: { name: a.authorName, credentials: a.authorCredentials, slug: a.authorSlug ?? null },
+    author: {
+      name: a.authorName,
+      credentials: a.authorCredentials,
+      slug: a.authorSlug ?? null,
+      photo: a.authorPhoto ?? null,
+    },
     publishedAt: a.publishedAt?.toISOString() ?? null,
     republishedAt: a.republishedAt?.toISOString() ?? null,
     readingTimeMinutes: a.readingTimeMinutes,
@@ -509,7 +525,12 @@ export function mapAdminSummary(
 }
 
 export function mapAdminArticle(
-  a: Article & { coverMedia?: MediaImage | null; authorSlug?: string | null; reviewerSlug?: string | null },
+  a: Article & {
+    coverMedia?: MediaImage | null;
+    authorSlug?: string | null;
+    authorPhoto?: PhotoResponse | null;
+    reviewerSlug?: string | null;
+  },
   previousSlugs: string[],
   now: Date,
   siteUrl: string,

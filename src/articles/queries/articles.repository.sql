@@ -661,19 +661,31 @@ FROM practitioner_slug_redirects r
 WHERE r.slug = $1
     AND p.published;
 
--- ArticlesRepository.practitionerSlugs (the public’s: published ones only)
+-- ArticlesRepository.linkedPractitioners (the public’s: published ones only)
 -- $1 = ["3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"]
 SELECT p.id,
-    p.slug
+    p.slug,
+    p.photo_media_id,
+    p.photo_alt,
+    m.hash AS media_hash,
+    m.alt AS media_alt,
+    m.variants AS media_variants
 FROM practitioners p
+    LEFT JOIN media_items m ON m.id = p.photo_media_id
 WHERE p.id = ANY($1::uuid [])
     AND p.published;
 
--- ArticlesRepository.practitionerSlugs (staff’s: hidden ones too)
+-- ArticlesRepository.linkedPractitioners (staff’s: hidden ones too)
 -- $1 = ["3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"]
 SELECT p.id,
-    p.slug
+    p.slug,
+    p.photo_media_id,
+    p.photo_alt,
+    m.hash AS media_hash,
+    m.alt AS media_alt,
+    m.variants AS media_variants
 FROM practitioners p
+    LEFT JOIN media_items m ON m.id = p.photo_media_id
 WHERE p.id = ANY($1::uuid []);
 
 -- ArticlesRepository.practitionerIds (the slugs a request names)

@@ -4,7 +4,7 @@ import { Clock } from '../clock/clock.js';
 import { DataCipher } from '../crypto/data-cipher.js';
 import { AppException } from '../errors/app-exception.js';
 import { validationFailed } from '../validation/validation-pipe.js';
-import type { PendingRow } from '../persistence/insert-together.js';
+import type { PendingRow, SqlCondition } from '../persistence/insert-together.js';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -47,6 +47,9 @@ export interface StoredResponse<T> {
   status: number;
   body: T;
 }
+
+/** Thrown inside `run`'s transaction when `insertOnce`'s condition failed: rolls the key's claim back. */
+class ConditionFailed extends Error {}
 
 /**
  * `Idempotency-Key` for operations that create something: a retry with the same key and the same body replays the
@@ -113,6 +116,9 @@ export class Idempotency {
    * response and the rows go to the database in one statement (`insertTogether`), one round trip instead of a
    * transaction of several. Only when the key exists already (a retry, an expired key, a concurrent twin) does it
    * fall back to `run`, which replays, refuses (422) or replaces the expired key.
+   *
+   * With `onlyIf`, nothing (not the key either) is stored unless that condition holds in the same statement; then the
+   * answer is undefined, for the caller to say why. A replay still replays: it answers what was stored before.
    */
   async insertOnce<T>(
     scope: string,
@@ -121,10 +127,10 @@ export class Idempotency {
     body: unknown,
     rows: readonly PendingRow[],
     response: StoredResponse<T>,
-  ): Promise<StoredResponse<T> & { replayed: boolean }> {
+    onlyIf?: SqlCondition,
+  ): Promise<(StoredResponse<T> & { replayed: boolean }) | undefined> {
     if (clientKey === undefined) {
-      await this.keys.insertTogether(rows);
-      return { ...response, replayed: false };
+      return (await this.keys.insertTogether(rows, { onlyIf })) ? { ...response, replayed: false } : undefined;
     }
     const { key, requestHash } = this.fingerprint(scope, client, clientKey, body);
     const now = this.clock.now();
@@ -137,13 +143,19 @@ export class Idempotency {
       createdAt: now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
     });
-    if (await this.keys.insertTogether([claim, ...rows], { unlessFirstExists: true })) {
+    if (await this.keys.insertTogether([claim, ...rows], { unlessFirstExists: true, onlyIf })) {
       return { ...response, replayed: false };
     }
-    return this.run(scope, client, clientKey, body, async (m) => {
-      await this.keys.insertTogether(rows, {}, m);
-      return response;
-    });
+    // The key exists, or the condition failed: in a transaction, the claim tells which.
+    try {
+      return await this.run(scope, client, clientKey, body, async (m) => {
+        if (!(await this.keys.insertTogether(rows, { onlyIf }, m))) throw new ConditionFailed();
+        return response;
+      });
+    } catch (error) {
+      if (error instanceof ConditionFailed) return undefined;
+      throw error;
+    }
   }
 
   /** The stored key, a keyed hash of (client, key): length-prefixed, so no (client, key) pair reads as another. */

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { insertTogether, type PendingRow } from './insert-together.js';
+import { insertTogether, type InsertTogetherOptions, type PendingRow } from './insert-together.js';
 
 /**
  * The base of every `*.repository.ts`: one per aggregate, owning all of its SQL and TypeORM calls. Each method takes
@@ -20,7 +20,7 @@ export abstract class AggregateRepository<E extends ObjectLiteral> {
   /** Inserts rows that their repositories prepared in one statement, atomic on its own: see `insertTogether`. */
   insertTogether(
     rows: readonly PendingRow[],
-    options?: { unlessFirstExists?: boolean },
+    options?: InsertTogetherOptions,
     manager?: EntityManager,
   ): Promise<boolean> {
     return insertTogether(this.manager(manager), rows, options);

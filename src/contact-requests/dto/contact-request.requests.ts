@@ -63,18 +63,36 @@ export class CreateContactRequestRequest {
   @IsOneOf(PREFERRED_TIMES, { enumName: 'PreferredTime', optional: true, example: 'evening' })
   readonly preferredTime?: PreferredTime;
 
-  /** The slug of a service (see `GET /api/v1/services`); an unknown one is 400 naming `serviceInterest`. */
-  @IsServiceSlug({ optional: true })
+  @IsServiceSlug({
+    optional: true,
+    description:
+      'The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming ' +
+      '`serviceInterest`.',
+  })
   readonly serviceInterest?: string;
 
-  /** The slug of a location (see `GET /api/v1/locations`); an unknown one is 400 naming `location`. */
   @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
-  @IsText({ max: 64, optional: true, emptyAsAbsent: true, example: 'harbor-street' })
+  @IsText({
+    max: 64,
+    optional: true,
+    emptyAsAbsent: true,
+    example: 'harbor-street',
+    description:
+      'The slug of a published location (see `GET /api/v1/locations`); an unknown or hidden one is 400 naming ' +
+      '`location`.',
+  })
   readonly location?: string;
 
-  /** The slug of a practitioner (see `GET /api/v1/practitioners`); an unknown one is 400 naming the field. */
   @Matches(SLUG_PATTERN, { message: ({ property }) => `${property} must be lowercase words joined by single hyphens` })
-  @IsText({ max: 120, optional: true, emptyAsAbsent: true, example: 'elena-marsh' })
+  @IsText({
+    max: 120,
+    optional: true,
+    emptyAsAbsent: true,
+    example: 'elena-marsh',
+    description:
+      'The slug of a published practitioner (see `GET /api/v1/practitioners`); an unknown or hidden one is 400 ' +
+      'naming `preferredPractitioner`.',
+  })
   readonly preferredPractitioner?: string;
 
   @IsText({

@@ -59,12 +59,20 @@ const LAST_NAME = {
   example: 'B',
   description: 'Only its first letter is kept: "Brennan" is stored as "B". Sending just the initial is best.',
 };
-/** A service's slug: an unknown one is refused (400 naming `service`). */
-const service = (optional: boolean) =>
+/**
+ * A service's slug: an unknown one is refused (400 naming `service`). The public form takes published services only
+ * (a hidden one is refused as an unknown one is); staff may name hidden ones too.
+ */
+const service = (optional: boolean, who: 'public' | 'staff') =>
   IsServiceSlug({
     optional,
     example: 'couples-therapy',
-    description: `The slug of a service (see \`GET /api/v1/services\`).${optional ? ' Unknown when absent.' : ''}`,
+    description:
+      who === 'public'
+        ? 'The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming ' +
+          '`service`. Unknown when absent.'
+        : 'The slug of a service, published or hidden (a testimonial may be about a service not on the website ' +
+          `yet); an unknown one is 400 naming \`service\`.${optional ? ' Unchanged when absent.' : ''}`,
   });
 const RATING = { min: 1, max: 5, optional: true, nullable: true, example: 5, description: 'Stars, 1 to 5.' };
 
@@ -79,7 +87,7 @@ export class SubmitTestimonialRequest {
   @IsName(LAST_NAME)
   readonly lastName!: string;
 
-  @service(true)
+  @service(true, 'public')
   readonly service?: string;
 
   @IsWholeNumber(RATING)
@@ -124,7 +132,7 @@ export class CreateTestimonialRequest {
   @IsName(LAST_NAME)
   readonly lastName!: string;
 
-  @service(false)
+  @service(false, 'staff')
   readonly service!: string;
 
   @IsWholeNumber(RATING)
@@ -154,7 +162,7 @@ export class UpdateTestimonialRequest {
   @IsName({ ...LAST_NAME, optional: true })
   readonly lastName?: string;
 
-  @service(true)
+  @service(true, 'staff')
   readonly service?: string;
 
   @IsWholeNumber(RATING)
