@@ -273,6 +273,43 @@ describe('articles and practitioners', () => {
       );
     });
 
+    it('is kept in the server’s cache, which article and practitioner writes clear', async () => {
+      const cacheAuthor = await createPractitioner(
+        app(),
+        editor,
+        practitionerBody({ name: 'Cached Author', slug: 'cached-author' }),
+      );
+      await published('By cached author 1', 'cached-author', 3);
+      const first = await http().get(url('cached-author'));
+      expect(first.headers['x-cache']).toBe('MISS');
+      const hit = await http().get(url('cached-author'));
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(titlesOf(hit)).toEqual(['By cached author 1']);
+
+      // An article write: the new article is listed at once.
+      await published('By cached author 2', 'cached-author', 1);
+      const afterArticle = await http().get(url('cached-author'));
+      expect(afterArticle.headers['x-cache']).toBe('MISS');
+      expect(titlesOf(afterArticle)).toEqual(['By cached author 2', 'By cached author 1']);
+
+      // A practitioner write: hidden at once, then the name change shows in the summaries.
+      expect((await http().get(url('cached-author'))).headers['x-cache']).toBe('HIT');
+      await http()
+        .patch(`${ADMIN_PRACTITIONERS}/${cacheAuthor.id}`)
+        .set(editor.auth)
+        .send({ published: false })
+        .expect(200);
+      expect((await http().get(url('cached-author'))).status).toBe(404);
+      await http()
+        .patch(`${ADMIN_PRACTITIONERS}/${cacheAuthor.id}`)
+        .set(editor.auth)
+        .send({ published: true })
+        .expect(200);
+      const back = await http().get(url('cached-author'));
+      expect(back.status).toBe(200);
+      expect(back.headers['x-cache']).toBe('MISS');
+    });
+
     it('answers 404 for an unknown or hidden practitioner and 301 for an old slug', async () => {
       for (const slug of ['nobody', hidden.slug]) {
         expectProblem(await http().get(url(slug)), {

@@ -1953,8 +1953,8 @@ export interface paths {
          * @description The live articles whose author is this practitioner (linked, not by name), newest first, optionally one tag's;
          *     for deep pages send `meta.nextCursor` as `cursor` instead of `page`. A hidden or unknown practitioner is 404; an
          *     old slug of a renamed one answers 301 to the current slug's articles (same query). Cacheable: `ETag`, and 304 on
-         *     `If-None-Match`. Not kept in the server's response cache: it changes with the practitioner too, whose writes do
-         *     not clear the articles' cache.
+         *     `If-None-Match`. Kept in the server's response cache with the other article reads: article and practitioner writes
+         *     both clear it.
          *
          *     **Access:** public, no credentials.
          */
