@@ -279,6 +279,24 @@ describe('services', () => {
       );
     });
 
+    it('take the former enum’s services on the public forms while they are hidden (their slugs were public)', async () => {
+      // `other` stays hidden after the ServicesDirectory migration (no fixture publishes it).
+      expect((await http().get('/api/v1/services/other')).status).toBe(404);
+      const contact = await http()
+        .post(CONTACT_REQUESTS)
+        .send(contactRequestBody({ serviceInterest: 'other' }));
+      expect(contact.status).toBe(201);
+      const testimonial = await http()
+        .post(TESTIMONIAL_SUBMISSIONS)
+        .send(testimonialSubmission({ service: 'other' }));
+      expect(testimonial.status).toBe(201);
+      const stored = await db().query<{ c: number; t: number }[]>(
+        "SELECT (SELECT count(*)::int FROM contact_requests WHERE service_interest = 'other') AS c, " +
+          "(SELECT count(*)::int FROM testimonials WHERE service = 'other') AS t",
+      );
+      expect(stored[0]).toEqual({ c: 1, t: 1 });
+    });
+
     it('refuse a hidden service on the public forms exactly as an unknown one; staff may still name it', async () => {
       const draft = await createService(app(), editor, { slug: 'quiet-draft', published: false });
       const counts = async () =>

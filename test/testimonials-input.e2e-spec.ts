@@ -169,8 +169,6 @@ describe('testimonials: bad input', () => {
       ...names(testimonialSubmission),
       ...rating(testimonialSubmission),
       ['an unknown service', testimonialSubmission({ service: 'massage' }), [err('service', UNKNOWN_SERVICE)]],
-      // Hidden since the ServicesDirectory migration: the public cannot tell it from an unknown one.
-      ['a hidden service', testimonialSubmission({ service: 'family-therapy' }), [err('service', UNKNOWN_SERVICE)]],
       ['a null service', testimonialSubmission({ service: null }), [mustBeString('service')]],
       [
         'a 41-character consentTextVersion',

@@ -1669,6 +1669,7 @@ export interface paths {
          *
          *     `serviceInterest`, `location` and `preferredPractitioner` name published records only: one that is hidden is
          *     refused exactly as one that does not exist (400 naming the field), so a hidden draft cannot be found by trying.
+         *     The five services of the former fixed list are taken even while hidden (their slugs were public).
          *
          *     **Access:** public, no credentials.
          */
@@ -3244,7 +3245,7 @@ export interface components {
             /** @example evening */
             preferredTime?: components["schemas"]["PreferredTime"];
             /**
-             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `serviceInterest`.
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `serviceInterest`. The five former fixed values (`individual-therapy`, `couples-therapy`, `family-therapy`, `group-therapy`, `other`) are taken even while hidden: they were public before services were records.
              * @example individual-therapy
              */
             serviceInterest?: string;
@@ -4663,7 +4664,7 @@ export interface components {
              */
             rating?: number | null;
             /**
-             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `service`. Unknown when absent.
+             * @description The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming `service`, except the five former fixed values (`individual-therapy`, `couples-therapy`, `family-therapy`, `group-therapy`, `other`), taken even while hidden: they were public before services were records. Unknown when absent.
              * @example couples-therapy
              */
             service?: string;

@@ -50,6 +50,16 @@ export class ApiKeysRepository extends AggregateRepository<ApiKey> {
     });
   }
 
+  /**
+   * Share-locks the creator's account row until the transaction ends; false when the account is gone. A deletion of
+   * that account (which locks the row for update, then lists the keys it leaves working) is thereby ordered with the
+   * key's insert: it either sees the new key or the insert sees no account.
+   */
+  async lockCreator(userId: string, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM users WHERE id = $1 FOR SHARE', [userId]);
+    return rows.length > 0;
+  }
+
   insert(key: NewApiKey, manager?: EntityManager): Promise<ApiKey> {
     const m = this.manager(manager);
     return m.save(m.create(ApiKey, key));

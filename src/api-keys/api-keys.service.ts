@@ -49,6 +49,10 @@ export class ApiKeysService {
     }
     const { secret, prefix, hash } = generateApiKeySecret();
     return this.keys.transaction(async (manager) => {
+      // An account deleted since its token was checked creates nothing (and would not be reported as a creator).
+      if (ctx.actor.id === null || !(await this.keys.lockCreator(ctx.actor.id, manager))) {
+        throw new AppException('unauthorized', 'This account no longer exists.');
+      }
       const key = await this.keys.insert(
         {
           name: input.name,

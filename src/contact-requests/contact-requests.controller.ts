@@ -25,6 +25,7 @@ export class ContactRequestsController {
    *
    * `serviceInterest`, `location` and `preferredPractitioner` name published records only: one that is hidden is
    * refused exactly as one that does not exist (400 naming the field), so a hidden draft cannot be found by trying.
+   * The five services of the former fixed list are taken even while hidden (their slugs were public).
    */
   @Post()
   @HttpCode(201)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { formServiceCondition } from '../services/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
@@ -54,6 +55,12 @@ const NAMED_TABLES: Record<keyof NamedRecords, string> = {
   location: 'locations',
   preferredPractitioner: 'practitioners',
 };
+
+/** SQL true when the public form may name this record: published (a service also when it is a former enum value). */
+const takenByForms = (field: keyof NamedRecords, table: string, slugSql: string): string =>
+  field === 'serviceInterest'
+    ? formServiceCondition(slugSql)
+    : `EXISTS (SELECT 1 FROM ${table} WHERE slug = ${slugSql} AND published)`;
 
 const namedEntries = (named: NamedRecords) =>
   (Object.keys(NAMED_TABLES) as (keyof NamedRecords)[]).flatMap((field) => {
@@ -153,10 +160,7 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
   allPublished(named: NamedRecords): SqlCondition | undefined {
     const entries = namedEntries(named);
     if (entries.length === 0) return undefined;
-    return (param) =>
-      entries
-        .map(({ table, slug }) => `EXISTS (SELECT 1 FROM ${table} WHERE slug = ${param(slug)} AND published)`)
-        .join(' AND ');
+    return (param) => entries.map(({ field, table, slug }) => takenByForms(field, table, param(slug))).join(' AND ');
   }
 
   /** Which of the named records are unknown or hidden, in field order: asked only once a submission was refused. */
@@ -164,12 +168,7 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
     const entries = namedEntries(named);
     if (entries.length === 0) return [];
     const [row] = await this.manager(manager).query<Record<string, boolean>[]>(
-      `SELECT ${entries
-        .map(
-          ({ table }, i) =>
-            `EXISTS (SELECT 1 FROM ${table} WHERE slug = $${i + 1} AND published) AS "${entries[i].field}"`,
-        )
-        .join(', ')}`,
+      `SELECT ${entries.map(({ field, table }, i) => `${takenByForms(field, table, `$${i + 1}`)} AS "${field}"`).join(', ')}`,
       entries.map((e) => e.slug),
     );
     return entries.filter((e) => row[e.field] !== true).map((e) => e.field);

@@ -171,7 +171,9 @@ export class ContactRequestsService implements OnApplicationBootstrap {
           const refused = new Set(await this.requests.notPublished(named));
           // All published in the meantime: submit again (a record flickering between the two is refused in the end).
           if (refused.size === 0 && attempt < REFERENCE_ATTEMPTS) continue;
-          throw unknownSlugs(NAMED.filter((n) => refused.size === 0 || refused.has(n.field)));
+          throw unknownSlugs(
+            NAMED.filter((n) => named[n.field] !== null && (refused.size === 0 || refused.has(n.field))),
+          );
         }
         // Committed: announce it now rather than at the dispatcher's next round.
         if (!result.replayed && !spam) {

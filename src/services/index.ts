@@ -1,7 +1,13 @@
 /** The services feature's public surface: what other features may use. */
 export { ServicesModule } from './services.module.js';
 export { Service } from './service.entity.js';
-export { isForeignKeyViolation, unknownReference, unknownSlugs } from './service-references.js';
+export {
+  FORMER_SERVICE_SLUGS,
+  formServiceCondition,
+  isForeignKeyViolation,
+  unknownReference,
+  unknownSlugs,
+} from './service-references.js';
 export { IsTextList } from './text-list.js';
 export { IsServiceSlug, MAX_SERVICE_SLUG_LENGTH } from './service-slug.js';
 export { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG } from './services.service.js';

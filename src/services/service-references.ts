@@ -46,3 +46,25 @@ export function unknownSlugs(fields: readonly { field: string; noun: string }[])
     fields.map(({ field, noun }) => ({ field, message: `${field} must be the slug of an existing ${noun}` })),
   );
 }
+
+/**
+ * The services that were a fixed enum of the public API before services were records (migration ServicesDirectory
+ * made them hidden records). Public forms keep taking them whether published or not: their slugs were public, so
+ * accepting them reveals no draft, and a website built against the enum keeps working the day the directory ships.
+ */
+export const FORMER_SERVICE_SLUGS: readonly string[] = [
+  'individual-therapy',
+  'couples-therapy',
+  'family-therapy',
+  'group-therapy',
+  'other',
+];
+
+/**
+ * SQL true when the service `slugSql` names is one the public forms take: published, or one of the former enum's.
+ * `slugSql` is a bound parameter's placeholder, never a value.
+ */
+export function formServiceCondition(slugSql: string): string {
+  const former = FORMER_SERVICE_SLUGS.map((slug) => `'${slug}'`).join(', ');
+  return `EXISTS (SELECT 1 FROM services WHERE slug = ${slugSql} AND (published OR slug IN (${former})))`;
+}

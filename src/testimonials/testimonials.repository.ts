@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { FORMER_SERVICE_SLUGS } from '../services/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
@@ -71,11 +72,15 @@ export class TestimonialsRepository extends VersionedRepository<Testimonial> {
     });
   }
 
-  /** Whether the service with this slug is published (one deleted meanwhile fails the insert on its foreign key). */
+  /**
+   * Whether the public form may name this service: published, or a former enum value (see FORMER_SERVICE_SLUGS). The
+   * row is share-locked until the transaction ends, so an unpublish (or a delete) waits for the insert to commit.
+   */
   async isPublishedService(slug: string, manager: EntityManager): Promise<boolean> {
-    const rows = await manager.query<{ published: boolean }[]>('SELECT published FROM services WHERE slug = $1', [
-      slug,
-    ]);
+    const rows = await manager.query<{ published: boolean }[]>(
+      `SELECT published OR slug = ANY($2) AS published FROM services WHERE slug = $1 FOR SHARE`,
+      [slug, FORMER_SERVICE_SLUGS],
+    );
     return rows[0]?.published === true;
   }
 

@@ -67,7 +67,8 @@ export class CreateContactRequestRequest {
     optional: true,
     description:
       'The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming ' +
-      '`serviceInterest`.',
+      '`serviceInterest`. The five former fixed values (`individual-therapy`, `couples-therapy`, `family-therapy`, ' +
+      '`group-therapy`, `other`) are taken even while hidden: they were public before services were records.',
   })
   readonly serviceInterest?: string;
 

@@ -61,7 +61,8 @@ const LAST_NAME = {
 };
 /**
  * A service's slug: an unknown one is refused (400 naming `service`). The public form takes published services only
- * (a hidden one is refused as an unknown one is); staff may name hidden ones too.
+ * (a hidden one is refused as an unknown one is, but for the former enum's: FORMER_SERVICE_SLUGS); staff may name
+ * hidden ones too.
  */
 const service = (optional: boolean, who: 'public' | 'staff') =>
   IsServiceSlug({
@@ -70,7 +71,9 @@ const service = (optional: boolean, who: 'public' | 'staff') =>
     description:
       who === 'public'
         ? 'The slug of a published service (see `GET /api/v1/services`); an unknown or hidden one is 400 naming ' +
-          '`service`. Unknown when absent.'
+          '`service`, except the five former fixed values (`individual-therapy`, `couples-therapy`, ' +
+          '`family-therapy`, `group-therapy`, `other`), taken even while hidden: they were public before services ' +
+          'were records. Unknown when absent.'
         : 'The slug of a service, published or hidden (a testimonial may be about a service not on the website ' +
           `yet); an unknown one is 400 naming \`service\`.${optional ? ' Unchanged when absent.' : ''}`,
   });
