@@ -273,7 +273,29 @@ describe('the last active admin', () => {
 
 describe('API keys', () => {
   const keys = () => t().app.get(ApiKeysService);
-  const admin = contextOf(randomUUID());
+  /** The admin creating the keys: a real account, whose row a key's insert share-locks. */
+  let admin: AuditContext;
+  beforeAll(async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const user = await t()
+      .app.get(UsersRepository)
+      .insert({
+        email: `keys-admin-${suffix}@wellclinic.test`,
+        displayName: `keys admin ${suffix}`,
+        role: 'admin',
+        passwordHash: await hashPassword(`calm-harbor-${suffix}-lantern`),
+      });
+    admin = contextOf(user.id);
+  });
+
+  it('creates nothing for an account deleted since its token was checked (401)', async () => {
+    const gone = contextOf(randomUUID());
+    expect(await refusal(keys().create({ name: 'orphan', scopes: ['site'] }, gone))).toBe('unauthorized');
+    const orphans = await t()
+      .app.get(DataSource)
+      .query<{ n: number }[]>('SELECT count(*)::int AS n FROM api_keys WHERE created_by = $1', [gone.actor.id]);
+    expect(orphans[0].n).toBe(0);
+  });
 
   class Routes {
     @ApiKeyScope('testimonials:read')
