@@ -1,27 +1,15 @@
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../migrations/index.js';
+import type { DataSource } from 'typeorm';
 import { runPendingMigrations } from '../src/database/migration-runner.js';
-import { createScratchDatabase, testDataSource } from './setup/test-database.js';
+import { useDatabaseBefore } from './utils/migrations-under-test.js';
 
-const NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
 const MIGRATION = 'ApiKeyScopesInUse1796640100000';
 
 /** ApiKeyScopesInUse on keys stored before it: the scopes no route asked for go, the keys and their other scopes stay. */
 describe('ApiKeyScopesInUse migration of existing keys', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const database = useDatabaseBefore(MIGRATION);
   let ds: DataSource;
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    ds = await testDataSource(scratch.url, 1).initialize();
-    await runPendingMigrations(ds);
-    const undo = NAMES.length - NAMES.indexOf(MIGRATION);
-    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });
-  });
-
-  afterAll(async () => {
-    await ds.destroy();
-    await scratch.drop();
+  beforeAll(() => {
+    ds = database();
   });
 
   it('strips articles:read and hours:read from stored keys, keeping every key and its other scopes', async () => {

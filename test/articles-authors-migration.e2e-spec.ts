@@ -1,27 +1,15 @@
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../migrations/index.js';
+import type { DataSource } from 'typeorm';
 import { runPendingMigrations } from '../src/database/migration-runner.js';
-import { createScratchDatabase, testDataSource } from './setup/test-database.js';
+import { migrateToJustBefore, useDatabaseBefore } from './utils/migrations-under-test.js';
 
-const NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
 const MIGRATION = 'ArticleAuthors1796640000000';
 
 /** ArticleAuthors on articles stored before it: author texts become (hidden) practitioners the articles link to. */
 describe('ArticleAuthors migration of existing articles', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const database = useDatabaseBefore(MIGRATION);
   let ds: DataSource;
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    ds = await testDataSource(scratch.url, 1).initialize();
-    await runPendingMigrations(ds);
-    const undo = NAMES.length - NAMES.indexOf(MIGRATION);
-    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });
-  });
-
-  afterAll(async () => {
-    await ds.destroy();
-    await scratch.drop();
+  beforeAll(() => {
+    ds = database();
   });
 
   /** An article as the schema before the migration stored it. */
@@ -87,8 +75,7 @@ describe('ArticleAuthors migration of existing articles', () => {
 
   it('down drops the links and keeps the practitioners; up again reuses them', async () => {
     // Down to before it, undoing the migrations that came later first.
-    const undo = NAMES.length - NAMES.indexOf(MIGRATION);
-    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });
+    await migrateToJustBefore(ds, MIGRATION);
     const columns = await ds.query(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'articles' AND column_name LIKE '%practitioner%'`,
     );

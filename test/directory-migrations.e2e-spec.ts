@@ -1,9 +1,7 @@
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../migrations/index.js';
 import { runPendingMigrations } from '../src/database/migration-runner.js';
 import { createScratchDatabase, testDataSource } from './setup/test-database.js';
-
-const NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
+import { MIGRATION_NAMES as NAMES, migrateToJustBefore } from './utils/migrations-under-test.js';
 
 /**
  * The directory's migrations on data stored before them: a database migrated up to just before one, rows written as
@@ -14,11 +12,7 @@ describe('directory migrations of existing data', () => {
   let ds: DataSource;
 
   /** Migrates fully, then undoes every migration from `name` on. */
-  async function migrateUpTo(name: string): Promise<void> {
-    await runPendingMigrations(ds);
-    const undo = NAMES.length - NAMES.indexOf(name);
-    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'all' });
-  }
+  const migrateUpTo = (name: string) => migrateToJustBefore(ds, name);
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
