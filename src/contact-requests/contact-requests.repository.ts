@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formServiceCondition } from '../services/index.js';
+import { SERVICE_TAKEN_BY_PUBLIC_FORMS } from '../services/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
@@ -49,24 +49,25 @@ export interface NamedRecords {
   preferredPractitioner: string | null;
 }
 
-/** The table each named field refers to; every one has `slug` and `published`. */
-const NAMED_TABLES: Record<keyof NamedRecords, string> = {
-  serviceInterest: 'services',
-  location: 'locations',
-  preferredPractitioner: 'practitioners',
+/**
+ * The table each named field refers to (every one has `slug`), and the predicate on its row that the public form may
+ * name it: published (a service also when it is a former enum value).
+ */
+const NAMED_TABLES: Record<keyof NamedRecords, { table: string; taken: string }> = {
+  serviceInterest: { table: 'services', taken: SERVICE_TAKEN_BY_PUBLIC_FORMS },
+  location: { table: 'locations', taken: 'published' },
+  preferredPractitioner: { table: 'practitioners', taken: 'published' },
 };
-
-/** SQL true when the public form may name this record: published (a service also when it is a former enum value). */
-const takenByForms = (field: keyof NamedRecords, table: string, slugSql: string): string =>
-  field === 'serviceInterest'
-    ? formServiceCondition(slugSql)
-    : `EXISTS (SELECT 1 FROM ${table} WHERE slug = ${slugSql} AND published)`;
 
 const namedEntries = (named: NamedRecords) =>
   (Object.keys(NAMED_TABLES) as (keyof NamedRecords)[]).flatMap((field) => {
     const slug = named[field];
-    return slug !== null ? [{ field, slug, table: NAMED_TABLES[field] }] : [];
+    return slug !== null ? [{ field, slug, ...NAMED_TABLES[field] }] : [];
   });
+
+/** SQL true when the record `slugSql` (a placeholder) names in `table` is one the public form may name. */
+const takenByForms = ({ table, taken }: { table: string; taken: string }, slugSql: string): string =>
+  `EXISTS (SELECT 1 FROM ${table} WHERE slug = ${slugSql} AND ${taken})`;
 
 /** The instants a retention purge deletes and counts by. */
 export interface PurgeCutoffs {
@@ -160,7 +161,7 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
   allPublished(named: NamedRecords): SqlCondition | undefined {
     const entries = namedEntries(named);
     if (entries.length === 0) return undefined;
-    return (param) => entries.map(({ field, table, slug }) => takenByForms(field, table, param(slug))).join(' AND ');
+    return (param) => entries.map((entry) => takenByForms(entry, param(entry.slug))).join(' AND ');
   }
 
   /** Which of the named records are unknown or hidden, in field order: asked only once a submission was refused. */
@@ -168,7 +169,7 @@ export class ContactRequestsRepository extends VersionedRepository<ContactReques
     const entries = namedEntries(named);
     if (entries.length === 0) return [];
     const [row] = await this.manager(manager).query<Record<string, boolean>[]>(
-      `SELECT ${entries.map(({ field, table }, i) => `${takenByForms(field, table, `$${i + 1}`)} AS "${field}"`).join(', ')}`,
+      `SELECT ${entries.map((entry, i) => `${takenByForms(entry, `$${i + 1}`)} AS "${entry.field}"`).join(', ')}`,
       entries.map((e) => e.slug),
     );
     return entries.filter((e) => row[e.field] !== true).map((e) => e.field);

@@ -5,7 +5,7 @@ import { pageWindow, toPage, type Page } from '../common/pagination/pagination.j
 import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import { HOURS_CACHE_TAG, HoursService, openingHoursSpecification } from '../hours/index.js';
-import { isForeignKeyViolation, PRACTITIONERS_CACHE_TAG, unknownReference } from '../services/index.js';
+import { type NamedBy, PRACTITIONERS_CACHE_TAG, stillNamed, unknownReference } from '../services/index.js';
 import type {
   AdminListLocationsQuery,
   CreateLocationRequest,
@@ -22,14 +22,20 @@ import { DirectoryPhotos } from './photos.js';
 export const LOCATIONS_CACHE_TAG = 'locations';
 
 /** The foreign keys that name a location, and who they mean: deleting a location they name is 409. */
-const LOCATION_REFERENCES: readonly { constraint: string; who: string }[] = [
+const LOCATION_REFERENCES: readonly NamedBy[] = [
   { constraint: 'FK_practitioner_locations_location', who: 'practitioners' },
   { constraint: 'FK_contact_requests_location', who: 'contact requests' },
 ];
 
+/**
+ * What a change to a location (or to its photo's media item) clears: the location list, the hours' tag (a location's
+ * detail shows its schedule's hours, so it is cached with them: see LocationsController) and practitioners, who show
+ * their locations.
+ */
+export const LOCATION_CACHE_TAGS: readonly string[] = [LOCATIONS_CACHE_TAG, HOURS_CACHE_TAG, PRACTITIONERS_CACHE_TAG];
+
 const WRITE: WriteScope = {
-  // A location's detail shows its schedule's hours, so it is cached with them (see LocationsController).
-  invalidates: [LOCATIONS_CACHE_TAG, HOURS_CACHE_TAG, PRACTITIONERS_CACHE_TAG],
+  invalidates: LOCATION_CACHE_TAGS,
   conflicts: [
     {
       key: /slug/,
@@ -176,13 +182,7 @@ export class LocationsService {
         });
       })
       .catch((error: unknown) => {
-        const user = LOCATION_REFERENCES.find((r) => isForeignKeyViolation(error, r.constraint));
-        if (!user) throw error;
-        throw new AppException(
-          'conflict',
-          `The location is still named by ${user.who}: unpublish it instead, or change them first.`,
-          { extensions: { usedBy: user.who } },
-        );
+        throw stillNamed(error, LOCATION_REFERENCES, 'The location', 'unpublish it instead, or change them first');
       });
   }
 

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ARTICLES_CACHE_TAG } from '../articles/index.js';
 import { type MediaUsage, MediaUsageProvider } from '../media/index.js';
-import { PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG } from '../services/index.js';
 import { PractitionersRepository } from './practitioners.repository.js';
+import { PRACTITIONER_CACHE_TAGS } from './practitioners.service.js';
 
 /** Practitioners show media items as photos: deleting one that is any practitioner's photo is refused, naming the slugs. */
 @MediaUsageProvider()
 @Injectable()
 export class PractitionerMediaUsage implements MediaUsage {
   readonly kind = 'practitioners';
-  /** As the practitioners' writes: services show their practitioners, articles their author's photo. */
-  readonly cacheTags = [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, ARTICLES_CACHE_TAG];
+  /** As the practitioners' writes. */
+  readonly cacheTags = PRACTITIONER_CACHE_TAGS;
 
   constructor(private readonly practitioners: PractitionersRepository) {}
 

@@ -7,9 +7,10 @@ import { pageWindow, toPage, type Page } from '../common/pagination/pagination.j
 import { notFound, VersionedWrites, type WriteScope } from '../common/persistence/versioned-writes.js';
 import { ReadReplicas } from '../database/read-replicas.js';
 import {
-  isForeignKeyViolation,
+  type NamedBy,
   PRACTITIONERS_CACHE_TAG,
   SERVICES_CACHE_TAG,
+  stillNamed,
   unknownReference,
 } from '../services/index.js';
 import type {
@@ -26,14 +27,22 @@ import type { Practitioner } from './practitioner.entity.js';
 import { PractitionersRepository } from './practitioners.repository.js';
 
 /** The foreign keys that name a practitioner, and who they mean: deleting a practitioner they name is 409. */
-const PRACTITIONER_REFERENCES: readonly { constraint: string; who: string }[] = [
+const PRACTITIONER_REFERENCES: readonly NamedBy[] = [
   { constraint: 'FK_contact_requests_preferred_practitioner', who: 'contact requests' },
 ];
 
-/** Practitioners' writes change their public responses and the service pages that list who offers them. */
+/**
+ * What a change to a practitioner (or to their photo's media item) clears: their public responses, the service pages
+ * that list who offers them, and articles, which show their author's slug, photo and whether it is published.
+ */
+export const PRACTITIONER_CACHE_TAGS: readonly string[] = [
+  PRACTITIONERS_CACHE_TAG,
+  SERVICES_CACHE_TAG,
+  ARTICLES_CACHE_TAG,
+];
+
 const WRITE: WriteScope = {
-  // Articles show their author's slug (and whether it is published).
-  invalidates: [PRACTITIONERS_CACHE_TAG, SERVICES_CACHE_TAG, ARTICLES_CACHE_TAG],
+  invalidates: PRACTITIONER_CACHE_TAGS,
   conflicts: [
     {
       key: /slug/,
@@ -186,12 +195,11 @@ export class PractitionersService {
         });
       })
       .catch((error: unknown) => {
-        const user = PRACTITIONER_REFERENCES.find((r) => isForeignKeyViolation(error, r.constraint));
-        if (!user) throw error;
-        throw new AppException(
-          'conflict',
-          `The practitioner is still named by ${user.who}: unpublish them instead, or change those first.`,
-          { extensions: { usedBy: user.who } },
+        throw stillNamed(
+          error,
+          PRACTITIONER_REFERENCES,
+          'The practitioner',
+          'unpublish them instead, or change those first',
         );
       });
   }

@@ -2,9 +2,9 @@
 export { ServicesModule } from './services.module.js';
 export { Service } from './service.entity.js';
 export {
-  FORMER_SERVICE_SLUGS,
-  formServiceCondition,
-  isForeignKeyViolation,
+  type NamedBy,
+  SERVICE_TAKEN_BY_PUBLIC_FORMS,
+  stillNamed,
   unknownReference,
   unknownSlugs,
 } from './service-references.js';

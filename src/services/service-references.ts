@@ -1,6 +1,6 @@
 import { sqlState } from '../common/errors/database-errors.js';
 import { validationFailed } from '../common/validation/validation-pipe.js';
-import type { AppException } from '../common/errors/app-exception.js';
+import { AppException } from '../common/errors/app-exception.js';
 
 /** foreign_key_violation, and restrict_violation (what an ON DELETE RESTRICT key raises on some versions). */
 const FOREIGN_KEY_STATES = new Set(['23503', '23001']);
@@ -33,6 +33,24 @@ export function unknownReference(
   return hit ? unknownSlug(hit.field, hit.noun) : error;
 }
 
+/** A foreign key that names a record, and who it means (`contact requests`): deleting a record it names is 409. */
+export interface NamedBy {
+  constraint: string;
+  who: string;
+}
+
+/**
+ * Maps a delete that a foreign key refused (the record is still named) to 409 `conflict` naming who names it:
+ * "<subject> is still named by <who>: <advice>." Other errors pass unchanged.
+ */
+export function stillNamed(error: unknown, references: readonly NamedBy[], subject: string, advice: string): unknown {
+  const user = references.find((r) => isForeignKeyViolation(error, r.constraint));
+  if (!user) return error;
+  return new AppException('conflict', `${subject} is still named by ${user.who}: ${advice}.`, {
+    extensions: { usedBy: user.who },
+  });
+}
+
 function unknownSlug(field: string, noun: string): AppException {
   return unknownSlugs([{ field, noun }]);
 }
@@ -61,10 +79,6 @@ export const FORMER_SERVICE_SLUGS: readonly string[] = [
 ];
 
 /**
- * SQL true when the service `slugSql` names is one the public forms take: published, or one of the former enum's.
- * `slugSql` is a bound parameter's placeholder, never a value.
+ * The SQL predicate on a `services` row that the public forms may name it: published, or one of the former enum's.
  */
-export function formServiceCondition(slugSql: string): string {
-  const former = FORMER_SERVICE_SLUGS.map((slug) => `'${slug}'`).join(', ');
-  return `EXISTS (SELECT 1 FROM services WHERE slug = ${slugSql} AND (published OR slug IN (${former})))`;
-}
+export const SERVICE_TAKEN_BY_PUBLIC_FORMS = `(published OR slug IN (${FORMER_SERVICE_SLUGS.map((slug) => `'${slug}'`).join(', ')}))`;

@@ -14,7 +14,7 @@ import {
 } from './dto/service.requests.js';
 import type { ServicePractitionerResponse } from './dto/service.responses.js';
 import { newServiceFields, serviceEdits } from './service-content.js';
-import { isForeignKeyViolation } from './service-references.js';
+import { type NamedBy, stillNamed } from './service-references.js';
 import type { Service } from './service.entity.js';
 import { ServicesRepository } from './services.repository.js';
 
@@ -25,7 +25,7 @@ export const SERVICES_CACHE_TAG = 'services';
 export const PRACTITIONERS_CACHE_TAG = 'practitioners';
 
 /** The foreign keys that name a service, and who they mean: deleting a service they name is 409. */
-export const SERVICE_REFERENCES: readonly { constraint: string; who: string }[] = [
+export const SERVICE_REFERENCES: readonly NamedBy[] = [
   { constraint: 'FK_testimonials_service', who: 'testimonials' },
   { constraint: 'FK_contact_requests_service_interest', who: 'contact requests' },
   { constraint: 'FK_practitioner_services_service', who: 'practitioners' },
@@ -126,13 +126,7 @@ export class ServicesService {
         });
       })
       .catch((error: unknown) => {
-        const user = SERVICE_REFERENCES.find((r) => isForeignKeyViolation(error, r.constraint));
-        if (!user) throw error;
-        throw new AppException(
-          'conflict',
-          `The service is still named by ${user.who}: unpublish it instead, or change them first.`,
-          { extensions: { usedBy: user.who } },
-        );
+        throw stillNamed(error, SERVICE_REFERENCES, 'The service', 'unpublish it instead, or change them first');
       });
   }
 }

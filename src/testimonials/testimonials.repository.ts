@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FORMER_SERVICE_SLUGS } from '../services/index.js';
+import { SERVICE_TAKEN_BY_PUBLIC_FORMS } from '../services/index.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DataSource,
@@ -73,15 +73,15 @@ export class TestimonialsRepository extends VersionedRepository<Testimonial> {
   }
 
   /**
-   * Whether the public form may name this service: published, or a former enum value (see FORMER_SERVICE_SLUGS). The
-   * row is share-locked until the transaction ends, so an unpublish (or a delete) waits for the insert to commit.
+   * Whether the public form may name this service: published, or a former enum value (SERVICE_TAKEN_BY_PUBLIC_FORMS).
+   * The row is share-locked until the transaction ends, so an unpublish (or a delete) waits for the insert to commit.
    */
-  async isPublishedService(slug: string, manager: EntityManager): Promise<boolean> {
-    const rows = await manager.query<{ published: boolean }[]>(
-      `SELECT published OR slug = ANY($2) AS published FROM services WHERE slug = $1 FOR SHARE`,
-      [slug, FORMER_SERVICE_SLUGS],
+  async serviceTakenByPublicForm(slug: string, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM services WHERE slug = $1 AND ${SERVICE_TAKEN_BY_PUBLIC_FORMS} FOR SHARE`,
+      [slug],
     );
-    return rows[0]?.published === true;
+    return rows.length > 0;
   }
 
   /** Saves a new testimonial; the columns' defaults (status, version…) fill what `fields` leaves out. */

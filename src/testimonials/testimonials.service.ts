@@ -53,7 +53,7 @@ export class TestimonialsService {
     return this.writes
       .transaction({}, async (manager) => {
         // A hidden service is refused as an unknown one is: the public cannot tell a draft from a slug never used.
-        if (body.service !== undefined && !(await this.testimonials.isPublishedService(body.service, manager))) {
+        if (body.service !== undefined && !(await this.testimonials.serviceTakenByPublicForm(body.service, manager))) {
           throw unknownSlugs([{ field: 'service', noun: 'service' }]);
         }
         const testimonial = await this.testimonials.insert(

@@ -61,7 +61,7 @@ const LAST_NAME = {
 };
 /**
  * A service's slug: an unknown one is refused (400 naming `service`). The public form takes published services only
- * (a hidden one is refused as an unknown one is, but for the former enum's: FORMER_SERVICE_SLUGS); staff may name
+ * (a hidden one is refused as an unknown one is, but for the former enum's: FORMER_SERVICE_SLUGS in src/services); staff may name
  * hidden ones too.
  */
 const service = (optional: boolean, who: 'public' | 'staff') =>
