@@ -180,26 +180,13 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       outcome = next ? 'retried' : 'failed';
       changes = next
         ? { nextAttemptAt: next, sentTo, lastError: failure.label }
-        : { status: 'failed', recipientCipher: null, ...withoutSecret(message), sentTo, lastError: failure.label };
+        : ended(message, { status: 'failed', sentTo, lastError: failure.label });
     } else if (personal && refused) {
       outcome = 'failed';
-      changes = {
-        status: 'failed',
-        recipientCipher: null,
-        ...withoutSecret(message),
-        sentTo,
-        lastError: refused.label,
-      };
+      changes = ended(message, { status: 'failed', sentTo, lastError: refused.label });
     } else {
       outcome = 'sent';
-      changes = {
-        status: 'sent',
-        sentAt: now,
-        recipientCipher: null,
-        ...withoutSecret(message),
-        sentTo,
-        lastError: refused?.label ?? null,
-      };
+      changes = ended(message, { status: 'sent', sentAt: now, sentTo, lastError: refused?.label ?? null });
     }
     let recorded: boolean;
     try {
@@ -232,13 +219,7 @@ export class MailDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private async giveUp(message: MailMessage, reason: string): Promise<Outcome> {
     const { id, kind, attempts } = message;
     try {
-      const changes: MailOutcome = {
-        status: 'failed',
-        recipientCipher: null,
-        ...withoutSecret(message),
-        sentTo: message.sentTo,
-        lastError: reason,
-      };
+      const changes = ended(message, { status: 'failed', sentTo: message.sentTo, lastError: reason });
       if (!(await this.messages.recordOutcome(id, attempts, changes))) return 'lost';
     } catch (error) {
       this.logger.warn(`Mail ${id} (${kind}): recording the outcome failed (${smtpFailure(error).label})`);
@@ -350,11 +331,14 @@ const ACCOUNT_MAIL: ReadonlySet<string> = new Set(['user.password_reset']);
 /** A message's encrypted recipient does not decrypt (a key dropped too soon): it can never be sent. */
 class UndecryptableMail extends Error {}
 
-/** The `params` change that drops an encrypted secret (a reset token) once the message is done with; none without. */
-function withoutSecret(message: MailMessage): { params?: Record<string, string | null> } {
-  if (!('secret' in message.params)) return {};
-  const { secret: _secret, ...rest } = message.params;
-  return { params: rest };
+/**
+ * The outcome that ends a message (sent, or failed for good): with it go its encrypted recipient and, when it has one,
+ * its encrypted secret parameter (a reset token).
+ */
+function ended(message: MailMessage, outcome: MailOutcome): MailOutcome {
+  if (!('secret' in message.params)) return { ...outcome, recipientCipher: null };
+  const { secret: _secret, ...params } = message.params;
+  return { ...outcome, recipientCipher: null, params };
 }
 
 /** `Well Clinic <noreply@clinic.example>` → `noreply@clinic.example` */

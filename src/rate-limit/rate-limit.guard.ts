@@ -92,17 +92,7 @@ export class RateLimitGuard implements CanActivate {
         if (budget) outcomes.push(budget);
         continue;
       }
-      for (const counter of this.countersOf(policy, limit, windowMs, ip, site)) {
-        const { name, key, limit: max, windowMs: ttl } = counter;
-        const record = await this.storage.increment(key, ttl, max, ttl, name);
-        if (isUncounted(record)) {
-          if (counter.failsClosed) throw this.refused(name, storeUnavailableOutcome(counter.limit));
-          continue;
-        }
-        const outcome: CounterOutcome = { ...record, limit: counter.limit };
-        if (outcome.isBlocked) throw this.refused(name, outcome);
-        outcomes.push(outcome);
-      }
+      outcomes.push(...(await this.count(this.countersOf(policy, limit, windowMs, ip, site))));
     }
 
     const constrained = mostConstrained(outcomes);
@@ -118,22 +108,31 @@ export class RateLimitGuard implements CanActivate {
    */
   async limitGeneral(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { limit, windowSeconds } = this.config.rateLimits.general;
+    const outcomes = await this.count(
+      this.countersOf('general', limit, windowSeconds * 1000, clientKey(request.ip), undefined),
+    );
+    const constrained = mostConstrained(outcomes);
+    if (constrained) void reply.headers(rateLimitHeaders(constrained));
+  }
+
+  /**
+   * Counts the request once on each counter, in order: 429 at the first one over its limit, or at one that cannot be
+   * counted when it fails closed (one that fails open is skipped then). Answers the outcomes of those counted.
+   */
+  private async count(counters: readonly Counter[]): Promise<CounterOutcome[]> {
     const outcomes: CounterOutcome[] = [];
-    for (const { name, key } of this.countersOf(
-      'general',
-      limit,
-      windowSeconds * 1000,
-      clientKey(request.ip),
-      undefined,
-    )) {
-      const record = await this.storage.increment(key, windowSeconds * 1000, limit, windowSeconds * 1000, name);
-      if (isUncounted(record)) continue;
+    for (const counter of counters) {
+      const { name, key, limit, windowMs } = counter;
+      const record = await this.storage.increment(key, windowMs, limit, windowMs, name);
+      if (isUncounted(record)) {
+        if (counter.failsClosed) throw this.refused(name, storeUnavailableOutcome(limit));
+        continue;
+      }
       const outcome: CounterOutcome = { ...record, limit };
       if (outcome.isBlocked) throw this.refused(name, outcome);
       outcomes.push(outcome);
     }
-    const constrained = mostConstrained(outcomes);
-    if (constrained) void reply.headers(rateLimitHeaders(constrained));
+    return outcomes;
   }
 
   /**

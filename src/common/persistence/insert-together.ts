@@ -46,6 +46,11 @@ export async function insertTogether(
   if (rows.length === 0) return true;
   const driver = manager.connection.driver;
   const values: unknown[] = [];
+  /** Adds a value to the statement's parameters and answers its placeholder. */
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
   const dependent = options.unlessFirstExists === true || options.onlyIf !== undefined;
   const ctes = rows.map((row, i) => {
     const metadata = manager.connection.getMetadata(row.target);
@@ -54,20 +59,12 @@ export async function insertTogether(
     );
     const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
     const params = columns
-      .map((column) => {
-        values.push(driver.preparePersistentValue(column.getEntityValue(row.values), column));
-        return `$${values.length}`;
-      })
+      .map((column) => param(driver.preparePersistentValue(column.getEntityValue(row.values), column)))
       .join(', ');
     const table = driver.escape(metadata.tablePath);
     if (i === 0) {
       const onConflict = options.unlessFirstExists ? ' ON CONFLICT DO NOTHING' : '';
-      const source = options.onlyIf
-        ? `SELECT ${params} WHERE ${options.onlyIf((value) => {
-            values.push(value);
-            return `$${values.length}`;
-          })}`
-        : `VALUES (${params})`;
+      const source = options.onlyIf ? `SELECT ${params} WHERE ${options.onlyIf(param)}` : `VALUES (${params})`;
       return `r0 AS (INSERT INTO ${table} (${names}) ${source}${onConflict} RETURNING 1 AS inserted)`;
     }
     return dependent
