@@ -57,14 +57,23 @@ export default {
       ...common,
       displayName: 'unit',
       rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
+        '<rootDir>/test/groups/unit/*.group-spec.ts',
+      ],
     },
     {
       ...common,
       displayName: 'e2e',
       rootDir: '.',
       // e2e: the whole HTTP stack; medium: services and repositories on a real database, without HTTP.
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'],
+      // Groups: several of those in one file, which a full run runs instead of them (test/groups/README.md).
+      testMatch: [
+        '<rootDir>/test/**/*.e2e-spec.ts',
+        '<rootDir>/test/medium/**/*.medium-spec.ts',
+        '<rootDir>/test/groups/*.group-spec.ts',
+      ],
       // The e2e tests check every response against the app's OpenAPI document, which the @nestjs/swagger plugin
       // completes at `nest build`: the files it compiles come compiled with it (test/setup/swagger-plugin.mjs).
       transform: {

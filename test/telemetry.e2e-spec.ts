@@ -316,9 +316,14 @@ describe('OpenTelemetry tracing of the built app (OTEL_EXPORTER_OTLP_ENDPOINT)',
     await buildIfStale();
     otlp = await new OtlpReceiver().start();
     await hooks.start();
-    // On PostgreSQL a scratch database the apps share in turn; embedded, each app its own in memory.
+    // A database the apps share in turn: on PostgreSQL a scratch database; embedded, a data directory (the first app
+    // creates and migrates it, the next ones open it as a restart would).
     if (process.env[E2E_EMBEDDED] === 'true') {
-      database = { env: { PGLITE_DATA_DIR: 'memory://', DB_SEED_ON_START: 'false' }, drop: () => Promise.resolve() };
+      const dir = await mkdtemp(join(tmpdir(), 'wellclinic-telemetry-db-'));
+      database = {
+        env: { PGLITE_DATA_DIR: join(dir, 'data'), DB_SEED_ON_START: 'false' },
+        drop: () => rm(dir, { recursive: true, force: true }),
+      };
     } else {
       const scratch = await createScratchDatabase();
       database = { env: { DATABASE_URL: scratch.url }, drop: () => scratch.drop() };

@@ -172,8 +172,23 @@ const { anyJson } = fc.letrec((tie) => ({
   ),
 }));
 
+/**
+ * The arbitraries built so far, by schema object and depth: building one is costly (`fc.string` prepares its
+ * shrinking slices), and a query parameter's is asked for again for every request generated.
+ */
+const built = new WeakMap<Schema, Map<number, fc.Arbitrary<unknown>>>();
+
 /** Values shaped by a schema most of the time, anything at all otherwise. */
 function schemaValue(document: OpenAPIObject, input: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  if (!input) return anyJson;
+  const byDepth = built.get(input) ?? new Map<number, fc.Arbitrary<unknown>>();
+  built.set(input, byDepth);
+  let arbitrary = byDepth.get(depth);
+  if (!arbitrary) byDepth.set(depth, (arbitrary = buildSchemaValue(document, input, depth)));
+  return arbitrary;
+}
+
+function buildSchemaValue(document: OpenAPIObject, input: Schema, depth: number): fc.Arbitrary<unknown> {
   const schema = resolve(document, input);
   if (!schema || depth > 4) return anyJson;
   const variants = (schema.allOf ?? schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
@@ -193,8 +208,13 @@ function schemaValue(document: OpenAPIObject, input: Schema | undefined, depth =
   return fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: anyJson });
 }
 
+/** `fc.string` by maximum length: many schemas share one. */
+const strings = new Map<number, fc.Arbitrary<string>>();
+
 function stringFor(schema: Schema): fc.Arbitrary<string> {
-  const options: fc.Arbitrary<string>[] = [fc.string({ maxLength: Number(schema.maxLength ?? 60) + 2 })];
+  const maxLength = Number(schema.maxLength ?? 60) + 2;
+  if (!strings.has(maxLength)) strings.set(maxLength, fc.string({ maxLength }));
+  const options: fc.Arbitrary<string>[] = [strings.get(maxLength)!];
   if (typeof schema.example === 'string') options.push(fc.constant(schema.example));
   if (schema.format === 'uuid') options.push(fc.uuid());
   if (schema.format === 'email') options.push(fc.emailAddress());

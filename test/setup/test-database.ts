@@ -150,16 +150,39 @@ async function servePglite(template: Blob): Promise<Omit<ScratchDatabase, 'embed
  * up to date. The first migrated scratch database of the run (in either Jest worker) builds it; the others load it.
  */
 async function migratedTemplate(): Promise<Blob> {
+  migrated ??= buildMigratedTemplate().catch((error: unknown) => {
+    migrated = undefined;
+    throw error;
+  });
+  return migrated;
+}
+
+/** This test file's copies of the two templates: read once, as every scratch database of the file starts from one. */
+let migrated: Promise<Blob> | undefined;
+let empty: Promise<Blob> | undefined;
+
+function emptyTemplate(): Promise<Blob> {
+  empty ??= readFile(requiredEnv(E2E_PGLITE_TEMPLATE)).then((bytes) => new Blob([bytes]));
+  return empty;
+}
+
+async function buildMigratedTemplate(): Promise<Blob> {
   const path = requiredEnv(E2E_PGLITE_MIGRATED_TEMPLATE);
   const kept = await readFile(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
   if (kept) return new Blob([kept]);
-  const building = await servePglite(new Blob([await readFile(requiredEnv(E2E_PGLITE_TEMPLATE))]));
+  const building = await servePglite(await emptyTemplate());
   let dump: Blob;
   try {
     await migrate(building.url);
+    // The app's database is the only one a test uses: without the two template databases (CREATE DATABASE's
+    // sources) a copy has 40 % fewer bytes and 60 % fewer files to unpack, about 0.1 s of CPU per scratch database.
+    await building.db.exec(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`);
+    // One statement each: DROP DATABASE runs outside any transaction.
+    await building.db.exec('DROP DATABASE template0');
+    await building.db.exec('DROP DATABASE template1');
     // Everything on disk, so a copy starts without recovering from the write-ahead log.
     await building.db.exec('CHECKPOINT');
     dump = await building.db.dumpDataDir('none');
@@ -203,9 +226,7 @@ export async function scratchDatabaseIdle(url: string, boundMs = 2000): Promise<
 export async function createScratchDatabase(options: { migrated?: boolean } = {}): Promise<ScratchDatabase> {
   const runUrl = runDatabaseUrl();
   if (process.env[E2E_EMBEDDED] === 'true') {
-    const template = options.migrated
-      ? await migratedTemplate()
-      : new Blob([await readFile(requiredEnv(E2E_PGLITE_TEMPLATE))]);
+    const template = options.migrated ? await migratedTemplate() : await emptyTemplate();
     const { url, idle, drop } = await servePglite(template);
     const scratch: ScratchDatabase = {
       url,

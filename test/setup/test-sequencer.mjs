@@ -5,8 +5,10 @@
 // falls back to file size, which says little here: first-admin (8 kB) boots seven apps and takes tens of seconds,
 // articles (50 kB) takes a few. So a file Jest has no duration for gets the one recorded below, from a full embedded
 // `npm test` (two workers); a file in neither gets an estimate from its size, as Jest's own fallback has it.
+//
+// It also leaves out the files that a selected group file runs (test/groups/README.md).
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import Sequencer from '@jest/test-sequencer';
 
 /** Seconds per file, rounded; the slowest files of a full embedded run. Refresh when the slow files change. */
@@ -15,11 +17,32 @@ const RECORDED = JSON.parse(readFileSync(new URL('./test-durations.json', import
 /** For a file never recorded: a second per 10 kB, which places it among the quick files it most likely is. */
 const SECONDS_PER_BYTE = 1 / 10_000;
 
+/** A group file (test/groups/README.md): one Jest test file that imports several suites. */
+export const GROUP_FILE = /\.group-spec\.ts$/;
+
+/** The test files a group file imports (`import '../x.e2e-spec.js';`), as absolute paths of their sources. */
+export function membersOf(groupPath, source = readFileSync(groupPath, 'utf8')) {
+  return [...source.matchAll(/^import '(\.{1,2}\/[^']+)\.js';$/gm)].map(([, path]) =>
+    resolve(dirname(groupPath), `${path}.ts`),
+  );
+}
+
 // A CommonJS module: its class is the default export's `default`.
 const JestSequencer = Sequencer.default ?? Sequencer;
 
 export default class LongestFirstSequencer extends JestSequencer {
-  sort(tests) {
+  /** The files the group file at `path` imports. */
+  membersOf(path) {
+    return membersOf(path);
+  }
+
+  sort(all) {
+    // A file a selected group imports runs in that group, not a second time on its own; a file whose group is not
+    // selected (a run of a few files by path) runs on its own.
+    const grouped = new Set(
+      all.filter((test) => GROUP_FILE.test(test.path)).flatMap((test) => this.membersOf(test.path)),
+    );
+    const tests = all.filter((test) => !grouped.has(test.path));
     const estimate = new Map(
       tests.map((test) => {
         const cached = this.time(test);

@@ -1,6 +1,7 @@
 import type { Test } from '@jest/test-result';
-import { readFileSync } from 'node:fs';
-import LongestFirstSequencer from './test-sequencer.mjs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import LongestFirstSequencer, { GROUP_FILE, membersOf } from './test-sequencer.mjs';
 
 const ROOT = '/repo';
 const RECORDED = JSON.parse(readFileSync(new URL('./test-durations.json', import.meta.url), 'utf8')) as Record<
@@ -21,7 +22,10 @@ function file(path: string, size: number): Test {
 }
 
 describe('the test sequencer', () => {
-  const sequencer = new LongestFirstSequencer({ contexts: [], globalConfig: {} });
+  // Its files are not on disk (a root of their own): the groups among them import nothing here.
+  const sequencer = new (class extends LongestFirstSequencer {
+    override membersOf = () => [];
+  })({ contexts: [], globalConfig: {} });
   const order = (tests: Test[]) => sequencer.sort(tests).map((t) => t.path.slice(ROOT.length + 1));
 
   it('runs the files with a recorded duration first, longest first, whatever their size', () => {
@@ -37,5 +41,59 @@ describe('the test sequencer', () => {
     expect(
       order([file('src/new-small.spec.ts', 1_000), file('test/new-big.e2e-spec.ts', 60_000), file(LONGEST[0], 8_000)]),
     ).toEqual([LONGEST[0], 'test/new-big.e2e-spec.ts', 'src/new-small.spec.ts']);
+  });
+
+  it('leaves out the files a selected group runs, and runs them on their own when their group is not selected', () => {
+    const group = `${ROOT}/test/groups/g.group-spec.ts`;
+    const source = "// a group\nimport '../a.e2e-spec.js';\nimport '../medium/b.medium-spec.js';\n";
+    const members = membersOf(group, source);
+    expect(members).toEqual([`${ROOT}/test/a.e2e-spec.ts`, `${ROOT}/test/medium/b.medium-spec.ts`]);
+    // The group's source as the sequencer reads it.
+    const withGroup = new (class extends LongestFirstSequencer {
+      override membersOf = () => members;
+    })({ contexts: [], globalConfig: {} });
+    const tests = [
+      file('test/a.e2e-spec.ts', 1),
+      file('test/medium/b.medium-spec.ts', 1),
+      file('test/c.e2e-spec.ts', 1),
+    ];
+    const run = (list: Test[]) =>
+      withGroup
+        .sort(list)
+        .map((t) => t.path.slice(ROOT.length + 1))
+        .sort();
+    expect(run([...tests, file('test/groups/g.group-spec.ts', 1)])).toEqual([
+      'test/c.e2e-spec.ts',
+      'test/groups/g.group-spec.ts',
+    ]);
+    expect(run(tests)).toEqual(['test/a.e2e-spec.ts', 'test/c.e2e-spec.ts', 'test/medium/b.medium-spec.ts']);
+  });
+});
+
+describe('the test groups', () => {
+  const dirs = ['../groups/', '../groups/unit/'].map((path) => new URL(path, import.meta.url).pathname);
+  const groups = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((name) => GROUP_FILE.test(name))
+      .map((name) => join(dir, name)),
+  );
+
+  it('import existing test files, each in one group only', () => {
+    expect(groups.length).toBeGreaterThan(0);
+    const members = groups.flatMap((group) => membersOf(group));
+    expect(members.filter((path) => !existsSync(path))).toEqual([]);
+    // e2e and medium suites in the groups of the e2e project, unit tests in those of the unit project.
+    const unit = (group: string) => group.includes('/groups/unit/');
+    const suffix = (group: string) => (unit(group) ? /[^-]\.spec\.ts$/ : /\.(e2e|medium)-spec\.ts$/);
+    expect(groups.flatMap((group) => membersOf(group).filter((path) => !suffix(group).test(path)))).toEqual([]);
+    expect(members.filter((path, i) => members.indexOf(path) !== i)).toEqual([]);
+  });
+
+  it('import nothing else: every line is a comment or a test file', () => {
+    for (const group of groups) {
+      const lines = readFileSync(group, 'utf8').trim().split('\n');
+      expect(lines.filter((line) => !line.startsWith('//') && !/^import '[^']+\.js';$/.test(line))).toEqual([]);
+      expect(membersOf(group)).toHaveLength(lines.filter((line) => line.startsWith('import')).length);
+    }
   });
 });
