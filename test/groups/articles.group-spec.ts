@@ -4,3 +4,6 @@ import '../article-covers.e2e-spec.js';
 import '../article-preview.e2e-spec.js';
 import '../articles-author-photos.e2e-spec.js';
 import '../pagination-cache.e2e-spec.js';
+import '../articles-practitioners.e2e-spec.js';
+import '../articles-demo-seed.e2e-spec.js';
+import '../content-events.e2e-spec.js';

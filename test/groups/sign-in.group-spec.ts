@@ -1,5 +1,0 @@
-// Several suites in one Jest test file, which share its module registry (test/groups/README.md).
-import '../auth.e2e-spec.js';
-import '../sessions.e2e-spec.js';
-import '../mfa.e2e-spec.js';
-import '../password-reset.e2e-spec.js';
