@@ -255,6 +255,25 @@ function weekdayOf(date: string): Weekday {
  * shifted forward by Luxon.
  */
 function localInstant(date: string, minutes: number, zone: string, earliest: boolean): number {
+  const key = `${zone} ${date} ${minutes} ${earliest ? 'earliest' : 'latest'}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeLocalInstant(date, minutes, zone, earliest);
+  if (instants.size >= INSTANTS_KEPT) instants.clear();
+  instants.set(key, instant);
+  return instant;
+}
+
+/**
+ * localInstant's answers so far. It is pure (the time zone data is the process's), and costly: Luxon asks `Intl`
+ * for the zone's offset at several instants. Every status, calendar and "next opening" resolves the same few local
+ * times of the days around its instant, again and again.
+ */
+const instants = new Map<string, number>();
+/** Cleared when full: a few hundred kilobytes at most. */
+const INSTANTS_KEPT = 10_000;
+
+function computeLocalInstant(date: string, minutes: number, zone: string, earliest: boolean): number {
   const days = Math.floor(minutes / MINUTES_PER_DAY);
   const minute = minutes % MINUTES_PER_DAY;
   const local = DateTime.fromObject(
