@@ -7,3 +7,4 @@ import '../medium/versioned-writes.medium-spec.js';
 import '../medium/insert-together.medium-spec.js';
 import '../medium/articles.medium-spec.js';
 import '../medium/hours.medium-spec.js';
+import '../medium/accounts.medium-spec.js';

@@ -89,6 +89,12 @@ describe('the test groups', () => {
     expect(members.filter((path, i) => members.indexOf(path) !== i)).toEqual([]);
   });
 
+  it('import no suite with set-up hooks outside a describe, which would run around the whole group', () => {
+    const members = groups.flatMap((group) => membersOf(group));
+    const outside = /^(beforeAll|beforeEach|afterEach)\(|^const \w+ = useTestApp\(/m;
+    expect(members.filter((path) => outside.test(readFileSync(path, 'utf8')))).toEqual([]);
+  });
+
   it('import nothing else: every line is a comment or a test file', () => {
     for (const group of groups) {
       const lines = readFileSync(group, 'utf8').trim().split('\n');

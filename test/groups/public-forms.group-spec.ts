@@ -2,3 +2,6 @@
 import '../contact-requests.e2e-spec.js';
 import '../contact-requests-input.e2e-spec.js';
 import '../contact-requests-directory.e2e-spec.js';
+import '../testimonials.e2e-spec.js';
+import '../testimonials-input.e2e-spec.js';
+import '../testimonials-sync.e2e-spec.js';

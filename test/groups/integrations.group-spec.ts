@@ -7,3 +7,5 @@ import '../typed-client.e2e-spec.js';
 import '../hostile-input.e2e-spec.js';
 import '../metrics.e2e-spec.js';
 import '../tracing.e2e-spec.js';
+import '../notifications.e2e-spec.js';
+import '../webhook-endpoints.e2e-spec.js';
