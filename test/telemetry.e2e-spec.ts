@@ -330,8 +330,10 @@ describe('OpenTelemetry tracing of the built app (OTEL_EXPORTER_OTLP_ENDPOINT)',
     }
   }, 360_000);
 
-  afterEach(() => {
+  afterEach(async () => {
+    // Gone before the next test's app opens the same data directory.
     app?.kill();
+    await app?.exited;
     app = undefined;
     otlp.requests.length = 0;
     hooks.reset();

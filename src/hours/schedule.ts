@@ -270,7 +270,7 @@ function localInstant(date: string, minutes: number, zone: string, earliest: boo
  * times of the days around its instant, again and again.
  */
 const instants = new Map<string, number>();
-/** Cleared when full: a few hundred kilobytes at most. */
+/** Cleared when full: about a megabyte at most. */
 const INSTANTS_KEPT = 10_000;
 
 function computeLocalInstant(date: string, minutes: number, zone: string, earliest: boolean): number {

@@ -7,10 +7,11 @@
 // (the browser test without Chromium, the suites that need PostgreSQL) keeps the duration recorded before.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const [report] = process.argv.slice(2);
 if (!report) throw new Error('usage: node test/setup/record-durations.mjs <jest --json report>');
-const root = new URL('../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const file = new URL('./test-durations.json', import.meta.url);
 const before = JSON.parse(readFileSync(file, 'utf8'));
 const { testResults } = JSON.parse(readFileSync(report, 'utf8'));

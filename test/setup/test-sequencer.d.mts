@@ -6,6 +6,8 @@ export function membersOf(groupPath: string, source?: string): string[];
 
 export default class LongestFirstSequencer {
   constructor(options: { contexts: unknown[]; globalConfig: unknown });
+  selected(tests: Test[]): Test[];
+  shard(tests: Test[], options: { shardIndex: number; shardCount: number }): Test[];
   membersOf(path: string): string[];
   sort(tests: Test[]): Test[];
 }

@@ -31,18 +31,47 @@ export function membersOf(groupPath, source = readFileSync(groupPath, 'utf8')) {
 const JestSequencer = Sequencer.default ?? Sequencer;
 
 export default class LongestFirstSequencer extends JestSequencer {
+  constructor(options) {
+    super(options);
+    /** Path patterns the run was narrowed by (`--testPathPatterns`, or paths as arguments). */
+    this.patterns = options.globalConfig?.testPathPatterns?.patterns ?? [];
+    this.onlyFailures = options.globalConfig?.onlyFailures === true;
+  }
+
   /** The files the group file at `path` imports. */
   membersOf(path) {
     return membersOf(path);
   }
 
+  /**
+   * The files to run. A file a selected group imports runs in that group, not a second time on its own. A run
+   * narrowed by path patterns runs the files they name on their own, and a group only when a pattern names
+   * `groups/`: `--testPathPatterns accounts` means the accounts files, not every suite of the accounts group.
+   */
+  selected(all) {
+    const narrowed = this.patterns.length > 0 && !this.patterns.some((pattern) => pattern.includes('groups'));
+    const groups = narrowed ? [] : all.filter((test) => GROUP_FILE.test(test.path));
+    const grouped = new Set(groups.flatMap((test) => this.membersOf(test.path)));
+    // A group imports its files whatever --testPathIgnorePatterns says: ignoring one of them would not.
+    for (const test of groups) {
+      const ignored = (test.context.config.testPathIgnorePatterns ?? []).map((pattern) => new RegExp(pattern));
+      const kept = this.membersOf(test.path).filter((path) => ignored.some((pattern) => pattern.test(path)));
+      if (kept.length > 0) {
+        throw new Error(`${test.path} runs ${kept.join(', ')}, which the run ignores: take them out of the group`);
+      }
+    }
+    // With --onlyFailures Jest keeps the files that failed last time: one that failed on its own stays in.
+    const inGroup = (test) => grouped.has(test.path) && !(this.onlyFailures && this.hasFailed(test));
+    return all.filter((test) => !inGroup(test) && !(narrowed && GROUP_FILE.test(test.path)));
+  }
+
+  /** Jest shards before it sorts: a group and its files in two shards would run them twice. */
+  shard(tests, options) {
+    return super.shard(this.selected(tests), options);
+  }
+
   sort(all) {
-    // A file a selected group imports runs in that group, not a second time on its own; a file whose group is not
-    // selected (a run of a few files by path) runs on its own.
-    const grouped = new Set(
-      all.filter((test) => GROUP_FILE.test(test.path)).flatMap((test) => this.membersOf(test.path)),
-    );
-    const tests = all.filter((test) => !grouped.has(test.path));
+    const tests = this.selected(all);
     const estimate = new Map(
       tests.map((test) => {
         const cached = this.time(test);

@@ -68,6 +68,27 @@ describe('the test sequencer', () => {
     ]);
     expect(run(tests)).toEqual(['test/a.e2e-spec.ts', 'test/c.e2e-spec.ts', 'test/medium/b.medium-spec.ts']);
   });
+
+  it('runs the files a path pattern names on their own, not their group, unless it names the groups', () => {
+    const group = `${ROOT}/test/groups/accounts.group-spec.ts`;
+    const sequencerFor = (patterns: string[]) =>
+      new (class extends LongestFirstSequencer {
+        override membersOf = () => membersOf(group, "import '../medium/accounts.medium-spec.js';\n");
+      })({ contexts: [], globalConfig: { testPathPatterns: { patterns } } });
+    // What `--testPathPatterns accounts` selects: the group (its name matches) and the file.
+    const selected = [file('test/groups/accounts.group-spec.ts', 1), file('test/medium/accounts.medium-spec.ts', 1)];
+    const paths = (tests: Test[]) => tests.map((t) => t.path.slice(ROOT.length + 1));
+    expect(paths(sequencerFor(['accounts']).sort([...selected]))).toEqual(['test/medium/accounts.medium-spec.ts']);
+    expect(paths(sequencerFor(['groups/accounts']).sort([...selected]))).toEqual([
+      'test/groups/accounts.group-spec.ts',
+    ]);
+    expect(paths(sequencerFor([]).sort([...selected]))).toEqual(['test/groups/accounts.group-spec.ts']);
+    // Sharded, a group and its file never land in two shards.
+    const shards = [1, 2].map((shardIndex) =>
+      paths(sequencerFor([]).shard([...selected], { shardIndex, shardCount: 2 })),
+    );
+    expect(shards.flat()).toEqual(['test/groups/accounts.group-spec.ts']);
+  });
 });
 
 describe('the test groups', () => {
