@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { remembered } from '../common/memo/remembered.js';
 import type { HoursStatus } from '../hours/index.js';
 import type { ContactChannel } from './contact-request.entity.js';
 
@@ -26,25 +27,18 @@ const VERB: Record<ContactChannel, string> = {
   email: 'email you back',
 };
 
-/** Texts made lately: every submission asks, and formatting in a time zone costs more than the rest of its work. */
-const recentTexts = new Map<string, string>();
-const RECENT_TEXTS = 256;
-
 /**
  * "We'll text you back by Monday 10:00 AM EST." in the schedule's time zone: "today" and "tomorrow" when they
  * apply, the weekday within a week, the date beyond it. The text depends on the minutes of `by` and `now` only
- * (zone offsets are whole minutes), so it is remembered per pair of minutes.
+ * (zone offsets are whole minutes), so it is remembered per pair of minutes, up to 256 pairs at a time: every
+ * submission asks, and formatting in a time zone costs more than the rest of its work.
  */
-export function expectedReplyText(channel: ContactChannel, by: Date, now: Date, timeZone: string): string {
-  const key = `${channel} ${timeZone} ${Math.floor(by.getTime() / MINUTE_MS)} ${Math.floor(now.getTime() / MINUTE_MS)}`;
-  let text = recentTexts.get(key);
-  if (text === undefined) {
-    if (recentTexts.size >= RECENT_TEXTS) recentTexts.clear();
-    text = formatReplyText(channel, by, now, timeZone);
-    recentTexts.set(key, text);
-  }
-  return text;
-}
+export const expectedReplyText = remembered(
+  256,
+  (channel: ContactChannel, by: Date, now: Date, timeZone: string) =>
+    `${channel} ${timeZone} ${Math.floor(by.getTime() / MINUTE_MS)} ${Math.floor(now.getTime() / MINUTE_MS)}`,
+  formatReplyText,
+);
 
 /** expectedReplyText, always computed. */
 export function formatReplyText(channel: ContactChannel, by: Date, now: Date, timeZone: string): string {

@@ -15,6 +15,7 @@
  *   one closes, so resolved periods never overlap.
  */
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { remembered } from '../common/memo/remembered.js';
 import { TIME_OF_DAY_PATTERN } from '../common/validation/decorators.js';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -253,25 +254,17 @@ function weekdayOf(date: string): Weekday {
  * The instant of a local wall-clock time: `minutes` after the start of `date` (1440 and more reach into the next
  * days). At an ambiguous time `earliest` picks the first occurrence, otherwise the last; a nonexistent time is
  * shifted forward by Luxon.
+ *
+ * Remembered: it is pure (the time zone data is the process's) and costly (Luxon asks `Intl` for the zone's offset
+ * at several instants), and every status, calendar and "next opening" resolves the same few local times of the days
+ * around its instant, again and again. 10,000 kept: about a megabyte at most.
  */
-function localInstant(date: string, minutes: number, zone: string, earliest: boolean): number {
-  const key = `${zone} ${date} ${minutes} ${earliest ? 'earliest' : 'latest'}`;
-  const known = instants.get(key);
-  if (known !== undefined) return known;
-  const instant = computeLocalInstant(date, minutes, zone, earliest);
-  if (instants.size >= INSTANTS_KEPT) instants.clear();
-  instants.set(key, instant);
-  return instant;
-}
-
-/**
- * localInstant's answers so far. It is pure (the time zone data is the process's), and costly: Luxon asks `Intl`
- * for the zone's offset at several instants. Every status, calendar and "next opening" resolves the same few local
- * times of the days around its instant, again and again.
- */
-const instants = new Map<string, number>();
-/** Cleared when full: about a megabyte at most. */
-const INSTANTS_KEPT = 10_000;
+const localInstant = remembered(
+  10_000,
+  (date: string, minutes: number, zone: string, earliest: boolean) =>
+    `${zone} ${date} ${minutes} ${earliest ? 'earliest' : 'latest'}`,
+  computeLocalInstant,
+);
 
 function computeLocalInstant(date: string, minutes: number, zone: string, earliest: boolean): number {
   const days = Math.floor(minutes / MINUTES_PER_DAY);

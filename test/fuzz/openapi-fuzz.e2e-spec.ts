@@ -181,8 +181,8 @@ const built = new WeakMap<Schema, Map<number, fc.Arbitrary<unknown>>>();
 /** Values shaped by a schema most of the time, anything at all otherwise. */
 function schemaValue(document: OpenAPIObject, input: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
   if (!input) return anyJson;
-  const byDepth = built.get(input) ?? new Map<number, fc.Arbitrary<unknown>>();
-  built.set(input, byDepth);
+  let byDepth = built.get(input);
+  if (!byDepth) built.set(input, (byDepth = new Map()));
   let arbitrary = byDepth.get(depth);
   if (!arbitrary) byDepth.set(depth, (arbitrary = buildSchemaValue(document, input, depth)));
   return arbitrary;

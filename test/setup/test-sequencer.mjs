@@ -51,14 +51,16 @@ export default class LongestFirstSequencer extends JestSequencer {
   selected(all) {
     const narrowed = this.patterns.length > 0 && !this.patterns.some((pattern) => pattern.includes('groups'));
     const groups = narrowed ? [] : all.filter((test) => GROUP_FILE.test(test.path));
-    const grouped = new Set(groups.flatMap((test) => this.membersOf(test.path)));
-    // A group imports its files whatever --testPathIgnorePatterns says: ignoring one of them would not.
+    const grouped = new Set();
     for (const test of groups) {
+      const members = this.membersOf(test.path);
+      // A group imports its files whatever --testPathIgnorePatterns says: ignoring one of them would not.
       const ignored = (test.context.config.testPathIgnorePatterns ?? []).map((pattern) => new RegExp(pattern));
-      const kept = this.membersOf(test.path).filter((path) => ignored.some((pattern) => pattern.test(path)));
+      const kept = members.filter((path) => ignored.some((pattern) => pattern.test(path)));
       if (kept.length > 0) {
         throw new Error(`${test.path} runs ${kept.join(', ')}, which the run ignores: take them out of the group`);
       }
+      for (const path of members) grouped.add(path);
     }
     // With --onlyFailures Jest keeps the files that failed last time: one that failed on its own stays in.
     const inGroup = (test) => grouped.has(test.path) && !(this.onlyFailures && this.hasFailed(test));

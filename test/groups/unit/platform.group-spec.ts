@@ -19,6 +19,7 @@ import '../../../src/common/http/response-headers.spec.js';
 import '../../../src/common/http/script-safe-json.spec.js';
 import '../../../src/common/http/security-headers.spec.js';
 import '../../../src/common/idempotency/idempotency.service.spec.js';
+import '../../../src/common/memo/remembered.spec.js';
 import '../../../src/common/metrics/metrics.spec.js';
 import '../../../src/common/openapi/serialize.spec.js';
 import '../../../src/common/outbox/backoff.spec.js';
