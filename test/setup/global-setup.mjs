@@ -12,7 +12,8 @@ const PGLITE_SERVER = new URL('./pglite-server.mjs', import.meta.url);
 
 /**
  * Starts test/setup/pglite-server.mjs on a socket in a fresh 0700 directory of `state.root` (recorded in
- * `state.servers` at once, so a failed setup stops it too); resolves once it serves.
+ * `state.servers` at once, so a failed setup stops it too); resolves once it serves, to the database's URL and the
+ * path of the control socket its worker asks for scratch databases on.
  */
 async function startPgliteServer(state, template) {
   const socketDir = await mkdtemp(join(state.root, 'db-'));
@@ -27,7 +28,10 @@ async function startPgliteServer(state, template) {
   // Nothing holds Jest's process open; the server stops by itself when that process ends (its IPC channel closes).
   child.channel?.unref();
   child.unref();
-  return `postgres://postgres@localhost:5432/wellclinic_test?host=${encodeURIComponent(socketDir)}`;
+  return {
+    url: `postgres://postgres@localhost:5432/wellclinic_test?host=${encodeURIComponent(socketDir)}`,
+    control: join(socketDir, 'control.sock'),
+  };
 }
 
 /** Stops the embedded databases' servers and removes their sockets and the template. */
@@ -87,9 +91,10 @@ export default async function globalSetup(globalConfig) {
     const others = Array.from({ length: Math.max(1, globalConfig.maxWorkers) - 1 }, () =>
       startPgliteServer(state, template),
     );
-    const urls = [first, ...(await Promise.all(others))];
-    urls.forEach((url, i) => {
+    const servers = [first, ...(await Promise.all(others))];
+    servers.forEach(({ url, control }, i) => {
       process.env[`WELLCLINIC_E2E_DATABASE_URL_${i + 1}`] = url;
+      process.env[`WELLCLINIC_E2E_PGLITE_CONTROL_${i + 1}`] = control;
     });
     process.env.WELLCLINIC_E2E_PGLITE_TEMPLATE = template;
     // Written by the first test that asks for a migrated scratch database (test-database.ts).

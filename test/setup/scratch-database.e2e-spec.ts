@@ -67,6 +67,24 @@ describe('scratch databases', () => {
     expect(logs.text).not.toContain('Applied migrations');
   });
 
+  it('answer idle once their client is gone, or after the bound while one stays connected', async () => {
+    const db = await scratch({ migrated: true });
+    const ds = await testDataSource(db.url).initialize();
+    const held = Date.now();
+    await db.idle(300);
+    if (db.embedded) expect(Date.now() - held).toBeGreaterThanOrEqual(250);
+    await ds.destroy();
+    await db.idle();
+    // One connection at a time on the embedded database: this one is let in because the last one is gone.
+    await withConnection(db.url, (next) => next.query('SELECT 1'));
+  });
+
+  it('are gone once dropped: no connection reaches one', async () => {
+    const db = await createScratchDatabase({ migrated: true });
+    await db.drop();
+    await expect(withConnection(db.url, (ds) => ds.query('SELECT 1'))).rejects.toThrow();
+  });
+
   it("let an app booted right after another one's close connect at once, without TypeORM's retry", async () => {
     const db = await scratch({ migrated: true });
     for (let boot = 0; boot < 2; boot++) {

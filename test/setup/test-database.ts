@@ -1,16 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { Server, Socket } from 'node:net';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { FEATURE_REGISTRY } from '../../src/app.module.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
-import {
-  EMBEDDED_START_PARAMS,
-  embeddedDatabaseUrl,
-  serveOnPrivateSocket,
-} from '../../src/database/embedded-database.js';
+import { EMBEDDED_START_PARAMS, embeddedDatabaseUrl } from '../../src/database/embedded-database.js';
 import { runPendingMigrations } from '../../src/database/migration-runner.js';
 
 /**
@@ -27,6 +22,11 @@ const E2E_PGLITE_TEMPLATE = 'WELLCLINIC_E2E_PGLITE_TEMPLATE';
  * migrated scratch database of the run has built it.
  */
 const E2E_PGLITE_MIGRATED_TEMPLATE = 'WELLCLINIC_E2E_PGLITE_MIGRATED_TEMPLATE';
+/**
+ * With the embedded database: the control socket of the server of this worker's database, which makes its scratch
+ * databases (test/setup/pglite-server.mjs): `${E2E_PGLITE_CONTROL}_${JEST_WORKER_ID}`.
+ */
+const E2E_PGLITE_CONTROL = 'WELLCLINIC_E2E_PGLITE_CONTROL';
 
 /**
  * The run's database for this test file, as the global setup made it: on PostgreSQL one for the whole run; embedded,
@@ -94,9 +94,9 @@ export interface ScratchDatabase {
   /**
    * Resolves once no client is connected. An embedded database serves one connection and sees a client's close a
    * moment after the client does: an app booted at once on the same database would be refused its connection, and
-   * TypeORM retries only a second later.
+   * TypeORM retries only a second later. With `boundMs`, resolves after that long whatever happens.
    */
-  idle(): Promise<void>;
+  idle(boundMs?: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -111,36 +111,48 @@ async function migrate(url: string): Promise<void> {
 }
 
 /**
- * A new in-memory PGlite from the data directory in `template`, served on a Unix socket in a 0700 directory as
+ * Asks this worker's embedded database server (test/setup/pglite-server.mjs) on its control socket; resolves to the
+ * answer's JSON body, if any.
+ */
+function control(method: string, path: string, body?: unknown): Promise<unknown> {
+  const socketPath = requiredEnv(`${E2E_PGLITE_CONTROL}_${process.env.JEST_WORKER_ID ?? '1'}`);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, method, path, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 200) resolve(JSON.parse(text));
+        else if (res.statusCode === 204) resolve(undefined);
+        else reject(new Error(`embedded test database server: ${method} ${path} → ${res.statusCode} ${text}`));
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * A new in-memory PGlite from the data directory in the tar file at `template`, made and served by this worker's
+ * embedded database server (a process of its own) on a Unix socket in a 0700 directory, as
  * EmbeddedDatabase.start('memory://') serves one (one connection), instead of running initdb: the same cluster, in a
  * fraction of the time.
  */
-async function servePglite(template: Blob): Promise<Omit<ScratchDatabase, 'embedded'> & { db: PGlite }> {
-  const db = await PGlite.create({ loadDataDir: template, startParams: [...EMBEDDED_START_PARAMS] });
-  const { server, socketDir } = await serveOnPrivateSocket(db, 'wellclinic-test-scratch-');
-  const clients = new Set<Socket>();
-  let waiting: (() => void)[] = [];
-  (server as unknown as { server: Server }).server.on('connection', (socket: Socket) => {
-    clients.add(socket);
-    socket.once('close', () => {
-      clients.delete(socket);
-      if (clients.size > 0) return;
-      for (const resolve of waiting) resolve();
-      waiting = [];
-    });
-  });
+async function servePglite(
+  template: string,
+): Promise<Omit<ScratchDatabase, 'embedded'> & { dump(path: string): Promise<void> }> {
+  const { id, socketDir } = (await control('POST', '/scratch', {
+    template,
+    startParams: EMBEDDED_START_PARAMS,
+  })) as { id: string; socketDir: string };
   return {
-    db,
     url: embeddedDatabaseUrl(socketDir, 'wellclinic_scratch_test'),
-    idle: () => (clients.size === 0 ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
-    drop: async () => {
-      try {
-        await server.stop();
-        await db.close();
-      } finally {
-        await rm(socketDir, { recursive: true, force: true });
-      }
-    },
+    idle: (boundMs) =>
+      control('GET', `/scratch/${id}/idle${boundMs === undefined ? '' : `?within=${boundMs}`}`).then(() => undefined),
+    drop: () => control('DELETE', `/scratch/${id}`).then(() => undefined),
+    dump: (path) => control('POST', `/scratch/${id}/dump`, { path }).then(() => undefined),
   };
 }
 
@@ -149,7 +161,7 @@ async function servePglite(template: Blob): Promise<Omit<ScratchDatabase, 'embed
  * `typeorm_migrations` rows the first app to boot on a new database leaves, so an app booting on a copy finds it
  * up to date. The first migrated scratch database of the run (in either Jest worker) builds it; the others load it.
  */
-async function migratedTemplate(): Promise<Blob> {
+async function migratedTemplate(): Promise<string> {
   migrated ??= buildMigratedTemplate().catch((error: unknown) => {
     migrated = undefined;
     throw error;
@@ -157,44 +169,35 @@ async function migratedTemplate(): Promise<Blob> {
   return migrated;
 }
 
-/** This test file's copies of the two templates: read once, as every scratch database of the file starts from one. */
-let migrated: Promise<Blob> | undefined;
-let empty: Promise<Blob> | undefined;
+let migrated: Promise<string> | undefined;
 
-function emptyTemplate(): Promise<Blob> {
-  empty ??= readFile(requiredEnv(E2E_PGLITE_TEMPLATE)).then((bytes) => new Blob([bytes]));
-  return empty;
-}
-
-async function buildMigratedTemplate(): Promise<Blob> {
+async function buildMigratedTemplate(): Promise<string> {
   const path = requiredEnv(E2E_PGLITE_MIGRATED_TEMPLATE);
-  const kept = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (kept) return new Blob([kept]);
-  const building = await servePglite(await emptyTemplate());
-  let dump: Blob;
+  if (existsSync(path)) return path;
+  const building = await servePglite(requiredEnv(E2E_PGLITE_TEMPLATE));
   try {
     await migrate(building.url);
+    // One connection at a time: the next one waits until the server has seen the last one close.
+    await building.idle();
     // The app's database is the only one a test uses: without the two template databases (CREATE DATABASE's
     // sources) a copy has 40 % fewer bytes and 60 % fewer files to unpack, about 0.1 s of CPU per scratch database.
-    await building.db.exec(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`);
-    // One statement each: DROP DATABASE runs outside any transaction.
-    await building.db.exec('DROP DATABASE template0');
-    await building.db.exec('DROP DATABASE template1');
-    // Everything on disk, so a copy starts without recovering from the write-ahead log.
-    await building.db.exec('CHECKPOINT');
-    dump = await building.db.dumpDataDir('none');
+    const client = new pg.Client({ connectionString: building.url });
+    await client.connect();
+    try {
+      await client.query(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`);
+      // One statement each: DROP DATABASE runs outside any transaction.
+      await client.query('DROP DATABASE template0');
+      await client.query('DROP DATABASE template1');
+    } finally {
+      await client.end();
+    }
+    await building.idle();
+    // If both workers build it at once, the two copies are the same and the last one written wins.
+    await building.dump(path);
   } finally {
     await building.drop();
   }
-  // Written beside its final name, then renamed: the other worker never reads half a file. If both build it at
-  // once, the two copies are the same and the last rename wins.
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, Buffer.from(await dump.arrayBuffer()));
-  await rename(tmp, path);
-  return dump;
+  return path;
 }
 
 /** This test file's embedded scratch databases that are still served, by URL. */
@@ -205,16 +208,7 @@ const liveScratches = new Map<string, ScratchDatabase>();
  * whatever happens: a client the test itself keeps open is its own business. At once for anything else.
  */
 export async function scratchDatabaseIdle(url: string, boundMs = 2000): Promise<void> {
-  const scratch = liveScratches.get(url);
-  if (!scratch) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    scratch.idle(),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, boundMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  await liveScratches.get(url)?.idle(boundMs);
 }
 
 /**
@@ -226,7 +220,7 @@ export async function scratchDatabaseIdle(url: string, boundMs = 2000): Promise<
 export async function createScratchDatabase(options: { migrated?: boolean } = {}): Promise<ScratchDatabase> {
   const runUrl = runDatabaseUrl();
   if (process.env[E2E_EMBEDDED] === 'true') {
-    const template = options.migrated ? await migratedTemplate() : await emptyTemplate();
+    const template = options.migrated ? await migratedTemplate() : requiredEnv(E2E_PGLITE_TEMPLATE);
     const { url, idle, drop } = await servePglite(template);
     const scratch: ScratchDatabase = {
       url,
