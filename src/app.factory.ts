@@ -21,6 +21,7 @@ import {
   type CompletedRequest,
   installHttpCaching,
   PER_REQUEST_BROTLI_QUALITY,
+  SYNC_COMPRESSION_MAX_BYTES,
   PER_REQUEST_GZIP_LEVEL,
   ResponseCache,
 } from './common/http/caching/index.js';
@@ -71,6 +72,7 @@ async function configureApp(app: NestFastifyApplication, config: AppConfig): Pro
   // Responses not kept in the response cache are compressed per request, cheaply (stored ones once, see bodyFor).
   await app.register(compress, {
     threshold: COMPRESSION_THRESHOLD_BYTES,
+    syncThreshold: SYNC_COMPRESSION_MAX_BYTES,
     encodings: ['br', 'gzip', 'deflate'],
     brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: PER_REQUEST_BROTLI_QUALITY } },
     zlibOptions: { level: PER_REQUEST_GZIP_LEVEL },

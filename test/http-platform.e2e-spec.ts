@@ -121,6 +121,27 @@ describe('HTTP platform', () => {
     expect(res.body).toEqual({ text: 'calm '.repeat(2000) });
   });
 
+  it('compresses a body up to 256 kB in one call, sent with its length; streams a larger one', async () => {
+    for (const coding of ['br', 'gzip']) {
+      const res = await app().http().get('/api/v1/fixtures/big').set('Accept-Encoding', coding);
+      expect([res.status, res.headers['content-encoding'], res.headers['transfer-encoding']]).toEqual([
+        200,
+        coding,
+        undefined,
+      ]);
+      expect(Number(res.headers['content-length'])).toBeGreaterThan(0);
+      expect(res.body).toEqual({ text: 'calm '.repeat(2000) });
+    }
+    const huge = await app().http().get('/api/v1/fixtures/huge').set('Accept-Encoding', 'gzip');
+    expect([huge.status, huge.headers['content-encoding'], huge.headers['transfer-encoding']]).toEqual([
+      200,
+      'gzip',
+      'chunked',
+    ]);
+    expect(huge.headers['content-length']).toBeUndefined();
+    expect(huge.body).toEqual({ text: 'calm '.repeat(60_000) });
+  });
+
   it('does not compress small responses', async () => {
     const res = await app().http().get('/health/live').set('Accept-Encoding', 'gzip');
     expect(res.headers['content-encoding']).toBeUndefined();

@@ -19,7 +19,12 @@ export function installHttpCaching(
 }
 
 export { type CompletedRequest } from './cache-hit-responder.js';
-export { COMPRESSION_THRESHOLD_BYTES, PER_REQUEST_BROTLI_QUALITY, PER_REQUEST_GZIP_LEVEL } from './content-coding.js';
+export {
+  COMPRESSION_THRESHOLD_BYTES,
+  PER_REQUEST_BROTLI_QUALITY,
+  PER_REQUEST_GZIP_LEVEL,
+  SYNC_COMPRESSION_MAX_BYTES,
+} from './content-coding.js';
 export { itemTag, pageItemTags, PublicCache, type PublicCacheOptions, serverCacheUntil } from './public-cache.js';
 export { CacheCoherence } from './cache-coherence.js';
 export { ResponseCache, type CachedResponse } from './response-cache.js';
