@@ -132,7 +132,8 @@ describe('maskEmail', () => {
         const at = email.lastIndexOf('@');
         const masked = maskEmail(email);
         expect(masked).toBe(`${email[0]}•••${email.slice(at)}`);
-        if (at > 1) expect(masked).not.toContain(email.slice(0, at));
+        // Before the domain, which may well contain the same letters ("jw@ajwa.aa").
+        if (at > 1) expect(masked.slice(0, masked.lastIndexOf('@'))).not.toContain(email.slice(1, at));
       }),
     );
   });
