@@ -87,6 +87,8 @@ export default {
       // Compiles those files (when the sources changed) and creates the run's database.
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+      // Drops the scratch databases an earlier file left behind (a test failed before dropping its own).
+      setupFilesAfterEnv: ['<rootDir>/test/setup/before-each-file.ts'],
     },
   ],
 };

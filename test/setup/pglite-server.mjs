@@ -16,7 +16,8 @@
 //   POST   /scratch           { template, startParams } → { id, socketDir }
 //   GET    /scratch/:id/idle  answers once no client is connected (or it is dropped), or after ?within= milliseconds
 //   POST   /scratch/:id/dump  { path } → the data directory written to <path> (a tar file), after a checkpoint
-//   DELETE /scratch/:id       stops serving it, closes it and removes its directory
+//   DELETE /scratch/:id       stops serving it, closes it and removes its directory (204 when already gone)
+//   DELETE /scratch           drops every one: a new test file starts with none of an earlier file's
 //
 //   node pglite-server.mjs <socket dir> <template>
 //
@@ -69,9 +70,23 @@ function templateBlob(path) {
 }
 
 async function createScratch({ template: path, startParams }) {
-  const scratchDb = await PGlite.create({ loadDataDir: await templateBlob(path), startParams });
   const dir = await mkdtemp(join(tmpdir(), 'wellclinic-test-scratch-'));
-  const socketServer = new PGLiteSocketServer({ db: scratchDb, path: join(dir, SOCKET), maxConnections: 1 });
+  let scratchDb;
+  let socketServer;
+  try {
+    scratchDb = await PGlite.create({ loadDataDir: await templateBlob(path), startParams });
+    socketServer = new PGLiteSocketServer({ db: scratchDb, path: join(dir, SOCKET), maxConnections: 1 });
+    // mkdtemp makes it 0700 already; said explicitly, whatever the umask.
+    await chmod(dir, 0o700);
+    await socketServer.start();
+  } catch (error) {
+    try {
+      await scratchDb?.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    throw error;
+  }
   const clients = new Set();
   let waiting = [];
   const id = String(nextId++);
@@ -96,14 +111,6 @@ async function createScratch({ template: path, startParams }) {
       }
     },
   };
-  try {
-    await chmod(dir, 0o700);
-    await socketServer.start();
-  } catch (error) {
-    await scratchDb.close();
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
   socketServer.server.on('connection', (socket) => {
     clients.add(socket);
     socket.once('close', () => {
@@ -138,8 +145,16 @@ async function route(req) {
   const [, resource, id, action] = url.pathname.split('/');
   if (resource !== 'scratch') return [404];
   if (!id && req.method === 'POST') return [200, await createScratch(await body(req))];
+  if (!id && req.method === 'DELETE') {
+    await Promise.allSettled([...scratches.values()].map((scratch) => scratch.drop()));
+    return [204];
+  }
   const scratch = scratches.get(id);
-  if (!scratch) return [404];
+  if (!scratch) {
+    // A dropped database has no client left, and dropping it again changes nothing.
+    if ((req.method === 'GET' && action === 'idle') || (req.method === 'DELETE' && !action)) return [204];
+    return [404];
+  }
   if (req.method === 'DELETE' && !action) return [204, await scratch.drop()];
   if (req.method === 'GET' && action === 'idle') {
     const within = url.searchParams.get('within');

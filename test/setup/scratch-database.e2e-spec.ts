@@ -1,6 +1,11 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { createScratchDatabase, type ScratchDatabase, testDataSource } from './test-database.js';
+import {
+  createScratchDatabase,
+  dropEarlierScratchDatabases,
+  type ScratchDatabase,
+  testDataSource,
+} from './test-database.js';
 import { createTestApp, logs } from '../utils/test-app.js';
 
 const MIGRATION_NAMES = MIGRATIONS.map((m) => new m().name ?? m.name);
@@ -83,6 +88,15 @@ describe('scratch databases', () => {
     const db = await createScratchDatabase({ migrated: true });
     await db.drop();
     await expect(withConnection(db.url, (ds) => ds.query('SELECT 1'))).rejects.toThrow();
+  });
+
+  it('left behind by an earlier file, are dropped when the next one starts (embedded: they outlive the file)', async () => {
+    const db = await createScratchDatabase({ migrated: true });
+    if (!db.embedded) return db.drop();
+    // What the next file's set-up does (test/setup/before-each-file.ts).
+    await dropEarlierScratchDatabases();
+    await expect(withConnection(db.url, (ds) => ds.query('SELECT 1'))).rejects.toThrow();
+    await db.drop();
   });
 
   it("let an app booted right after another one's close connect at once, without TypeORM's retry", async () => {

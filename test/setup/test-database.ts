@@ -195,13 +195,24 @@ async function buildMigratedTemplate(): Promise<string> {
     // If both workers build it at once, the two copies are the same and the last one written wins.
     await building.dump(path);
   } finally {
-    await building.drop();
+    // A failed drop must not hide why the build failed; the server drops what is left when the run ends.
+    await building.drop().catch(() => undefined);
   }
   return path;
 }
 
 /** This test file's embedded scratch databases that are still served, by URL. */
 const liveScratches = new Map<string, ScratchDatabase>();
+
+/**
+ * Drops the embedded scratch databases an earlier test file of this worker left behind (a test that failed before its
+ * drop): they live in the process serving the worker's database, for the rest of the run otherwise. A worker runs one
+ * file at a time, so every one still served when a file starts is such a leftover. Run before each file's tests
+ * (test/setup/before-each-file.ts).
+ */
+export async function dropEarlierScratchDatabases(): Promise<void> {
+  if (process.env[E2E_EMBEDDED] === 'true') await control('DELETE', '/scratch');
+}
 
 /**
  * Resolves once the embedded scratch database at `url` (if it is one) has no client left, or after `boundMs`

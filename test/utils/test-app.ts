@@ -158,6 +158,9 @@ export async function createTestApp(
     logger: testLogger,
     imports: options.imports,
     clock: options.clock,
+  }).catch(async (error: unknown) => {
+    await scratch?.drop();
+    throw error;
   });
   const { http, validator } = await validatingRequest(running.app, { fixtures: !!options.imports?.length }).catch(
     async (error: unknown) => {
