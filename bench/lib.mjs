@@ -171,10 +171,17 @@ let stopping = false;
  * BENCH_PROFILE_DIR set, every server writes a V8 CPU profile there when it stops (open it in Chrome's
  * DevTools or speedscope): the way to see where a server's time goes.
  */
+/**
+ * The process environment the API runs with in production (the Dockerfile, `npm start`, `npm run start:prod`): every
+ * server the benchmarks start gets it, baselines included.
+ */
+export const PRODUCTION_PROCESS_ENV = { MALLOC_TRIM_THRESHOLD_: '131072' };
+
 export async function startServer(file, label, options) {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(new URL(`./servers/${file}`, import.meta.url), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...PRODUCTION_PROCESS_ENV },
     execArgv: profileDir
       ? [
           ...process.execArgv,

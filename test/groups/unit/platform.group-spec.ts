@@ -62,5 +62,6 @@ import '../../../src/telemetry/otel-span-source.spec.js';
 import '../../../src/telemetry/span-redaction.spec.js';
 import '../../../src/telemetry/tracing-requested.spec.js';
 import '../../../test/setup/test-database.spec.js';
+import '../../../test/process-environment.spec.js';
 import '../../../test/setup/test-sequencer.spec.js';
 import '../../../test/utils/openapi-response-validator.spec.js';
