@@ -167,16 +167,16 @@ const children = new Set();
 let stopping = false;
 
 /**
- * Forks bench/servers/<file>, sends it its options and resolves with its base URL once it listens. With
- * BENCH_PROFILE_DIR set, every server writes a V8 CPU profile there when it stops (open it in Chrome's
- * DevTools or speedscope): the way to see where a server's time goes.
- */
-/**
  * The process environment the API runs with in production (the Dockerfile, `npm start`, `npm run start:prod`): every
  * server the benchmarks start gets it, baselines included.
  */
 export const PRODUCTION_PROCESS_ENV = { MALLOC_TRIM_THRESHOLD_: '131072' };
 
+/**
+ * Forks bench/servers/<file>, sends it its options and resolves with its base URL once it listens. With
+ * BENCH_PROFILE_DIR set, every server writes a V8 CPU profile there when it stops (open it in Chrome's
+ * DevTools or speedscope): the way to see where a server's time goes.
+ */
 export async function startServer(file, label, options) {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(new URL(`./servers/${file}`, import.meta.url), [], {

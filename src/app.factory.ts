@@ -21,9 +21,9 @@ import {
   type CompletedRequest,
   installHttpCaching,
   PER_REQUEST_BROTLI_QUALITY,
-  SYNC_COMPRESSION_MAX_BYTES,
   PER_REQUEST_GZIP_LEVEL,
   ResponseCache,
+  SYNC_COMPRESSION_MAX_BYTES,
 } from './common/http/caching/index.js';
 import { requestPath } from './common/http/request-path.js';
 import { API_SECURITY_HEADERS, securityHeadersFor } from './common/http/security-headers.js';

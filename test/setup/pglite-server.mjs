@@ -46,7 +46,7 @@ function stop() {
   stopping ??= (async () => {
     try {
       control?.close();
-      await Promise.allSettled([...scratches.values()].map((scratch) => scratch.drop()));
+      await dropAll();
       await server?.stop();
       await db?.close();
     } finally {
@@ -56,6 +56,10 @@ function stop() {
 }
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);
+
+function dropAll() {
+  return Promise.allSettled([...scratches.values()].map((scratch) => scratch.drop()));
+}
 
 /** Each template's bytes, read once: the migrated one is written during the run, so only a successful read is kept. */
 const templates = new Map();
@@ -89,6 +93,10 @@ async function createScratch({ template: path, startParams }) {
   }
   const clients = new Set();
   let waiting = [];
+  const release = () => {
+    for (const resolve of waiting) resolve();
+    waiting = [];
+  };
   const id = String(nextId++);
   const scratch = {
     db: scratchDb,
@@ -101,8 +109,7 @@ async function createScratch({ template: path, startParams }) {
     },
     drop: async () => {
       scratches.delete(id);
-      for (const resolve of waiting) resolve();
-      waiting = [];
+      release();
       try {
         await socketServer.stop();
         await scratchDb.close();
@@ -115,23 +122,25 @@ async function createScratch({ template: path, startParams }) {
     clients.add(socket);
     socket.once('close', () => {
       clients.delete(socket);
-      if (clients.size > 0) return;
-      for (const resolve of waiting) resolve();
-      waiting = [];
+      if (clients.size === 0) release();
     });
   });
   scratches.set(id, scratch);
   return { id, socketDir: dir };
 }
 
-async function dump(scratch, { path }) {
-  // Everything on disk, so a copy starts without recovering from the write-ahead log.
-  await scratch.db.exec('CHECKPOINT');
-  const bytes = Buffer.from(await (await scratch.db.dumpDataDir('none')).arrayBuffer());
-  // Written beside its final name, then renamed: no reader ever sees half a file.
+/** `db`'s data directory as a tar file at `path`: written beside it, then renamed, so no reader sees half a file. */
+async function writeDataDir(db, path) {
+  const bytes = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, bytes);
   await rename(tmp, path);
+}
+
+async function dump(scratch, { path }) {
+  // Everything on disk, so a copy starts without recovering from the write-ahead log.
+  await scratch.db.exec('CHECKPOINT');
+  await writeDataDir(scratch.db, path);
 }
 
 async function body(req) {
@@ -145,10 +154,7 @@ async function route(req) {
   const [, resource, id, action] = url.pathname.split('/');
   if (resource !== 'scratch') return [404];
   if (!id && req.method === 'POST') return [200, await createScratch(await body(req))];
-  if (!id && req.method === 'DELETE') {
-    await Promise.allSettled([...scratches.values()].map((scratch) => scratch.drop()));
-    return [204];
-  }
+  if (!id && req.method === 'DELETE') return [204, await dropAll()];
   const scratch = scratches.get(id);
   if (!scratch) {
     // A dropped database has no client left, and dropping it again changes nothing.
@@ -188,9 +194,7 @@ try {
     db = await PGlite.create({ loadDataDir: await templateBlob(template) });
   } else {
     db = await PGlite.create();
-    const tmp = `${template}.${process.pid}.tmp`;
-    await writeFile(tmp, Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer()));
-    await rename(tmp, template);
+    await writeDataDir(db, template);
   }
   server = new PGLiteSocketServer({ db, path: join(socketDir, SOCKET), maxConnections: 100 });
   await server.start();

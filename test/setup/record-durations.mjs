@@ -23,8 +23,5 @@ const durations = testResults
   })
   .filter(([path, seconds]) => seconds >= 1 && existsSync(`${root}/${path}`))
   .sort(([pathA, a], [pathB, b]) => b - a || pathA.localeCompare(pathB));
-writeFileSync(
-  new URL('./test-durations.json', import.meta.url),
-  `${JSON.stringify(Object.fromEntries(durations), null, 2)}\n`,
-);
+writeFileSync(file, `${JSON.stringify(Object.fromEntries(durations), null, 2)}\n`);
 process.stdout.write(`${durations.length} files recorded\n`);
