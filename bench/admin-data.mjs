@@ -80,7 +80,7 @@ const INSERT_CONTACTS = `INSERT INTO contact_requests (id, reference, status, st
     service_interest, name_cipher, phone_cipher, email_cipher, message_cipher, phone_index, email_index,
     consent_to_text, expected_reply_by, created_at, updated_at)
   SELECT u.id, u.reference, u.status::contact_request_status, u.status_changed_at, u.channel::contact_channel,
-    u.preferred_time::contact_preferred_time, u.service_interest::contact_service_interest, u.name_cipher,
+    u.preferred_time::contact_preferred_time, u.service_interest, u.name_cipher,
     u.phone_cipher, u.email_cipher, u.message_cipher, u.phone_index, u.email_index, u.consent_to_text,
     u.expected_reply_by, u.created_at, u.status_changed_at
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],

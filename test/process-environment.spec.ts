@@ -29,3 +29,16 @@ describe('the production process environment', () => {
     expect(read('bench/lib.mjs')).toContain('env: { ...process.env, ...PRODUCTION_PROCESS_ENV },');
   });
 });
+
+/** The API's V8 heap setting (src/heap-growth.ts) is applied by the process itself, wherever it starts. */
+describe('the heap growth limit', () => {
+  it('is the first thing the API process does', () => {
+    expect(read('src/main.ts')).toMatch(/async function main\(\): Promise<void> \{\n {2}limitHeapGrowth\(\);\n/);
+  });
+
+  it("is applied by the benchmarks' API server before it starts", () => {
+    const server = read('bench/servers/app.mjs');
+    expect(server).toMatch(/^limitHeapGrowth\(\);$/m);
+    expect(server.indexOf('limitHeapGrowth();')).toBeLessThan(server.indexOf('serveForBench('));
+  });
+});
