@@ -262,10 +262,11 @@ function generateArticles(count, published, plant, now) {
 
 const INSERT = `INSERT INTO articles (slug, title, excerpt, body, body_html, body_text, toc, word_count, reading_time_minutes,
      tags, cover_image_url, cover_image_alt, author_name, author_credentials, reviewed_by, reviewed_at, status,
-     published_at, created_at, updated_at)
+     published_at, went_live_at, created_at, updated_at)
    SELECT u.slug, u.title, b.excerpt, b.body, b.body_html, b.body_text, b.toc, b.word_count, b.reading_time_minutes,
      string_to_array(u.tags, ','), u.cover_url, u.cover_alt, u.author_name, u.author_credentials, u.reviewed_by,
-     u.reviewed_at, u.status::article_status, u.published_at, u.created_at, u.updated_at
+     u.reviewed_at, u.status::article_status, u.published_at,
+     CASE WHEN u.status = 'published' AND u.published_at <= now() THEN u.published_at END, u.created_at, u.updated_at
    FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
      $9::text[], $10::date[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
      AS u(slug, title, body_idx, tags, cover_url, cover_alt, author_name, author_credentials, reviewed_by,
@@ -276,7 +277,11 @@ const INSERT = `INSERT INTO articles (slug, title, excerpt, body, body_html, bod
  * Loads `count` articles into the database at `url` (its schema already migrated), over `connections` sessions
  * taking alternate batches of 1,000 (the `search_vector` each row generates costs PostgreSQL CPU), then
  * `VACUUM ANALYZE`. Resolves with what the workloads need: how many are live, `detailSlugs` (live ones spread over
- * the table) and, with `plant`, how many live ones carry each planted word.
+ * the table) and, with `plant`, how many live ones carry each planted word. Published articles are stored as having
+ * gone live at their `published_at` (`went_live_at`), as years of real use leave them: otherwise the API's go-live
+ * sweep announces the whole backlog during the measurements, 200 articles a run, and its updates leave the pages of
+ * the table not all-visible, so that index-only scans fetch heap pages (page 400 of 100,000: 4,989 heap fetches,
+ * 4.5 ms instead of 0.9).
  */
 export async function loadArticles(
   url,
