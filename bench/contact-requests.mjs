@@ -21,6 +21,7 @@ import {
   fmt,
   machineLine,
   median,
+  postgresCpuMeter,
   printTable,
   roundRatios,
   run,
@@ -40,6 +41,8 @@ const POOL_MAX = envNumber('BENCH_POOL_MAX', 10, { integer: true });
 const PATH = '/api/v1/contact-requests';
 /** Throughput of the API ÷ the bare server's (issue 16). */
 const TARGET = { min: 0.5 };
+/** PostgreSQL's own CPU, when it runs on this machine: what each side's requests cost the database. */
+const POSTGRES_CPU = postgresCpuMeter(SERVER_URL);
 
 /** Counts the webhook deliveries it receives (and answers 204). */
 async function startReceiver() {
@@ -77,6 +80,7 @@ function submission() {
  */
 async function submit(server, seconds, side) {
   const cpuBefore = await server.cpu();
+  const postgresBefore = POSTGRES_CPU?.read();
   const result = await autocannon({
     url: `${server.url}${PATH}`,
     connections: CONNECTIONS,
@@ -98,6 +102,7 @@ async function submit(server, seconds, side) {
     ],
   });
   const cpuAfter = await server.cpu();
+  const postgresAfter = POSTGRES_CPU?.read();
   side.errors += result.errors;
   side.timeouts += result.timeouts;
   side.runs += 1;
@@ -109,6 +114,8 @@ async function submit(server, seconds, side) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuPerRequest: cpuMicros / Math.max(1, result.requests.total),
+    postgresCpuPerRequest:
+      postgresBefore === undefined ? undefined : (postgresAfter - postgresBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -229,6 +236,7 @@ async function main() {
         'p50 ms',
         'p99 ms',
         'CPU µs/req',
+        'PostgreSQL µs/req',
         'statuses',
         'errors',
         'timeouts',
@@ -243,6 +251,7 @@ async function main() {
         fmt(median(runs[i].map((r) => r.p50))),
         fmt(median(runs[i].map((r) => r.p99))),
         fmt(median(runs[i].map((r) => r.cpuPerRequest))),
+        POSTGRES_CPU ? fmt(median(runs[i].map((r) => r.postgresCpuPerRequest))) : '—',
         [...side.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
         fmt(side.errors),
         fmt(side.timeouts),
@@ -250,10 +259,12 @@ async function main() {
           ? [fmt(verdict.median, 2), `${fmt(verdict.min, 2)}–${fmt(verdict.max, 2)}`, check.text, check.result]
           : []),
       ]),
-      new Set([1, 2, 3, 4, 6, 7]),
+      new Set([1, 2, 3, 4, 5, 7, 8]),
     );
     console.log(
-      'req/s, p50, p99, CPU µs/req (the server process, user + system): medians over the rounds; ratio: the median of the per-round ratios app ÷ bare (req/s).',
+      'req/s, p50, p99, CPU µs/req (the server process, user + system), PostgreSQL µs/req (its processes, user + ' +
+        'system, when it runs on this machine): medians over the rounds; ratio: the median of the per-round ratios ' +
+        'app ÷ bare (req/s).',
     );
     console.log(`bare server: ${fmt(sides[1].statuses.get(201) ?? 0)} answered 201, ${fmt(bareRows)} rows stored`);
     console.log('');

@@ -2,8 +2,9 @@
 // generation (autocannon for throughput, a small keep-alive client for latency), the alternated rounds and their
 // verdict, and what real clients send.
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -158,6 +159,43 @@ export async function scratchDatabase(serverUrl, prefix) {
 
 export async function postgresVersion(serverUrl) {
   return withClient(serverUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
+}
+
+/**
+ * A meter of the CPU time (user + system, µs) PostgreSQL's processes used, when the server at `serverUrl` runs on
+ * this machine and /proc tells (Linux): `read()` sums every `postgres` process now; otherwise undefined. Backends
+ * that exit between two reads lose their share, so measure over pooled connections.
+ */
+export function postgresCpuMeter(serverUrl) {
+  const host = new URL(serverUrl).hostname;
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return undefined;
+  let ticksPerSecond;
+  try {
+    readdirSync('/proc/self');
+    ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  } catch {
+    return undefined;
+  }
+  return {
+    read() {
+      let ticks = 0;
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        let stat;
+        try {
+          stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        } catch {
+          continue; // gone meanwhile
+        }
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+        // After "pid (comm) ": state, ppid, … utime and stime are the 12th and 13th fields.
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
+      return (ticks / ticksPerSecond) * 1e6;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
