@@ -41,8 +41,8 @@ const POOL_MAX = envNumber('BENCH_POOL_MAX', 10, { integer: true });
 const PATH = '/api/v1/contact-requests';
 /** Throughput of the API ÷ the bare server's (issue 16). */
 const TARGET = { min: 0.5 };
-/** PostgreSQL's own CPU, when it runs on this machine: what each side's requests cost the database. */
-const POSTGRES_CPU = postgresCpuMeter(SERVER_URL);
+/** PostgreSQL's own CPU, when it runs on this machine: what each side's requests cost the database (set in main). */
+let postgresCpu;
 
 /** Counts the webhook deliveries it receives (and answers 204). */
 async function startReceiver() {
@@ -80,7 +80,7 @@ function submission() {
  */
 async function submit(server, seconds, side) {
   const cpuBefore = await server.cpu();
-  const postgresBefore = POSTGRES_CPU?.read();
+  const postgresSince = postgresCpu?.start();
   const result = await autocannon({
     url: `${server.url}${PATH}`,
     connections: CONNECTIONS,
@@ -102,7 +102,7 @@ async function submit(server, seconds, side) {
     ],
   });
   const cpuAfter = await server.cpu();
-  const postgresAfter = POSTGRES_CPU?.read();
+  const postgresMicros = postgresSince?.();
   side.errors += result.errors;
   side.timeouts += result.timeouts;
   side.runs += 1;
@@ -115,7 +115,7 @@ async function submit(server, seconds, side) {
     p99: result.latency.p99,
     cpuPerRequest: cpuMicros / Math.max(1, result.requests.total),
     postgresCpuPerRequest:
-      postgresBefore === undefined ? undefined : (postgresAfter - postgresBefore) / Math.max(1, result.requests.total),
+      postgresMicros === undefined ? undefined : postgresMicros / Math.max(1, result.requests.total),
   };
 }
 
@@ -151,6 +151,7 @@ const apiReferences = (url) =>
 
 async function main() {
   const db = await scratchDatabase(SERVER_URL, 'bench_contact');
+  postgresCpu = await postgresCpuMeter(SERVER_URL);
   const receiver = await startReceiver();
   const encryptionKey = randomBytes(32).toString('base64');
   try {
@@ -251,7 +252,7 @@ async function main() {
         fmt(median(runs[i].map((r) => r.p50))),
         fmt(median(runs[i].map((r) => r.p99))),
         fmt(median(runs[i].map((r) => r.cpuPerRequest))),
-        POSTGRES_CPU ? fmt(median(runs[i].map((r) => r.postgresCpuPerRequest))) : '—',
+        postgresCpu ? fmt(median(runs[i].map((r) => r.postgresCpuPerRequest))) : '—',
         [...side.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
         fmt(side.errors),
         fmt(side.timeouts),

@@ -161,39 +161,66 @@ export async function postgresVersion(serverUrl) {
   return withClient(serverUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
 }
 
-/**
- * A meter of the CPU time (user + system, µs) PostgreSQL's processes used, when the server at `serverUrl` runs on
- * this machine and /proc tells (Linux): `read()` sums every `postgres` process now; otherwise undefined. Backends
- * that exit between two reads lose their share, so measure over pooled connections.
- */
-export function postgresCpuMeter(serverUrl) {
-  const host = new URL(serverUrl).hostname;
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return undefined;
-  let ticksPerSecond;
+/** `/proc/<pid>/stat` of a process: its name, parent, start time and CPU time so far (clock ticks), or undefined. */
+function processStat(pid) {
+  let stat;
   try {
-    readdirSync('/proc/self');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // gone, or no /proc
+  }
+  const close = stat.lastIndexOf(')');
+  // After "pid (comm) " come state (field 3), ppid (4) … utime (14), stime (15) … starttime (22), see proc(5).
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+    started: fields[19],
+  };
+}
+
+/**
+ * A meter of the CPU time (user + system, µs) the PostgreSQL server at `serverUrl` used, when it runs on this
+ * machine and /proc tells (Linux); otherwise undefined. Its processes are found from one of its backends: their
+ * postmaster and its children, so another cluster on the machine is not counted. `start()` returns a function that
+ * answers the CPU time used since: per process (pid and start time), counting a process started meanwhile from 0.
+ * A process that exits meanwhile takes its share with it; both servers measured here keep their pooled connections.
+ */
+export async function postgresCpuMeter(serverUrl) {
+  const { hostname } = new URL(serverUrl);
+  if (!['', '127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return undefined;
+  let ticksPerSecond;
+  let postmaster;
+  try {
     ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    // Read while that backend lives: it exits with its connection.
+    const stat = await withClient(serverUrl, async (client) => {
+      return processStat((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    });
+    if (stat?.comm !== 'postgres' || !(ticksPerSecond > 0)) return undefined;
+    postmaster = stat.ppid;
   } catch {
     return undefined;
   }
+  const sample = () => {
+    const ticks = new Map();
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const stat = processStat(pid);
+      if (stat === undefined || (Number(pid) !== postmaster && stat.ppid !== postmaster)) continue;
+      ticks.set(`${pid}:${stat.started}`, stat.ticks);
+    }
+    return ticks;
+  };
   return {
-    read() {
-      let ticks = 0;
-      for (const pid of readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid)) continue;
-        let stat;
-        try {
-          stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        } catch {
-          continue; // gone meanwhile
-        }
-        const close = stat.lastIndexOf(')');
-        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-        // After "pid (comm) ": state, ppid, … utime and stime are the 12th and 13th fields.
-        const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      }
-      return (ticks / ticksPerSecond) * 1e6;
+    start() {
+      const before = sample();
+      return () => {
+        let ticks = 0;
+        for (const [process, now] of sample()) ticks += now - (before.get(process) ?? 0);
+        return (ticks / ticksPerSecond) * 1e6;
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadDotEnv } from './config/dotenv.js';
-import { limitHeapGrowth } from './heap-growth.js';
+import { limitHeapGrowth } from './config/heap-growth.js';
 import type { ProcessPort } from './shutdown.js';
 import { tracingRequested } from './telemetry/tracing-requested.js';
 
@@ -12,8 +12,8 @@ const proc: ProcessPort = {
 };
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
   loadDotEnv();
+  limitHeapGrowth();
   // OpenTelemetry's instrumentations patch `http` and `pg` as they load, so tracing starts before the app is
   // imported; without an OTLP endpoint it is never loaded at all (no module hooks, no async context tracking).
   if (tracingRequested(proc.env)) {

@@ -1,6 +1,6 @@
 // The built API (dist/), configured only from the environment object the parent sends.
 import { createApp } from '../../dist/src/app.factory.js';
-import { limitHeapGrowth } from '../../dist/src/heap-growth.js';
+import { limitHeapGrowth } from '../../dist/src/config/heap-growth.js';
 import { serveForBench } from './child.mjs';
 
 // What src/main.ts does first: the API's heap settings, as in production.

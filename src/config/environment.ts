@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { HEAP_GROWING_PERCENT as DEFAULT_HEAP_GROWING_PERCENT, MAX_HEAP_GROWING_PERCENT } from './heap-growth.js';
 import {
   IsBoolean,
   IsEmail,
@@ -260,6 +261,13 @@ export class EnvironmentVariables {
 
   @EnvBool()
   LOG_PRETTY = false;
+
+  /**
+   * How far V8 lets the heap grow after each full collection, in percent of what survived it (0: V8's default).
+   * Applied by src/main.ts before the app loads (src/config/heap-growth.ts); validated here with everything else.
+   */
+  @EnvInt(0, MAX_HEAP_GROWING_PERCENT)
+  HEAP_GROWING_PERCENT = DEFAULT_HEAP_GROWING_PERCENT;
 
   @Matches(/^\s*$|^\s*(\*|https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
     message: 'must be empty, "*", or a comma-separated list of http(s) origins',

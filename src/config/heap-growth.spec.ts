@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { HEAP_GROWTH_FLAG, limitHeapGrowth } from './heap-growth.js';
+import { HEAP_GROWING_PERCENT, heapGrowthFlag, limitHeapGrowth } from './heap-growth.js';
 
 /**
  * A child process keeps ~30 MB alive and makes garbage that survives a few collections, as requests in flight do;
@@ -30,21 +30,37 @@ function largestHeap(flag?: string): number {
 }
 
 describe('limitHeapGrowth', () => {
-  it('sets the flag, unless the process was started with its own', () => {
+  const apply = (env: NodeJS.ProcessEnv, execArgv: string[] = []) => {
     const set = jest.fn<(flags: string) => void>();
-    expect(limitHeapGrowth([], set)).toBe(true);
-    expect(set).toHaveBeenCalledWith(HEAP_GROWTH_FLAG);
-    set.mockClear();
-    for (const own of ['--heap-growing-percent=80', '--heap_growing_percent=0']) {
-      expect(limitHeapGrowth(['--enable-source-maps', own], set)).toBe(false);
+    const applied = limitHeapGrowth(env, execArgv, set);
+    return { applied, flags: set.mock.calls.map(([flags]) => flags) };
+  };
+
+  it('sets the default limit, or HEAP_GROWING_PERCENT', () => {
+    expect(apply({})).toEqual({ applied: HEAP_GROWING_PERCENT, flags: [heapGrowthFlag(HEAP_GROWING_PERCENT)] });
+    expect(apply({ HEAP_GROWING_PERCENT: '' })).toEqual({ applied: 50, flags: ['--heap-growing-percent=50'] });
+    expect(apply({ HEAP_GROWING_PERCENT: ' 120 ' })).toEqual({ applied: 120, flags: ['--heap-growing-percent=120'] });
+  });
+
+  it("leaves V8's behaviour for 0, and sets nothing for a value the configuration refuses", () => {
+    for (const value of ['0', '-5', '1.5', 'lots', '1001']) {
+      expect(apply({ HEAP_GROWING_PERCENT: value })).toEqual({ applied: undefined, flags: [] });
     }
-    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('leaves a limit given on the command line alone', () => {
+    for (const own of ['--heap-growing-percent=80', '--heap_growing_percent=0']) {
+      expect(apply({ HEAP_GROWING_PERCENT: '30' }, ['--enable-source-maps', own])).toEqual({
+        applied: undefined,
+        flags: [],
+      });
+    }
   });
 
   // setFlagsFromString ignores a flag V8 no longer knows: this fails if an upgrade of Node drops or renames it.
   it('bounds the heap a garbage-making process reserves, set at runtime', () => {
     const unlimited = largestHeap();
-    const limited = largestHeap(HEAP_GROWTH_FLAG);
+    const limited = largestHeap(heapGrowthFlag(HEAP_GROWING_PERCENT));
     expect(unlimited).toBeGreaterThan(120);
     expect(limited).toBeLessThan(unlimited * 0.75);
   }, 30_000);
