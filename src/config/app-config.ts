@@ -42,6 +42,8 @@ export class AppConfig {
     readonly statementTimeoutMs: number;
     /** Client-side deadline of each query a request makes (migrations at startup are exempt). */
     readonly queryTimeoutMs: number;
+    /** DB_PREPARED_STATEMENTS: the frequent writes run as named statements, parsed once per connection. */
+    readonly preparedStatements: boolean;
     /** Streaming replicas for public reads (DATABASE_REPLICA_URLS); always empty on the embedded database. */
     readonly replicaUrls: readonly string[];
     readonly migrateOnStart: boolean;
@@ -145,6 +147,7 @@ export class AppConfig {
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+      preparedStatements: env.DB_PREPARED_STATEMENTS,
       replicaUrls: env.DATABASE_URL ? splitList(env.DATABASE_REPLICA_URLS) : [],
       migrateOnStart: env.DB_MIGRATE_ON_START,
       seedOnStart: env.DB_SEED_ON_START ?? (!env.DATABASE_URL && env.NODE_ENV !== 'production'),

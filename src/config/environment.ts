@@ -242,6 +242,14 @@ export class EnvironmentVariables {
   @EnvInt(100, 600_000)
   DB_QUERY_TIMEOUT_MS = 5000;
 
+  /**
+   * Prepare the app's most frequent writes once per connection (named statements). Turn off behind PgBouncer before
+   * 1.21 in transaction pooling, where the next statement may run on another server connection. Never on the
+   * embedded database (src/database/database.module.ts).
+   */
+  @EnvBool()
+  DB_PREPARED_STATEMENTS = true;
+
   @EnvBool()
   DB_MIGRATE_ON_START = true;
 

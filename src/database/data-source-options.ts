@@ -15,6 +15,12 @@ export interface DatabaseConnectionSettings {
    * when the network stops carrying bytes. Unset for CLI scripts, whose work may be long.
    */
   queryTimeoutMs?: number;
+  /**
+   * Run the statements registered with `preparedStatement` as named ones, parsed once per connection
+   * (DB_PREPARED_STATEMENTS). Off behind a pooler that moves sessions between statements (PgBouncer before 1.21 in
+   * transaction pooling): a statement prepared on one server connection does not exist on the next.
+   */
+  preparedStatements?: boolean;
   /** Called when an idle pooled connection dies (database restart, network cut). Must not throw. */
   onPoolError?: (error: Error) => void;
   /**
@@ -47,7 +53,10 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
       max: settings.poolMax,
       idleTimeoutMillis: settings.keepIdleConnection ? 0 : 30_000,
       statement_timeout: settings.statementTimeoutMs,
-      ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs, Client: DeadlineClient } : {}),
+      ...(settings.queryTimeoutMs ? { query_timeout: settings.queryTimeoutMs } : {}),
+      ...(settings.queryTimeoutMs || settings.preparedStatements
+        ? { Client: DeadlineClient, preparedStatements: settings.preparedStatements === true }
+        : {}),
       application_name: 'well-clinic-api',
     },
   };

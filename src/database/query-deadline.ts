@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import pg, { type Pool, type PoolClient } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { preparedNameOf } from '../common/persistence/prepared-statements.js';
 
 /** The driver's pg pool behind a TypeORM DataSource (TypeORM keeps it as `driver.master`). */
 export function pgPool(dataSource: DataSource): Pool {
@@ -20,16 +22,28 @@ export function onQueryDeadline(listener: () => void): () => void {
   return () => deadlineListeners.delete(listener);
 }
 
+/** The app's pool options: pg's, and whether to run registered statements as named ones (see preparedStatement). */
+export interface AppClientConfig extends pg.ClientConfig {
+  preparedStatements?: boolean;
+}
+
 /**
  * The pool's client (pg-pool's `Client` option): one whose query hit `query_timeout` closes itself at once.
  * Such a connection is mid-protocol (the answer may still arrive, and everything sent after it queues behind it),
  * and nothing tells pg-pool so: TypeORM would send its ROLLBACK there and wait out a second deadline, then hand
  * the connection back without an error, to be reused. Closed, the ROLLBACK fails at once, the pool drops the
  * connection on release, and after a network partition it reconnects from scratch.
+ *
+ * With `preparedStatements`, a query whose text was registered (`preparedStatement`) is sent as a named statement:
+ * pg parses it on this connection the first time and only binds and executes it afterwards.
  */
 export class DeadlineClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
+  constructor(config?: string | AppClientConfig) {
     super(config);
+    const prepares = typeof config === 'object' && config.preparedStatements === true;
+    // Names of this client's own: a server session shared by successive clients (PGlite served over a socket) still
+    // holds what an earlier client prepared, which this one, not knowing it, would prepare again under the same name.
+    const namespace = `wc_${randomBytes(4).toString('hex')}_`;
     const query = super.query.bind(this) as (...args: unknown[]) => unknown;
     const closeOnTimeout = (error: unknown) => {
       if (!isQueryReadTimeout(error)) return;
@@ -38,6 +52,9 @@ export class DeadlineClient extends pg.Client {
     };
     // An own property rather than an override: `query` has a dozen overloads, all of which this keeps.
     this.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      const shape = prepares && typeof text === 'string' ? preparedNameOf(text) : undefined;
+      if (shape !== undefined) args.splice(0, Array.isArray(values) ? 2 : 1, { name: namespace + shape, text, values });
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback === 'function') {

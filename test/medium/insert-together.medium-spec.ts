@@ -10,6 +10,8 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { insertTogether, pendingRow } from '../../src/common/persistence/insert-together.js';
+import { preparedNameOf } from '../../src/common/persistence/prepared-statements.js';
+import { DeadlineClient } from '../../src/database/query-deadline.js';
 import { SnakeNamingStrategy } from '../../src/database/snake-naming.strategy.js';
 import { createScratchDatabase } from '../setup/test-database.js';
 
@@ -66,24 +68,41 @@ class Child {
   metadata!: Record<string, unknown>;
 }
 
+/** The test tables on a database of their own, through one pooled connection with these pool options. */
+async function openTables(url: string, extra: Record<string, unknown> = {}): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: [Claim, Parent, Child],
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    synchronize: true,
+    poolSize: 1,
+    extra: { max: 1, ...extra },
+  });
+  return dataSource.initialize();
+}
+
+const at = new Date('2026-03-08T07:30:00.123Z');
+const family = (code = randomUUID().slice(0, 12)) => {
+  const id = randomUUID();
+  return {
+    id,
+    rows: [
+      pendingRow(Parent, { id, code, kind: 'b', at }),
+      pendingRow(Child, { parentId: id, metadata: { nested: { list: [1, 'two'] }, quote: 'it\'s "fine"' } }),
+    ],
+  };
+};
+
 describe('insertTogether', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let dataSource: DataSource;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: scratch.url,
-      entities: [Claim, Parent, Child],
-      namingStrategy: new SnakeNamingStrategy(),
-      uuidExtension: 'pgcrypto',
-      installExtensions: false,
-      synchronize: true,
-      poolSize: 1,
-      extra: { max: 1 },
-    });
-    await dataSource.initialize();
+    dataSource = await openTables(scratch.url);
   });
 
   afterAll(async () => {
@@ -91,17 +110,6 @@ describe('insertTogether', () => {
     await scratch?.drop();
   });
 
-  const at = new Date('2026-03-08T07:30:00.123Z');
-  const family = (code = randomUUID().slice(0, 12)) => {
-    const id = randomUUID();
-    return {
-      id,
-      rows: [
-        pendingRow(Parent, { id, code, kind: 'b', at }),
-        pendingRow(Child, { parentId: id, metadata: { nested: { list: [1, 'two'] }, quote: 'it\'s "fine"' } }),
-      ],
-    };
-  };
   const parent = (id: string) => dataSource.getRepository(Parent).findOneBy({ id });
   const children = (parentId: string) => dataSource.getRepository(Child).findBy({ parentId });
   /** Statements the connection sent while `work` ran (TypeORM's logger sees each one). */
@@ -221,5 +229,81 @@ describe('insertTogether', () => {
       }),
     ).rejects.toThrow('roll back');
     expect(await parent(id)).toBeNull();
+  });
+});
+
+/**
+ * DB_PREPARED_STATEMENTS: through the app's pool client, insertTogether's statement is prepared once per connection
+ * under a name and only bound and executed afterwards; without the option, nothing is prepared.
+ */
+describe('insertTogether as a prepared statement', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  afterEach(async () => {
+    // The embedded database takes one connection at a time: the next test's waits until this one's is gone.
+    await scratch.idle();
+  });
+
+  /** What the connection has prepared (the pool holds one connection, so this query runs on it). */
+  const prepared = async (dataSource: DataSource) =>
+    dataSource.query<{ name: string; statement: string; prepare_time: Date }[]>(
+      'SELECT name, statement, prepare_time FROM pg_prepared_statements ORDER BY prepare_time',
+    );
+
+  // First: the embedded database is one session, where what a test prepared stays prepared for the next.
+  it('prepares nothing without the option', async () => {
+    const dataSource = await openTables(scratch.url, { Client: DeadlineClient });
+    try {
+      expect(await insertTogether(dataSource.manager, family().rows)).toBe(true);
+      expect(await prepared(dataSource)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+  it('parses each shape once on a connection, then reuses it', async () => {
+    const dataSource = await openTables(scratch.url, { Client: DeadlineClient, preparedStatements: true });
+    try {
+      const first = family();
+      expect(await insertTogether(dataSource.manager, first.rows)).toBe(true);
+      const [statement, ...others] = await prepared(dataSource);
+      expect(others).toEqual([]);
+      expect(statement.name).toMatch(/^wc_[0-9a-f]{8}_[0-9a-f]{32}$/);
+      expect(statement.statement).toMatch(/^WITH r0 AS \(INSERT INTO "together_parents"/);
+      expect(statement.name.endsWith(`_${preparedNameOf(statement.statement)}`)).toBe(true);
+
+      // The same shape again, with other values, and a clash that rolls its statement back: still the one statement,
+      // prepared when it was first used, and every row or none stored as before.
+      const second = family();
+      expect(await insertTogether(dataSource.manager, second.rows)).toBe(true);
+      const clash = family((first.rows[0].values as Partial<Parent>).code);
+      await expect(insertTogether(dataSource.manager, clash.rows)).rejects.toMatchObject({ code: '23505' });
+      expect(await prepared(dataSource)).toEqual([statement]);
+      const parents = dataSource.getRepository(Parent);
+      expect(await parents.countBy({ id: first.id })).toBe(1);
+      expect(await parents.countBy({ id: second.id })).toBe(1);
+      expect(await parents.countBy({ id: clash.id })).toBe(0);
+      expect(await dataSource.getRepository(Child).findBy({ parentId: second.id })).toEqual([
+        expect.objectContaining({ metadata: { nested: { list: [1, 'two'] }, quote: 'it\'s "fine"' } }),
+      ]);
+
+      // Another shape (a guarding claim first) is another statement; inside a transaction too.
+      const key = randomUUID();
+      await dataSource.transaction((manager) =>
+        insertTogether(manager, [pendingRow(Claim, { key, answer: { n: 1 } }), ...family().rows], {
+          unlessFirstExists: true,
+        }),
+      );
+      expect((await prepared(dataSource)).map((s) => s.name)).toEqual([statement.name, expect.stringMatching(/^wc_/)]);
+    } finally {
+      await dataSource.destroy();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { preparedStatement } from './prepared-statements.js';
 
 /**
  * A row to insert: an entity's class and its values as the application holds them (column transformers, JSON and
@@ -71,8 +72,9 @@ export async function insertTogether(
       ? `r${i} AS (INSERT INTO ${table} (${names}) SELECT ${params} FROM r0)`
       : `r${i} AS (INSERT INTO ${table} (${names}) VALUES (${params}))`;
   });
+  // Its shape depends only on the rows' tables and filled columns: prepared once per connection (DB_PREPARED_STATEMENTS).
   const result = await manager.query<{ inserted: number }[]>(
-    `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS inserted FROM r0`,
+    preparedStatement(`WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS inserted FROM r0`),
     values,
   );
   return result[0].inserted > 0;
