@@ -7,9 +7,11 @@ import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { AuditEvent } from '../../src/audit/audit-event.entity.js';
 import { ManualClock } from '../../src/common/clock/clock.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
+import { preparedStatement } from '../../src/common/persistence/prepared-statements.js';
 import { ContactRequestsService } from '../../src/contact-requests/contact-requests.service.js';
 import type { CreateContactRequestRequest } from '../../src/contact-requests/dto/contact-request.requests.js';
 import { runPendingMigrations } from '../../src/database/migration-runner.js';
+import { DeadlineClient } from '../../src/database/query-deadline.js';
 import { JOB_RAN_ACTION } from '../../src/maintenance/cluster-jobs.js';
 import { JobRunsRepository } from '../../src/maintenance/job-runs.repository.js';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
@@ -79,6 +81,39 @@ describe('PgBouncer in transaction pooling', () => {
       ]);
     } finally {
       await Promise.all([a.end(), b.end()]);
+    }
+  });
+
+  it('moves a client between server sessions: what it prepared on one is unknown on the next (DB_PREPARED_STATEMENTS)', async () => {
+    // `pair_probe` has two server connections. A prepares a statement on one of them; B and C then hold both in open
+    // transactions, and the one not holding A's statement lets go: A's next statement can only run there.
+    const text = preparedStatement('SELECT $1::int AS one, pg_backend_pid() AS pid');
+    const [a, b, c] = [0, 1, 2].map(
+      () => new DeadlineClient({ connectionString: through('pair_probe'), preparedStatements: true }),
+    );
+    await Promise.all([a, b, c].map((client) => client.connect()));
+    const pid = async (client: pg.Client) =>
+      (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    try {
+      // Prepared and run on one server session, which the statement names.
+      const prepared = (await a.query<{ one: number; pid: number }>(text, [1])).rows[0];
+      expect(prepared.one).toBe(1);
+      await Promise.all([b.query('BEGIN'), c.query('BEGIN')]);
+      const [pidB, pidC] = [await pid(b), await pid(c)];
+      expect(new Set([pidB, pidC]).size).toBe(2);
+      const holder = [b, c][[pidB, pidC].indexOf(prepared.pid)];
+      const other = holder === b ? c : b;
+      await other.query('COMMIT');
+      await expect(a.query(text, [2])).rejects.toThrow(
+        /prepared statement "wc_[0-9a-f]{8}_[0-9a-f]{32}" does not exist/,
+      );
+      await holder.query('COMMIT');
+      figures([
+        `a statement prepared on server session ${prepared.pid} is unknown to the client's next one: set ` +
+          'DB_PREPARED_STATEMENTS=false behind PgBouncer 1.18 in transaction pooling',
+      ]);
+    } finally {
+      await Promise.all([a, b, c].map((client) => client.end()));
     }
   });
 

@@ -36,12 +36,14 @@ start() {
   dir="$(mktemp -d "${TMPDIR:-/tmp}/wellclinic-pgbouncer.XXXXXX")"
   # `any`: no client authentication, every server login as UPSTREAM_USER (the test machine's trusted local
   # PostgreSQL). `*` forwards every database name; `session_probe` is the postgres database with ONE server
-  # connection, which lets a test show that two clients share a session (so session-level locks do not work here).
+  # connection, which lets a test show that two clients share a session (so session-level locks do not work here);
+  # `pair_probe` has two, which lets a test move a client from one server session to the other.
   # statement_timeout is a startup parameter that pg sends and PgBouncer refuses unless told to ignore it, as
   # production deployments do (they set the timeout on the role: ALTER ROLE ... SET statement_timeout).
   cat >"$dir/pgbouncer.ini" <<EOF
 [databases]
 session_probe = host=$UPSTREAM_HOST port=$UPSTREAM_PORT user=$UPSTREAM_USER dbname=postgres pool_size=1
+pair_probe = host=$UPSTREAM_HOST port=$UPSTREAM_PORT user=$UPSTREAM_USER dbname=postgres pool_size=2
 * = host=$UPSTREAM_HOST port=$UPSTREAM_PORT user=$UPSTREAM_USER
 
 [pgbouncer]
