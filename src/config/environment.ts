@@ -243,9 +243,9 @@ export class EnvironmentVariables {
   DB_QUERY_TIMEOUT_MS = 5000;
 
   /**
-   * Prepare the app's most frequent writes once per connection (named statements). Turn off behind PgBouncer before
-   * 1.21 in transaction pooling, where the next statement may run on another server connection. Never on the
-   * embedded database (src/database/database.module.ts).
+   * Prepare the app's multi-row writes once per connection (named statements). Turn off behind a transaction-mode
+   * pooler without prepared-statement support (PgBouncer before 1.21, or with max_prepared_statements = 0), where
+   * the next statement may run on another server connection. Never on the embedded database (usesPreparedStatements).
    */
   @EnvBool()
   DB_PREPARED_STATEMENTS = true;

@@ -30,6 +30,14 @@ export interface DatabaseConnectionSettings {
   keepIdleConnection?: boolean;
 }
 
+/**
+ * Whether the app's pool prepares its frequent writes: as DB_PREPARED_STATEMENTS says, never on the embedded
+ * database, whose one session outlives every connection to it (statements prepared through one would pile up there).
+ */
+export function usesPreparedStatements(setting: boolean, embeddedDatabase: boolean): boolean {
+  return setting && !embeddedDatabase;
+}
+
 /** The one DataSource definition, shared by the app, the TypeORM CLI and the test harness. */
 export function buildDataSourceOptions(settings: DatabaseConnectionSettings): DataSourceOptions {
   return {

@@ -2,7 +2,7 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FeatureRegistry } from '../common/feature/feature.js';
 import { AppConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from './data-source-options.js';
+import { buildDataSourceOptions, usesPreparedStatements } from './data-source-options.js';
 import { DatabaseBootstrapService } from './database-bootstrap.service.js';
 import { ReadReplicas } from './read-replicas.js';
 
@@ -32,9 +32,7 @@ export class DatabaseModule {
               // No network between the app and the embedded database to partition; and a connection closed at
               // a deadline would hand its single session to whoever connects first.
               queryTimeoutMs: config.embeddedDatabase ? undefined : config.database.queryTimeoutMs,
-              // Not on the embedded database: it is one session behind every connection, so a statement prepared
-              // through a connection that was replaced is still there, and the new one's Parse of it would fail.
-              preparedStatements: config.database.preparedStatements && !config.embeddedDatabase,
+              preparedStatements: usesPreparedStatements(config.database.preparedStatements, config.embeddedDatabase),
               // A pooled connection that dies while idle (restart, network cut) must not crash the process;
               // the pool replaces it on the next checkout.
               onPoolError: (error) => logger.warn(`Idle database connection lost: ${error.message}`),

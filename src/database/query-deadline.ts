@@ -45,27 +45,37 @@ export class DeadlineClient extends pg.Client {
     // holds what an earlier client prepared, which this one, not knowing it, would prepare again under the same name.
     const namespace = `wc_${randomBytes(4).toString('hex')}_`;
     const query = super.query.bind(this) as (...args: unknown[]) => unknown;
-    const closeOnTimeout = (error: unknown) => {
-      if (!isQueryReadTimeout(error)) return;
-      for (const listener of deadlineListeners) listener();
+    /**
+     * Closes the client after a query that hit its deadline, or after a named statement the server no longer has or
+     * can no longer run as prepared (see STALE_STATEMENT): pg would go on skipping its Parse on this connection.
+     */
+    const closeIfBroken = (name: string | undefined) => (error: unknown) => {
+      if (isQueryReadTimeout(error)) {
+        for (const listener of deadlineListeners) listener();
+      } else if (name === undefined || !STALE_STATEMENT.has((error as { code?: unknown } | null)?.code as string)) {
+        return;
+      }
+      if (name !== undefined) delete (this as unknown as ClientInternals).connection.parsedStatements[name];
       void this.end();
     };
     // An own property rather than an override: `query` has a dozen overloads, all of which this keeps.
     this.query = ((...args: unknown[]) => {
       const [text, values] = args;
       const shape = prepares && typeof text === 'string' ? preparedNameOf(text) : undefined;
-      if (shape !== undefined) args.splice(0, Array.isArray(values) ? 2 : 1, { name: namespace + shape, text, values });
+      const name = shape === undefined ? undefined : namespace + shape;
+      if (name !== undefined) args.splice(0, Array.isArray(values) ? 2 : 1, { name, text, values });
+      const onError = closeIfBroken(name);
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback === 'function') {
         args[last] = (error: unknown, ...rest: unknown[]) => {
-          closeOnTimeout(error);
+          onError(error);
           (callback as (...a: unknown[]) => unknown)(error, ...rest);
         };
       }
       const result = query(...args);
       // Registered before the caller's own handlers, so the client is closed before they run.
-      if (result instanceof Promise) result.catch(closeOnTimeout);
+      if (result instanceof Promise) result.catch(onError);
       return result;
     }) as pg.Client['query'];
   }
@@ -74,7 +84,16 @@ export class DeadlineClient extends pg.Client {
 /** What pg keeps on a client that its typings leave out. */
 interface ClientInternals {
   connectionParameters: { query_timeout?: number };
+  /** Named statements pg believes this connection has prepared (it then sends no Parse for them). */
+  connection: { parsedStatements: Record<string, string> };
 }
+
+/**
+ * A named statement the server lost (26000: a DEALLOCATE, or a pooler that moved the session) or can no longer run
+ * with the types it was prepared with (42804, 0A000: a migration changed a column it writes). The query fails; the
+ * client is closed, so the pool's next connection prepares it afresh.
+ */
+const STALE_STATEMENT = new Set(['26000', '42804', '0A000']);
 
 /**
  * How long one statement of maintenance work (migrations, the daily retention purge) may run on the server.

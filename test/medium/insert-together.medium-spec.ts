@@ -268,6 +268,29 @@ describe('insertTogether as a prepared statement', () => {
       await dataSource.destroy();
     }
   });
+  it('after the server lost the statement, fails that call, drops the connection, and prepares it again', async () => {
+    const dataSource = await openTables(scratch.url, { Client: DeadlineClient, preparedStatements: true });
+    try {
+      expect(await insertTogether(dataSource.manager, family().rows)).toBe(true);
+      const [before] = await prepared(dataSource);
+      // What a pooler moving the session, or a DEALLOCATE, leaves: pg still believes the statement is there.
+      await dataSource.query('DEALLOCATE ALL');
+      const lost = family();
+      await expect(insertTogether(dataSource.manager, lost.rows)).rejects.toMatchObject({ code: '26000' });
+      await scratch.idle(); // the embedded database: the closed connection is gone before the next one opens
+      expect(await dataSource.getRepository(Parent).countBy({ id: lost.id })).toBe(0);
+      const again = family();
+      expect(await insertTogether(dataSource.manager, again.rows)).toBe(true);
+      const [after, ...others] = await prepared(dataSource);
+      expect(others).toEqual([]);
+      expect(after.statement).toBe(before.statement);
+      expect(after.name).not.toBe(before.name); // another connection, another namespace
+    } finally {
+      await dataSource.query('DEALLOCATE ALL'); // the embedded database's one session outlives this connection
+      await dataSource.destroy();
+    }
+  });
+
   it('parses each shape once on a connection, then reuses it', async () => {
     const dataSource = await openTables(scratch.url, { Client: DeadlineClient, preparedStatements: true });
     try {
