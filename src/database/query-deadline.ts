@@ -45,26 +45,26 @@ export class DeadlineClient extends pg.Client {
     // holds what an earlier client prepared, which this one, not knowing it, would prepare again under the same name.
     const namespace = `wc_${randomBytes(4).toString('hex')}_`;
     const query = super.query.bind(this) as (...args: unknown[]) => unknown;
-    /**
-     * Closes the client after a query that hit its deadline, or after a named statement the server no longer has or
-     * can no longer run as prepared (see STALE_STATEMENT): pg would go on skipping its Parse on this connection.
-     */
-    const closeIfBroken = (name: string | undefined) => (error: unknown) => {
-      if (isQueryReadTimeout(error)) {
-        for (const listener of deadlineListeners) listener();
-      } else if (name === undefined || !STALE_STATEMENT.has((error as { code?: unknown } | null)?.code as string)) {
-        return;
-      }
-      if (name !== undefined) delete (this as unknown as ClientInternals).connection.parsedStatements[name];
+    const closeOnTimeout = (error: unknown) => {
+      if (!isQueryReadTimeout(error)) return;
+      for (const listener of deadlineListeners) listener();
       void this.end();
+    };
+    /**
+     * For a named statement, also closes the client when the server no longer has it or can no longer run it as
+     * prepared (see STALE_STATEMENT): pg, which still lists it as parsed, would skip its Parse on this connection for
+     * good. A closed client is dropped by the pool, and with it pg's list.
+     */
+    const closeOnTimeoutOrStale = (error: unknown) => {
+      if (STALE_STATEMENT.has((error as { code?: unknown } | null)?.code as string)) void this.end();
+      else closeOnTimeout(error);
     };
     // An own property rather than an override: `query` has a dozen overloads, all of which this keeps.
     this.query = ((...args: unknown[]) => {
       const [text, values] = args;
       const shape = prepares && typeof text === 'string' ? preparedNameOf(text) : undefined;
-      const name = shape === undefined ? undefined : namespace + shape;
-      if (name !== undefined) args.splice(0, Array.isArray(values) ? 2 : 1, { name, text, values });
-      const onError = closeIfBroken(name);
+      if (shape !== undefined) args.splice(0, Array.isArray(values) ? 2 : 1, { name: namespace + shape, text, values });
+      const onError = shape === undefined ? closeOnTimeout : closeOnTimeoutOrStale;
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback === 'function') {
@@ -84,8 +84,6 @@ export class DeadlineClient extends pg.Client {
 /** What pg keeps on a client that its typings leave out. */
 interface ClientInternals {
   connectionParameters: { query_timeout?: number };
-  /** Named statements pg believes this connection has prepared (it then sends no Parse for them). */
-  connection: { parsedStatements: Record<string, string> };
 }
 
 /**
