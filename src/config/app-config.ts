@@ -44,6 +44,8 @@ export class AppConfig {
     readonly queryTimeoutMs: number;
     /** DB_PREPARED_STATEMENTS: the frequent writes run as named statements, parsed once per connection. */
     readonly preparedStatements: boolean;
+    /** DB_GROUP_COMMIT: writes sent in one statement at most (1: group commit off). */
+    readonly groupCommit: number;
     /** Streaming replicas for public reads (DATABASE_REPLICA_URLS); always empty on the embedded database. */
     readonly replicaUrls: readonly string[];
     readonly migrateOnStart: boolean;
@@ -148,6 +150,7 @@ export class AppConfig {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
       preparedStatements: env.DB_PREPARED_STATEMENTS,
+      groupCommit: env.DB_GROUP_COMMIT,
       replicaUrls: env.DATABASE_URL ? splitList(env.DATABASE_REPLICA_URLS) : [],
       migrateOnStart: env.DB_MIGRATE_ON_START,
       seedOnStart: env.DB_SEED_ON_START ?? (!env.DATABASE_URL && env.NODE_ENV !== 'production'),

@@ -250,6 +250,13 @@ export class EnvironmentVariables {
   @EnvBool()
   DB_PREPARED_STATEMENTS = true;
 
+  /**
+   * Group commit: concurrent writes of one shape outside a transaction (contact submissions) go to the database
+   * together, up to this many in one statement and one commit (1: each alone).
+   */
+  @EnvInt(1, 64)
+  DB_GROUP_COMMIT = 8;
+
   @EnvBool()
   DB_MIGRATE_ON_START = true;
 

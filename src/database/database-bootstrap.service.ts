@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { FeatureRegistry } from '../common/feature/feature.js';
+import { enableGroupCommit, groupCommitInFlight } from '../common/persistence/group-commit.js';
 import { AppConfig } from '../config/app-config.js';
 import { bootstrapDatabase } from './bootstrap-database.js';
 
@@ -27,5 +28,11 @@ export class DatabaseBootstrapService implements OnModuleInit {
       },
       this.features,
     );
+    if (this.config.database.groupCommit > 1) {
+      enableGroupCommit(this.dataSource, {
+        maxUnits: this.config.database.groupCommit,
+        maxInFlight: groupCommitInFlight(this.config.database.poolMax),
+      });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { groupCommitOf } from './group-commit.js';
 import { insertTogether, type InsertTogetherOptions, type PendingRow } from './insert-together.js';
 
 /**
@@ -17,13 +18,17 @@ export abstract class AggregateRepository<E extends ObjectLiteral> {
     return manager ?? this.dataSource.manager;
   }
 
-  /** Inserts rows that their repositories prepared in one statement, atomic on its own: see `insertTogether`. */
+  /**
+   * Inserts rows that their repositories prepared in one statement, atomic on its own: see `insertTogether`. Outside a
+   * transaction, concurrent calls may share their statement (`GroupCommit`, DB_GROUP_COMMIT).
+   */
   insertTogether(
     rows: readonly PendingRow[],
     options?: InsertTogetherOptions,
     manager?: EntityManager,
   ): Promise<boolean> {
-    return insertTogether(this.manager(manager), rows, options);
+    const group = manager === undefined ? groupCommitOf(this.dataSource) : undefined;
+    return group ? group.insert(rows, options) : insertTogether(this.manager(manager), rows, options);
   }
 
   /** Runs `work` in one transaction (a new one: nest by passing its manager on instead). */

@@ -27,6 +27,99 @@ export interface InsertTogetherOptions {
 }
 
 /**
+ * One call's rows, built and not yet sent: its CTEs with markers where the statement puts its parameters' numbers
+ * (`\0p1\0`) and its CTEs' names (`\0r0\0`), so that several calls of one shape can go in one statement
+ * (`insertUnits`). The template depends only on the rows' tables, their filled columns and the options.
+ */
+export interface InsertUnit {
+  template: string;
+  values: unknown[];
+}
+
+const MARKER = /\0([pr])(\d+)\0/g;
+
+/** Builds `rows` as a unit (undefined when there are none); see `insertTogether` for what the options do. */
+export function insertUnit(
+  manager: EntityManager,
+  rows: readonly PendingRow[],
+  options: InsertTogetherOptions = {},
+): InsertUnit | undefined {
+  if (rows.length === 0) return undefined;
+  const driver = manager.connection.driver;
+  const values: unknown[] = [];
+  /** Adds a value to the statement's parameters and answers its placeholder. */
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `\0p${values.length}\0`;
+  };
+  const dependent = options.unlessFirstExists === true || options.onlyIf !== undefined;
+  const ctes = rows.map((row, i) => {
+    const metadata = manager.connection.getMetadata(row.target);
+    const columns = metadata.columns.filter(
+      (column) => !column.isVirtual && column.getEntityValue(row.values) !== undefined,
+    );
+    const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+    const params = columns
+      .map((column) => param(driver.preparePersistentValue(column.getEntityValue(row.values), column)))
+      .join(', ');
+    const table = driver.escape(metadata.tablePath);
+    if (i === 0) {
+      const onConflict = options.unlessFirstExists ? ' ON CONFLICT DO NOTHING' : '';
+      const source = options.onlyIf ? `SELECT ${params} WHERE ${options.onlyIf(param)}` : `VALUES (${params})`;
+      return `\0r0\0 AS (INSERT INTO ${table} (${names}) ${source}${onConflict} RETURNING 1 AS inserted)`;
+    }
+    return dependent
+      ? `\0r${i}\0 AS (INSERT INTO ${table} (${names}) SELECT ${params} FROM \0r0\0)`
+      : `\0r${i}\0 AS (INSERT INTO ${table} (${names}) VALUES (${params}))`;
+  });
+  return { template: ctes.join(',\n'), values };
+}
+
+/** Statement texts by template and number of units: built once each. */
+const texts = new Map<string, Map<number, string>>();
+const MAX_TEXTS = 500;
+
+/**
+ * The one statement inserting `units` (all of one template): each unit's CTEs under names of their own and its
+ * parameters after the previous unit's; it answers, per unit, whether its first row was inserted.
+ */
+function statementText(template: string, units: number, paramsPerUnit: number): string {
+  let bySize = texts.get(template);
+  if (bySize === undefined) {
+    if (texts.size >= MAX_TEXTS) texts.clear();
+    bySize = new Map();
+    texts.set(template, bySize);
+  }
+  let text = bySize.get(units);
+  if (text === undefined) {
+    const prefix = (unit: number) => (units === 1 ? '' : `u${unit}_`);
+    const ctes = Array.from({ length: units }, (_, unit) =>
+      template.replace(MARKER, (_match, kind: string, n: string) =>
+        kind === 'p' ? `$${unit * paramsPerUnit + Number(n)}` : `${prefix(unit)}r${n}`,
+      ),
+    );
+    const counts = Array.from({ length: units }, (_, unit) => `(SELECT count(*)::int FROM ${prefix(unit)}r0)`);
+    text = `WITH ${ctes.join(',\n')}\nSELECT ARRAY[${counts.join(', ')}] AS inserted`;
+    bySize.set(units, text);
+  }
+  return text;
+}
+
+/**
+ * Sends units of one template in one statement (atomic as a whole: a constraint violation in any stores none) and
+ * answers, per unit, what `insertTogether` answers for it.
+ */
+export async function insertUnits(manager: EntityManager, units: readonly InsertUnit[]): Promise<boolean[]> {
+  const [first] = units;
+  const text = statementText(first.template, units.length, first.values.length);
+  const values = units.length === 1 ? first.values : units.flatMap((unit) => unit.values);
+  // Its shape depends only on the template and the number of units: prepared once per connection
+  // (DB_PREPARED_STATEMENTS).
+  const [row] = await manager.query<{ inserted: number[] }[]>(preparedStatement(text), values);
+  return row.inserted.map((count) => count > 0);
+}
+
+/**
  * Inserts every row in ONE statement (data-modifying CTEs): one round trip to the database, and atomic on its own,
  * without BEGIN and COMMIT around it — all rows are stored or none (a constraint violation in any fails them all).
  * Rows referring to one another by foreign key may go together: those checks run at the end of the statement.
@@ -44,38 +137,8 @@ export async function insertTogether(
   rows: readonly PendingRow[],
   options: InsertTogetherOptions = {},
 ): Promise<boolean> {
-  if (rows.length === 0) return true;
-  const driver = manager.connection.driver;
-  const values: unknown[] = [];
-  /** Adds a value to the statement's parameters and answers its placeholder. */
-  const param = (value: unknown): string => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  const dependent = options.unlessFirstExists === true || options.onlyIf !== undefined;
-  const ctes = rows.map((row, i) => {
-    const metadata = manager.connection.getMetadata(row.target);
-    const columns = metadata.columns.filter(
-      (column) => !column.isVirtual && column.getEntityValue(row.values) !== undefined,
-    );
-    const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-    const params = columns
-      .map((column) => param(driver.preparePersistentValue(column.getEntityValue(row.values), column)))
-      .join(', ');
-    const table = driver.escape(metadata.tablePath);
-    if (i === 0) {
-      const onConflict = options.unlessFirstExists ? ' ON CONFLICT DO NOTHING' : '';
-      const source = options.onlyIf ? `SELECT ${params} WHERE ${options.onlyIf(param)}` : `VALUES (${params})`;
-      return `r0 AS (INSERT INTO ${table} (${names}) ${source}${onConflict} RETURNING 1 AS inserted)`;
-    }
-    return dependent
-      ? `r${i} AS (INSERT INTO ${table} (${names}) SELECT ${params} FROM r0)`
-      : `r${i} AS (INSERT INTO ${table} (${names}) VALUES (${params}))`;
-  });
-  // Its shape depends only on the rows' tables and filled columns: prepared once per connection (DB_PREPARED_STATEMENTS).
-  const result = await manager.query<{ inserted: number }[]>(
-    preparedStatement(`WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS inserted FROM r0`),
-    values,
-  );
-  return result[0].inserted > 0;
+  const unit = insertUnit(manager, rows, options);
+  if (unit === undefined) return true;
+  const [inserted] = await insertUnits(manager, [unit]);
+  return inserted;
 }
