@@ -25,6 +25,7 @@ import { DirectoryPhotos1796638659705 } from './1796638659705-DirectoryPhotos.js
 import { ArticleAuthors1796640000000 } from './1796640000000-ArticleAuthors.js';
 import { ApiKeyScopesInUse1796640100000 } from './1796640100000-ApiKeyScopesInUse.js';
 import { ArticleRepublishedAt1796640200000 } from './1796640200000-ArticleRepublishedAt.js';
+import { OutboxDueOrder1796640300000 } from './1796640300000-OutboxDueOrder.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/Name` writes the file; add its class here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -54,4 +55,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ArticleAuthors1796640000000,
   ApiKeyScopesInUse1796640100000,
   ArticleRepublishedAt1796640200000,
+  OutboxDueOrder1796640300000,
 ];

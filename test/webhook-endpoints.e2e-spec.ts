@@ -8,7 +8,11 @@ import { WebhookEndpointDisabledListener } from '../src/notifications/endpoint-d
 import { OutboxDelivery } from '../src/notifications/outbox-delivery.entity.js';
 import { OutboxRepository } from '../src/notifications/outbox.repository.js';
 import { Outbox } from '../src/notifications/outbox.service.js';
-import { NOT_SENT, WebhookDispatcher } from '../src/notifications/webhook-dispatcher.service.js';
+import {
+  EXPIRY_CHECK_INTERVAL_MS,
+  NOT_SENT,
+  WebhookDispatcher,
+} from '../src/notifications/webhook-dispatcher.service.js';
 import { WebhookEndpoint } from '../src/notifications/webhook-endpoint.entity.js';
 import { WEBHOOK_EVENTS } from '../src/notifications/webhook-events.js';
 import { WebhookTargets } from '../src/notifications/webhook-targets.js';
@@ -656,8 +660,11 @@ describe('webhook endpoints managed through the API', () => {
           [EVENT, 'pending', 1, 'HTTP 503'],
         ]);
 
-        // Past its giveUpAt: failed, keeping the last attempt's error.
-        clock.set(new Date(firstGivesUpAt.getTime() + 1));
+        // Past its giveUpAt: failed at the next look for expired ones, keeping the last attempt's error.
+        clock.set(new Date(firstGivesUpAt.getTime() + EXPIRY_CHECK_INTERVAL_MS / 2));
+        await runOnce(t());
+        expect((await listed())[1]).toEqual([EVENT, 'pending', 1, 'HTTP 503']);
+        clock.set(new Date(firstGivesUpAt.getTime() + EXPIRY_CHECK_INTERVAL_MS));
         logs.lines.length = 0;
         await runOnce(t());
         expect(await listed()).toEqual([

@@ -22,7 +22,7 @@ export type MailKind = (typeof MAIL_KINDS)[number];
  */
 @Entity({ name: 'mail_outbox' })
 // The dispatcher's claim: due pending messages, oldest first.
-@Index('IDX_mail_outbox_due', ['nextAttemptAt'], { where: "status = 'pending'" })
+@Index('IDX_mail_outbox_due', ['nextAttemptAt', 'id'], { where: "status = 'pending'" })
 @Index('IDX_mail_outbox_created', ['createdAt', 'id'])
 export class MailMessage {
   /** Made by the application: the encrypted address is bound to it. */

@@ -11,7 +11,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity({ name: 'outbox_deliveries' })
 // The dispatcher's claim: due pending deliveries, oldest first.
-@Index('IDX_outbox_deliveries_due', ['nextAttemptAt'], { where: "status = 'pending'" })
+@Index('IDX_outbox_deliveries_due', ['nextAttemptAt', 'id'], { where: "status = 'pending'" })
 @Index('IDX_outbox_deliveries_created', ['createdAt', 'id'])
 @Index('IDX_outbox_deliveries_endpoint', ['endpointId', 'createdAt', 'id'])
 export class OutboxDelivery {

@@ -34,6 +34,11 @@ const USER_AGENT = 'WellClinic-Webhooks/1.0';
 export const INTERRUPTED = 'interrupted by shutdown';
 /** What `lastError` says when the endpoint's secret cannot be decrypted (a data key missing from the configuration). */
 export const SECRET_UNREADABLE = 'SECRET_UNREADABLE';
+/**
+ * Deliveries past their retry window are looked for at most this often (by the clock): windows are days long, and
+ * the look-up walks the pending index, which every run would otherwise pay for.
+ */
+export const EXPIRY_CHECK_INTERVAL_MS = 60_000;
 /** What `lastError` says of a delivery whose retry window ended before any attempt (its endpoint was inactive). */
 export const NOT_SENT = 'NOT_SENT';
 
@@ -67,6 +72,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('Notifications');
   private readonly shutdown = new AbortController();
   private readonly loop: PollingLoop<DispatchResult>;
+  private lastExpiryCheck: number | undefined;
 
   constructor(
     private readonly deliveries: OutboxRepository,
@@ -127,8 +133,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async dispatch(): Promise<DispatchResult> {
     const result: DispatchResult = { fannedOut: 0, claimed: 0, delivered: 0, retried: 0, failed: 0 };
     if (this.loop.isStopped) return result;
-    const expired = await this.deliveries.failExpired(this.clock.now(), NOT_SENT);
-    if (expired > 0) this.logger.warn(`Webhook deliveries: ${expired} past their retry window without success failed`);
+    const now = this.clock.now();
+    const since = now.getTime() - (this.lastExpiryCheck ?? Number.NEGATIVE_INFINITY);
+    // Also when the clock went back (set by hand, or by a test).
+    if (since >= EXPIRY_CHECK_INTERVAL_MS || since < 0) {
+      this.lastExpiryCheck = now.getTime();
+      const expired = await this.deliveries.failExpired(now, NOT_SENT);
+      if (expired > 0)
+        this.logger.warn(`Webhook deliveries: ${expired} past their retry window without success failed`);
+    }
     result.fannedOut = (await this.deliveries.fanOut(FAN_OUT_BATCH_SIZE)).events;
     const claimed = await this.claim();
     result.claimed = claimed.length;
@@ -278,7 +291,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       return outcome;
     });
     try {
-      if (succeeded.size > 0) await this.endpoints.markSucceeded([...succeeded.keys()]);
+      // Only an endpoint counted as failing when this run read it has a state to clear.
+      const recovered = [...succeeded.values()].filter((e) => e.failingSince !== null).map((e) => e.id);
+      if (recovered.length > 0) await this.endpoints.markSucceeded(recovered);
       for (const [id, { endpoint, url }] of failed)
         if (!succeeded.has(id)) await this.endpointFailed(endpoint, url, now);
     } catch (error) {
