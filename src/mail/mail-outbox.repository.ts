@@ -69,11 +69,11 @@ export class MailOutboxRepository extends AggregateRepository<MailMessage> {
 
   /**
    * Claims up to `limit` due pending messages that no live lease holds, oldest due first (`FOR UPDATE SKIP LOCKED`:
-   * concurrent claimers take other rows), counts the attempt and leases them until `lockedUntil`. In a transaction
-   * of its own: the embedded database's one connection must never wait on an SMTP server.
+   * concurrent claimers take other rows), counts the attempt and leases them until `lockedUntil`. One statement of
+   * its own: the embedded database's one connection must never wait on an SMTP server.
    */
   claimDue(now: Date, lockedUntil: Date, limit: number): Promise<MailMessage[]> {
-    return this.transaction((m) => claimLeased(m, MailMessage, 'm', { now, lockedUntil, limit }));
+    return claimLeased(this.manager(), MailMessage, 'm', { now, lockedUntil, limit });
   }
 
   /**

@@ -129,15 +129,13 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
   /**
    * Claims up to `limit` due pending deliveries of active endpoints that no live lease holds, oldest due first:
    * locks them with `FOR UPDATE SKIP LOCKED` (concurrent claimers take other rows), counts the attempt and leases
-   * them until `lockedUntil`. In one transaction: the caller's, or one of its own. Returns them as claimed.
+   * them until `lockedUntil`, in one statement (in the caller's transaction when given one). Returns them as claimed.
    */
   claimDue(now: Date, lockedUntil: Date, limit: number, manager?: EntityManager): Promise<OutboxDelivery[]> {
     // Only active endpoints' deliveries are sent (an inactive one's end at giveUpAt: failExpired).
-    const claim = (m: EntityManager) =>
-      claimLeased(m, OutboxDelivery, 'd', { now, lockedUntil, limit }, (query) =>
-        query.innerJoin('d.endpoint', 'e', 'e.active'),
-      );
-    return manager ? claim(manager) : this.transaction(claim);
+    return claimLeased(this.manager(manager), OutboxDelivery, 'd', { now, lockedUntil, limit }, (query) =>
+      query.innerJoin('d.endpoint', 'e', 'e.active'),
+    );
   }
 
   /**
