@@ -171,7 +171,6 @@ async function main() {
         NOTIFY_WEBHOOK_URLS: receiver.url,
         WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
         NOTIFY_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
-        NOTIFY_DISPATCH_INTERVAL_MS: '200',
       },
     });
     const bare = await startServer('bare-contact.mjs', 'bare fastify+pg', {

@@ -11,6 +11,7 @@ import { Outbox } from '../src/notifications/outbox.service.js';
 import {
   EXPIRY_CHECK_INTERVAL_MS,
   NOT_SENT,
+  SECRET_UNREADABLE,
   WebhookDispatcher,
 } from '../src/notifications/webhook-dispatcher.service.js';
 import { WebhookEndpoint } from '../src/notifications/webhook-endpoint.entity.js';
@@ -520,6 +521,24 @@ describe('webhook endpoints managed through the API', () => {
         detail: 'The endpoint is inactive: set active to true first.',
         instance: path,
       });
+    });
+  });
+
+  describe('an endpoint whose secret cannot be decrypted', () => {
+    it('sends nothing unsigned: each attempt fails as SECRET_UNREADABLE, and other endpoints are served', async () => {
+      const broken = await create();
+      const working = await create({ url: `${receiver.origin}/hooks/b` });
+      // What a data key missing from the configuration leaves: a ciphertext no configured key opens.
+      const other = await endpointRow(t(), working.id);
+      await t().app.get(DataSource).getRepository(WebhookEndpoint).update(broken.id, { secret: other.secret });
+      await announce(t());
+      await announce(t());
+      expect(await runOnce(t())).toMatchObject({ claimed: 4, delivered: 2, retried: 2 });
+      expect(receiver.requests.map((r) => r.path)).toEqual(['/hooks/b', '/hooks/b']);
+      expect((await deliveriesOf(broken.id)).map((d) => [d.status, d.attempts, d.lastError])).toEqual([
+        ['pending', 1, SECRET_UNREADABLE],
+        ['pending', 1, SECRET_UNREADABLE],
+      ]);
     });
   });
 

@@ -162,12 +162,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const endpoint = endpoints.get(delivery.endpointId!);
       return endpoint ? [{ delivery, endpoint }] : [];
     });
+    // Each endpoint's secrets decrypted once a run; undefined when they cannot be (a data key missing).
+    const secrets = new Map<string, string[] | undefined>();
+    for (const endpoint of endpoints.values()) {
+      try {
+        secrets.set(endpoint.id, signingSecrets(endpoint, this.cipher, now));
+      } catch {
+        secrets.set(endpoint.id, undefined);
+      }
+    }
     // Sent concurrently (SEND_CONCURRENCY at once); the outcomes are then written together (one statement), and each
     // endpoint's state once.
     const attempts = await mapLimited(sendable, SEND_CONCURRENCY, async ({ delivery, endpoint }) => ({
       delivery,
       endpoint,
-      sent: await this.post(delivery, endpoint),
+      sent: await this.post(delivery, endpoint, secrets.get(endpoint.id)),
     }));
     const outcomes = await this.record(attempts);
     for (const outcome of outcomes) if (outcome !== 'lost') result[outcome] += 1;
@@ -185,16 +194,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Never throws. Neither the response body nor the full URL is read into any record or log. */
-  private async post(delivery: OutboxDelivery, endpoint: WebhookEndpoint): Promise<AttemptResult> {
+  private async post(
+    delivery: OutboxDelivery,
+    endpoint: WebhookEndpoint,
+    secrets: readonly string[] | undefined,
+  ): Promise<AttemptResult> {
     const { url } = endpoint;
+    if (secrets === undefined) return { status: null, error: SECRET_UNREADABLE, durationMs: null, url };
     const body = JSON.stringify(delivery.payload);
-    const at = this.clock.now();
-    let headers: Record<string, string>;
-    try {
-      headers = this.headers(delivery, endpoint, body, at);
-    } catch {
-      return { status: null, error: SECRET_UNREADABLE, durationMs: null, url };
-    }
+    const headers = this.headers(delivery, endpoint, secrets, body, this.clock.now());
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const started = performance.now();
     const took = () => Math.round(performance.now() - started);
@@ -220,8 +228,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
    * Standard Webhooks headers (the delivery's id is the message id, the same on every attempt); endpoints made from
    * NOTIFY_WEBHOOK_URLS also get the first webhooks' `X-Signature` headers while their receivers move over.
    */
-  private headers(delivery: OutboxDelivery, endpoint: WebhookEndpoint, body: string, at: Date): Record<string, string> {
-    const secrets = signingSecrets(endpoint, this.cipher, at);
+  private headers(
+    delivery: OutboxDelivery,
+    endpoint: WebhookEndpoint,
+    secrets: readonly string[],
+    body: string,
+    at: Date,
+  ): Record<string, string> {
     const timestamp = Math.floor(at.getTime() / 1000);
     return {
       'Content-Type': 'application/json',

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { DataCipher } from '../common/crypto/data-cipher.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
@@ -50,9 +49,20 @@ export function standardWebhookHeaders(
   at: Date,
   body: string,
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+  const timestamp = Math.floor(at.getTime() / 1000);
   return {
     'webhook-id': messageId,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(messageId, at, body)).join(' '),
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': secrets.map((secret) => standardSignature(secret, messageId, timestamp, body)).join(' '),
   };
+}
+
+/**
+ * One `webhook-signature` entry, as the Standard Webhooks specification defines it (and its libraries verify it):
+ * `v1,` and the base64 HMAC-SHA256, keyed by the secret, of `id.timestamp.body`. Node's HMAC rather than the
+ * reference library's JavaScript SHA-256: one per delivery and secret.
+ */
+function standardSignature(secret: string, messageId: string, timestamp: number, body: string): string {
+  const mac = createHmac('sha256', keyOf(secret)).update(`${messageId}.${timestamp}.${body}`).digest('base64');
+  return `v1,${mac}`;
 }
