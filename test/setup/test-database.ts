@@ -118,17 +118,22 @@ function control(method: string, path: string, body?: unknown): Promise<unknown>
   const socketPath = requiredEnv(`${E2E_PGLITE_CONTROL}_${process.env.JEST_WORKER_ID ?? '1'}`);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ socketPath, method, path, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 200) resolve(JSON.parse(text));
-        else if (res.statusCode === 204) resolve(undefined);
-        else reject(new Error(`embedded test database server: ${method} ${path} → ${res.statusCode} ${text}`));
-      });
-    });
+    // A connection of its own (agent: false): Node's global agent keeps connections alive, and the control server
+    // closes an idle one after 5 s; the next test file, starting at that moment, wrote to it as it closed (EPIPE).
+    const req = httpRequest(
+      { socketPath, method, path, agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode === 200) resolve(JSON.parse(text));
+          else if (res.statusCode === 204) resolve(undefined);
+          else reject(new Error(`embedded test database server: ${method} ${path} → ${res.statusCode} ${text}`));
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
