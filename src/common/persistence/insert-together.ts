@@ -1,4 +1,5 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { preparedStatement } from './prepared-statements.js';
 
 /**
@@ -38,6 +39,37 @@ export interface InsertUnit {
 
 const MARKER = /\0([pr])(\d+)\0/g;
 
+interface TableOf {
+  table: string;
+  /** The columns a row can fill, with their escaped names. */
+  columns: { column: ColumnMetadata; name: string }[];
+}
+
+/** Each entity's table and columns, per data source: looked up and escaped once, not for every row of every call. */
+const tables = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, TableOf>>();
+
+function tableOf(manager: EntityManager, target: EntityTarget<ObjectLiteral>): TableOf {
+  const connection = manager.connection;
+  let known = tables.get(connection);
+  if (known === undefined) {
+    known = new Map();
+    tables.set(connection, known);
+  }
+  let found = known.get(target);
+  if (found === undefined) {
+    const metadata = connection.getMetadata(target);
+    const driver = connection.driver;
+    found = {
+      table: driver.escape(metadata.tablePath),
+      columns: metadata.columns
+        .filter((column) => !column.isVirtual)
+        .map((column) => ({ column, name: driver.escape(column.databaseName) })),
+    };
+    known.set(target, found);
+  }
+  return found;
+}
+
 /** Builds `rows` as a unit (undefined when there are none); see `insertTogether` for what the options do. */
 export function insertUnit(
   manager: EntityManager,
@@ -54,15 +86,17 @@ export function insertUnit(
   };
   const dependent = options.unlessFirstExists === true || options.onlyIf !== undefined;
   const ctes = rows.map((row, i) => {
-    const metadata = manager.connection.getMetadata(row.target);
-    const columns = metadata.columns.filter(
-      (column) => !column.isVirtual && column.getEntityValue(row.values) !== undefined,
-    );
-    const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-    const params = columns
-      .map((column) => param(driver.preparePersistentValue(column.getEntityValue(row.values), column)))
-      .join(', ');
-    const table = driver.escape(metadata.tablePath);
+    const { table, columns: all } = tableOf(manager, row.target);
+    const filled: string[] = [];
+    const placeholders: string[] = [];
+    for (const { column, name } of all) {
+      const value = column.getEntityValue(row.values) as unknown;
+      if (value === undefined) continue;
+      filled.push(name);
+      placeholders.push(param(driver.preparePersistentValue(value, column)));
+    }
+    const names = filled.join(', ');
+    const params = placeholders.join(', ');
     if (i === 0) {
       const onConflict = options.unlessFirstExists ? ' ON CONFLICT DO NOTHING' : '';
       const source = options.onlyIf ? `SELECT ${params} WHERE ${options.onlyIf(param)}` : `VALUES (${params})`;
