@@ -1,9 +1,4 @@
-import {
-  DISPATCH_BATCH_SIZE,
-  LEASE_MS,
-  REQUEST_TIMEOUT_MS,
-  SEND_CONCURRENCY,
-} from './webhook-dispatcher.service.js';
+import { DISPATCH_BATCH_SIZE, LEASE_MS, REQUEST_TIMEOUT_MS, SEND_CONCURRENCY } from './webhook-dispatcher.service.js';
 
 describe('webhook dispatch limits', () => {
   it('ends a run of timed-out attempts before its leases do, sending fewer at once than it claims', () => {
