@@ -132,8 +132,12 @@ describe('maskEmail', () => {
         const at = email.lastIndexOf('@');
         const masked = maskEmail(email);
         expect(masked).toBe(`${email[0]}•••${email.slice(at)}`);
-        // Before the domain, which may well contain the same letters ("jw@ajwa.aa").
-        if (at > 1) expect(masked.slice(0, masked.lastIndexOf('@'))).not.toContain(email.slice(1, at));
+        // Before the domain, which may well contain the same letters ("jw@ajwa.aa"); unless the rest is made of the
+        // first character, which is shown ("''@a.aa").
+        const shown = `${email[0]}•••`;
+        if (at > 1 && !shown.includes(email.slice(1, at))) {
+          expect(masked.slice(0, masked.lastIndexOf('@'))).not.toContain(email.slice(1, at));
+        }
       }),
     );
   });
