@@ -8,7 +8,13 @@ import { OutboxDelivery } from '../src/notifications/outbox-delivery.entity.js';
 import { OutboxRepository } from '../src/notifications/outbox.repository.js';
 import { WebhookEndpoint } from '../src/notifications/webhook-endpoint.entity.js';
 import { endpointSecretOfLegacy } from '../src/notifications/webhook-signing.js';
-import { INTERRUPTED, LEASE_MS, WebhookDispatcher } from '../src/notifications/webhook-dispatcher.service.js';
+import {
+  DISPATCH_BATCH_SIZE,
+  INTERRUPTED,
+  LEASE_MS,
+  SEND_CONCURRENCY,
+  WebhookDispatcher,
+} from '../src/notifications/webhook-dispatcher.service.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { E2E_EMBEDDED, createScratchDatabase } from './setup/test-database.js';
 import { createStaff, type StaffMember } from './factories/index.js';
@@ -644,12 +650,13 @@ describeOnPostgres(twoInstances, () => {
   });
 
   it('never delivers a row twice while both dispatch at once', async () => {
-    const count = 30;
+    // More than one run claims: the second claims what the first left, while the first's attempts are in flight.
+    const count = DISPATCH_BATCH_SIZE + SEND_CONCURRENCY;
     const enqueued = await Promise.all(Array.from({ length: count }, (_, i) => enqueue(apps[i % 2])));
     const ids = enqueued.map((e) => e.rows[0].id).sort();
-    // The receiver holds every request until all have arrived: every claim happens while the others are in flight.
+    // The receiver holds the requests until two runs' worth are in flight: every claim happens meanwhile.
     receiver.fallback = 'hang';
-    const held = receiver.received(count);
+    const held = receiver.received(2 * SEND_CONCURRENCY);
     const runs = [...apps, ...apps].map((app) => runOnce(app));
     await held.catch(() => undefined);
     receiver.fallback = 200;

@@ -713,6 +713,24 @@ describe('webhook endpoints managed through the API', () => {
       }
     });
 
+    it("never sends an active endpoint's delivery past its retry window, between two looks for expired ones", async () => {
+      const endpoint = await create();
+      await announce(t());
+      await t().app.get(OutboxRepository).fanOut(10);
+      const deliveries = t().app.get(DataSource).getRepository(OutboxDelivery);
+      const [delivery] = await deliveries.findBy({ endpointId: endpoint.id });
+      await runOnce(t()); // delivered: the run looked for expired ones at START
+      await announce(t());
+      await t().app.get(OutboxRepository).fanOut(10);
+      const [late] = (await deliveries.findBy({ endpointId: endpoint.id })).filter((d) => d.id !== delivery.id);
+      await deliveries.update(late.id, { giveUpAt: new Date(Date.parse(START) + SECOND) });
+      receiver.reset();
+      clock.set(new Date(Date.parse(START) + EXPIRY_CHECK_INTERVAL_MS / 2));
+      expect(await runOnce(t())).toMatchObject({ claimed: 0 });
+      expect(receiver.requests).toHaveLength(0);
+      expect(await deliveryRow(t(), late.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    });
+
     it('leaves a delivery whose attempt still holds its lease to that attempt', async () => {
       const endpoint = await create({ events: ['*'] });
       await announce(t());

@@ -134,7 +134,8 @@ export class OutboxRepository extends AggregateRepository<OutboxDelivery> {
   claimDue(now: Date, lockedUntil: Date, limit: number, manager?: EntityManager): Promise<OutboxDelivery[]> {
     // Only active endpoints' deliveries are sent (an inactive one's end at giveUpAt: failExpired).
     return claimLeased(this.manager(manager), OutboxDelivery, 'd', { now, lockedUntil, limit }, (query) =>
-      query.innerJoin('d.endpoint', 'e', 'e.active'),
+      // Not past its retry window either: failExpired looks for those once a minute only.
+      query.innerJoin('d.endpoint', 'e', 'e.active').andWhere('d.giveUpAt >= :now', { now }),
     );
   }
 

@@ -199,6 +199,24 @@ describe('GroupCommit', () => {
     for (const rows of calls.slice(1)) expect(await stored(rows)).toBe(0);
   });
 
+  it.each([
+    ['a statement cancelled while it waited (57014)', '57014', 'fulfilled'],
+    ['a deadlock (40P01)', '40P01', 'fulfilled'],
+    ['an unknown outcome (40003)', '40003', 'rejected'],
+    ['the database shutting down (57P01)', '57P01', 'rejected'],
+  ])('after %s, tries each call alone only when the server rolled the statement back for it', async (_, code, then) => {
+    const commit = group();
+    const calls = Array.from({ length: 2 }, () => [item()]);
+    const error = Object.assign(new Error(`server said ${code}`), { code });
+    const { result, units } = await watched(
+      () => Promise.allSettled([commit.insert([item()]), ...calls.map((rows) => commit.insert(rows))]),
+      { statement: 2, error },
+    );
+    expect(result.slice(1).map((r) => r.status)).toEqual([then, then]);
+    expect(units.slice(0, 2)).toEqual([1, 2]);
+    for (const rows of calls) expect(await stored(rows)).toBe(then === 'fulfilled' ? 1 : 0);
+  });
+
   // Last: group commit stays enabled on this data source.
   it('groups repository calls outside a transaction once enabled, never inside one', async () => {
     const items = new Items(dataSource);

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { mapLimited } from '../outbox/map-limited.js';
 import {
   type InsertTogetherOptions,
   type InsertUnit,
@@ -21,16 +22,20 @@ interface Waiting {
 }
 
 /**
- * SQLSTATE classes of an error that one call's rows can cause (data exceptions, constraint violations, a deadlock
- * or serialization failure between statements): the statement failed as a whole and stored nothing, so each of its
- * calls is tried alone, and only the one at fault fails. Any other failure (a lost connection, a timeout, the
- * database shutting down) is every call's, and reaches them all.
+ * Errors that one call's rows can cause, reported by the server for a statement it rolled back: a data exception
+ * (class 22), a constraint violation (23), a serialization failure or deadlock with another statement (40001, 40P01),
+ * a statement cancelled while it waited on a row another transaction holds (57014 statement_timeout, 55P03
+ * lock_not_available). The statement stored nothing, so each of its calls is tried alone, and only the one at fault
+ * fails. Any other failure (a lost connection, the client's own deadline, whose outcome is unknown; the database
+ * shutting down) is every call's, and reaches them all.
  */
-const ONE_CALLS_FAULT = new Set(['22', '23', '40']);
+const ONE_CALLS_CLASSES = new Set(['22', '23']);
+const ONE_CALLS_CODES = new Set(['40001', '40P01', '57014', '55P03']);
 
 function isOneCallsFault(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.length === 5 && ONE_CALLS_FAULT.has(code.slice(0, 2));
+  if (typeof code !== 'string' || code.length !== 5) return false;
+  return ONE_CALLS_CLASSES.has(code.slice(0, 2)) || ONE_CALLS_CODES.has(code);
 }
 
 /** The largest power of two not above `n` (n ≥ 1): few statement shapes to prepare per template. */
@@ -101,10 +106,9 @@ export class GroupCommit {
         for (const call of batch) call.reject(error);
         return;
       }
-      await Promise.all(
-        batch.map((call) =>
-          insertUnits(this.manager, [call.unit]).then(([inserted]) => call.resolve(inserted), call.reject),
-        ),
+      // Alone, and no more at once than the statements this group may run.
+      await mapLimited(batch, this.options.maxInFlight, (call) =>
+        insertUnits(this.manager, [call.unit]).then(([inserted]) => call.resolve(inserted), call.reject),
       );
     }
   }
