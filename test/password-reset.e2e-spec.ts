@@ -54,16 +54,19 @@ describe('password reset by email', () => {
     expect((await ask(broken.email)).status).toBe(202);
     expect((await ask(fine.email)).status).toBe(202);
     const db = t().app.get(DataSource);
+    // The broken one's message by its user (both were written at the same instant of the test clock).
     await db.query(
       `UPDATE mail_outbox SET params = jsonb_set(params, '{secret}', '"v1:not-a-ciphertext"')
-        WHERE status = 'pending' AND id = (SELECT id FROM mail_outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1)`,
+        WHERE status = 'pending' AND kind = 'user.password_reset' AND entity_id = $1`,
+      [broken.user.id],
     );
     logs.lines.length = 0;
     expect(await dispatch()).toEqual({ claimed: 2, sent: 1, retried: 0, failed: 1 });
     expect(sink.to(fine.email)).toHaveLength(1);
     expect(sink.to(broken.email)).toHaveLength(0);
     const rows = await db.query<{ status: string; params: Record<string, unknown>; last_error: string | null }[]>(
-      "SELECT status, params, last_error FROM mail_outbox WHERE kind = 'user.password_reset' ORDER BY created_at DESC LIMIT 2",
+      "SELECT status, params, last_error FROM mail_outbox WHERE kind = 'user.password_reset' AND entity_id = ANY($1)",
+      [[broken.user.id, fine.user.id]],
     );
     expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'sent']);
     expect(rows.find((r) => r.status === 'failed')!.last_error).toBe('content could not be decrypted');
