@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqlState } from '../errors/database-errors.js';
 import { mapLimited } from '../outbox/map-limited.js';
 import {
   type InsertTogetherOptions,
@@ -33,9 +34,8 @@ const ONE_CALLS_CLASSES = new Set(['22', '23']);
 const ONE_CALLS_CODES = new Set(['40001', '40P01', '57014', '55P03']);
 
 function isOneCallsFault(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || code.length !== 5) return false;
-  return ONE_CALLS_CLASSES.has(code.slice(0, 2)) || ONE_CALLS_CODES.has(code);
+  const code = sqlState(error);
+  return code !== undefined && (ONE_CALLS_CLASSES.has(code.slice(0, 2)) || ONE_CALLS_CODES.has(code));
 }
 
 /** The largest power of two not above `n` (n ≥ 1): few statement shapes to prepare per template. */
